@@ -1,0 +1,167 @@
+"""The exceptions credkit raises.
+
+Every error credkit raises on purpose derives from :class:`CredkitError`, and
+each leaf also derives from the built-in exception that fits, so that callers
+who already catch ``ValueError`` or ``LookupError`` keep working::
+
+    CredkitError
+     ├── ValidationError (ValueError)        bad input: a value, a document, a ledger
+     │    ├── CurrencyMismatchError          amounts of two currencies were mixed
+     │    └── ConfigError                    a configuration document is invalid
+     ├── RateNotFoundError (LookupError)     no exchange rate for a pair and date
+     ├── PolicyError (ValueError)            a policy cannot be evaluated as written
+     ├── PermissionDenied (PermissionError)  an action needs authority the actor lacks
+     ├── StorageError (RuntimeError)         a storage backend failed
+     └── BureauError (RuntimeError)          a credit bureau failed or answered badly
+
+Messages name the field, the offending value and what would be accepted.
+
+>>> from credkit import Money
+>>> try:
+...     Money.of(0.1, "EUR")
+... except ValueError as error:
+...     print(type(error).__name__)
+ValidationError
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BureauError",
+    "ConfigError",
+    "CredkitError",
+    "CurrencyMismatchError",
+    "PermissionDenied",
+    "PolicyError",
+    "RateNotFoundError",
+    "StorageError",
+    "ValidationError",
+]
+
+
+class CredkitError(Exception):
+    """Root of every error credkit raises on purpose.
+
+    >>> issubclass(ValidationError, CredkitError)
+    True
+    """
+
+    default_message = "credkit error"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message if message is not None else self.default_message)
+
+    @property
+    def message(self) -> str:
+        """The human-readable message.
+
+        >>> CredkitError("boom").message
+        'boom'
+        """
+        return str(self.args[0])
+
+
+class ValidationError(CredkitError, ValueError):
+    """A value, a document or a set of records is not acceptable.
+
+    >>> raise ValidationError("amount: must be positive, got -1")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: amount: must be positive, got -1
+    """
+
+    default_message = "invalid value"
+
+
+class CurrencyMismatchError(ValidationError):
+    """Two amounts in different currencies were combined without a conversion.
+
+    >>> from credkit import Money
+    >>> Money.of(1, "EUR") + Money.of(1, "USD")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.CurrencyMismatchError: cannot add EUR and USD amounts; convert one first ...
+    """
+
+    default_message = "currencies differ"
+
+
+class ConfigError(ValidationError):
+    """A configuration document is invalid.
+
+    ``path`` names the offending field the way a user would write it
+    (``rules[2].max_days_overdue``); it is empty for the document as a whole.
+    ``problems`` lists every ``(path, detail)`` found when a loader found several;
+    the message shows the first.
+
+    >>> error = ConfigError("must be >= 0, got -5", path="rules[2].max_days_overdue")
+    >>> str(error)
+    'rules[2].max_days_overdue: must be >= 0, got -5'
+    >>> error.path
+    'rules[2].max_days_overdue'
+    """
+
+    default_message = "invalid configuration"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        path: str = "",
+        problems: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        detail = message if message is not None else self.default_message
+        super().__init__(f"{path}: {detail}" if path else detail)
+        self.path = path
+        self.detail = detail
+        self.problems = problems or ((path, detail),)
+
+
+class RateNotFoundError(CredkitError, LookupError):
+    """No exchange rate is known for a currency pair on a date.
+
+    >>> issubclass(RateNotFoundError, LookupError)
+    True
+    """
+
+    default_message = "no exchange rate"
+
+
+class PolicyError(CredkitError, ValueError):
+    """A credit policy cannot be evaluated as written (a misuse, not a failed rule).
+
+    >>> issubclass(PolicyError, ValueError)
+    True
+    """
+
+    default_message = "policy cannot be evaluated"
+
+
+class PermissionDenied(CredkitError, PermissionError):  # noqa: N818  (named as DESIGN.md says)
+    """An actor tried an action that needs authority they do not have.
+
+    >>> issubclass(PermissionDenied, PermissionError)
+    True
+    """
+
+    default_message = "permission denied"
+
+
+class StorageError(CredkitError, RuntimeError):
+    """A storage backend failed to read or write.
+
+    >>> str(StorageError())
+    'storage failed'
+    """
+
+    default_message = "storage failed"
+
+
+class BureauError(CredkitError, RuntimeError):
+    """A credit bureau failed or returned an answer credkit cannot use.
+
+    >>> str(BureauError())
+    'credit bureau failed'
+    """
+
+    default_message = "credit bureau failed"

@@ -1,0 +1,362 @@
+"""Exact amounts of money in one currency.
+
+:class:`Money` holds a :class:`~decimal.Decimal` amount and an ISO 4217
+currency code known to the Unicode CLDR (through babel). Amounts keep the
+precision they are given; :meth:`Money.round` brings them to the currency's
+minor units (JPY 0, EUR 2, BHD 3 decimals) at the points where credkit
+documents a rounding. ``float`` is refused: ``0.1`` has no exact binary value,
+and money that is off by a fraction of a cent does not reconcile.
+
+>>> price = Money.of("1250.00", "EUR")
+>>> price * 3
+Money('3750.00', 'EUR')
+>>> [part.amount for part in Money.of("100", "EUR").allocate([1, 1, 1])]
+[Decimal('33.34'), Decimal('33.33'), Decimal('33.33')]
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Final, TypeAlias
+
+import attrs
+import babel.numbers
+
+from credkit.errors import CurrencyMismatchError, ValidationError
+
+__all__ = ["DEFAULT_ROUNDING", "Money", "Numeric", "minor_units", "to_decimal"]
+
+Numeric: TypeAlias = Decimal | int | str
+"""What credkit accepts as an exact number: ``Decimal``, ``int`` or a numeric string."""
+
+DEFAULT_ROUNDING: Final = ROUND_HALF_UP
+"""Rounding mode of :meth:`Money.round` unless told otherwise: half away from zero
+(commercial rounding), see ``docs/adr/0001-rounding.md``."""
+
+
+def to_decimal(value: object, *, field: str = "amount") -> Decimal:
+    """Turn an exact number (``Decimal``, ``int`` or numeric ``str``) into a finite ``Decimal``.
+
+    ``float`` and ``bool`` are refused with a message naming ``field``.
+
+    >>> to_decimal("12.50")
+    Decimal('12.50')
+    >>> to_decimal(0.1, field="rate")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: rate: float 0.1 is not exact; pass a Decimal, an int or a string such as '0.1'
+    """
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise ValidationError(f"{field}: expected a number, got bool {value!r}")
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        raise ValidationError(
+            f"{field}: float {value!r} is not exact; "
+            f"pass a Decimal, an int or a string such as '{value!r}'"
+        )
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip().replace("_", ""))
+        except InvalidOperation:
+            raise ValidationError(
+                f"{field}: {value!r} is not a number; expected digits such as '1250.00'"
+            ) from None
+    else:
+        raise ValidationError(
+            f"{field}: expected a Decimal, an int or a numeric string, "
+            f"got {type(value).__name__} {value!r}"
+        )
+    if not result.is_finite():
+        raise ValidationError(f"{field}: {value!r} is not a finite number")
+    return result
+
+
+@functools.cache
+def _known_currencies() -> frozenset[str]:
+    return frozenset(babel.numbers.list_currencies())
+
+
+@functools.cache
+def minor_units(currency: str) -> int:
+    """Number of decimals of ``currency``'s minor unit, from CLDR.
+
+    >>> minor_units("EUR"), minor_units("JPY"), minor_units("BHD")
+    (2, 0, 3)
+    """
+    return int(babel.numbers.get_currency_precision(_check_currency(currency)))
+
+
+def _check_currency(currency: object) -> str:
+    if not isinstance(currency, str):
+        raise ValidationError(
+            f"currency: expected an ISO 4217 code such as 'EUR', got {currency!r}"
+        )
+    if currency not in _known_currencies():
+        hint = " (codes are upper case)" if currency.upper() in _known_currencies() else ""
+        raise ValidationError(
+            f"currency: {currency!r} is not an ISO 4217 code known to CLDR{hint}; "
+            "expected a code such as 'EUR', 'USD' or 'JPY'"
+        )
+    return currency
+
+
+def _to_amount(value: object) -> Decimal:
+    return to_decimal(value, field="amount")
+
+
+def _factor(value: object, operation: str) -> Decimal:
+    if isinstance(value, Money):
+        raise ValidationError(
+            f"cannot {operation} money by money; use a plain number "
+            "(divide two amounts of one currency with '/' to get their ratio)"
+        )
+    return to_decimal(value, field=f"{operation} factor")
+
+
+@attrs.frozen(repr=False, order=False)
+class Money:
+    """An exact amount in one currency.
+
+    Build it with :meth:`of` (or :meth:`zero`); ``amount`` accepts ``Decimal``,
+    ``int`` and numeric strings, never ``float``. Amounts of one currency add,
+    subtract and compare; multiplying or dividing by a number scales them, and
+    dividing two amounts gives their ratio as a ``Decimal``. Mixing currencies
+    raises :class:`~credkit.errors.CurrencyMismatchError`.
+
+    >>> a = Money.of("10.00", "EUR")
+    >>> a + Money.of("2.50", "EUR")
+    Money('12.50', 'EUR')
+    >>> a / 3
+    Money('3.333333333333333333333333333', 'EUR')
+    >>> (a / 3).round()
+    Money('3.33', 'EUR')
+    >>> a / Money.of(40, "EUR")
+    Decimal('0.25')
+    >>> a > Money.zero("EUR")
+    True
+    """
+
+    amount: Decimal = attrs.field(converter=_to_amount)
+    currency: str = attrs.field(validator=lambda _i, _a, v: _check_currency(v))
+
+    @classmethod
+    def of(cls, amount: Numeric, currency: str) -> Money:
+        """Build an amount from a ``Decimal``, an ``int`` or a numeric string.
+
+        >>> Money.of("1250.00", "EUR")
+        Money('1250.00', 'EUR')
+        >>> Money.of(0.5, "EUR")
+        Traceback (most recent call last):
+        ...
+        credkit.errors.ValidationError: amount: float 0.5 is not exact; pass a Decimal, an int or a string such as '0.5'
+        """
+        return cls(amount, currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        """Zero in ``currency``.
+
+        >>> Money.zero("JPY")
+        Money('0', 'JPY')
+        """
+        return cls(Decimal(0), currency)
+
+    # -- inspection -----------------------------------------------------------------
+
+    @property
+    def minor_units(self) -> int:
+        """Decimals of this currency's minor unit (2 for EUR).
+
+        >>> Money.of(1, "BHD").minor_units
+        3
+        """
+        return minor_units(self.currency)
+
+    @property
+    def is_zero(self) -> bool:
+        """Whether the amount is zero.
+
+        >>> Money.of("0.00", "EUR").is_zero
+        True
+        """
+        return self.amount == 0
+
+    @property
+    def is_negative(self) -> bool:
+        """Whether the amount is below zero.
+
+        >>> Money.of("-0.01", "EUR").is_negative
+        True
+        """
+        return self.amount < 0
+
+    @property
+    def is_positive(self) -> bool:
+        """Whether the amount is above zero.
+
+        >>> Money.of("0.01", "EUR").is_positive
+        True
+        """
+        return self.amount > 0
+
+    def is_rounded(self) -> bool:
+        """Whether the amount has no more decimals than the currency's minor unit.
+
+        >>> Money.of("1.50", "EUR").is_rounded(), Money.of("1.505", "EUR").is_rounded()
+        (True, False)
+        """
+        return self.amount == self.amount.quantize(self._quantum(), rounding=ROUND_DOWN)
+
+    # -- arithmetic -----------------------------------------------------------------
+
+    def _same_currency(self, other: object, operation: str) -> Money:
+        if not isinstance(other, Money):
+            raise ValidationError(
+                f"cannot {operation} {type(other).__name__} {other!r} and Money; "
+                f"use Money.of(amount, {self.currency!r})"
+            )
+        if other.currency != self.currency:
+            raise CurrencyMismatchError(
+                f"cannot {operation} {self.currency} and {other.currency} amounts; "
+                "convert one first with credkit.fx.convert"
+            )
+        return other
+
+    def __add__(self, other: Money) -> Money:
+        return Money(self.amount + self._same_currency(other, "add").amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        return Money(self.amount - self._same_currency(other, "subtract").amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __pos__(self) -> Money:
+        return self
+
+    def __abs__(self) -> Money:
+        return Money(abs(self.amount), self.currency)
+
+    def __mul__(self, factor: Numeric) -> Money:
+        return Money(self.amount * _factor(factor, "multiply"), self.currency)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, divisor: Numeric) -> Any:
+        if isinstance(divisor, Money):
+            other = self._same_currency(divisor, "divide")
+            if other.is_zero:
+                raise ValidationError(f"cannot divide {self} by a zero amount")
+            return self.amount / other.amount
+        value = _factor(divisor, "divide")
+        if value == 0:
+            raise ValidationError(f"cannot divide {self} by zero")
+        return Money(self.amount / value, self.currency)
+
+    def _compare(self, other: object) -> tuple[Decimal, Decimal]:
+        return self.amount, self._same_currency(other, "compare").amount
+
+    def __lt__(self, other: Money) -> bool:
+        a, b = self._compare(other)
+        return a < b
+
+    def __le__(self, other: Money) -> bool:
+        a, b = self._compare(other)
+        return a <= b
+
+    def __gt__(self, other: Money) -> bool:
+        a, b = self._compare(other)
+        return a > b
+
+    def __ge__(self, other: Money) -> bool:
+        a, b = self._compare(other)
+        return a >= b
+
+    # -- rounding and splitting -----------------------------------------------------
+
+    def _quantum(self) -> Decimal:
+        return Decimal(1).scaleb(-self.minor_units)
+
+    def round(self, rounding: str = DEFAULT_ROUNDING) -> Money:
+        """Round to the currency's minor units (half away from zero unless told otherwise).
+
+        ``rounding`` is one of the :mod:`decimal` rounding modes.
+
+        >>> Money.of("2.675", "EUR").round()
+        Money('2.68', 'EUR')
+        >>> from decimal import ROUND_HALF_EVEN
+        >>> Money.of("2.665", "EUR").round(ROUND_HALF_EVEN)
+        Money('2.66', 'EUR')
+        >>> Money.of("1234.5", "JPY").round()
+        Money('1235', 'JPY')
+        """
+        return Money(self.amount.quantize(self._quantum(), rounding=rounding), self.currency)
+
+    def allocate(self, weights: Sequence[Numeric]) -> tuple[Money, ...]:
+        """Split into parts proportional to ``weights`` that sum exactly to this amount.
+
+        Parts are whole minor units (or finer, when the amount itself is finer).
+        Units left over after the proportional floor go one each to the parts with
+        the largest remainders, earlier parts first on ties (the largest remainder
+        method), so no cent is created or lost. Negative amounts split the same way
+        as their absolute value, negated. Weights must be non-negative and not all zero.
+
+        >>> [str(p) for p in Money.of("0.05", "EUR").allocate([3, 7])]
+        ['0.02 EUR', '0.03 EUR']
+        >>> [str(p) for p in Money.of("-10", "JPY").allocate([1, 1, 1])]
+        ['-4 JPY', '-3 JPY', '-3 JPY']
+        """
+        if not weights:
+            raise ValidationError("weights: need at least one weight, got an empty sequence")
+        ratios = [to_decimal(w, field=f"weights[{i}]") for i, w in enumerate(weights)]
+        for i, ratio in enumerate(ratios):
+            if ratio < 0:
+                raise ValidationError(f"weights[{i}]: must be >= 0, got {ratio}")
+        total_weight = sum(ratios, Decimal(0))
+        if total_weight == 0:
+            raise ValidationError(f"weights: must not all be zero, got {list(weights)}")
+        exponent = min(self.amount.as_tuple().exponent, -self.minor_units)
+        unit = Decimal(1).scaleb(int(exponent))
+        units = int((abs(self.amount) / unit).to_integral_value())
+        shares = [units * r / total_weight for r in ratios]
+        floors = [int(s.to_integral_value(rounding=ROUND_DOWN)) for s in shares]
+        left = units - sum(floors)
+        order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
+        for i in order[:left]:
+            floors[i] += 1
+        sign = -1 if self.amount < 0 else 1
+        return tuple(Money(sign * n * unit, self.currency) for n in floors)
+
+    # -- presentation ---------------------------------------------------------------
+
+    def format(self, locale: str = "en_US", *, rounded: bool = True) -> str:
+        """Format for people with babel, in ``locale``'s conventions.
+
+        ``rounded`` (the default) shows the currency's minor units; pass
+        ``rounded=False`` to show every decimal the amount has.
+
+        >>> Money.of("1234.5", "EUR").format("de_DE")
+        '1.234,50\\xa0€'
+        >>> Money.of("1234.5", "USD").format("en_US")
+        '$1,234.50'
+        """
+        try:
+            return babel.numbers.format_currency(
+                self.amount, self.currency, locale=locale, currency_digits=rounded
+            )
+        except (ValueError, LookupError) as error:
+            raise ValidationError(
+                f"locale: {locale!r} is not a locale babel knows ({error}); "
+                "expected an identifier such as 'en_US' or 'de_DE'"
+            ) from None
+
+    def __repr__(self) -> str:
+        return f"Money({str(self.amount)!r}, {self.currency!r})"
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
