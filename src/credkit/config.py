@@ -52,7 +52,7 @@ from typing import Any, Literal, TypeVar, get_args
 
 import attrs
 import cattrs
-from cattrs.cols import homogenous_tuple_structure_factory, is_sequence
+from cattrs.cols import homogenous_tuple_structure_factory, is_sequence, list_structure_factory
 from cattrs.errors import (
     AttributeValidationNote,
     ClassValidationError,
@@ -114,6 +114,8 @@ def _structure_date(value: object, _: type) -> datetime.date:
 
 
 def _structure_money(value: object, _: type) -> Money:
+    if isinstance(value, Money):
+        return value
     if isinstance(value, str):
         parts = value.split()
         if len(parts) == 2:
@@ -144,15 +146,17 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
     return structure
 
 
-def _tuple_hook(
-    tuple_type: Any, conv: cattrs.Converter
-) -> Callable[[object, type], tuple[Any, ...]]:
-    inner = homogenous_tuple_structure_factory(tuple_type, conv)
+def _sequence_hook(seq_type: Any, conv: cattrs.Converter) -> Callable[[object, type], Any]:
+    # Tuples and lists alike: a string (or a table) is not taken for a list.
+    if _is_homogeneous_tuple(seq_type):
+        inner = homogenous_tuple_structure_factory(seq_type, conv)
+    else:
+        inner = list_structure_factory(seq_type, conv)
 
-    def structure(value: object, type_: type) -> tuple[Any, ...]:
+    def structure(value: object, type_: type) -> Any:
         if not isinstance(value, list | tuple):
             raise ConfigError(f"expected a list, got {_describe(value)}")
-        return tuple(inner(value, type_))
+        return inner(value, type_)
 
     return structure
 
@@ -160,6 +164,18 @@ def _tuple_hook(
 def _is_homogeneous_tuple(type_: Any) -> bool:
     args = get_args(type_)
     return is_sequence(type_) and len(args) == 2 and args[1] is Ellipsis
+
+
+def _attrs_hook(cls: type[Any], conv: cattrs.Converter) -> Callable[[object, type], Any]:
+    # A nested class needs a table; say so instead of cattrs' "'int' object is not iterable".
+    inner = conv.gen_structure_attrs_fromdict(cls)
+
+    def structure(value: object, type_: type) -> Any:
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"expected a table of keys and values, got {_describe(value)}")
+        return inner(value, type_)
+
+    return structure
 
 
 def _make_converter() -> cattrs.Converter:
@@ -173,7 +189,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook
     )
-    conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook)
+    conv.register_structure_hook_factory(is_sequence, _sequence_hook)
+    conv.register_structure_hook_factory(attrs.has, _attrs_hook)
     conv.register_unstructure_hook(Decimal, str)
     conv.register_unstructure_hook(datetime.date, datetime.date.isoformat)
     conv.register_unstructure_hook(
@@ -197,7 +214,7 @@ def _join(path: str, step: str) -> str:
 
 def _leaves(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(error, ForbiddenExtraKeysError):
-        accepted = ", ".join(sorted(a.name for a in attrs.fields(error.cl)))
+        accepted = ", ".join(sorted(a.alias for a in attrs.fields(error.cl) if a.init))
         for key in sorted(error.extra_fields):
             yield _join(path, key), f"unknown key; accepted keys are {accepted}"
         return
@@ -245,7 +262,7 @@ def _config_error(error: BaseException, root: str) -> ConfigError:
 def _parse(text: str, format: Format, origin: str) -> object:
     try:
         if format == "json":
-            return json.loads(text, parse_float=Decimal)
+            return json.loads(text, parse_float=Decimal, parse_constant=Decimal)
         return tomllib.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as error:
         raise ConfigError(
@@ -311,10 +328,18 @@ def load(
     origin = ""
     if isinstance(source, Mapping):
         data: object = source
-    else:
+    elif isinstance(source, str | os.PathLike):
         data, origin = _read(source, format)
+    else:
+        raise ConfigError(
+            "expected a mapping, a JSON or TOML text, or a path to a .json or .toml file, "
+            f"got {_describe(source)}",
+            path=path,
+        )
     if not isinstance(data, Mapping):
-        raise ConfigError(f"expected a table of keys and values{origin}, got {_describe(data)}")
+        raise ConfigError(
+            f"expected a table of keys and values{origin}, got {_describe(data)}", path=path
+        )
     try:
         return converter.structure(data, cls)
     except ClassValidationError as error:
