@@ -19,18 +19,48 @@ from credkit.errors import (
     StorageError,
     ValidationError,
 )
+from credkit.fx import Rate, RateSource, RateTable, convert
+from credkit.ledger import (
+    Allocation,
+    CreditNote,
+    Customer,
+    DocumentKind,
+    Invoice,
+    Ledger,
+    OpenItem,
+    Payment,
+    Settlement,
+)
 from credkit.money import Money
+from credkit.terms import CashDiscount, Instalment, PaymentTerms, TermsBasis
 
 __all__ = [
+    "Allocation",
     "BureauError",
+    "CashDiscount",
     "ConfigError",
+    "CreditNote",
     "CredkitError",
     "CurrencyMismatchError",
+    "Customer",
+    "DocumentKind",
+    "Instalment",
+    "Invoice",
+    "Ledger",
     "Money",
+    "OpenItem",
+    "Payment",
+    "PaymentTerms",
     "PermissionDenied",
     "PolicyError",
+    "Rate",
     "RateNotFoundError",
+    "RateSource",
+    "RateTable",
+    "Settlement",
     "StorageError",
+    "TermsBasis",
     "ValidationError",
     "__version__",
+    "convert",
 ]
