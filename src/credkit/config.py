@@ -48,11 +48,16 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, Literal, TypeVar
 
 import attrs
 import cattrs
-from cattrs.cols import homogenous_tuple_structure_factory, is_sequence, list_structure_factory
+from cattrs.cols import (
+    homogenous_tuple_structure_factory,
+    is_mutable_sequence,
+    is_sequence,
+    list_structure_factory,
+)
 from cattrs.errors import (
     AttributeValidationNote,
     ClassValidationError,
@@ -147,11 +152,12 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
 
 
 def _sequence_hook(seq_type: Any, conv: cattrs.Converter) -> Callable[[object, type], Any]:
-    # Tuples and lists alike: a string (or a table) is not taken for a list.
-    if _is_homogeneous_tuple(seq_type):
-        inner = homogenous_tuple_structure_factory(seq_type, conv)
-    else:
+    # Tuples and lists alike: a string (or a table) is not taken for a list. As in
+    # cattrs, list and MutableSequence fields get a list, the others a tuple.
+    if is_mutable_sequence(seq_type):
         inner = list_structure_factory(seq_type, conv)
+    else:
+        inner = homogenous_tuple_structure_factory(seq_type, conv)
 
     def structure(value: object, type_: type) -> Any:
         if not isinstance(value, list | tuple):
@@ -159,11 +165,6 @@ def _sequence_hook(seq_type: Any, conv: cattrs.Converter) -> Callable[[object, t
         return inner(value, type_)
 
     return structure
-
-
-def _is_homogeneous_tuple(type_: Any) -> bool:
-    args = get_args(type_)
-    return is_sequence(type_) and len(args) == 2 and args[1] is Ellipsis
 
 
 def _attrs_hook(cls: type[Any], conv: cattrs.Converter) -> Callable[[object, type], Any]:

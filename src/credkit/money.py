@@ -18,10 +18,22 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import (
+    ROUND_05UP,
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Decimal,
+    InvalidOperation,
+)
 from typing import Any, Final, TypeAlias
 
 import attrs
+import babel
 import babel.numbers
 
 from credkit.errors import CurrencyMismatchError, ValidationError
@@ -34,6 +46,17 @@ Numeric: TypeAlias = Decimal | int | str
 DEFAULT_ROUNDING: Final = ROUND_HALF_UP
 """Rounding mode of :meth:`Money.round` unless told otherwise: half away from zero
 (commercial rounding), see ``docs/adr/0001-rounding.md``."""
+
+_ROUNDING_MODES: Final = (
+    ROUND_HALF_UP,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_DOWN,
+    ROUND_UP,
+    ROUND_DOWN,
+    ROUND_CEILING,
+    ROUND_FLOOR,
+    ROUND_05UP,
+)
 
 
 def to_decimal(value: object, *, field: str = "amount") -> Decimal:
@@ -294,8 +317,17 @@ class Money:
         Money('2.66', 'EUR')
         >>> Money.of("1234.5", "JPY").round()
         Money('1235', 'JPY')
+        >>> Money.of("-0.001", "EUR").round()
+        Money('0.00', 'EUR')
         """
-        return Money(self.amount.quantize(self._quantum(), rounding=rounding), self.currency)
+        if rounding not in _ROUNDING_MODES:
+            raise ValidationError(
+                f"rounding: {rounding!r} is not a decimal rounding mode; "
+                f"expected one of {', '.join(_ROUNDING_MODES)}"
+            )
+        result = self.amount.quantize(self._quantum(), rounding=rounding)
+        # A negative amount that rounds to zero is zero, not "-0.00".
+        return Money(result.copy_abs() if result.is_zero() else result, self.currency)
 
     def allocate(self, weights: Sequence[Numeric]) -> tuple[Money, ...]:
         """Split into parts proportional to ``weights`` that sum exactly to this amount.
@@ -337,19 +369,27 @@ class Money:
     def format(self, locale: str = "en_US", *, rounded: bool = True) -> str:
         """Format for people with babel, in ``locale``'s conventions.
 
-        ``rounded`` (the default) shows the currency's minor units; pass
+        ``rounded`` (the default) shows the amount rounded with :meth:`round`
+        (half away from zero) to the currency's minor units; pass
         ``rounded=False`` to show every decimal the amount has.
 
         >>> Money.of("1234.5", "EUR").format("de_DE")
         '1.234,50\\xa0€'
         >>> Money.of("1234.5", "USD").format("en_US")
         '$1,234.50'
+        >>> Money.of("2.665", "EUR").format("en_US"), Money.of("2.665", "EUR").format(rounded=False)
+        ('€2.67', '€2.665')
         """
+        if not isinstance(locale, str) or not locale:
+            raise ValidationError(
+                f"locale: expected an identifier such as 'en_US' or 'de_DE', got {locale!r}"
+            )
+        amount = self.round().amount if rounded else self.amount
         try:
             return babel.numbers.format_currency(
-                self.amount, self.currency, locale=locale, currency_digits=rounded
+                amount, self.currency, locale=locale, decimal_quantization=False
             )
-        except (ValueError, LookupError) as error:
+        except (ValueError, LookupError, babel.UnknownLocaleError) as error:
             raise ValidationError(
                 f"locale: {locale!r} is not a locale babel knows ({error}); "
                 "expected an identifier such as 'en_US' or 'de_DE'"
