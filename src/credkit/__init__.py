@@ -8,6 +8,7 @@ The everyday names are importable from the package itself:
 """
 
 from credkit._version import __version__
+from credkit.aging import AgingBasis, AgingReport, Buckets, age
 from credkit.errors import (
     BureauError,
     ConfigError,
@@ -35,7 +36,10 @@ from credkit.money import Money
 from credkit.terms import CashDiscount, Instalment, PaymentTerms, TermsBasis
 
 __all__ = [
+    "AgingBasis",
+    "AgingReport",
     "Allocation",
+    "Buckets",
     "BureauError",
     "CashDiscount",
     "ConfigError",
@@ -62,5 +66,6 @@ __all__ = [
     "TermsBasis",
     "ValidationError",
     "__version__",
+    "age",
     "convert",
 ]

@@ -1,0 +1,60 @@
+"""The ``credkit`` command.
+
+Each sub-command lives in a module of this package with an ``add_parser``
+function; :func:`main` wires them together. Run ``credkit --help`` for the list.
+
+>>> main(["--version"])  # doctest: +ELLIPSIS
+credkit ...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from credkit._version import __version__
+from credkit.cli import age, demo, sample
+from credkit.errors import CredkitError
+
+__all__ = ["main"]
+
+_COMMANDS = (demo, sample, age)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="credkit",
+        description="B2B credit management: sample data, aging, KPIs, scoring and more.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for command in _COMMANDS:
+        command.add_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``credkit`` command with ``argv`` (default: the process arguments).
+
+    Returns the exit status: 0 on success, 2 for bad input (the message goes to
+    standard error, prefixed ``credkit: error:``).
+
+    >>> main(["sample", "--out", "/nonexistent/\\0bad"])
+    2
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        print(f"credkit {__version__}")
+        return 0
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return 2
+    try:
+        status: int = args.func(args)
+    except CredkitError as error:
+        print(f"credkit: error: {error}", file=sys.stderr)
+        return 2
+    return status

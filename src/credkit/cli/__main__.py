@@ -1,0 +1,7 @@
+"""Allow ``python -m credkit.cli``."""
+
+import sys
+
+from credkit.cli import main
+
+sys.exit(main())

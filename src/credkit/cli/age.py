@@ -1,0 +1,317 @@
+"""``credkit age``: aged receivables as of a date, from CSV files.
+
+``PATH`` is a directory in credkit's canonical layout (see :mod:`credkit.io`) or a
+single CSV file of open items, or of invoices with a settled-date column (then
+``--mapping`` names that column); ``--mapping`` is a TOML or JSON
+:class:`~credkit.io.ColumnMapping` for exports with other column names or formats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+from babel.numbers import format_decimal
+
+from credkit import config
+from credkit.aging import STANDARD, AgingBasis, AgingReport, AgingRow, Buckets, age
+from credkit.errors import ValidationError
+from credkit.fx import RateTable
+from credkit.io import (
+    ColumnMapping,
+    read_invoices,
+    read_ledger,
+    read_open_items,
+    read_rates,
+    read_settlements,
+)
+from credkit.ledger import DocumentKind, Ledger, OpenItem
+from credkit.money import Money, minor_units
+
+__all__ = ["add_parser", "demo_section", "render", "run"]
+
+_BASES = {"due": AgingBasis.DUE_DATE, "issue": AgingBasis.ISSUE_DATE}
+_BASIS_TEXT = {
+    AgingBasis.DUE_DATE: "days past the due date",
+    AgingBasis.ISSUE_DATE: "days since the issue date",
+}
+
+
+def _as_of(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; expected YYYY-MM-DD such as 2026-03-31"
+        ) from None
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``credkit age`` on the sub-command parser ``commands``."""
+    parser = commands.add_parser(
+        "age",
+        help="aged receivables as of a date from CSV files",
+        description="Age open receivables as of a date into day buckets, per customer "
+        "and currency, from a directory in credkit's CSV layout or from one CSV export.",
+    )
+    parser.add_argument(
+        "path",
+        type=Path,
+        metavar="PATH",
+        help="directory in the canonical layout, or a CSV file of open items or invoices",
+    )
+    parser.add_argument(
+        "--as-of", required=True, type=_as_of, metavar="DATE", help="report date, YYYY-MM-DD"
+    )
+    parser.add_argument(
+        "--basis",
+        choices=sorted(_BASES),
+        default="due",
+        help="age from the due date (default) or the issue date",
+    )
+    parser.add_argument(
+        "--buckets",
+        metavar="EDGES",
+        help="upper edges of the overdue buckets in days, e.g. 15,30,45,60,90 "
+        "(default 30,60,90,120)",
+    )
+    parser.add_argument(
+        "--by",
+        choices=("customer", "total"),
+        default="customer",
+        help="one line per customer and currency (default) or per currency",
+    )
+    parser.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="output format"
+    )
+    parser.add_argument(
+        "--currency", metavar="CODE", help="convert everything into this currency (needs --rates)"
+    )
+    parser.add_argument(
+        "--rates",
+        type=Path,
+        metavar="RATES.csv",
+        help="exchange rates: valid_from,base,quote,rate per line",
+    )
+    parser.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="MAPPING.toml",
+        help="column mapping (TOML or JSON) for a single CSV export",
+    )
+    parser.set_defaults(func=run)
+
+
+# -- input ----------------------------------------------------------------------------
+
+
+def _buckets(text: str | None) -> Buckets:
+    if text is None:
+        return STANDARD
+    edges = []
+    for part in text.split(","):
+        try:
+            edges.append(int(part.strip()))
+        except ValueError:
+            raise ValidationError(
+                f"--buckets: {part.strip()!r} is not a whole number of days; "
+                "expected edges such as 30,60,90,120"
+            ) from None
+    try:
+        return Buckets.from_edges(edges)
+    except ValidationError as error:
+        raise ValidationError(f"--buckets: {error.message}") from None
+
+
+def _open_items(path: Path, mapping: ColumnMapping, as_of: datetime.date) -> list[OpenItem]:
+    """Open items of a single export; for invoice histories, those open on ``as_of``."""
+    if mapping.settled_on is None:
+        return list(read_open_items(path, mapping=mapping))
+    settled = {s.invoice_id: s.settled_on for s in read_settlements(path, mapping=mapping)}
+    items = []
+    for invoice in read_invoices(path, mapping=mapping):
+        paid = settled.get(invoice.id)
+        if invoice.issue_date > as_of or (paid is not None and paid <= as_of):
+            continue
+        items.append(
+            OpenItem(
+                invoice.id,
+                invoice.customer_id,
+                DocumentKind.INVOICE,
+                invoice.issue_date,
+                invoice.due_date,
+                invoice.amount,
+                original_amount=invoice.amount,
+                disputed=invoice.disputed,
+            )
+        )
+    return items
+
+
+def _rates(path: Path) -> RateTable:
+    table = read_rates(path)
+    bases = {rate.base for rate in table.rates}
+    if len(bases) == 1:
+        # Rates quoted against one currency (as the ECB publishes them) give cross rates.
+        table = attrs.evolve(table, pivot=bases.pop())
+    return table
+
+
+# -- output ---------------------------------------------------------------------------
+
+
+def _amount(money: Money) -> str:
+    places = minor_units(money.currency)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(money.round().amount, format=pattern, locale="en_US")
+
+
+def _line_cells(line: AgingRow, with_customer: bool) -> list[str]:
+    cells = [line.customer_id or "Total"] if with_customer else []
+    cells.append(line.currency)
+    cells.extend(_amount(a) for a in line.amounts)
+    cells.extend(
+        [
+            _amount(line.unapplied),
+            _amount(line.total),
+            _amount(line.disputed),
+            str(line.count),
+            "" if line.oldest_days is None else str(line.oldest_days),
+        ]
+    )
+    return cells
+
+
+def _table(report: AgingReport, by: str) -> str:
+    with_customer = by == "customer"
+    header = ["Customer"] if with_customer else []
+    header += ["Currency", *report.buckets.labels, "Unapplied", "Total", "Disputed"]
+    header += ["Items", "Oldest"]
+    body = [_line_cells(r, with_customer) for r in report.rows] if with_customer else []
+    totals = [_line_cells(t, with_customer) for t in report.totals]
+    widths = [max(len(cells[i]) for cells in [header, *body, *totals]) for i in range(len(header))]
+    text_columns = 2 if with_customer else 1
+
+    def fmt(cells: Sequence[str]) -> str:
+        parts = [
+            cell.ljust(width) if i < text_columns else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    converted = f", in {report.currency}" if report.currency else ""
+    lines = [
+        f"Aged receivables as of {report.as_of.isoformat()} "
+        f"({_BASIS_TEXT[report.basis]}{converted})",
+        fmt(header),
+        rule,
+    ]
+    lines += [fmt(cells) for cells in body]
+    if body and totals:
+        lines.append(rule)
+    lines += [fmt(cells) for cells in totals]
+    if not totals:
+        lines.append("(no open items)")
+    return "\n".join(lines)
+
+
+def render(report: AgingReport, *, by: str = "customer", format: str = "table") -> str:
+    """The report as a plain-text table, CSV or JSON.
+
+    Tables show amounts rounded to the currency's minor units with thousands
+    separators; CSV and JSON carry the exact amounts of
+    :meth:`~credkit.aging.AgingReport.to_rows`.
+
+    >>> from datetime import date
+    >>> print(render(age([], as_of=date(2026, 3, 31)), format="csv"))
+    customer_id,currency,Not yet due,1-30,31-60,61-90,91-120,Over 120,unapplied,total,disputed,count,oldest_days
+    """
+    if by not in ("customer", "total"):
+        raise ValidationError(f"by: expected 'customer' or 'total', got {by!r}")
+    if format == "table":
+        return _table(report, by)
+    if format == "csv":
+        buffer = io.StringIO()
+        columns = ["customer_id"] if by == "customer" else []
+        columns += ["currency", *report.buckets.labels, "unapplied", "total", "disputed"]
+        columns += ["count", "oldest_days"]
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(report.to_rows(by="customer" if by == "customer" else "total"))
+        return buffer.getvalue().rstrip("\n")
+    if format == "json":
+        document: dict[str, Any] = {
+            "as_of": report.as_of.isoformat(),
+            "basis": report.basis.value,
+            "currency": report.currency,
+            "buckets": [
+                {"label": b.label, "min_days": b.min_days, "max_days": b.max_days}
+                for b in report.buckets
+            ],
+        }
+        if by == "customer":
+            document["rows"] = report.to_rows(by="customer")
+        document["totals"] = report.to_rows(by="total")
+        return json.dumps(document, indent=2, ensure_ascii=False)
+    raise ValidationError(f"format: expected 'table', 'csv' or 'json', got {format!r}")
+
+
+def demo_section(ledger: Ledger, as_of: datetime.date) -> str:
+    """The aging table of ``ledger`` as of ``as_of``, one line per currency, for ``credkit demo``.
+
+    >>> from datetime import date
+    >>> print(demo_section(Ledger(), date(2026, 3, 31)))
+    Aged receivables as of 2026-03-31 (days past the due date)
+    Currency  Not yet due  1-30  31-60  61-90  91-120  Over 120  Unapplied  Total  Disputed  Items  Oldest
+    --------  -----------  ----  -----  -----  ------  --------  ---------  -----  --------  -----  ------
+    (no open items)
+    """
+    return render(age(ledger, as_of=as_of), by="total", format="table")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the input, age it and print the report."""
+    as_of: datetime.date = args.as_of
+    buckets = _buckets(args.buckets)
+    if (args.currency is None) != (args.rates is None):
+        raise ValidationError(
+            "--currency and --rates go together: converting needs both the reporting "
+            "currency and a rates file"
+        )
+    path: Path = args.path
+    items: Ledger | list[OpenItem]
+    if path.is_dir():
+        if args.mapping is not None:
+            raise ValidationError(
+                f"--mapping: applies to a single CSV export, but {str(path)!r} is a directory "
+                "in the canonical layout"
+            )
+        items = read_ledger(path)
+    elif path.is_file():
+        mapping = (
+            config.load(ColumnMapping, args.mapping)
+            if args.mapping is not None
+            else ColumnMapping()
+        )
+        items = _open_items(path, mapping, as_of)
+    else:
+        raise ValidationError(f"PATH: {str(path)!r} is neither a directory nor a file")
+    rates = _rates(args.rates) if args.rates is not None else None
+    report = age(
+        items,
+        as_of=as_of,
+        buckets=buckets,
+        basis=_BASES[args.basis],
+        currency=args.currency,
+        rates=rates,
+    )
+    print(render(report, by=args.by, format=args.format))
+    return 0

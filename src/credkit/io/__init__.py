@@ -1,0 +1,32 @@
+"""CSV import and export: credkit's own ledger layout, ERP exports, exchange rates.
+
+* :func:`write_ledger` / :func:`read_ledger`: a :class:`~credkit.ledger.Ledger` as a
+  directory of five CSV files (customers, invoices, credit notes, payments,
+  allocations) that reads back into an equal ledger;
+* :func:`read_invoices`, :func:`read_settlements`, :func:`read_open_items`: ERP exports
+  described by a :class:`ColumnMapping` (column names, date format, decimal comma,
+  delimiter, encoding);
+* :func:`read_rates`: dated exchange rates into a :class:`~credkit.fx.RateTable`.
+
+Errors name the file, the line and the column.
+
+>>> sorted(name for name, _ in FILES.values())
+['allocations.csv', 'credit_notes.csv', 'customers.csv', 'invoices.csv', 'payments.csv']
+"""
+
+from credkit.io.canonical import FILES, read_ledger, write_ledger
+from credkit.io.erp import read_invoices, read_open_items, read_settlements
+from credkit.io.mapping import ISO_DATE, ColumnMapping
+from credkit.io.rates import read_rates
+
+__all__ = [
+    "FILES",
+    "ISO_DATE",
+    "ColumnMapping",
+    "read_invoices",
+    "read_ledger",
+    "read_open_items",
+    "read_rates",
+    "read_settlements",
+    "write_ledger",
+]

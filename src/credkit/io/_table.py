@@ -1,0 +1,294 @@
+"""Reading CSV files with line numbers, and parsing their cells; shared by credkit.io."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import os
+import re
+from collections.abc import Collection, Iterator, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Final
+
+from credkit.errors import ValidationError
+
+_TRUE: Final = frozenset({"true", "yes", "y", "1", "x"})
+_FALSE: Final = frozenset({"false", "no", "n", "0", ""})
+_SPACES: Final = ("\u00a0", "\u202f")
+
+
+def _decode(path: Path, data: bytes, encoding: str) -> str:
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ValidationError(
+            f"{path}, line {line}: byte {data[error.start : error.start + 1]!r} is not valid "
+            f"{encoding}; set the mapping's encoding (for example 'cp1252' or 'latin-1' for "
+            "older Windows exports)"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+class Table:
+    """An open CSV file: its header, where each wanted column is, and its data rows."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        columns: Sequence[str],
+        optional: Collection[str] = (),
+        delimiter: str = ",",
+        encoding: str = "utf-8",
+        strip: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self.name = str(path)
+        self.strip = strip
+        try:
+            data = self.path.read_bytes()
+        except OSError as error:
+            raise ValidationError(
+                f"{self.name}: cannot read the file ({error.strerror or error})"
+            ) from None
+        text = _decode(self.path, data, encoding)
+        wanted = [c for c in columns if c not in optional]
+        if not text.strip():
+            listed = ", ".join(wanted) or ", ".join(columns)
+            raise ValidationError(
+                f"{self.name}: the file is empty; expected a header line with the columns {listed}"
+            )
+        self._reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        try:
+            header = next(self._reader)
+        except csv.Error as error:
+            raise ValidationError(f"{self.name}, line 1: not readable as CSV ({error})") from None
+        self.header = [name.strip() for name in header]
+        positions: dict[str, list[int]] = {}
+        for index, name in enumerate(self.header):
+            positions.setdefault(name, []).append(index)
+        missing = [c for c in wanted if c not in positions]
+        if missing:
+            found = ", ".join(repr(n) for n in self.header if n) or "none"
+            hint = ""
+            if len(self.header) == 1 and delimiter not in ";\t" and ";" in header[0]:
+                hint = "; the file looks semicolon-separated: set delimiter = ';'"
+            raise ValidationError(
+                f"{self.name}, line 1: missing column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(repr(c) for c in missing)}; the file has the columns {found}{hint}"
+            )
+        self.index: dict[str, int | None] = {}
+        for column in columns:
+            where = positions.get(column)
+            if where and len(where) > 1:
+                raise ValidationError(
+                    f"{self.name}, line 1, column {column}: appears {len(where)} times (at "
+                    f"positions {', '.join(str(i + 1) for i in where)}); cannot tell which to read"
+                )
+            self.index[column] = where[0] if where else None
+        self.width = len(header)
+
+    def has(self, column: str) -> bool:
+        """Whether the file has ``column``."""
+        return self.index.get(column) is not None
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """Data rows as (line number, cells); blank lines are skipped."""
+        reader = self._reader
+        line = reader.line_num
+        while True:
+            start = line + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise ValidationError(
+                    f"{self.name}, line {start}: not readable as CSV ({error})"
+                ) from None
+            line = reader.line_num
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue
+            if len(cells) != self.width:
+                extra = cells[self.width :]
+                if len(cells) < self.width or any(c.strip() for c in extra):
+                    raise ValidationError(
+                        f"{self.name}, line {start}: has {len(cells)} fields, the header has "
+                        f"{self.width}; check the delimiter and the quoting"
+                    )
+                cells = cells[: self.width]
+            yield start, cells
+
+    def cell(self, cells: list[str], column: str) -> str | None:
+        """The cell of ``column`` (None if the file has no such column)."""
+        position = self.index.get(column)
+        if position is None:
+            return None
+        value = cells[position]
+        return value.strip() if self.strip else value
+
+    def error(self, line: int, column: str | None, detail: str) -> ValidationError:
+        """An error naming the file, the line and the column."""
+        where = f", column {column}" if column else ""
+        return ValidationError(f"{self.name}, line {line}{where}: {detail}")
+
+
+# -- cells ----------------------------------------------------------------------------
+
+
+def parse_date(text: str, date_format: str | None) -> datetime.date:
+    """A date from ``text`` in ``date_format`` (None: strict ISO ``YYYY-MM-DD``)."""
+    value = text.strip()
+    try:
+        if date_format is None:
+            return datetime.date.fromisoformat(value)
+        return datetime.datetime.strptime(value, date_format).date()
+    except ValueError:
+        shown = "YYYY-MM-DD" if date_format is None else date_format
+        raise ValueError(f"{text!r} is not a date in the format {shown}") from None
+
+
+_NUMBER_CACHE: dict[tuple[str, str], tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+
+
+def _patterns(decimal: str, thousands: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    key = (decimal, thousands)
+    if key not in _NUMBER_CACHE:
+        d = re.escape(decimal)
+        plain = re.compile(rf"\d+(?:{d}\d+)?")
+        grouped = (
+            re.compile(rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+(?:{d}\d+)?")
+            if thousands
+            else None
+        )
+        _NUMBER_CACHE[key] = (plain, grouped)
+    return _NUMBER_CACHE[key]
+
+
+def parse_amount(text: str, *, decimal: str = ".", thousands: str = "") -> Decimal:
+    """An exact amount from ``text``: a sign in front or behind, digits, separators."""
+    value = text.strip()
+    negative = False
+    if value.endswith("-"):
+        negative, value = True, value[:-1].rstrip()
+    if value.startswith(("-", "+")):
+        if negative:
+            raise ValueError(f"{text!r} is not an amount: it has two signs")
+        negative, value = value[0] == "-", value[1:].lstrip()
+    if thousands == " ":
+        for space in _SPACES:
+            value = value.replace(space, " ")
+    plain, grouped = _patterns(decimal, thousands)
+    if plain.fullmatch(value):
+        digits = value
+    elif grouped is not None and grouped.fullmatch(value):
+        digits = value.replace(thousands, "")
+    else:
+        separators = f"the decimal separator {decimal!r}" + (
+            f" and the thousands separator {thousands!r}" if thousands else ""
+        )
+        hint = ""
+        if decimal == "." and re.fullmatch(r"[\d.]*,\d{1,2}", value):
+            hint = "; for decimal commas set decimal_separator = ','"
+        raise ValueError(f"{text!r} is not an amount written with {separators}{hint}")
+    try:
+        amount = Decimal(digits.replace(decimal, "."))
+    except InvalidOperation:  # pragma: no cover - the patterns admit only digits
+        raise ValueError(f"{text!r} is not an amount") from None
+    return -amount if negative else amount
+
+
+def parse_flag(text: str) -> bool:
+    """A yes/no cell: true/yes/y/1/x or false/no/n/0/empty, in any case."""
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(
+        f"{text!r} is not a yes/no value; expected true, yes, 1 or x, or false, no, 0 or empty"
+    )
+
+
+def error_field(message: str) -> tuple[str | None, str]:
+    """Split ``"field: detail"`` into its field and detail (None when there is no field)."""
+    match = re.match(r"([A-Za-z_][A-Za-z0-9_]*): ", message)
+    if match:
+        return match.group(1), message[match.end() :]
+    return None, message
+
+
+class Row:
+    """One data row; its accessors parse cells and remember the column last read."""
+
+    __slots__ = ("cells", "column", "date_format", "decimal", "line", "table", "thousands")
+
+    def __init__(
+        self,
+        table: Table,
+        line: int,
+        cells: list[str],
+        *,
+        date_format: str | None = None,
+        decimal: str = ".",
+        thousands: str = "",
+    ) -> None:
+        self.table = table
+        self.line = line
+        self.cells = cells
+        self.column: str | None = None
+        self.date_format = date_format
+        self.decimal = decimal
+        self.thousands = thousands
+
+    def optional(self, column: str | None) -> str | None:
+        """The cell, or None when it is empty or the file has no such column."""
+        if column is None:
+            return None
+        self.column = column
+        value = self.table.cell(self.cells, column)
+        return value if value is not None and value.strip() else None
+
+    def text(self, column: str, *, allow_empty: bool = False) -> str:
+        """The cell; an empty cell is an error unless ``allow_empty``."""
+        self.column = column
+        value = self.table.cell(self.cells, column)
+        if value is None:
+            value = ""
+        if not allow_empty and not value.strip():
+            raise ValueError("is empty; a value is required")
+        return value
+
+    def date(self, column: str) -> datetime.date:
+        """The cell as a date in the row's date format."""
+        return parse_date(self.text(column), self.date_format)
+
+    def amount(self, column: str) -> Decimal:
+        """The cell as an exact amount with the row's separators."""
+        return parse_amount(self.text(column), decimal=self.decimal, thousands=self.thousands)
+
+    def flag(self, column: str | None) -> bool:
+        """The cell as yes/no (False when the file has no such column)."""
+        if column is None or not self.table.has(column):
+            return False
+        self.column = column
+        return parse_flag(self.text(column, allow_empty=True))
+
+    def fail(self, error: Exception, columns: dict[str, str] | None = None) -> ValidationError:
+        """Turn an error raised while building this row's record into one naming the cell.
+
+        A ``ValueError`` from a parser names the column last read; a
+        :class:`ValidationError` from a record names its field, which ``columns`` maps
+        to the file's column (fields that are columns already need no entry).
+        """
+        if isinstance(error, ValidationError):
+            field, detail = error_field(error.message)
+            column = (columns or {}).get(field or "", field)
+            if column not in self.table.index:
+                column, detail = None, error.message
+            return self.table.error(self.line, column, detail)
+        return self.table.error(self.line, self.column, str(error))

@@ -1,0 +1,288 @@
+"""Reading ERP exports: invoices, payment histories and open-item lists from CSV.
+
+Each reader takes the path of one CSV file and a
+:class:`~credkit.io.mapping.ColumnMapping` that says which column holds what and how
+dates and numbers are written. Every problem raises
+:class:`~credkit.errors.ValidationError` naming the file, the line and the column,
+such as ``invoices.csv, line 14, column Fällig: '31.02.2026' is not a date in the
+format %d.%m.%Y``; a header line alone reads as no records.
+
+>>> import pathlib, tempfile
+>>> from credkit.io.mapping import ColumnMapping
+>>> mapping = ColumnMapping(document_id="Beleg", customer_id="Kunde", issue_date="Datum",
+...                         due_date="Fällig", amount="Betrag", currency=None,
+...                         default_currency="EUR", date_format="%d.%m.%Y",
+...                         decimal_separator=",", delimiter=";")
+>>> with tempfile.TemporaryDirectory() as directory:
+...     path = pathlib.Path(directory, "offene_posten.csv")
+...     _ = path.write_text("Beleg;Kunde;Datum;Fällig;Betrag\\n"
+...                         "R-1;K100;15.01.2026;14.02.2026;1.234,56\\n", encoding="utf-8-sig")
+...     [(i.id, str(i.amount), i.due_date.isoformat()) for i in read_invoices(path, mapping=mapping)]
+[('R-1', '1234.56 EUR', '2026-02-14')]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Final
+
+from credkit.errors import ConfigError
+from credkit.io._table import Row, Table
+from credkit.io.mapping import ColumnMapping
+from credkit.ledger import DocumentKind, Invoice, OpenItem, Settlement
+from credkit.money import Money
+
+__all__ = ["read_invoices", "read_open_items", "read_settlements"]
+
+_DEFAULT: Final = ColumnMapping()
+
+_Path = str | os.PathLike[str]
+
+
+def _check_mapping(mapping: object) -> ColumnMapping:
+    if not isinstance(mapping, ColumnMapping):
+        raise ConfigError(
+            f"expected a ColumnMapping (credkit.io.ColumnMapping or "
+            f"credkit.config.load(ColumnMapping, ...)), got {type(mapping).__name__} {mapping!r}",
+            path="mapping",
+        )
+    return mapping
+
+
+def _columns(mapping: ColumnMapping, *extra: str | None) -> list[str]:
+    names = [
+        mapping.document_id,
+        mapping.customer_id,
+        mapping.issue_date,
+        mapping.due_date,
+        mapping.amount,
+        mapping.currency,
+        mapping.disputed,
+        *extra,
+    ]
+    result: list[str] = []
+    for name in names:
+        if name is not None and name not in result:
+            result.append(name)
+    return result
+
+
+def _fields(mapping: ColumnMapping) -> dict[str, str]:
+    """Record field -> file column, to name the right column in errors."""
+    pairs = {
+        "id": mapping.document_id,
+        "document_id": mapping.document_id,
+        "customer_id": mapping.customer_id,
+        "issue_date": mapping.issue_date,
+        "due_date": mapping.due_date,
+        "amount": mapping.amount,
+        "currency": mapping.currency,
+        "settled_on": mapping.settled_on,
+        "kind": mapping.kind,
+        "original_amount": mapping.original_amount,
+    }
+    return {field: column for field, column in pairs.items() if column is not None}
+
+
+def _rows(path: _Path, mapping: ColumnMapping, *extra: str | None) -> Iterator[Row]:
+    optional = (
+        {mapping.currency}
+        if mapping.currency is not None and mapping.default_currency is not None
+        else set()
+    )
+    table = Table(
+        path,
+        columns=_columns(mapping, *extra),
+        optional=optional,
+        delimiter=mapping.delimiter,
+        encoding=mapping.encoding,
+        strip=True,
+    )
+    for line, cells in table.rows():
+        yield Row(
+            table,
+            line,
+            cells,
+            date_format=mapping.date_format,
+            decimal=mapping.decimal_separator,
+            thousands=mapping.thousands,
+        )
+
+
+def _currency(row: Row, mapping: ColumnMapping) -> str:
+    code = row.optional(mapping.currency)
+    if code is not None:
+        return code
+    if mapping.default_currency is None:
+        row.column = mapping.currency
+        raise ValueError("is empty and the mapping has no default_currency")
+    return mapping.default_currency
+
+
+def _invoice(row: Row, mapping: ColumnMapping) -> Invoice:
+    return Invoice(
+        row.text(mapping.document_id),
+        row.text(mapping.customer_id),
+        row.date(mapping.issue_date),
+        row.date(mapping.due_date),
+        Money(row.amount(mapping.amount), _currency(row, mapping)),
+        disputed=row.flag(mapping.disputed),
+    )
+
+
+def read_invoices(path: _Path, *, mapping: ColumnMapping = _DEFAULT) -> tuple[Invoice, ...]:
+    """Invoices from a CSV export, one per data line, in file order.
+
+    Needs the columns ``document_id``, ``customer_id``, ``issue_date``, ``due_date``
+    and ``amount`` of ``mapping`` (plus ``currency`` and ``disputed`` when it names
+    them). Amounts must be above zero: an export that mixes in credit memos is read
+    with :func:`read_open_items` instead. The default mapping reads credkit's own
+    ``invoices.csv``.
+
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     path = pathlib.Path(directory, "invoices.csv")
+    ...     _ = path.write_text("id,customer_id,issue_date,due_date,amount,currency\\n"
+    ...                         "I1,C1,2026-01-05,2026-01-04,10.00,EUR\\n")
+    ...     read_invoices(path)
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: .../invoices.csv, line 2, column due_date: 2026-01-04 is before issue_date 2026-01-05 of invoice 'I1'
+    """
+    mapping = _check_mapping(mapping)
+    fields = _fields(mapping)
+    result = []
+    for row in _rows(path, mapping):
+        try:
+            result.append(_invoice(row, mapping))
+        except ValueError as error:
+            raise row.fail(error, fields) from None
+    return tuple(result)
+
+
+def read_settlements(path: _Path, *, mapping: ColumnMapping) -> tuple[Settlement, ...]:
+    """Paid invoices from a payment-history export with a "settled on" column.
+
+    Each line whose ``settled_on`` cell is filled becomes a
+    :class:`~credkit.ledger.Settlement` (``amount`` the invoice amount, ``credited``
+    zero, since an export of this kind does not say how an invoice was settled); lines
+    with an empty cell are invoices still open and are not settlements. A settlement
+    dated before the invoice's issue date is an error.
+
+    >>> import pathlib, tempfile
+    >>> mapping = ColumnMapping(settled_on="paid_on")
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     path = pathlib.Path(directory, "history.csv")
+    ...     _ = path.write_text("id,customer_id,issue_date,due_date,amount,currency,paid_on\\n"
+    ...                         "I1,C1,2026-01-05,2026-02-04,10.00,EUR,2026-02-10\\n"
+    ...                         "I2,C1,2026-02-05,2026-03-07,20.00,EUR,\\n")
+    ...     [(s.invoice_id, s.days_beyond_terms) for s in read_settlements(path, mapping=mapping)]
+    [('I1', 6)]
+    """
+    mapping = _check_mapping(mapping)
+    if mapping.settled_on is None:
+        raise ConfigError(
+            "the mapping names no settled-date column; read_settlements needs one "
+            "(for example settled_on = 'paid_on')",
+            path="settled_on",
+        )
+    fields = _fields(mapping)
+    result = []
+    for row in _rows(path, mapping, mapping.settled_on):
+        try:
+            invoice = _invoice(row, mapping)
+            settled_text = row.optional(mapping.settled_on)
+            if settled_text is None:
+                continue
+            settled_on = row.date(mapping.settled_on)
+            if settled_on < invoice.issue_date:
+                raise ValueError(
+                    f"{settled_on.isoformat()} is before the issue date "
+                    f"{invoice.issue_date.isoformat()} of invoice {invoice.id!r}"
+                )
+        except ValueError as error:
+            raise row.fail(error, fields) from None
+        result.append(
+            Settlement(
+                invoice.id,
+                invoice.customer_id,
+                invoice.issue_date,
+                invoice.due_date,
+                invoice.amount,
+                settled_on=settled_on,
+                credited=Money.zero(invoice.amount.currency),
+            )
+        )
+    return tuple(result)
+
+
+def _kind(row: Row, mapping: ColumnMapping, amount: Money) -> DocumentKind:
+    value = row.optional(mapping.kind)
+    if value is None:
+        if mapping.kind is not None and row.table.has(mapping.kind):
+            raise ValueError("is empty; a document type is required")
+        return DocumentKind.CREDIT_NOTE if amount.is_negative else DocumentKind.INVOICE
+    try:
+        return mapping.kind_values[value]
+    except KeyError:
+        accepted = ", ".join(repr(k) for k in mapping.kind_values)
+        raise ValueError(
+            f"{value!r} is not a document type the mapping knows; kind_values has {accepted}"
+        ) from None
+
+
+def _open_item(row: Row, mapping: ColumnMapping) -> OpenItem:
+    document_id = row.text(mapping.document_id)
+    customer_id = row.text(mapping.customer_id)
+    issued = row.date(mapping.issue_date)
+    currency = _currency(row, mapping)
+    amount = Money(row.amount(mapping.amount), currency)
+    original = None
+    if mapping.original_amount is not None and row.optional(mapping.original_amount):
+        original = Money(row.amount(mapping.original_amount), currency)
+    kind = _kind(row, mapping, amount)
+    if row.optional(mapping.due_date) is None and kind is not DocumentKind.INVOICE:
+        due = issued
+    else:
+        due = row.date(mapping.due_date)
+    return OpenItem(
+        document_id,
+        customer_id,
+        kind,
+        issued,
+        due,
+        amount,
+        original_amount=original,
+        disputed=row.flag(mapping.disputed),
+    )
+
+
+def read_open_items(path: _Path, *, mapping: ColumnMapping = _DEFAULT) -> tuple[OpenItem, ...]:
+    """Open items from an export of what is open today, for hosts without a full ledger.
+
+    ``amount`` is the signed open amount: positive for what a customer owes, negative
+    for unapplied cash and credit notes. The type of each line comes from the
+    ``kind`` column through ``kind_values`` when the mapping names one; without it, a
+    negative line is read as a credit note and any other as an invoice (aging treats
+    every negative item alike, so the report does not depend on that choice). Credit
+    notes and payments may leave the due date empty (it is then the issue date).
+
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     path = pathlib.Path(directory, "open.csv")
+    ...     _ = path.write_text("id,customer_id,issue_date,due_date,amount,currency\\n"
+    ...                         "I1,C1,2026-01-05,2026-02-04,400.00,EUR\\n"
+    ...                         "P7,C1,2026-02-10,,-50.00,EUR\\n")
+    ...     [(i.document_id, i.kind.value, str(i.amount)) for i in read_open_items(path)]
+    [('I1', 'invoice', '400.00 EUR'), ('P7', 'credit_note', '-50.00 EUR')]
+    """
+    mapping = _check_mapping(mapping)
+    fields = _fields(mapping)
+    result = []
+    for row in _rows(path, mapping, mapping.kind, mapping.original_amount):
+        try:
+            result.append(_open_item(row, mapping))
+        except ValueError as error:
+            raise row.fail(error, fields) from None
+    return tuple(result)

@@ -1,0 +1,63 @@
+"""Tests for the ``credkit`` command: version, sample, demo and error handling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import credkit
+from credkit import io, sample
+from credkit.cli import main
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"credkit {credkit.__version__}"
+
+
+def test_no_command_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "usage: credkit" in capsys.readouterr().out
+
+
+def test_sample_writes_a_ledger_that_reads_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sample", "--out", str(tmp_path / "out"), "--seed", "3", "--customers", "8"]) == 0
+    written = io.read_ledger(tmp_path / "out")
+    expected = sample.generate(seed=3, customers=8).ledger
+    assert written.invoices == expected.invoices
+    assert written.allocations == expected.allocations
+    assert "wrote 8 customers" in capsys.readouterr().out
+
+
+def test_sample_refuses_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sample", "--out", str(tmp_path), "--customers", "0"]) == 2
+    assert "--customers: must be at least 1, got 0" in capsys.readouterr().err
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    assert main(["sample", "--out", str(blocker / "sub")]) == 2
+    assert "--out: cannot create" in capsys.readouterr().err
+
+
+def test_demo_summarises_the_sample_and_ages_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--customers", "12", "--seed", "5"]) == 0
+    out = capsys.readouterr().out
+    portfolio = sample.generate(seed=5, customers=12)
+    assert f"customers: {len(portfolio.ledger.customers)}" in out
+    assert f"open items as of {portfolio.end.isoformat()}: " in out
+    for currency, total in portfolio.ledger.balance(portfolio.end).items():
+        assert f"{currency}  {total.format('en_US'):>18}" in out
+    assert f"Aged receivables as of {portfolio.end.isoformat()}" in out
+
+
+def test_age_over_a_sample_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    portfolio = sample.generate(seed=2, customers=6)
+    io.write_ledger(portfolio.ledger, tmp_path)
+    as_of = portfolio.end.isoformat()
+    assert main(["age", str(tmp_path), "--as-of", as_of, "--by", "total", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    for currency, total in portfolio.ledger.balance(portfolio.end).items():
+        line = next(row for row in out.splitlines() if row.split(",")[0] == currency)
+        assert str(total.amount) in line.split(",")
