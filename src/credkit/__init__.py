@@ -33,6 +33,16 @@ from credkit.ledger import (
     Settlement,
 )
 from credkit.money import Money
+from credkit.scoring import (
+    FinancialStatement,
+    OddsBasis,
+    RiskClass,
+    RiskScale,
+    Scaling,
+    Scorecard,
+    ScoreResult,
+    altman_z,
+)
 from credkit.terms import CashDiscount, Instalment, PaymentTerms, TermsBasis
 
 __all__ = [
@@ -48,10 +58,12 @@ __all__ = [
     "CurrencyMismatchError",
     "Customer",
     "DocumentKind",
+    "FinancialStatement",
     "Instalment",
     "Invoice",
     "Ledger",
     "Money",
+    "OddsBasis",
     "OpenItem",
     "Payment",
     "PaymentTerms",
@@ -61,11 +73,17 @@ __all__ = [
     "RateNotFoundError",
     "RateSource",
     "RateTable",
+    "RiskClass",
+    "RiskScale",
+    "Scaling",
+    "ScoreResult",
+    "Scorecard",
     "Settlement",
     "StorageError",
     "TermsBasis",
     "ValidationError",
     "__version__",
     "age",
+    "altman_z",
     "convert",
 ]
