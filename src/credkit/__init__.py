@@ -21,6 +21,14 @@ from credkit.errors import (
     ValidationError,
 )
 from credkit.fx import Rate, RateSource, RateTable, convert
+from credkit.kpi import (
+    InsufficientData,
+    KPIReport,
+    PaymentBehaviour,
+    UndefinedKPIError,
+    kpis,
+    payment_behaviour,
+)
 from credkit.ledger import (
     Allocation,
     CreditNote,
@@ -60,12 +68,15 @@ __all__ = [
     "DocumentKind",
     "FinancialStatement",
     "Instalment",
+    "InsufficientData",
     "Invoice",
+    "KPIReport",
     "Ledger",
     "Money",
     "OddsBasis",
     "OpenItem",
     "Payment",
+    "PaymentBehaviour",
     "PaymentTerms",
     "PermissionDenied",
     "PolicyError",
@@ -81,9 +92,12 @@ __all__ = [
     "Settlement",
     "StorageError",
     "TermsBasis",
+    "UndefinedKPIError",
     "ValidationError",
     "__version__",
     "age",
     "altman_z",
     "convert",
+    "kpis",
+    "payment_behaviour",
 ]

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from credkit import sample
-from credkit.cli import age
+from credkit.cli import age, kpi
 
 __all__ = ["add_parser", "run", "summary"]
 
@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     sections = [
         summary(portfolio),
         age.demo_section(portfolio.ledger, portfolio.end),
+        kpi.demo_section(portfolio),
     ]
     print("\n\n".join(sections))
     return 0

@@ -1,0 +1,381 @@
+"""``credkit kpi``: receivables KPIs of a period, from CSV files.
+
+``PATH`` is a directory in credkit's canonical layout (read with
+:func:`credkit.io.read_ledger`) or a single CSV export of invoices with a
+settled-date column (an :class:`~credkit.kpi.InvoiceHistory`; ``--mapping`` names
+its columns, by default those of ``invoices.csv`` plus ``settled_on``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+from babel.numbers import format_decimal
+from dateutil.relativedelta import relativedelta
+
+from credkit import config, sample
+from credkit.errors import ValidationError
+from credkit.fx import RateTable
+from credkit.io import ColumnMapping, read_invoices, read_ledger, read_rates, read_settlements
+from credkit.kpi import (
+    InvoiceHistory,
+    KPIFigures,
+    KPIReport,
+    kpis,
+    monthly_series,
+    most_deteriorated,
+    payment_behaviour,
+)
+from credkit.ledger import Ledger
+from credkit.money import Money, minor_units
+
+__all__ = ["add_parser", "demo_section", "render", "run"]
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; expected YYYY-MM-DD such as 2026-03-31"
+        ) from None
+
+
+def add_parser(commands: Any) -> None:
+    """Register ``credkit kpi`` on the sub-command parser ``commands``."""
+    parser = commands.add_parser(
+        "kpi",
+        help="receivables KPIs of a period (DSO, CEI, turnover, ...) from CSV files",
+        description="Compute DSO (simple and countback), best possible DSO, average days "
+        "delinquent, the collection effectiveness index, the bad-debt ratio, turnover and "
+        "percent current for a period, per currency, from a directory in credkit's CSV "
+        "layout or from one CSV export of invoices with a settled-date column.",
+    )
+    parser.add_argument(
+        "path",
+        type=Path,
+        metavar="PATH",
+        help="directory in the canonical layout, or a CSV file of invoices with settled dates",
+    )
+    parser.add_argument(
+        "--from",
+        dest="period_start",
+        required=True,
+        type=_date,
+        metavar="DATE",
+        help="first day of the period, YYYY-MM-DD",
+    )
+    parser.add_argument(
+        "--to",
+        dest="period_end",
+        required=True,
+        type=_date,
+        metavar="DATE",
+        help="last day of the period, YYYY-MM-DD",
+    )
+    parser.add_argument(
+        "--monthly",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also show the DSO trend over the N calendar months up to --to",
+    )
+    parser.add_argument(
+        "--currency", metavar="CODE", help="convert everything into this currency (needs --rates)"
+    )
+    parser.add_argument(
+        "--rates",
+        type=Path,
+        metavar="RATES.csv",
+        help="exchange rates: valid_from,base,quote,rate per line",
+    )
+    parser.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="MAPPING.toml",
+        help="column mapping (TOML or JSON) for a single CSV export",
+    )
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format"
+    )
+    parser.set_defaults(func=run)
+
+
+# -- output -----------------------------------------------------------------------------
+
+_ROWS: tuple[tuple[str, str, str], ...] = (
+    # (label, attribute, how to show it)
+    ("Beginning AR", "beginning_ar", "money"),
+    ("Credit sales", "credit_sales", "money"),
+    ("Ending AR", "ending_ar", "money"),
+    ("  not yet due", "ending_current_ar", "money"),
+    ("  overdue", "ending_overdue_ar", "money"),
+    ("Unapplied cash and credits", "unapplied", "money"),
+    ("Written off", "written_off", "money"),
+    ("DSO, simple (days)", "dso", "number"),
+    ("DSO, countback (days)", "countback_dso", "number"),
+    ("Best possible DSO (days)", "best_possible_dso", "number"),
+    ("Average days delinquent", "average_days_delinquent", "number"),
+    ("Collection effectiveness (%)", "collection_effectiveness_index", "number"),
+    ("Bad-debt ratio (%)", "bad_debt_ratio", "percent"),
+    ("AR turnover (times)", "ar_turnover", "times"),
+    ("Turnover days", "turnover_days", "number"),
+    ("Percent current (%)", "percent_current", "number"),
+)
+
+
+def _amount(money: Money) -> str:
+    places = minor_units(money.currency)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(money.round().amount, format=pattern, locale="en_US")
+
+
+def _number(value: Decimal, places: int) -> str:
+    return format_decimal(value, format="#,##0." + "0" * places, locale="en_US")
+
+
+def _cell(figures: KPIFigures, attribute: str, kind: str) -> str:
+    value = getattr(figures, attribute)
+    if value is None:
+        return "n/a"
+    if kind == "money":
+        return _amount(value)
+    if kind == "percent":
+        return _number(value * 100, 2)
+    if kind == "times":
+        return _number(value, 2)
+    return _number(value, 1)
+
+
+def _grid(header: Sequence[str], body: Sequence[Sequence[str]], left: int = 1) -> list[str]:
+    widths = [max(len(cells[i]) for cells in [header, *body]) for i in range(len(header))]
+
+    def fmt(cells: Sequence[str]) -> str:
+        parts = [
+            cell.ljust(width) if i < left else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    return [fmt(header), "  ".join("-" * w for w in widths), *(fmt(c) for c in body)]
+
+
+def _title(report: KPIReport) -> str:
+    converted = f", in {report.currency}" if report.currency else ""
+    months = report.months.normalize()
+    return (
+        f"Receivables KPIs {report.period_start.isoformat()} to {report.period_end.isoformat()} "
+        f"({report.days} days, {_number(months, 2) if months != int(months) else int(months)} "
+        f"months{converted})"
+    )
+
+
+def _table(report: KPIReport) -> str:
+    lines = [_title(report)]
+    if not report.figures:
+        lines.append("(no receivables, sales or write-offs in the period)")
+        return "\n".join(lines)
+    header = ["", *report.currencies]
+    body = [
+        [label, *(_cell(f, attribute, kind) for f in report.figures)]
+        for label, attribute, kind in _ROWS
+    ]
+    lines += _grid(header, body)
+    notes = [
+        f"  {f.currency} {name}: {reason}"
+        for f in report.figures
+        for name, reason in f.undefined.items()
+    ]
+    if notes:
+        lines += ["n/a:", *notes]
+    return "\n".join(lines)
+
+
+def _trend_table(series: Sequence[KPIReport]) -> str:
+    header = ["Month", "Currency", "DSO", "Countback", "Best possible", "Delinquent", "Current %"]
+    body = []
+    for report in series:
+        for f in report.figures:
+            body.append(
+                [
+                    report.period_start.strftime("%Y-%m"),
+                    f.currency,
+                    *(
+                        _cell(f, attribute, "number")
+                        for attribute in (
+                            "dso",
+                            "countback_dso",
+                            "best_possible_dso",
+                            "average_days_delinquent",
+                            "percent_current",
+                        )
+                    ),
+                ]
+            )
+    return "\n".join(["DSO trend by month", *_grid(header, body, left=2)])
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Money):
+        return {"amount": str(value.amount), "currency": value.currency}
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _report_json(report: KPIReport) -> dict[str, Any]:
+    return {
+        "period_start": report.period_start.isoformat(),
+        "period_end": report.period_end.isoformat(),
+        "days": report.days,
+        "months": str(report.months),
+        "currency": report.currency,
+        "figures": [
+            {
+                "currency": f.currency,
+                **{
+                    attribute: _json_value(getattr(f, attribute))
+                    for _label, attribute, _kind in _ROWS
+                },
+                "undefined": dict(f.undefined),
+            }
+            for f in report.figures
+        ],
+    }
+
+
+def render(report: KPIReport, *, series: Sequence[KPIReport] = (), format: str = "table") -> str:
+    """The report (and an optional monthly ``series``) as a plain-text table or JSON.
+
+    Tables show amounts rounded to the currency's minor units and KPIs to one decimal
+    (the bad-debt ratio as a percentage, turnover to two decimals); JSON carries the
+    exact values as strings.
+
+    >>> from datetime import date
+    >>> print(render(kpis(Ledger(), period_start=date(2026, 1, 1), period_end=date(2026, 3, 31))))
+    Receivables KPIs 2026-01-01 to 2026-03-31 (90 days, 3 months)
+    (no receivables, sales or write-offs in the period)
+    """
+    if format == "table":
+        text = _table(report)
+        if series:
+            text += "\n\n" + _trend_table(series)
+        return text
+    if format == "json":
+        document = _report_json(report)
+        if series:
+            document["monthly"] = [_report_json(r) for r in series]
+        return json.dumps(document, indent=2, ensure_ascii=False)
+    raise ValidationError(f"format: expected 'table' or 'json', got {format!r}")
+
+
+def demo_section(portfolio: sample.SamplePortfolio) -> str:
+    """KPIs of the sample's last three months and its ten most deteriorated payers.
+
+    For ``credkit demo``: the KPI table (per currency) for the three months ending on
+    ``portfolio.end``, then the customers whose payment deteriorated most, from
+    :func:`~credkit.kpi.payment_behaviour` over the sample's settled invoices.
+
+    >>> text = demo_section(sample.generate(seed=1, customers=20))
+    >>> print(text.splitlines()[0])
+    Receivables KPIs 2026-09-01 to 2026-11-30 (91 days, 3 months)
+    >>> "Payment deteriorated most" in text
+    True
+    """
+    end = portfolio.end
+    start = end + datetime.timedelta(days=1) - relativedelta(months=3)
+    report = kpis(portfolio.ledger, period_start=start, period_end=end)
+    results = payment_behaviour(portfolio.ledger.settlements(), as_of=end)
+    worst = most_deteriorated(results, limit=10)
+    names = {c.id: c.name for c in portfolio.ledger.customers}
+    lines = [
+        _table(report),
+        "",
+        "Payment deteriorated most (days late, last 3 months against the 12 before)",
+    ]
+    if not worst:
+        lines.append("(no customer's payment deteriorated)")
+        return "\n".join(lines)
+    body = [
+        [
+            t.customer_id,
+            names.get(t.customer_id, ""),
+            _number(t.baseline_days_late or Decimal(0), 1),
+            _number(t.recent_days_late or Decimal(0), 1),
+            "+" + _number(t.change or Decimal(0), 1),
+        ]
+        for t in worst
+    ]
+    lines += _grid(["Customer", "Name", "Before", "Recent", "Change"], body, left=2)
+    return "\n".join(lines)
+
+
+# -- input ------------------------------------------------------------------------------
+
+
+def _rates(path: Path) -> RateTable:
+    table = read_rates(path)
+    bases = {rate.base for rate in table.rates}
+    if len(bases) == 1:
+        # Rates quoted against one currency (as the ECB publishes them) give cross rates.
+        table = attrs.evolve(table, pivot=bases.pop())
+    return table
+
+
+def _source(path: Path, mapping_path: Path | None) -> Ledger | InvoiceHistory:
+    if path.is_dir():
+        if mapping_path is not None:
+            raise ValidationError(
+                f"--mapping: applies to a single CSV export, but {str(path)!r} is a directory "
+                "in the canonical layout"
+            )
+        return read_ledger(path)
+    if path.is_file():
+        mapping = (
+            config.load(ColumnMapping, mapping_path)
+            if mapping_path is not None
+            else ColumnMapping(settled_on="settled_on")
+        )
+        if mapping.settled_on is None:
+            raise ValidationError(
+                "--mapping: names no settled-date column (settled_on); KPIs from a single "
+                "export need to know when each invoice was paid"
+            )
+        return InvoiceHistory(
+            read_invoices(path, mapping=mapping), read_settlements(path, mapping=mapping)
+        )
+    raise ValidationError(f"PATH: {str(path)!r} is neither a directory nor a file")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the input, compute the KPIs and print them."""
+    if (args.currency is None) != (args.rates is None):
+        raise ValidationError(
+            "--currency and --rates go together: converting needs both the reporting "
+            "currency and a rates file"
+        )
+    if args.monthly < 0:
+        raise ValidationError(f"--monthly: must be zero or more months, got {args.monthly}")
+    source = _source(args.path, args.mapping)
+    rates = _rates(args.rates) if args.rates is not None else None
+    report = kpis(
+        source,
+        period_start=args.period_start,
+        period_end=args.period_end,
+        currency=args.currency,
+        rates=rates,
+    )
+    series: tuple[KPIReport, ...] = ()
+    if args.monthly:
+        series = monthly_series(
+            source, end=args.period_end, months=args.monthly, currency=args.currency, rates=rates
+        )
+    print(render(report, series=series, format=args.format))
+    return 0

@@ -1,0 +1,68 @@
+"""Receivables KPIs and customers' payment behaviour.
+
+- :mod:`credkit.kpi.formulas`: the KPIs as plain functions of period figures (DSO
+  simple and countback, best possible DSO, average days delinquent, collection
+  effectiveness index, bad-debt ratio, turnover, percent current).
+- :mod:`credkit.kpi.report`: the same KPIs read off a :class:`~credkit.ledger.Ledger`
+  for a period (:func:`kpis`) and month by month (:func:`monthly_series`).
+- :mod:`credkit.kpi.behaviour`: days to pay, days beyond terms, a 0-100 payment index
+  on the public PAYDEX scale and a trend per customer, from settled invoices.
+
+>>> from credkit.kpi import dso_simple
+>>> round(dso_simple(150_000, 1_800_000, 365), 1)
+Decimal('30.4')
+"""
+
+from credkit.kpi.behaviour import (
+    INDEX_ANCHORS,
+    InsufficientData,
+    PaymentBehaviour,
+    PaymentTrend,
+    TrendDirection,
+    most_deteriorated,
+    payment_behaviour,
+    payment_index,
+    payment_trends,
+)
+from credkit.kpi.formulas import (
+    Amount,
+    UndefinedKPIError,
+    ar_turnover,
+    average_days_delinquent,
+    bad_debt_ratio,
+    best_possible_dso,
+    collection_effectiveness_index,
+    dso_countback,
+    dso_simple,
+    percent_current,
+    turnover_days,
+)
+from credkit.kpi.report import InvoiceHistory, KPIFigures, KPIReport, kpis, monthly_series
+
+__all__ = [
+    "INDEX_ANCHORS",
+    "Amount",
+    "InsufficientData",
+    "InvoiceHistory",
+    "KPIFigures",
+    "KPIReport",
+    "PaymentBehaviour",
+    "PaymentTrend",
+    "TrendDirection",
+    "UndefinedKPIError",
+    "ar_turnover",
+    "average_days_delinquent",
+    "bad_debt_ratio",
+    "best_possible_dso",
+    "collection_effectiveness_index",
+    "dso_countback",
+    "dso_simple",
+    "kpis",
+    "monthly_series",
+    "most_deteriorated",
+    "payment_behaviour",
+    "payment_index",
+    "payment_trends",
+    "percent_current",
+    "turnover_days",
+]

@@ -1,0 +1,656 @@
+"""How each customer pays: days to pay, days beyond terms, a 0-100 payment index, a trend.
+
+The input is settled invoices, :class:`~credkit.ledger.Settlement` records, from
+:meth:`Ledger.settlements() <credkit.ledger.Ledger.settlements>` or read from a
+payment-history CSV file with :func:`credkit.io.read_settlements`. For each invoice:
+
+- **days to pay** = settlement date - issue date;
+- **days beyond terms** (DBT) = settlement date - due date, *signed*: an invoice paid
+  ten days early counts -10, so that early payers and discount takers stay visible
+  (the reference definition ``max(0, ...)`` is :attr:`PaymentBehaviour.average_days_late`);
+- the **payment index** of :func:`payment_index`, on the public scale of the D&B
+  PAYDEX (credkit's index follows that scale but is not D&B's score).
+
+:func:`payment_behaviour` summarises each customer over a window (24 months by
+default, by settlement date, up to ``as_of``): plain averages weight every invoice
+alike; *weighted* figures weight each invoice by the amount paid, its amount less
+what credit notes settled of it. Invoices settled entirely by credit notes were
+cancelled, not paid, and are left out. A customer with fewer than ``min_invoices``
+paid invoices in the window gets :class:`InsufficientData`, never a number.
+
+Weighting needs one currency. Each customer is weighted in the currency of their
+invoices; a customer whose invoices are in several currencies is weighted in
+``currency``, converting each amount at the rate of its settlement date from
+``rates``; without them that raises :class:`~credkit.errors.CurrencyMismatchError`.
+
+The **trend** compares the amount-weighted days late (days beyond terms, early and
+on-time payment counted as 0) of the invoices settled in the last ``recent_months``
+(default 3) with that of the ``baseline_months`` (default 12) before them: more than
+``threshold_days`` (default 5) later is *deteriorating*, more than that earlier is
+*improving*, anything between *stable*. Early payment counts as 0 here because a
+customer who moves from paying ten days early to paying on the due date is still
+within terms: counting that as deterioration floods the ranking with prompt payers.
+Invoices that are still open are not settlements, so a customer who has stopped
+paying shows up as insufficient recent data here; look at their aging for that.
+
+>>> from datetime import date
+>>> from credkit.ledger import Settlement
+>>> def paid(n, due, settled, amount=100):
+...     return Settlement(f"I{n}", "C1", date(2026, 1, 1), due, Money.of(amount, "EUR"),
+...                       settled_on=settled, credited=Money.zero("EUR"))
+>>> history = [paid(1, date(2026, 1, 31), date(2026, 1, 31)),
+...            paid(2, date(2026, 1, 31), date(2026, 2, 15)),
+...            paid(3, date(2026, 1, 31), date(2026, 1, 21), amount=200)]
+>>> b = payment_behaviour(history, as_of=date(2026, 3, 31))["C1"]
+>>> b.invoices, b.average_days_beyond_terms, b.weighted_days_beyond_terms
+(3, Decimal('1.666666666666666666666666667'), Decimal('-1.25'))
+>>> b.share_on_time, b.payment_index
+(Decimal('0.6666666666666666666666666667'), Decimal('80'))
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from credkit.errors import CurrencyMismatchError, ValidationError
+from credkit.fx import RateSource, convert
+from credkit.ledger import Settlement
+from credkit.money import Money, to_decimal
+
+__all__ = [
+    "INDEX_ANCHORS",
+    "InsufficientData",
+    "PaymentBehaviour",
+    "PaymentTrend",
+    "TrendDirection",
+    "most_deteriorated",
+    "payment_behaviour",
+    "payment_index",
+    "payment_trends",
+]
+
+INDEX_ANCHORS: Final[tuple[tuple[int, int], ...]] = (
+    (-30, 100),
+    (-20, 90),
+    (0, 80),
+    (15, 70),
+    (22, 60),
+    (30, 50),
+    (60, 40),
+    (90, 30),
+    (120, 20),
+    (180, 0),
+)
+"""``(days beyond terms, index)`` points of :func:`payment_index`, joined by straight lines.
+
+From 0 days (paid on the due date, 80) to 120 days beyond terms (20) these are the
+anchor points of the public D&B PAYDEX key: 70 = 15 days beyond, 60 = 22, 50 = 30,
+40 = 60, 30 = 90, 20 = 120. Early payment follows D&B's published value chart: 90 =
+20 days sooner than terms (a ``2/10 net 30`` discount taken), 100 = 30 days sooner
+or more ("anticipates"). Beyond 120 days, where the public key only says "below 20",
+credkit continues the last slope (10 points per 30 days) down to 0 at 180 days
+beyond terms and stays at 0 after that.
+"""
+
+_D0: Final = Decimal(0)
+
+# The index on a segment is (y0 * dx - dy * (days - x0)) / dx: an exact numerator over
+# a small whole denominator. Scaled by the least common multiple of the denominators,
+# the index of a whole number of days is an integer, so the weighted sums in the hot
+# loop stay exact and are divided once at the end (a single invoice's weighted index
+# is then exactly its own index).
+_SCALE: Final = math.lcm(*(x1 - x0 for (x0, _), (x1, _) in itertools.pairwise(INDEX_ANCHORS)))
+
+
+def _segment(days: Decimal | int) -> tuple[int, int, int, int] | None:
+    """``(x0, y0, x1, y1)`` of the segment holding ``days``; None outside the anchors."""
+    if days <= INDEX_ANCHORS[0][0] or days >= INDEX_ANCHORS[-1][0]:
+        return None
+    for (x0, y0), (x1, y1) in itertools.pairwise(INDEX_ANCHORS):
+        if days <= x1:
+            return x0, y0, x1, y1
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _index_at(days: Decimal) -> Decimal:
+    segment = _segment(days)
+    if segment is None:
+        return Decimal(INDEX_ANCHORS[0][1] if days <= 0 else INDEX_ANCHORS[-1][1])
+    x0, y0, x1, y1 = segment
+    # One rounding only (the division), of an exact numerator that falls as days grow:
+    # a later payment never gets a higher index.
+    return (y0 * (x1 - x0) - (y0 - y1) * (days - x0)) / Decimal(x1 - x0)
+
+
+def _scaled_index(days: int) -> int:
+    """The index of a whole number of days times ``_SCALE``, exactly."""
+    segment = _segment(days)
+    if segment is None:
+        return (INDEX_ANCHORS[0][1] if days <= 0 else INDEX_ANCHORS[-1][1]) * _SCALE
+    x0, y0, x1, y1 = segment
+    dx = x1 - x0
+    return (y0 * dx - (y0 - y1) * (days - x0)) * (_SCALE // dx)
+
+
+def payment_index(days_beyond_terms: Decimal | int | str) -> Decimal:
+    """Payment index (0-100) of one invoice paid ``days_beyond_terms`` after its due date.
+
+    Negative days mean paid before the due date. The index interpolates linearly
+    between the points of :data:`INDEX_ANCHORS` (the public PAYDEX scale; credkit's
+    index is not D&B's PAYDEX): 80 for payment on the due date, 70 at 15 days beyond,
+    50 at 30, 20 at 120, 0 from 180; 90 at 20 days early, 100 from 30 days early.
+    Paying later never raises it.
+
+    >>> payment_index(0), payment_index(15), payment_index(-20), payment_index(-45)
+    (Decimal('80'), Decimal('70'), Decimal('90'), Decimal('100'))
+    >>> payment_index(45), payment_index(150), payment_index(400)
+    (Decimal('45'), Decimal('10'), Decimal('0'))
+    >>> payment_index(1.5)
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: days_beyond_terms: float 1.5 is not exact; pass a Decimal, an int or a string such as '1.5'
+    """
+    return _index_at(to_decimal(days_beyond_terms, field="days_beyond_terms"))
+
+
+class TrendDirection(enum.Enum):
+    """Which way a customer's payment is going.
+
+    >>> TrendDirection("deteriorating")
+    <TrendDirection.DETERIORATING: 'deteriorating'>
+    """
+
+    IMPROVING = "improving"
+    STABLE = "stable"
+    DETERIORATING = "deteriorating"
+    INSUFFICIENT_DATA = "insufficient_data"
+
+
+@attrs.frozen
+class PaymentTrend:
+    """Amount-weighted days late recently against a baseline period before it.
+
+    Days late are days beyond terms with early and on-time payment counted as 0.
+
+    ``recent_days_late`` and ``baseline_days_late`` are ``None`` when
+    their window has fewer invoices than the trend needs (then ``direction`` is
+    ``INSUFFICIENT_DATA``). ``change`` is recent - baseline, in days: positive means
+    paying later than before.
+
+    >>> t = PaymentTrend("C1", TrendDirection.DETERIORATING, recent_days_late=Decimal(20),
+    ...                  baseline_days_late=Decimal(2), recent_invoices=3, baseline_invoices=12)
+    >>> t.change
+    Decimal('18')
+    """
+
+    customer_id: str
+    direction: TrendDirection
+    recent_days_late: Decimal | None = attrs.field(kw_only=True)
+    baseline_days_late: Decimal | None = attrs.field(kw_only=True)
+    recent_invoices: int = attrs.field(kw_only=True)
+    baseline_invoices: int = attrs.field(kw_only=True)
+
+    @property
+    def change(self) -> Decimal | None:
+        """Recent minus baseline weighted days late (``None`` without both).
+
+        >>> PaymentTrend("C1", TrendDirection.INSUFFICIENT_DATA, recent_days_late=None,
+        ...              baseline_days_late=Decimal(3), recent_invoices=0,
+        ...              baseline_invoices=5).change is None
+        True
+        """
+        if self.recent_days_late is None or self.baseline_days_late is None:
+            return None
+        return self.recent_days_late - self.baseline_days_late
+
+
+@attrs.frozen
+class PaymentBehaviour:
+    """How one customer paid the invoices settled in the window ``window_start`` .. ``as_of``.
+
+    Day figures are unrounded ``Decimal`` values. ``average_*`` weight each invoice
+    alike, ``weighted_*`` by the amount paid (in ``currency``; ``amount_paid`` is the
+    total). ``*_days_beyond_terms`` are signed (early payment negative);
+    ``*_days_late`` count early and on-time payment as 0. ``share_on_time`` (settled
+    on or before the due date) and ``share_early`` (before it) are fractions of the
+    invoices. ``payment_index`` is the amount-weighted mean of :func:`payment_index`
+    over the invoices: 0-100 on the public PAYDEX scale (80 = within terms).
+
+    >>> from credkit.ledger import Settlement
+    >>> due = datetime.date(2026, 1, 31)
+    >>> records = [Settlement(f"I{n}", "C1", datetime.date(2026, 1, 1), due, Money.of(100, "EUR"),
+    ...                       settled_on=due + datetime.timedelta(days=n),
+    ...                       credited=Money.zero("EUR")) for n in (0, 15, 30)]
+    >>> b = payment_behaviour(records, as_of=datetime.date(2026, 3, 31))["C1"]
+    >>> b.average_days_to_pay, b.weighted_days_late, b.share_on_time, b.payment_index
+    (Decimal('45'), Decimal('15'), Decimal('0.3333333333333333333333333333'), Decimal('66.66666666666666666666666667'))
+    """
+
+    customer_id: str
+    as_of: datetime.date = attrs.field(kw_only=True)
+    window_start: datetime.date = attrs.field(kw_only=True)
+    currency: str = attrs.field(kw_only=True)
+    invoices: int = attrs.field(kw_only=True)
+    amount_paid: Money = attrs.field(kw_only=True)
+    average_days_to_pay: Decimal = attrs.field(kw_only=True)
+    weighted_days_to_pay: Decimal = attrs.field(kw_only=True)
+    average_days_beyond_terms: Decimal = attrs.field(kw_only=True)
+    weighted_days_beyond_terms: Decimal = attrs.field(kw_only=True)
+    average_days_late: Decimal = attrs.field(kw_only=True)
+    weighted_days_late: Decimal = attrs.field(kw_only=True)
+    share_on_time: Decimal = attrs.field(kw_only=True)
+    share_early: Decimal = attrs.field(kw_only=True)
+    payment_index: Decimal = attrs.field(kw_only=True)
+    trend: PaymentTrend = attrs.field(kw_only=True)
+
+
+@attrs.frozen
+class InsufficientData:
+    """Too few paid invoices in the window to say how a customer pays.
+
+    ``invoices`` were counted, ``required`` are needed; ``fully_credited`` invoices
+    were settled by credit notes alone and do not count.
+
+    >>> InsufficientData("C9", invoices=1, required=3, fully_credited=0).reason
+    'C9: 1 paid invoice in the window, 3 needed'
+    """
+
+    customer_id: str
+    invoices: int = attrs.field(kw_only=True)
+    required: int = attrs.field(kw_only=True)
+    fully_credited: int = attrs.field(default=0, kw_only=True)
+
+    @property
+    def reason(self) -> str:
+        """Why there is no behaviour, for people.
+
+        >>> InsufficientData("C9", invoices=0, required=3, fully_credited=2).reason
+        'C9: 0 paid invoices in the window, 3 needed (2 settled by credit notes only)'
+        """
+        noun = "invoice" if self.invoices == 1 else "invoices"
+        text = (
+            f"{self.customer_id}: {self.invoices} paid {noun} in the window, {self.required} needed"
+        )
+        if self.fully_credited:
+            text += f" ({self.fully_credited} settled by credit notes only)"
+        return text
+
+
+# -- the single pass ---------------------------------------------------------------------
+
+# Slots of a customer's accumulator list (a list, indexed by constants, is the cheapest
+# mutable record in the hot loop).
+_CUR, _N, _DTP, _DBT, _LATE, _ON_TIME, _EARLY = 0, 1, 2, 3, 4, 5, 6
+_W, _W_DTP, _W_DBT, _W_LATE, _W_INDEX = 7, 8, 9, 10, 11
+_RN, _RW, _RW_LATE, _BN, _BW, _BW_LATE = 12, 13, 14, 15, 16, 17
+_MIXED, _CREDITED = 18, 19
+
+
+def _new_accumulator(currency: str | None) -> list[Any]:
+    return [currency, 0, 0, 0, 0, 0, 0, _D0, _D0, _D0, _D0, _D0, 0, _D0, _D0, 0, _D0, _D0, None, 0]
+
+
+@attrs.frozen
+class _Bounds:
+    as_of: int
+    window: int  # exclusive lower bound of the behaviour window (ordinal)
+    recent: int  # exclusive lower bound of the recent trend window
+    baseline: int  # exclusive lower bound of the baseline trend window
+
+
+def _scan(
+    settlements: Sequence[Settlement],
+    bounds: _Bounds,
+    *,
+    to: str | None = None,
+    rates: RateSource | None = None,
+    only: frozenset[str] | None = None,
+) -> dict[str, list[Any]]:
+    """Accumulate every customer's sums in one pass (converting weights when ``to``).
+
+    Settlements outside every window still create the customer's entry (with nothing
+    counted), so that each customer that appears gets a result.
+    """
+    accumulators: dict[str, list[Any]] = {}
+    index_of: dict[int, int] = {}
+    as_of, window, recent, baseline = bounds.as_of, bounds.window, bounds.recent, bounds.baseline
+    earliest = min(window, baseline)
+    for position, record in enumerate(settlements):
+        if type(record) is not Settlement and not isinstance(record, Settlement):
+            raise ValidationError(
+                f"settlements[{position}]: expected a credkit.ledger.Settlement, "
+                f"got {type(record).__name__} {record!r}"
+            )
+        customer = record.customer_id
+        if only is not None and customer not in only:
+            continue
+        acc = accumulators.get(customer)
+        if acc is None:
+            acc = accumulators[customer] = _new_accumulator(to)
+        settled = record.settled_on.toordinal()
+        if settled > as_of or settled <= earliest:
+            continue
+        amount = record.amount
+        credited = record.credited
+        currency = amount.currency
+        if credited.currency != currency:
+            raise CurrencyMismatchError(
+                f"settlements[{position}].credited: {credited} is not in the currency of "
+                f"invoice {record.invoice_id!r} ({amount})"
+            )
+        credit = credited.amount
+        paid = amount.amount - credit if credit else amount.amount
+        if paid <= 0:
+            if paid < 0:
+                raise ValidationError(
+                    f"settlements[{position}].credited: {credited} is more than the amount "
+                    f"{amount} of invoice {record.invoice_id!r}"
+                )
+            acc[_CREDITED] += 1
+            continue
+        if to is None and currency != acc[_CUR]:
+            if acc[_CUR] is None:
+                acc[_CUR] = currency
+            else:
+                if acc[_MIXED] is None:
+                    acc[_MIXED] = {acc[_CUR]}
+                acc[_MIXED].add(currency)
+        days_to_pay = settled - record.issue_date.toordinal()
+        if days_to_pay < 0:
+            raise ValidationError(
+                f"settlements[{position}].settled_on: {record.settled_on.isoformat()} is before "
+                f"the issue date {record.issue_date.isoformat()} of invoice {record.invoice_id!r}"
+            )
+        dbt = settled - record.due_date.toordinal()
+        if to is not None and currency != to:
+            assert rates is not None
+            paid = convert(Money(paid, currency), to, on=record.settled_on, rates=rates).amount
+        weighted_dbt = paid * dbt
+        weighted_late = weighted_dbt if dbt > 0 else _D0
+        if settled > recent:
+            acc[_RN] += 1
+            acc[_RW] += paid
+            acc[_RW_LATE] += weighted_late
+        elif settled > baseline:
+            acc[_BN] += 1
+            acc[_BW] += paid
+            acc[_BW_LATE] += weighted_late
+        if settled <= window:
+            continue
+        index = index_of.get(dbt)
+        if index is None:
+            index = index_of[dbt] = _scaled_index(dbt)
+        acc[_N] += 1
+        acc[_DTP] += days_to_pay
+        acc[_DBT] += dbt
+        acc[_W] += paid
+        acc[_W_DTP] += paid * days_to_pay
+        acc[_W_DBT] += weighted_dbt
+        acc[_W_INDEX] += paid * index
+        if dbt > 0:
+            acc[_LATE] += dbt
+            acc[_W_LATE] += weighted_late
+        else:
+            acc[_ON_TIME] += 1
+            if dbt < 0:
+                acc[_EARLY] += 1
+    return accumulators
+
+
+# -- building results --------------------------------------------------------------------
+
+
+def _whole(value: object, field: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValidationError(f"{field}: expected a whole number >= {minimum}, got {value!r}")
+    return value
+
+
+def _bounds(as_of: object, window_months: int, recent_months: int, baseline_months: int) -> _Bounds:
+    if isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date):
+        raise ValidationError(
+            f"as_of: expected a datetime.date such as date(2026, 3, 31), "
+            f"got {type(as_of).__name__} {as_of!r}"
+        )
+    recent = as_of - relativedelta(months=recent_months)
+    return _Bounds(
+        as_of=as_of.toordinal(),
+        window=(as_of - relativedelta(months=window_months)).toordinal(),
+        recent=recent.toordinal(),
+        baseline=(recent - relativedelta(months=baseline_months)).toordinal(),
+    )
+
+
+def _collect(
+    settlements: Iterable[Settlement],
+    bounds: _Bounds,
+    currency: str | None,
+    rates: RateSource | None,
+) -> dict[str, list[Any]]:
+    if isinstance(settlements, str | bytes | Mapping) or not isinstance(settlements, Iterable):
+        raise ValidationError(
+            f"settlements: expected an iterable of credkit.ledger.Settlement, "
+            f"got {type(settlements).__name__}"
+        )
+    records = settlements if isinstance(settlements, Sequence) else tuple(settlements)
+    if currency is not None:
+        Money.zero(currency)  # raises a ValidationError naming 'currency'
+    if rates is not None and not isinstance(rates, RateSource):
+        raise ValidationError(
+            f"rates: expected a credkit.fx.RateSource such as a RateTable, "
+            f"got {type(rates).__name__} {rates!r}"
+        )
+    accumulators = _scan(records, bounds)
+    mixed = {c: sorted(acc[_MIXED]) for c, acc in accumulators.items() if acc[_MIXED]}
+    if mixed:
+        if currency is None or rates is None:
+            shown = "; ".join(f"{c} ({', '.join(codes)})" for c, codes in sorted(mixed.items())[:5])
+            more = f" and {len(mixed) - 5} more" if len(mixed) > 5 else ""
+            raise CurrencyMismatchError(
+                f"settlements: customers with invoices in several currencies: {shown}{more}; "
+                "weighting by amount needs one currency: pass currency= and rates= "
+                "(a credkit.fx.RateSource) to convert their amounts on the settlement dates"
+            )
+        accumulators.update(_scan(records, bounds, to=currency, rates=rates, only=frozenset(mixed)))
+    return dict(sorted(accumulators.items()))
+
+
+def _trend(customer: str, acc: list[Any], threshold: Decimal, min_invoices: int) -> PaymentTrend:
+    recent = acc[_RW_LATE] / acc[_RW] if acc[_RN] >= min_invoices else None
+    baseline = acc[_BW_LATE] / acc[_BW] if acc[_BN] >= min_invoices else None
+    if recent is None or baseline is None:
+        direction = TrendDirection.INSUFFICIENT_DATA
+    elif recent - baseline > threshold:
+        direction = TrendDirection.DETERIORATING
+    elif baseline - recent > threshold:
+        direction = TrendDirection.IMPROVING
+    else:
+        direction = TrendDirection.STABLE
+    return PaymentTrend(
+        customer,
+        direction,
+        recent_days_late=recent,
+        baseline_days_late=baseline,
+        recent_invoices=acc[_RN],
+        baseline_invoices=acc[_BN],
+    )
+
+
+def _threshold(value: object) -> Decimal:
+    threshold = to_decimal(value, field="threshold_days")
+    if threshold < 0:
+        raise ValidationError(f"threshold_days: must be zero or more, got {threshold}")
+    return threshold
+
+
+def payment_behaviour(
+    settlements: Iterable[Settlement],
+    *,
+    as_of: datetime.date,
+    window_months: int = 24,
+    min_invoices: int = 3,
+    recent_months: int = 3,
+    baseline_months: int = 12,
+    threshold_days: Decimal | int | str = 5,
+    trend_min_invoices: int = 2,
+    currency: str | None = None,
+    rates: RateSource | None = None,
+) -> dict[str, PaymentBehaviour | InsufficientData]:
+    """Each customer's payment behaviour over the ``window_months`` up to ``as_of``.
+
+    Invoices count in the window when settled after ``as_of - window_months`` and on
+    or before ``as_of``; later settlements are ignored, so the result as of a past
+    date does not change. Every customer that appears in ``settlements`` gets an
+    entry (sorted by customer id): a :class:`PaymentBehaviour` when at least
+    ``min_invoices`` paid invoices fall in the window, else :class:`InsufficientData`.
+    The :class:`PaymentTrend` of each uses the windows ``recent_months`` and
+    ``baseline_months`` before it (both ending at ``as_of``, independent of the
+    behaviour window), each needing ``trend_min_invoices`` invoices, and
+    ``threshold_days``. ``currency`` and ``rates`` are needed only for customers with
+    invoices in several currencies (see the module documentation).
+
+    The work is one pass over ``settlements`` with plain integer and ``Decimal``
+    arithmetic (a second pass over the customers with several currencies, if any).
+
+    >>> from datetime import date
+    >>> from credkit.ledger import Settlement
+    >>> late = Settlement("I1", "C2", date(2026, 1, 1), date(2026, 1, 31), Money.of(50, "USD"),
+    ...                   settled_on=date(2026, 3, 2), credited=Money.zero("USD"))
+    >>> payment_behaviour([late], as_of=date(2026, 3, 31))["C2"].reason
+    'C2: 1 paid invoice in the window, 3 needed'
+    >>> payment_behaviour([late], as_of=date(2026, 3, 31), min_invoices=1)["C2"].payment_index
+    Decimal('50')
+    """
+    window = _whole(window_months, "window_months", 1)
+    needed = _whole(min_invoices, "min_invoices", 1)
+    bounds = _bounds(
+        as_of,
+        window,
+        _whole(recent_months, "recent_months", 1),
+        _whole(baseline_months, "baseline_months", 1),
+    )
+    threshold = _threshold(threshold_days)
+    trend_needed = _whole(trend_min_invoices, "trend_min_invoices", 1)
+    window_start = as_of - relativedelta(months=window) + datetime.timedelta(days=1)
+    result: dict[str, PaymentBehaviour | InsufficientData] = {}
+    for customer, acc in _collect(settlements, bounds, currency, rates).items():
+        n = acc[_N]
+        if n < needed:
+            result[customer] = InsufficientData(
+                customer, invoices=n, required=needed, fully_credited=acc[_CREDITED]
+            )
+            continue
+        count = Decimal(n)
+        weight = acc[_W]
+        result[customer] = PaymentBehaviour(
+            customer,
+            as_of=as_of,
+            window_start=window_start,
+            currency=acc[_CUR],
+            invoices=n,
+            amount_paid=Money(weight, acc[_CUR]),
+            average_days_to_pay=acc[_DTP] / count,
+            weighted_days_to_pay=acc[_W_DTP] / weight,
+            average_days_beyond_terms=acc[_DBT] / count,
+            weighted_days_beyond_terms=acc[_W_DBT] / weight,
+            average_days_late=acc[_LATE] / count,
+            weighted_days_late=acc[_W_LATE] / weight,
+            share_on_time=acc[_ON_TIME] / count,
+            share_early=acc[_EARLY] / count,
+            payment_index=acc[_W_INDEX] / (weight * _SCALE),
+            trend=_trend(customer, acc, threshold, trend_needed),
+        )
+    return result
+
+
+def payment_trends(
+    settlements: Iterable[Settlement],
+    *,
+    as_of: datetime.date,
+    recent_months: int = 3,
+    baseline_months: int = 12,
+    threshold_days: Decimal | int | str = 5,
+    min_invoices: int = 2,
+    currency: str | None = None,
+    rates: RateSource | None = None,
+) -> dict[str, PaymentTrend]:
+    """Each customer's :class:`PaymentTrend` as of ``as_of``, without the rest of the behaviour.
+
+    Same windows and rules as the trend of :func:`payment_behaviour`; ``min_invoices``
+    is the number of invoices each of the two windows needs.
+
+    >>> from datetime import date
+    >>> from credkit.ledger import Settlement
+    >>> from datetime import timedelta
+    >>> def paid(n, due, settled):
+    ...     return Settlement(f"I{n}", "C1", due - timedelta(days=30), due, Money.of(10, "EUR"),
+    ...                       settled_on=settled, credited=Money.zero("EUR"))
+    >>> trend = payment_trends([paid(1, date(2025, 5, 31), date(2025, 6, 2)),
+    ...                         paid(2, date(2025, 6, 30), date(2025, 7, 3)),
+    ...                         paid(3, date(2026, 2, 28), date(2026, 3, 20)),
+    ...                         paid(4, date(2026, 3, 5), date(2026, 3, 30))],
+    ...                        as_of=date(2026, 3, 31))["C1"]
+    >>> trend.baseline_days_late, trend.recent_days_late
+    (Decimal('2.5'), Decimal('22.5'))
+    >>> trend.direction, trend.change
+    (<TrendDirection.DETERIORATING: 'deteriorating'>, Decimal('20.0'))
+    """
+    bounds = _bounds(
+        as_of,
+        1,
+        _whole(recent_months, "recent_months", 1),
+        _whole(baseline_months, "baseline_months", 1),
+    )
+    threshold = _threshold(threshold_days)
+    needed = _whole(min_invoices, "min_invoices", 1)
+    return {
+        customer: _trend(customer, acc, threshold, needed)
+        for customer, acc in _collect(settlements, bounds, currency, rates).items()
+    }
+
+
+def most_deteriorated(
+    results: Mapping[str, PaymentBehaviour | InsufficientData | PaymentTrend]
+    | Iterable[PaymentBehaviour | InsufficientData | PaymentTrend],
+    *,
+    limit: int = 10,
+) -> tuple[PaymentTrend, ...]:
+    """The customers whose payment deteriorated most, worst first (at most ``limit``).
+
+    Takes what :func:`payment_behaviour` or :func:`payment_trends` returned (or their
+    values). Only trends whose direction is ``DETERIORATING`` count; they are ranked
+    by :attr:`PaymentTrend.change`, largest first, then by customer id.
+
+    >>> worse = PaymentTrend("C1", TrendDirection.DETERIORATING, recent_days_late=Decimal(30),
+    ...                      baseline_days_late=Decimal(0), recent_invoices=3, baseline_invoices=9)
+    >>> bit = attrs.evolve(worse, customer_id="C2", recent_days_late=Decimal(8))
+    >>> same = attrs.evolve(worse, customer_id="C3", direction=TrendDirection.STABLE)
+    >>> [t.customer_id for t in most_deteriorated([bit, same, worse])]
+    ['C1', 'C2']
+    """
+    limit = _whole(limit, "limit", 0)
+    values = results.values() if isinstance(results, Mapping) else results
+    trends = []
+    for value in values:
+        if isinstance(value, PaymentBehaviour):
+            value = value.trend
+        elif isinstance(value, InsufficientData):
+            continue
+        elif not isinstance(value, PaymentTrend):
+            raise ValidationError(
+                f"results: expected PaymentBehaviour, InsufficientData or PaymentTrend values, "
+                f"got {type(value).__name__} {value!r}"
+            )
+        if value.direction is TrendDirection.DETERIORATING and value.change is not None:
+            trends.append(value)
+    trends.sort(key=lambda t: (-t.change, t.customer_id))  # type: ignore[operator]
+    return tuple(trends[:limit])
