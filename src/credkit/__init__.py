@@ -9,6 +9,15 @@ The everyday names are importable from the package itself:
 
 from credkit._version import __version__
 from credkit.aging import AgingBasis, AgingReport, Buckets, age
+from credkit.dunning import (
+    DunningHistory,
+    DunningLadder,
+    DunningLevel,
+    DunningRun,
+    LadderSet,
+    collection_worklist,
+    dunning_run,
+)
 from credkit.errors import (
     BureauError,
     ConfigError,
@@ -66,11 +75,16 @@ __all__ = [
     "CurrencyMismatchError",
     "Customer",
     "DocumentKind",
+    "DunningHistory",
+    "DunningLadder",
+    "DunningLevel",
+    "DunningRun",
     "FinancialStatement",
     "Instalment",
     "InsufficientData",
     "Invoice",
     "KPIReport",
+    "LadderSet",
     "Ledger",
     "Money",
     "OddsBasis",
@@ -97,7 +111,9 @@ __all__ = [
     "__version__",
     "age",
     "altman_z",
+    "collection_worklist",
     "convert",
+    "dunning_run",
     "kpis",
     "payment_behaviour",
 ]

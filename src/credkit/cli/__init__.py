@@ -15,12 +15,12 @@ import sys
 from collections.abc import Sequence
 
 from credkit._version import __version__
-from credkit.cli import age, behaviour, demo, kpi, sample
+from credkit.cli import age, behaviour, demo, dunning, kpi, sample
 from credkit.errors import CredkitError
 
 __all__ = ["main"]
 
-_COMMANDS = (demo, sample, age, kpi, behaviour)
+_COMMANDS = (demo, sample, age, kpi, behaviour, dunning)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,0 +1,224 @@
+"""``credkit dunning``: today's dunning run and the top of the collection worklist.
+
+Runs over the seeded sample portfolio, or over a ledger in the canonical CSV layout
+(``credkit sample --out DIR`` writes one). Without a history of what was sent, the
+command replays the days before ``--as-of`` (``--replay-days``, default 60) as if
+every proposed reminder had been sent, so that the run shows escalation rather
+than a first-ever run; ``--replay-days 0`` shows the first run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from credkit import sample
+from credkit.config import load
+from credkit.dunning import (
+    Channel,
+    DunningHistory,
+    DunningLadder,
+    DunningLevel,
+    DunningRun,
+    Fee,
+    LadderSet,
+    WorklistEntry,
+    collection_worklist,
+    dunning_run,
+)
+from credkit.errors import ConfigError, ValidationError
+from credkit.ledger import Ledger
+
+__all__ = ["add_parser", "demo_ladder", "demo_section", "replay", "run"]
+
+
+def demo_ladder() -> DunningLadder:
+    """The ladder the command uses unless ``--ladder`` names one: four levels, no fixed amounts.
+
+    An e-mail a week after the due date, a letter at 21 days, a phone call at 35
+    days with a 1 % fee, and a hand-over to a collection agency at 60 days; each
+    level waits at least 7 days after the previous one. It has no fixed fees or
+    tolerances, so it works in any currency.
+
+    >>> [(level.days_overdue, level.channel.value) for level in demo_ladder().levels]
+    [(7, 'email'), (21, 'letter'), (35, 'phone'), (60, 'collection_agency')]
+    """
+    return DunningLadder(
+        "demo",
+        version="1",
+        description="credkit demo ladder",
+        levels=(
+            DunningLevel(7, channel=Channel.EMAIL, template="friendly-reminder", interval_days=7),
+            DunningLevel(21, channel=Channel.LETTER, template="first-notice", interval_days=7),
+            DunningLevel(
+                35,
+                channel=Channel.PHONE,
+                template="phone-call",
+                interval_days=7,
+                fee=Fee.percentage(1),
+            ),
+            DunningLevel(60, channel=Channel.COLLECTION_AGENCY, template="hand-over"),
+        ),
+    )
+
+
+def add_parser(commands: Any) -> None:
+    """Register ``credkit dunning`` on the sub-command parser ``commands``."""
+    parser = commands.add_parser(
+        "dunning",
+        help="propose today's dunning reminders and show the collection worklist",
+        description="Run dunning as of a date over the sample portfolio or a CSV ledger "
+        "directory, print the proposed reminders and the top of the collection worklist.",
+    )
+    parser.add_argument(
+        "path", nargs="?", type=Path, help="ledger directory in the canonical CSV layout"
+    )
+    parser.add_argument(
+        "--as-of", required=True, type=_date, help="run date, YYYY-MM-DD (required)"
+    )
+    parser.add_argument("--ladder", type=Path, help="dunning ladder or ladder set (.toml/.json)")
+    parser.add_argument(
+        "--replay-days",
+        type=int,
+        default=60,
+        help="days before --as-of replayed as if every reminder was sent (default 60)",
+    )
+    parser.add_argument("--top", type=int, default=5, help="worklist entries per currency")
+    parser.add_argument("--seed", type=int, default=7, help="sample seed (without PATH)")
+    parser.add_argument("--customers", type=int, default=60, help="sample customers (without PATH)")
+    parser.set_defaults(func=run)
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def _ladder(path: Path | None) -> DunningLadder | LadderSet:
+    if path is None:
+        return demo_ladder()
+    try:
+        return load(DunningLadder, path)
+    except ConfigError as error:
+        # A ladder set has 'ladders', 'default' and 'rules' where a ladder has 'levels'.
+        if any(p == "ladders" and "unknown key" in d for p, d in error.problems):
+            return load(LadderSet, path)
+        raise
+
+
+def replay(
+    ledger: Ledger,
+    *,
+    as_of: datetime.date,
+    days: int,
+    ladder: DunningLadder | LadderSet,
+) -> DunningHistory:
+    """The history of daily runs on the ``days`` days before ``as_of``, every reminder sent.
+
+    >>> portfolio = sample.generate(seed=1, customers=3)
+    >>> len(replay(portfolio.ledger, as_of=portfolio.end, days=0, ladder=demo_ladder()))
+    0
+    """
+    history = DunningHistory()
+    for offset in range(days, 0, -1):
+        day = as_of - datetime.timedelta(days=offset)
+        history = history.record(dunning_run(ledger, history, as_of=day, ladder=ladder))
+    return history
+
+
+def _format_run(run: DunningRun, *, limit: int | None = None) -> list[str]:
+    ladders = ", ".join(f"{i} v{v}" for i, v in run.ladders) or "none"
+    lines = [
+        f"Dunning run as of {run.as_of.isoformat()} (ladder {ladders}): "
+        f"{len(run.actions)} reminder(s) proposed"
+    ]
+    shown = run.actions if limit is None else run.actions[:limit]
+    for action in shown:
+        totals = ", ".join(m.round().format("en_US") for m in action.totals)
+        fees = ", ".join(m.format("en_US") for m in action.fees)
+        lines.append(
+            f"  {action.customer_id:<8} level {action.level}  {action.channel.value:<17} "
+            f"{len(action.lines):>2} item(s)  {totals}" + (f"  fee {fees}" if fees else "")
+        )
+    if limit is not None and len(run.actions) > limit:
+        lines.append(f"  ... and {len(run.actions) - limit} more")
+    states = Counter(
+        item.reason.value if item.reason is not None else item.state.value for item in run.items
+    )
+    summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in sorted(states.items()))
+    lines.append(f"  open items: {summary}")
+    following = run.next_date()
+    if following is not None:
+        lines.append(f"  next date on which something happens: {following.isoformat()}")
+    return lines
+
+
+def _format_worklist(entries: tuple[WorklistEntry, ...], currency: str, top: int) -> list[str]:
+    lines = [f"Collection worklist ({currency}), top {min(top, len(entries))} of {len(entries)}:"]
+    for entry in entries[:top]:
+        lines.append(
+            f"  {entry.rank:>2}. {entry.customer_id:<8} priority {entry.priority.format('en_US'):>16}"
+            f"  {'; '.join(entry.reasons)}"
+        )
+    return lines
+
+
+def _worklists(ledger: Ledger, as_of: datetime.date, top: int) -> list[str]:
+    currencies = sorted(
+        {
+            item.amount.currency
+            for item in ledger.open_items(as_of)
+            if item.amount.is_positive and item.due_date < as_of
+        }
+    )
+    lines: list[str] = []
+    for currency in currencies:
+        entries = collection_worklist(ledger, as_of=as_of, currency=currency)
+        if entries:
+            lines.extend(_format_worklist(entries, currency, top))
+    return lines or ["Collection worklist: no overdue customers"]
+
+
+def demo_section(portfolio: sample.SamplePortfolio) -> str:
+    """Today's dunning run and the top 5 of the worklist per currency, for ``credkit demo``.
+
+    The run is as of the portfolio's last day, after replaying the 60 days before it.
+
+    >>> text = demo_section(sample.generate(seed=1, customers=4))
+    >>> text.splitlines()[0].startswith("Dunning run as of 2026-11-30")
+    True
+    """
+    as_of = portfolio.end
+    ladder = demo_ladder()
+    history = replay(portfolio.ledger, as_of=as_of, days=60, ladder=ladder)
+    result = dunning_run(portfolio.ledger, history, as_of=as_of, ladder=ladder)
+    lines = _format_run(result, limit=10)
+    lines.extend(_worklists(portfolio.ledger, as_of, 5))
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run dunning as of ``args.as_of`` and print the run and the worklist."""
+    if args.replay_days < 0 or args.replay_days > 3660:
+        raise ValidationError(f"--replay-days: must be from 0 to 3660, got {args.replay_days}")
+    if args.top < 1:
+        raise ValidationError(f"--top: must be at least 1, got {args.top}")
+    if args.path is None:
+        if args.customers < 1:
+            raise ValidationError(f"--customers: must be at least 1, got {args.customers}")
+        ledger = sample.generate(seed=args.seed, customers=args.customers).ledger
+    else:
+        from credkit.io import read_ledger
+
+        ledger = read_ledger(args.path)
+    ladder = _ladder(args.ladder)
+    history = replay(ledger, as_of=args.as_of, days=args.replay_days, ladder=ladder)
+    result = dunning_run(ledger, history, as_of=args.as_of, ladder=ladder)
+    print("\n".join(_format_run(result)))
+    print("\n".join(_worklists(ledger, args.as_of, args.top)))
+    return 0

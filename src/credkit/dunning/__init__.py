@@ -1,0 +1,137 @@
+"""Dunning and collections: ladders, runs, fees, late-payment interest, promises, plans.
+
+- :mod:`credkit.dunning.ladder`: :class:`DunningLadder` of :class:`DunningLevel` values
+  (thresholds, channels, templates, minimums, intervals, fees) and :class:`LadderSet`
+  choosing a ladder per segment or risk class; loadable with :func:`credkit.config.load`.
+- :mod:`credkit.dunning.history`: :class:`DunningHistory` of what was sent or failed.
+- :mod:`credkit.dunning.blocks`: :class:`Block` holding items or customers back.
+- :mod:`credkit.dunning.run`: :func:`dunning_run`, proposing one communication per
+  customer and level, escalating one level at a time from what was sent, and
+  reporting every open item's next date.
+- :mod:`credkit.dunning.interest` and :mod:`credkit.dunning.statutory`: simple daily
+  late-payment interest from host-supplied :class:`ReferenceRates`; the EU Directive
+  2011/7/EU and the UK Late Payment Act 1998 as ready-made rules.
+- :mod:`credkit.dunning.promises` and :mod:`credkit.dunning.plans`: promises to pay
+  and payment plans, their status as payments arrive, and the blocks they imply.
+- :mod:`credkit.dunning.worklist`: :func:`collection_worklist`, overdue customers
+  ranked by a documented priority.
+- :mod:`credkit.dunning.letters`: :func:`render_letter` in Jinja2's sandbox (the
+  ``letters`` extra).
+
+>>> from datetime import date
+>>> from credkit.ledger import DocumentKind, OpenItem
+>>> from credkit.money import Money
+>>> ladder = DunningLadder("std", version="1", levels=(DunningLevel(10, template="first"),))
+>>> item = OpenItem("I1", "C1", DocumentKind.INVOICE, date(2026, 1, 1), date(2026, 1, 31),
+...                 Money.of("250.00", "EUR"))
+>>> run = dunning_run([item], DunningHistory(), as_of=date(2026, 2, 10), ladder=ladder)
+>>> [(a.customer_id, a.level, a.item_ids) for a in run.actions]
+[('C1', 1, ('I1',))]
+"""
+
+from credkit.dunning.blocks import Block, BlockReason
+from credkit.dunning.history import DunningHistory, DunningRecord, SendStatus
+from credkit.dunning.interest import (
+    DAYS_IN_YEAR,
+    FixedRate,
+    InterestCalculation,
+    InterestPeriod,
+    InterestRule,
+    RatePeriod,
+    ReferenceRate,
+    ReferenceRates,
+    invoice_interest,
+    late_payment_interest,
+)
+from credkit.dunning.ladder import (
+    Channel,
+    ChargeTreatment,
+    DaysReference,
+    DunningLadder,
+    DunningLevel,
+    Fee,
+    FeeKind,
+    LadderRule,
+    LadderSet,
+)
+from credkit.dunning.letters import render_letter
+from credkit.dunning.plans import (
+    PaymentPlan,
+    PlanFrequency,
+    PlanInstalment,
+    PlanProgress,
+    PlanStatus,
+)
+from credkit.dunning.promises import PromiseStatus, PromiseToPay
+from credkit.dunning.run import (
+    ActionLine,
+    Contact,
+    DunningAction,
+    DunningRun,
+    ExclusionReason,
+    ItemState,
+    ItemStatus,
+    collection_blocks,
+    dunning_run,
+)
+from credkit.dunning.statutory import (
+    EULatePayment,
+    RateFixing,
+    UKLatePayment,
+    half_year_start,
+    uk_fixed_sum,
+)
+from credkit.dunning.worklist import AGE_WEIGHTS, WorklistEntry, age_weight, collection_worklist
+
+__all__ = [
+    "AGE_WEIGHTS",
+    "DAYS_IN_YEAR",
+    "ActionLine",
+    "Block",
+    "BlockReason",
+    "Channel",
+    "ChargeTreatment",
+    "Contact",
+    "DaysReference",
+    "DunningAction",
+    "DunningHistory",
+    "DunningLadder",
+    "DunningLevel",
+    "DunningRecord",
+    "DunningRun",
+    "EULatePayment",
+    "ExclusionReason",
+    "Fee",
+    "FeeKind",
+    "FixedRate",
+    "InterestCalculation",
+    "InterestPeriod",
+    "InterestRule",
+    "ItemState",
+    "ItemStatus",
+    "LadderRule",
+    "LadderSet",
+    "PaymentPlan",
+    "PlanFrequency",
+    "PlanInstalment",
+    "PlanProgress",
+    "PlanStatus",
+    "PromiseStatus",
+    "PromiseToPay",
+    "RateFixing",
+    "RatePeriod",
+    "ReferenceRate",
+    "ReferenceRates",
+    "SendStatus",
+    "UKLatePayment",
+    "WorklistEntry",
+    "age_weight",
+    "collection_blocks",
+    "collection_worklist",
+    "dunning_run",
+    "half_year_start",
+    "invoice_interest",
+    "late_payment_interest",
+    "render_letter",
+    "uk_fixed_sum",
+]
