@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,11 @@ from credkit.cli import dunning as command
 from credkit.config import dump
 from credkit.dunning import DunningLadder, DunningLevel, LadderSet
 from credkit.errors import CredkitError, ValidationError
+from credkit.ledger import Allocation, Customer, Invoice, Ledger, Payment
+from credkit.money import Money
+
+# A plain "1234.50 EUR": the core's notation, which the command's output must not use.
+RAW_AMOUNT = re.compile(r"\d \b[A-Z]{3}\b")
 
 
 def _main(argv: list[str]) -> int:
@@ -34,8 +40,46 @@ def test_dunning_over_the_sample(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == "Dunning run as of 2026-11-29 (ladder demo v1): 3 reminder(s) proposed"
+    assert lines[1] == (
+        "  60 earlier run(s) replayed daily, 2026-09-30 to 2026-11-28, "
+        "as if every proposed reminder had been sent"
+    )
     assert "Collection worklist (EUR), top 5 of" in out
     assert "  next date on which something happens: " in out
+    assert "payment index " in out  # the worklist weighs in payment behaviour
+    assert not RAW_AMOUNT.search(out)
+
+
+def test_every_spaces_the_replayed_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["dunning", "--as-of", "2026-11-29", "--customers", "20", "--replay-days", "30"]
+    assert _main([*argv, "--every", "7"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == (
+        "  4 earlier run(s) replayed weekly, 2026-11-01 to 2026-11-22, "
+        "as if every proposed reminder had been sent"
+    )
+    assert _main([*argv, "--every", "10"]) == 0
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[1]
+        .startswith("  3 earlier run(s) replayed every 10 days, 2026-10-30 to 2026-11-19, ")
+    )
+    assert _main([*argv, "--every", "31"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "  no earlier runs replayed: a first run"
+
+
+def test_replay_dates_count_back_from_the_run_date() -> None:
+    as_of = date(2026, 11, 30)
+    weekly = command.replay_dates(as_of, days=63, every=7)
+    assert weekly == [as_of.fromordinal(as_of.toordinal() - 7 * k) for k in range(9, 0, -1)]
+    assert command.replay_dates(as_of, days=13, every=7) == [date(2026, 11, 23)]
+    assert command.replay_dates(as_of, days=3) == [
+        date(2026, 11, 27),
+        date(2026, 11, 28),
+        date(2026, 11, 29),
+    ]
+    with pytest.raises(ValidationError, match=r"^every: must be at least 1 day, got 0"):
+        command.replay_dates(as_of, days=3, every=0)
 
 
 def test_dunning_is_repeatable(capsys: pytest.CaptureFixture[str]) -> None:
@@ -58,6 +102,8 @@ def test_dunning_over_a_csv_ledger_with_a_ladder_file(
     assert _main([*argv, "--ladder", str(tmp_path / "ladder.json")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Dunning run as of 2026-03-31 (ladder mine v9): ")
+    assert out.splitlines()[1] == "  no earlier runs replayed: a first run"
+    assert "payment " in out.split("Collection worklist")[1]  # behaviour from the ledger
     assert _main([*argv, "--ladder", str(tmp_path / "set.json")]) == 0
     assert "(ladder mine v9)" in capsys.readouterr().out
 
@@ -68,6 +114,8 @@ def test_bad_input_raises_credkit_errors(tmp_path: Path) -> None:
         _main(["dunning", "--as-of", "2026-03-31", "--ladder", str(tmp_path / "bad.toml")])
     with pytest.raises(ValidationError, match=r"^--replay-days: must be from 0"):
         _main(["dunning", "--as-of", "2026-03-31", "--replay-days", "-1"])
+    with pytest.raises(ValidationError, match=r"^--every: must be from 1 to 3660 days, got 0"):
+        _main(["dunning", "--as-of", "2026-03-31", "--every", "0"])
     with pytest.raises(ValidationError, match="is not a directory"):
         _main(["dunning", str(tmp_path / "missing"), "--as-of", "2026-03-31"])
     with pytest.raises(SystemExit):
@@ -77,12 +125,71 @@ def test_bad_input_raises_credkit_errors(tmp_path: Path) -> None:
 def test_demo_section_shows_the_run_and_the_top_of_the_worklist() -> None:
     portfolio = sample.generate(seed=7, customers=60)
     text = command.demo_section(portfolio)
-    assert text.splitlines()[0].startswith(
-        f"Dunning run as of {portfolio.end.isoformat()} (ladder demo v1)"
+    lines = text.splitlines()
+    assert lines[0].startswith(f"Dunning run as of {portfolio.end.isoformat()} (ladder demo v1)")
+    assert lines[1] == (
+        "  9 earlier run(s) replayed weekly, 2026-09-28 to 2026-11-23, "
+        "as if every proposed reminder had been sent"
     )
     assert "Collection worklist (EUR), top 5 of" in text
     eur = text.split("Collection worklist (EUR)")[1].splitlines()
     assert [line.split(".")[0].strip() for line in eur[1:6]] == ["1", "2", "3", "4", "5"]
+    assert all(re.search(r"; payment (index|behaviour)", line) for line in eur[1:6])
+    # Every amount in the section is formatted for people (en_US), none as "1234.50 EUR".
+    assert not RAW_AMOUNT.search(text)
+    assert "overdue €" in text
+
+
+def test_demo_section_proposes_reminders_for_the_default_sample() -> None:
+    """Weekly runs before the last day leave reminders for it (daily runs left none)."""
+    portfolio = sample.generate(seed=7, customers=60)
+    lines = command.demo_section(portfolio).splitlines()
+    header = re.fullmatch(r"Dunning run as of .*: (\d+) reminder\(s\) proposed", lines[0])
+    assert header is not None
+    proposed = int(header[1])
+    assert proposed >= 1
+    action = re.compile(
+        r"  (\S+) +level (\d)  (email|letter|phone|collection_agency) +(\d+) item\(s\)  (\S+)"
+    )
+    shown = [match for line in lines[2:] if (match := action.match(line))]
+    assert len(shown) == min(proposed, 10)
+    customers = {m[1] for m in shown}
+    assert customers <= {c.id for c in portfolio.ledger.customers}
+    assert all(int(m[4]) >= 1 for m in shown)
+    # one action per customer and level
+    assert len({(m[1], m[2]) for m in shown}) == len(shown)
+
+
+def test_customers_paying_in_several_currencies_are_named_and_left_neutral(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    invoices, payments, allocations = [], [], []
+    for n, currency in enumerate(["EUR", "USD", "EUR", "EUR"]):
+        due = date(2026, 1, 31) - 30 * date.resolution * n
+        invoices.append(
+            Invoice(f"I{n}", "C1", due - 30 * date.resolution, due, Money.of(100, currency))
+        )
+        payments.append(Payment(f"P{n}", "C1", due, Money.of(100, currency)))
+        allocations.append(Allocation(f"P{n}", f"I{n}", Money.of(100, currency), due))
+    invoices.append(Invoice("OPEN", "C1", date(2026, 2, 1), date(2026, 3, 3), Money.of(500, "EUR")))
+    ledger = Ledger(
+        customers=[Customer("C1", "Acme GmbH", country="DE", currency="EUR")],
+        invoices=invoices,
+        payments=payments,
+        allocations=allocations,
+    )
+    io.write_ledger(ledger, tmp_path / "ledger")
+    argv = ["dunning", str(tmp_path / "ledger"), "--as-of", "2026-03-31", "--replay-days", "0"]
+    assert _main(argv) == 0
+    out = capsys.readouterr().out
+    assert (
+        "   1. C1       priority          €500.00  overdue €500.00, weighted by age €500.00; "
+        "oldest item 28 days overdue; payment behaviour: none on record: +0%\n"
+    ) in out
+    assert out.splitlines()[-1] == (
+        "  payment behaviour not used for C1: paid in several currencies, "
+        "which needs exchange rates (ranked as if neutral)"
+    )
 
 
 def test_replay_records_every_proposal_as_sent() -> None:

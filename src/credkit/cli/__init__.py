@@ -11,6 +11,7 @@ credkit ...
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -57,4 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CredkitError as error:
         print(f"credkit: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (``credkit ... | head``): stop quietly, as Unix tools do.
+        # Point stdout at devnull so that the interpreter's final flush cannot fail too
+        # (the recipe in the Python docs, "Note on SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return status

@@ -2,16 +2,18 @@
 
 Runs over the seeded sample portfolio, or over a ledger in the canonical CSV layout
 (``credkit sample --out DIR`` writes one). Without a history of what was sent, the
-command replays the days before ``--as-of`` (``--replay-days``, default 60) as if
+command replays the runs of the days before ``--as-of`` (``--replay-days``, default
+60; a run every ``--every`` days, default 1, counting back from ``--as-of``) as if
 every proposed reminder had been sent, so that the run shows escalation rather
-than a first-ever run; ``--replay-days 0`` shows the first run.
+than a first-ever run; ``--replay-days 0`` shows the first run. The worklist
+weighs in each customer's payment behaviour, from the ledger's settled invoices.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +31,11 @@ from credkit.dunning import (
     collection_worklist,
     dunning_run,
 )
-from credkit.errors import ConfigError, ValidationError
+from credkit.errors import ConfigError, CurrencyMismatchError, ValidationError
+from credkit.kpi import InsufficientData, PaymentBehaviour, payment_behaviour
 from credkit.ledger import Ledger
 
-__all__ = ["add_parser", "demo_ladder", "demo_section", "replay", "run"]
+__all__ = ["add_parser", "demo_ladder", "demo_section", "replay", "replay_dates", "run"]
 
 
 def demo_ladder() -> DunningLadder:
@@ -86,6 +89,13 @@ def add_parser(commands: Any) -> None:
         default=60,
         help="days before --as-of replayed as if every reminder was sent (default 60)",
     )
+    parser.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        metavar="N",
+        help="days between replayed runs, counting back from --as-of (default 1: daily; 7: weekly)",
+    )
     parser.add_argument("--top", type=int, default=5, help="worklist entries per currency")
     parser.add_argument("--seed", type=int, default=7, help="sample seed (without PATH)")
     parser.add_argument("--customers", type=int, default=60, help="sample customers (without PATH)")
@@ -111,31 +121,62 @@ def _ladder(path: Path | None) -> DunningLadder | LadderSet:
         raise
 
 
+def replay_dates(as_of: datetime.date, *, days: int, every: int = 1) -> list[datetime.date]:
+    """The dates of the runs replayed before ``as_of``: every ``every`` days, within ``days``.
+
+    They count back from ``as_of`` (``as_of - every``, ``as_of - 2 * every``, ...), so
+    the last replayed run is ``every`` days before ``as_of``; oldest first.
+
+    >>> end = datetime.date(2026, 11, 30)
+    >>> [d.isoformat() for d in replay_dates(end, days=20, every=7)]
+    ['2026-11-16', '2026-11-23']
+    >>> len(replay_dates(end, days=60)), replay_dates(end, days=6, every=7)
+    (60, [])
+    """
+    if every < 1:
+        raise ValidationError(f"every: must be at least 1 day, got {every}")
+    return [
+        as_of - datetime.timedelta(days=offset) for offset in range(days - days % every, 0, -every)
+    ]
+
+
 def replay(
     ledger: Ledger,
     *,
     as_of: datetime.date,
     days: int,
     ladder: DunningLadder | LadderSet,
+    every: int = 1,
 ) -> DunningHistory:
-    """The history of daily runs on the ``days`` days before ``as_of``, every reminder sent.
+    """The history of runs on the :func:`replay_dates` before ``as_of``, every reminder sent.
 
     >>> portfolio = sample.generate(seed=1, customers=3)
     >>> len(replay(portfolio.ledger, as_of=portfolio.end, days=0, ladder=demo_ladder()))
     0
     """
     history = DunningHistory()
-    for offset in range(days, 0, -1):
-        day = as_of - datetime.timedelta(days=offset)
+    for day in replay_dates(as_of, days=days, every=every):
         history = history.record(dunning_run(ledger, history, as_of=day, ladder=ladder))
     return history
 
 
-def _format_run(run: DunningRun, *, limit: int | None = None) -> list[str]:
+def _replay_note(as_of: datetime.date, *, days: int, every: int) -> str:
+    dates = replay_dates(as_of, days=days, every=every)
+    if not dates:
+        return "  no earlier runs replayed: a first run"
+    how = {1: "daily", 7: "weekly"}.get(every, f"every {every} days")
+    return (
+        f"  {len(dates)} earlier run(s) replayed {how}, {dates[0].isoformat()} to "
+        f"{dates[-1].isoformat()}, as if every proposed reminder had been sent"
+    )
+
+
+def _format_run(run: DunningRun, *, replayed: str, limit: int | None = None) -> list[str]:
     ladders = ", ".join(f"{i} v{v}" for i, v in run.ladders) or "none"
     lines = [
         f"Dunning run as of {run.as_of.isoformat()} (ladder {ladders}): "
-        f"{len(run.actions)} reminder(s) proposed"
+        f"{len(run.actions)} reminder(s) proposed",
+        replayed,
     ]
     shown = run.actions if limit is None else run.actions[:limit]
     for action in shown:
@@ -158,14 +199,54 @@ def _format_run(run: DunningRun, *, limit: int | None = None) -> list[str]:
     return lines
 
 
+def _reasons(entry: WorklistEntry) -> list[str]:
+    """The entry's reasons, with its amounts formatted for people (en_US)."""
+    reasons = list(entry.reasons)
+    # The core states amounts as plain "1234.50 EUR"; the first reason is always the
+    # overdue and weighted amounts, the second the unapplied credits when there are any.
+    reasons[0] = (
+        f"overdue {entry.overdue.format('en_US')}, weighted by age {entry.weighted.format('en_US')}"
+    )
+    if len(reasons) > 1 and reasons[1].startswith("less unapplied credits "):
+        reasons[1] = f"less unapplied credits {entry.unapplied_credits.format('en_US')}"
+    return reasons
+
+
 def _format_worklist(entries: tuple[WorklistEntry, ...], currency: str, top: int) -> list[str]:
     lines = [f"Collection worklist ({currency}), top {min(top, len(entries))} of {len(entries)}:"]
     for entry in entries[:top]:
         lines.append(
             f"  {entry.rank:>2}. {entry.customer_id:<8} priority {entry.priority.format('en_US'):>16}"
-            f"  {'; '.join(entry.reasons)}"
+            f"  {'; '.join(_reasons(entry))}"
         )
     return lines
+
+
+def _behaviour(
+    ledger: Ledger, as_of: datetime.date
+) -> tuple[dict[str, PaymentBehaviour | InsufficientData], list[str]]:
+    """Payment behaviour from the ledger's settlements, and a note on what was left out.
+
+    Weighting a customer who paid in several currencies needs exchange rates, which
+    this command does not take: such customers are left out (neutral on the worklist)
+    and the note names them.
+    """
+    settlements = ledger.settlements()
+    try:
+        return payment_behaviour(settlements, as_of=as_of), []
+    except CurrencyMismatchError:
+        codes: dict[str, set[str]] = defaultdict(set)
+        for record in settlements:
+            if record.settled_on <= as_of:
+                codes[record.customer_id].add(record.amount.currency)
+        mixed = sorted(customer for customer, found in codes.items() if len(found) > 1)
+        kept = [s for s in settlements if s.customer_id not in mixed]
+        shown = ", ".join(mixed[:5]) + (f" and {len(mixed) - 5} more" if len(mixed) > 5 else "")
+        note = (
+            f"  payment behaviour not used for {shown}: paid in several currencies, "
+            "which needs exchange rates (ranked as if neutral)"
+        )
+        return payment_behaviour(kept, as_of=as_of), [note]
 
 
 def _worklists(ledger: Ledger, as_of: datetime.date, top: int) -> list[str]:
@@ -176,28 +257,41 @@ def _worklists(ledger: Ledger, as_of: datetime.date, top: int) -> list[str]:
             if item.amount.is_positive and item.due_date < as_of
         }
     )
+    behaviour, notes = _behaviour(ledger, as_of)
     lines: list[str] = []
     for currency in currencies:
-        entries = collection_worklist(ledger, as_of=as_of, currency=currency)
+        entries = collection_worklist(ledger, as_of=as_of, currency=currency, behaviour=behaviour)
         if entries:
             lines.extend(_format_worklist(entries, currency, top))
-    return lines or ["Collection worklist: no overdue customers"]
+    return (lines or ["Collection worklist: no overdue customers"]) + notes
+
+
+_DEMO_REPLAY_DAYS = 63
+_DEMO_EVERY = 7
 
 
 def demo_section(portfolio: sample.SamplePortfolio) -> str:
     """Today's dunning run and the top 5 of the worklist per currency, for ``credkit demo``.
 
-    The run is as of the portfolio's last day, after replaying the 60 days before it.
+    The run is as of the portfolio's last day, after replaying weekly runs over the
+    63 days before it (the last one a week before) as if every reminder had been
+    sent, as a company that runs dunning once a week would have. The worklist weighs
+    in the payment behaviour of the sample's settled invoices.
 
     >>> text = demo_section(sample.generate(seed=1, customers=4))
     >>> text.splitlines()[0].startswith("Dunning run as of 2026-11-30")
     True
+    >>> text.splitlines()[1]
+    '  9 earlier run(s) replayed weekly, 2026-09-28 to 2026-11-23, as if every proposed reminder had been sent'
     """
     as_of = portfolio.end
     ladder = demo_ladder()
-    history = replay(portfolio.ledger, as_of=as_of, days=60, ladder=ladder)
+    history = replay(
+        portfolio.ledger, as_of=as_of, days=_DEMO_REPLAY_DAYS, ladder=ladder, every=_DEMO_EVERY
+    )
     result = dunning_run(portfolio.ledger, history, as_of=as_of, ladder=ladder)
-    lines = _format_run(result, limit=10)
+    note = _replay_note(as_of, days=_DEMO_REPLAY_DAYS, every=_DEMO_EVERY)
+    lines = _format_run(result, replayed=note, limit=10)
     lines.extend(_worklists(portfolio.ledger, as_of, 5))
     return "\n".join(lines)
 
@@ -206,6 +300,8 @@ def run(args: argparse.Namespace) -> int:
     """Run dunning as of ``args.as_of`` and print the run and the worklist."""
     if args.replay_days < 0 or args.replay_days > 3660:
         raise ValidationError(f"--replay-days: must be from 0 to 3660, got {args.replay_days}")
+    if args.every < 1 or args.every > 3660:
+        raise ValidationError(f"--every: must be from 1 to 3660 days, got {args.every}")
     if args.top < 1:
         raise ValidationError(f"--top: must be at least 1, got {args.top}")
     if args.path is None:
@@ -217,8 +313,11 @@ def run(args: argparse.Namespace) -> int:
 
         ledger = read_ledger(args.path)
     ladder = _ladder(args.ladder)
-    history = replay(ledger, as_of=args.as_of, days=args.replay_days, ladder=ladder)
+    history = replay(
+        ledger, as_of=args.as_of, days=args.replay_days, ladder=ladder, every=args.every
+    )
     result = dunning_run(ledger, history, as_of=args.as_of, ladder=ladder)
-    print("\n".join(_format_run(result)))
+    note = _replay_note(args.as_of, days=args.replay_days, every=args.every)
+    print("\n".join(_format_run(result, replayed=note)))
     print("\n".join(_worklists(ledger, args.as_of, args.top)))
     return 0

@@ -81,7 +81,13 @@ from credkit.dunning.statutory import (
     half_year_start,
     uk_fixed_sum,
 )
-from credkit.dunning.worklist import AGE_WEIGHTS, WorklistEntry, age_weight, collection_worklist
+from credkit.dunning.worklist import (
+    AGE_WEIGHTS,
+    WorklistEntry,
+    age_weight,
+    behaviour_weight,
+    collection_worklist,
+)
 
 __all__ = [
     "AGE_WEIGHTS",
@@ -126,6 +132,7 @@ __all__ = [
     "UKLatePayment",
     "WorklistEntry",
     "age_weight",
+    "behaviour_weight",
     "collection_blocks",
     "collection_worklist",
     "dunning_run",
