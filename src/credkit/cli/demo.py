@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from credkit import sample
-from credkit.cli import age, dunning, kpi
+from credkit.cli import age, dunning, kpi, score
 
 __all__ = ["add_parser", "run", "summary"]
 
@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         summary(portfolio),
         age.demo_section(portfolio.ledger, portfolio.end),
         kpi.demo_section(portfolio),
+        score.demo_section(portfolio),
         dunning.demo_section(portfolio),
     ]
     print("\n\n".join(sections))

@@ -11,7 +11,9 @@ The modules, each re-exported here:
   :class:`Bin`, :class:`Category` and :class:`ScoreResult`;
 * :mod:`~credkit.scoring.scaling`: points-to-double-odds :class:`Scaling`;
 * :mod:`~credkit.scoring.risk`: :class:`RiskScale` and :class:`RiskClass`;
-* :mod:`~credkit.scoring.batch`: :func:`score_rows` for rows of text (CSV).
+* :mod:`~credkit.scoring.batch`: :func:`score_rows` for rows of text (CSV);
+* :func:`example_scorecard`: the example scorecard for B2B trade credit that
+  ships with credkit (``credkit/data/trade-credit-scorecard.toml``).
 
 Every configuration class loads with :func:`credkit.config.load`.
 
@@ -24,6 +26,7 @@ Every configuration class loads with :func:`credkit.config.load`.
 'grey'
 """
 
+from credkit.scoring._example import example_scorecard
 from credkit.scoring.altman import (
     ALTMAN_MODELS,
     Z_1968,
@@ -87,6 +90,7 @@ __all__ = [
     "current_ratio",
     "debt_to_equity",
     "equity_ratio",
+    "example_scorecard",
     "interest_coverage",
     "quick_ratio",
     "score_rows",

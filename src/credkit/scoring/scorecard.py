@@ -55,7 +55,7 @@ like everywhere in credkit.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, NamedTuple
 
@@ -584,6 +584,7 @@ class Scorecard:
 
     _min_total: Decimal = attrs.field(init=False, repr=False, eq=False, hash=False)
     _max_total: Decimal = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _plans: tuple[_Plan, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         # Adding up the extremes in order bounds every partial sum score() will compute,
@@ -599,6 +600,7 @@ class Scorecard:
             ) from None
         object.__setattr__(self, "_min_total", low)
         object.__setattr__(self, "_max_total", high)
+        object.__setattr__(self, "_plans", tuple(_plan(factor) for factor in self.factors))
         if self.risk_scale is not None:
             for end in (low, high):
                 try:
@@ -646,30 +648,179 @@ class Scorecard:
         ...
         credkit.errors.ValidationError: age: 'three' is not a number; expected digits such as '1250.00'
         """
-        if not isinstance(inputs, Mapping):
+        if type(inputs) is not dict and not isinstance(inputs, Mapping):
             raise ValidationError(
                 f"inputs: expected a mapping of input names to values, got {type(inputs).__name__}"
             )
-        contributions = tuple(
-            [factor.evaluate(inputs.get(factor.input)) for factor in self.factors]
-        )
+        # The common cases (a Decimal in a bin, a listed category, a missing value) are
+        # handled inline with each factor's precomputed lookup tables; everything else
+        # (numeric strings, ints, unseen values, bad input) goes through Factor.evaluate,
+        # which defines the behaviour. tests/scoring/test_scoring_fast_path.py checks
+        # that both agree.
+        get = inputs.get
         total = self.base_points
-        losers = []
-        for index, contribution in enumerate(contributions):
-            points, maximum = contribution.points, contribution.max_points
+        contributions: list[FactorContribution] = []
+        append = contributions.append
+        codes: list[str] = []  # reason codes of the factors that lost points, in factor order
+        shortfall: list[Decimal] = []  # and points - maximum for each (below zero)
+        for (
+            input_,
+            binned,
+            lowers,
+            uppers,
+            points_table,
+            labels,
+            name,
+            code,
+            maximum,
+            missing_result,
+            matches,
+            factor,
+        ) in self._plans:
+            value = get(input_)
+            contribution: FactorContribution | None = None
+            if value is None:
+                contribution = missing_result
+            elif binned:
+                if type(value) is Decimal and value.is_finite():
+                    position = bisect_right(lowers, value) - 1
+                    if position >= 0:
+                        upper = uppers[position]
+                        if upper is None or value < upper:
+                            contribution = _new_contribution(
+                                FactorContribution,
+                                (
+                                    name,
+                                    code,
+                                    value,
+                                    labels[position],
+                                    points_table[position],
+                                    maximum,
+                                    False,
+                                    False,
+                                ),
+                            )
+            elif type(value) is str:
+                contribution = matches.get(value)
+            if contribution is None:
+                contribution = factor.evaluate(value)
+            append(contribution)
+            points = contribution[4]
             total += points
             if points < maximum:
-                losers.append((points - maximum, index, contribution.reason_code))
-        losers.sort()
-        return ScoreResult(
-            scorecard_id=self.id,
-            scorecard_version=self.version,
-            total=total,
-            contributions=contributions,
-            reason_codes=tuple(code for _, _, code in losers),
-            pd=None if self.scaling is None else self.scaling.pd_from_score(total),
-            risk_class=None if self.risk_scale is None else self.risk_scale.risk_class(total),
+                codes.append(code)
+                shortfall.append(points - maximum)
+        if len(codes) > 1:
+            # Most points lost first; the sort is stable, so ties keep the factor order.
+            order = sorted(range(len(codes)), key=shortfall.__getitem__)
+            codes = [codes[i] for i in order]
+        return _new_result(
+            self.id,
+            self.version,
+            total,
+            tuple(contributions),
+            tuple(codes),
+            None if self.scaling is None else self.scaling.pd_from_score(total),
+            None if self.risk_scale is None else self.risk_scale.risk_class(total),
         )
+
+
+_Plan = tuple[
+    str,
+    bool,
+    tuple[Decimal, ...],
+    tuple[Decimal | None, ...],
+    tuple[Decimal, ...],
+    tuple[str, ...],
+    str,
+    str,
+    Decimal,
+    FactorContribution,
+    dict[str, FactorContribution],
+    Factor,
+]
+
+
+def _plan(factor: Factor) -> _Plan:
+    """What :meth:`Scorecard.score` reads of a factor, in one tuple (unpacked per factor)."""
+    return (
+        factor.input,
+        factor._binned,
+        factor._lowers,
+        factor._uppers,
+        factor._points,
+        factor._labels,
+        factor.name,
+        factor.reason_code,
+        factor._max,
+        factor._missing_result,
+        factor._matches,
+        factor,
+    )
+
+
+def _result_builder() -> Callable[
+    [
+        str,
+        str,
+        Decimal,
+        tuple[FactorContribution, ...],
+        tuple[str, ...],
+        Decimal | None,
+        RiskClass | None,
+    ],
+    ScoreResult,
+]:
+    """A positional constructor for :class:`ScoreResult` that skips the keyword layer.
+
+    It sets the slots directly, in field order, which is all that the attrs
+    ``__init__`` does; that is only equivalent while ``ScoreResult`` has exactly these
+    seven fields, no converters, no validators and no post-init hook, which is
+    checked here once, at import.
+    """
+    fields = attrs.fields(ScoreResult)
+    names = tuple(f.name for f in fields)
+    if (
+        names != _RESULT_FIELDS
+        or any(f.converter is not None or f.validator is not None for f in fields)
+        or hasattr(ScoreResult, "__attrs_post_init__")
+    ):  # pragma: no cover - a guard for whoever changes ScoreResult
+        raise TypeError("ScoreResult changed: update _result_builder to match its __init__")
+    s0, s1, s2, s3, s4, s5, s6 = (getattr(ScoreResult, name).__set__ for name in names)
+    new = object.__new__
+
+    def build(
+        scorecard_id: str,
+        scorecard_version: str,
+        total: Decimal,
+        contributions: tuple[FactorContribution, ...],
+        reason_codes: tuple[str, ...],
+        pd: Decimal | None,
+        risk_class: RiskClass | None,
+    ) -> ScoreResult:
+        result = new(ScoreResult)
+        s0(result, scorecard_id)
+        s1(result, scorecard_version)
+        s2(result, total)
+        s3(result, contributions)
+        s4(result, reason_codes)
+        s5(result, pd)
+        s6(result, risk_class)
+        return result
+
+    return build
+
+
+_RESULT_FIELDS = (
+    "scorecard_id",
+    "scorecard_version",
+    "total",
+    "contributions",
+    "reason_codes",
+    "pd",
+    "risk_class",
+)
+_new_result = _result_builder()
 
 
 # -- configuration documents ---------------------------------------------------------------
