@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from credkit.config import dump, load
 from credkit.errors import ConfigError, ValidationError
 from credkit.money import Money
 from credkit.terms import CashDiscount, Instalment, PaymentTerms, TermsBasis
+from credkit.testing.strategies import discount_tiers, instalment_splits, payment_terms
 
 EOM = TermsBasis.END_OF_MONTH
 DAYS_THEN_EOM = TermsBasis.DAYS_THEN_END_OF_MONTH
@@ -52,85 +52,6 @@ def amounts(draw: st.DrawFn, *, positive: bool = False) -> Money:
     low = 1 if positive else -(10**12)
     units = draw(st.integers(min_value=low, max_value=10**12))
     return Money(Decimal(units).scaleb(-_minor_units(currency)), currency)
-
-
-@st.composite
-def discount_tiers(draw: st.DrawFn, *, max_days: int) -> tuple[CashDiscount, ...]:
-    """0 to 3 tiers: strictly increasing days within ``max_days``, strictly decreasing percent."""
-    count = draw(st.integers(min_value=0, max_value=min(3, max_days + 1)))
-    days = sorted(
-        draw(
-            st.lists(
-                st.integers(min_value=0, max_value=max_days),
-                min_size=count,
-                max_size=count,
-                unique=True,
-            )
-        )
-    )
-    percents = sorted(
-        draw(
-            st.lists(
-                st.integers(min_value=1, max_value=9999),
-                min_size=count,
-                max_size=count,
-                unique=True,
-            )
-        ),
-        reverse=True,
-    )
-    return tuple(
-        CashDiscount(Decimal(p).scaleb(-2), d) for p, d in zip(percents, days, strict=True)
-    )
-
-
-@st.composite
-def instalment_splits(draw: st.DrawFn) -> tuple[Instalment, ...]:
-    """1 to 6 instalments whose percents (in hundredths) sum to 100, in due-date order."""
-    count = draw(st.integers(min_value=1, max_value=6))
-    cuts = sorted(
-        draw(
-            st.lists(
-                st.integers(min_value=1, max_value=9999),
-                min_size=count - 1,
-                max_size=count - 1,
-                unique=True,
-            )
-        )
-    )
-    bounds = [0, *cuts, 10000]
-    percents = [Decimal(b - a).scaleb(-2) for a, b in itertools.pairwise(bounds)]
-    parts: list[Instalment] = []
-    months, net_days = 0, draw(st.integers(min_value=0, max_value=60))
-    for index, percent in enumerate(percents):
-        if index:
-            extra_months = draw(st.integers(min_value=0, max_value=3))
-            # 28 days per extra month is always safe: no month is shorter.
-            lowest = -28 * extra_months if extra_months else 1
-            months += extra_months
-            net_days = max(0, net_days + draw(st.integers(min_value=lowest, max_value=60)))
-            previous = parts[-1]
-            assume((months, net_days) != (previous.months, previous.net_days))
-        parts.append(Instalment(percent, net_days=net_days, months=months))
-    return tuple(parts)
-
-
-@st.composite
-def payment_terms(draw: st.DrawFn) -> PaymentTerms:
-    """Any valid terms: single due date with discounts, or instalments; any basis; grace."""
-    basis = draw(bases)
-    grace = draw(st.integers(min_value=0, max_value=60))
-    if draw(st.booleans()):
-        return PaymentTerms(basis=basis, instalments=draw(instalment_splits()), grace_days=grace)
-    months = draw(st.integers(min_value=0, max_value=30))
-    net_days = draw(st.integers(min_value=0, max_value=400))
-    return PaymentTerms(
-        net_days,
-        months=months,
-        basis=basis,
-        discounts=draw(discount_tiers(max_days=net_days + 28 * months)),
-        grace_days=grace,
-    )
 
 
 # -- due dates: worked examples ---------------------------------------------------------------

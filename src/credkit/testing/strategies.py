@@ -16,12 +16,14 @@ documents, one customer and currency per allocation).
 from __future__ import annotations
 
 import datetime
+import itertools
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from hypothesis import strategies as st
 
 from credkit.ledger import Allocation, CreditNote, Customer, Invoice, Ledger, Payment
 from credkit.money import Money, minor_units
+from credkit.terms import CashDiscount, Instalment, PaymentTerms, TermsBasis
 
 __all__ = [
     "CURRENCIES",
@@ -29,8 +31,13 @@ __all__ = [
     "business_dates",
     "currencies",
     "customers",
+    "discount_tiers",
+    "instalment_splits",
+    "invoices",
     "ledgers",
     "money",
+    "payment_terms",
+    "payments",
 ]
 
 CURRENCIES: tuple[str, ...] = ("EUR", "USD", "GBP", "CHF", "JPY", "BHD")
@@ -128,6 +135,153 @@ def customers(
         country=st.sampled_from(_COUNTRIES),
         currency=currencies(),
         segment=st.none() | st.sampled_from(["retail", "wholesale", "public"]),
+    )
+
+
+@st.composite
+def discount_tiers(draw: st.DrawFn, *, max_days: int) -> tuple[CashDiscount, ...]:
+    """0 to 3 cash-discount tiers: strictly increasing days within ``max_days``, strictly decreasing percent.
+
+    >>> from hypothesis import find
+    >>> len(find(discount_tiers(max_days=30), lambda tiers: len(tiers) == 2))
+    2
+    """
+    count = draw(st.integers(min_value=0, max_value=min(3, max_days + 1)))
+    days = sorted(
+        draw(
+            st.lists(
+                st.integers(min_value=0, max_value=max_days),
+                min_size=count,
+                max_size=count,
+                unique=True,
+            )
+        )
+    )
+    percents = sorted(
+        draw(
+            st.lists(
+                st.integers(min_value=1, max_value=9999),
+                min_size=count,
+                max_size=count,
+                unique=True,
+            )
+        ),
+        reverse=True,
+    )
+    return tuple(
+        CashDiscount(Decimal(p).scaleb(-2), d) for p, d in zip(percents, days, strict=True)
+    )
+
+
+@st.composite
+def instalment_splits(draw: st.DrawFn) -> tuple[Instalment, ...]:
+    """1 to 6 instalments whose percents (in hundredths) sum to 100, in due-date order.
+
+    >>> from hypothesis import find
+    >>> sum(i.percent for i in find(instalment_splits(), lambda parts: len(parts) == 3))
+    Decimal('100.00')
+    """
+    count = draw(st.integers(min_value=1, max_value=6))
+    cuts = sorted(
+        draw(
+            st.lists(
+                st.integers(min_value=1, max_value=9999),
+                min_size=count - 1,
+                max_size=count - 1,
+                unique=True,
+            )
+        )
+    )
+    bounds = [0, *cuts, 10000]
+    percents = [Decimal(b - a).scaleb(-2) for a, b in itertools.pairwise(bounds)]
+    parts: list[Instalment] = []
+    months, net_days = 0, draw(st.integers(min_value=0, max_value=60))
+    for index, percent in enumerate(percents):
+        if index:
+            extra_months = draw(st.integers(min_value=0, max_value=3))
+            # 28 days per extra month is always safe: no month is shorter.
+            lowest = -28 * extra_months if extra_months else 1
+            months += extra_months
+            net_days = max(0, net_days + draw(st.integers(min_value=lowest, max_value=60)))
+            previous = parts[-1]
+            if (months, net_days) == (previous.months, previous.net_days):
+                net_days += 1
+        parts.append(Instalment(percent, net_days=net_days, months=months))
+    return tuple(parts)
+
+
+@st.composite
+def _payment_terms(draw: st.DrawFn) -> PaymentTerms:
+    basis = draw(st.sampled_from(TermsBasis))
+    grace = draw(st.integers(min_value=0, max_value=60))
+    if draw(st.booleans()):
+        return PaymentTerms(basis=basis, instalments=draw(instalment_splits()), grace_days=grace)
+    months = draw(st.integers(min_value=0, max_value=30))
+    net_days = draw(st.integers(min_value=0, max_value=400))
+    return PaymentTerms(
+        net_days,
+        months=months,
+        basis=basis,
+        discounts=draw(discount_tiers(max_days=net_days + 28 * months)),
+        grace_days=grace,
+    )
+
+
+def payment_terms() -> st.SearchStrategy[PaymentTerms]:
+    """Any valid payment terms: one due date with 0-3 discount tiers, or 1-6 instalments.
+
+    Every basis, months and net days, and grace days appear.
+
+    >>> from hypothesis import find
+    >>> find(payment_terms(), lambda t: len(t.instalments) > 2).instalments[0].percent > 0
+    True
+    """
+    return _payment_terms()
+
+
+def invoices(
+    customer_id: str = "C1", *, currency: str | st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[Invoice]:
+    """Invoices of ``customer_id`` with a due date from generated payment terms.
+
+    >>> from hypothesis import find
+    >>> invoice = find(invoices(currency="JPY"), lambda i: i.due_date > i.issue_date)
+    >>> invoice.amount.currency, invoice.customer_id
+    ('JPY', 'C1')
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Invoice:
+        issued = draw(business_dates())
+        terms = draw(payment_terms())
+        amount: Money = draw(money(currency, min_value=Decimal("0.01"), max_value=1_000_000))
+        return Invoice(
+            draw(st.from_regex(r"INV-[0-9]{1,8}", fullmatch=True)),
+            customer_id,
+            issued,
+            terms.due_date(issued),
+            amount,
+            disputed=draw(st.booleans()),
+        )
+
+    return build()
+
+
+def payments(
+    customer_id: str = "C1", *, currency: str | st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[Payment]:
+    """Payments received from ``customer_id``.
+
+    >>> from hypothesis import find
+    >>> find(payments(currency="EUR"), lambda p: p.amount.amount > 100).amount.currency
+    'EUR'
+    """
+    return st.builds(
+        Payment,
+        st.from_regex(r"PAY-[0-9]{1,8}", fullmatch=True),
+        st.just(customer_id),
+        business_dates(),
+        money(currency, min_value=Decimal("0.01"), max_value=1_000_000),
     )
 
 
