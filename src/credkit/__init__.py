@@ -49,6 +49,16 @@ from credkit.ledger import (
     Payment,
     Settlement,
 )
+from credkit.limits import (
+    ApprovalMatrix,
+    Approver,
+    CreditLimit,
+    LimitInputs,
+    LimitPolicy,
+    LimitRecommendation,
+    LimitRequest,
+    recommend,
+)
 from credkit.money import Money
 from credkit.scoring import (
     FinancialStatement,
@@ -66,10 +76,13 @@ __all__ = [
     "AgingBasis",
     "AgingReport",
     "Allocation",
+    "ApprovalMatrix",
+    "Approver",
     "Buckets",
     "BureauError",
     "CashDiscount",
     "ConfigError",
+    "CreditLimit",
     "CreditNote",
     "CredkitError",
     "CurrencyMismatchError",
@@ -86,6 +99,10 @@ __all__ = [
     "KPIReport",
     "LadderSet",
     "Ledger",
+    "LimitInputs",
+    "LimitPolicy",
+    "LimitRecommendation",
+    "LimitRequest",
     "Money",
     "OddsBasis",
     "OpenItem",
@@ -116,4 +133,5 @@ __all__ = [
     "dunning_run",
     "kpis",
     "payment_behaviour",
+    "recommend",
 ]

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from credkit import sample
-from credkit.cli import age, dunning, kpi, score
+from credkit.cli import age, dunning, kpi, limits, score
 
 __all__ = ["add_parser", "run", "summary"]
 
@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         age.demo_section(portfolio.ledger, portfolio.end),
         kpi.demo_section(portfolio),
         score.demo_section(portfolio),
+        limits.demo_section(portfolio),
         dunning.demo_section(portfolio),
     ]
     print("\n\n".join(sections))

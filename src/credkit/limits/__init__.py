@@ -1,0 +1,123 @@
+"""Credit limits: calculators, recommendations, limit records, approval authority, requests.
+
+The modules, each re-exported here:
+
+* :mod:`~credkit.limits.inputs`: :class:`LimitInputs` (what the calculators read)
+  and :class:`InsuranceCover`;
+* :mod:`~credkit.limits.calculators`: the limit methods (:class:`TangibleNetWorthMethod`,
+  :class:`WorkingCapitalMethod`, :class:`SalesMethod`, :class:`BureauMethod`,
+  :class:`RiskClassMatrixMethod`, :class:`InsuredCoverMethod`) and their
+  :class:`MethodResult`;
+* :mod:`~credkit.limits.combinators`: :func:`min_of`, :func:`max_of`,
+  :func:`weighted_blend`, :func:`cap`, :func:`floor`, :func:`round_down`,
+  :func:`zero_if_blocked` and :class:`Combination`;
+* :mod:`~credkit.limits.policy`: :class:`LimitPolicy` (loadable with
+  :func:`credkit.config.load`) and :func:`example_policy`;
+* :mod:`~credkit.limits.recommendation`: :func:`recommend` and
+  :class:`LimitRecommendation` with its working;
+* :mod:`~credkit.limits.groups`: :func:`group_headroom` and :func:`group_status`
+  for credit groups;
+* :mod:`~credkit.limits.credit_limit`: the :class:`CreditLimit` record;
+* :mod:`~credkit.limits.approval`: :class:`ApprovalMatrix`, :class:`AuthorityBand`,
+  :class:`Approver`;
+* :mod:`~credkit.limits.requests`: :class:`LimitRequest` and its lifecycle.
+
+>>> from datetime import date
+>>> from credkit import Money
+>>> from credkit.ledger import Customer
+>>> inputs = LimitInputs(Customer("C1", "Acme", country="DE", currency="EUR"), as_of=date(2026, 3, 31),
+...                      bureau_limit=Money.of(120000, "EUR"))
+>>> recommend(inputs, example_policy()).amount
+Money('120000.00', 'EUR')
+"""
+
+from credkit.limits.approval import ApprovalMatrix, Approver, AuthorityBand
+from credkit.limits.calculators import (
+    CALCULATOR_KINDS,
+    BureauMethod,
+    Calculator,
+    ClassMultiplier,
+    InsuredCoverMethod,
+    MatrixCell,
+    MethodResult,
+    RiskClassMatrixMethod,
+    SalesMethod,
+    TangibleNetWorthMethod,
+    WorkingCapitalMethod,
+)
+from credkit.limits.combinators import (
+    Adjustment,
+    Combination,
+    CombinationRule,
+    Combined,
+    MethodWeight,
+    cap,
+    floor,
+    max_of,
+    min_of,
+    round_down,
+    weighted_blend,
+    zero_if_blocked,
+)
+from credkit.limits.credit_limit import CreditLimit, LimitKind, next_review_date
+from credkit.limits.groups import (
+    GroupHeadroom,
+    GroupStatus,
+    LimitLike,
+    group_headroom,
+    group_status,
+)
+from credkit.limits.inputs import InsuranceCover, LimitInputs, sales_window
+from credkit.limits.policy import Bound, CurrencyStep, LimitPolicy, example_policy
+from credkit.limits.recommendation import LimitRecommendation, recommend
+from credkit.limits.requests import Approval, AuditEntry, LimitRequest, RequestState
+
+__all__ = [
+    "CALCULATOR_KINDS",
+    "Adjustment",
+    "Approval",
+    "ApprovalMatrix",
+    "Approver",
+    "AuditEntry",
+    "AuthorityBand",
+    "Bound",
+    "BureauMethod",
+    "Calculator",
+    "ClassMultiplier",
+    "Combination",
+    "CombinationRule",
+    "Combined",
+    "CreditLimit",
+    "CurrencyStep",
+    "GroupHeadroom",
+    "GroupStatus",
+    "InsuranceCover",
+    "InsuredCoverMethod",
+    "LimitInputs",
+    "LimitKind",
+    "LimitLike",
+    "LimitPolicy",
+    "LimitRecommendation",
+    "LimitRequest",
+    "MatrixCell",
+    "MethodResult",
+    "MethodWeight",
+    "RequestState",
+    "RiskClassMatrixMethod",
+    "SalesMethod",
+    "TangibleNetWorthMethod",
+    "WorkingCapitalMethod",
+    "cap",
+    "example_policy",
+    "floor",
+    "group_headroom",
+    "group_status",
+    "max_of",
+    "min_of",
+    "next_review_date",
+    "recommend",
+    "round_down",
+    "sales_window",
+    "weighted_blend",
+    "zero_if_blocked",
+]
