@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from credkit import sample
-from credkit.cli import age, dunning, kpi, limits, score
+from credkit.cli import age, check, dunning, kpi, limits, score
 
 __all__ = ["add_parser", "run", "summary"]
 
@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         kpi.demo_section(portfolio),
         score.demo_section(portfolio),
         limits.demo_section(portfolio),
+        check.demo_section(portfolio),
         dunning.demo_section(portfolio),
     ]
     print("\n\n".join(sections))

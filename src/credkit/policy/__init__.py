@@ -1,0 +1,135 @@
+"""Credit policy: exposure, credit profiles, rules, policies and the order check.
+
+The modules, each re-exported here:
+
+* :mod:`~credkit.policy.exposure`: :class:`Exposure`, :class:`ExposureComponent`,
+  :class:`ExposureKind`, :class:`ScheduledAmount`;
+* :mod:`~credkit.policy.profile`: :class:`CreditProfile`;
+* :mod:`~credkit.policy.builder`: :func:`build_profile` from a ledger;
+* :mod:`~credkit.policy.order`: :class:`OrderRequest`;
+* :mod:`~credkit.policy.result`: :class:`Outcome`, :class:`RuleResult`,
+  :class:`WhenMissing`, :func:`format_amount`;
+* :mod:`~credkit.policy.rules`: the built-in rules and the :class:`Rule` protocol;
+* :mod:`~credkit.policy.registry`: :class:`RuleRegistry`, :data:`BUILTIN_RULES`,
+  custom rules;
+* :mod:`~credkit.policy.policy`: :class:`Policy`, :class:`PolicyEntry`,
+  :class:`PolicySet`, :class:`PolicySelector`, :func:`load_policy`,
+  :func:`load_policy_set`;
+* :mod:`~credkit.policy.credit_check`: :func:`check`;
+* :mod:`~credkit.policy.decision`: :class:`Decision`, :class:`Reason`;
+* :mod:`~credkit.policy.fingerprints`: :func:`fingerprint`, :func:`canonical_json`.
+
+>>> from datetime import date
+>>> from credkit.money import Money
+>>> from credkit.policy import (
+...     CreditProfile, Exposure, ExposureComponent, OrderRequest, check, load_policy,
+... )
+>>> policy = load_policy({"id": "standard", "version": "1", "rules": [{"rule": "static_limit"}]})
+>>> profile = CreditProfile(
+...     "C-1",
+...     as_of=date(2026, 11, 23),
+...     limit=Money.of("10000.00", "EUR"),
+...     exposure=Exposure(
+...         (ExposureComponent("open_receivables", Money.of("4000.00", "EUR")),), currency="EUR"
+...     ),
+... )
+>>> order = OrderRequest("SO-1", Money.of("6000.00", "EUR"), order_date=date(2026, 11, 23))
+>>> check(profile, order, policy).outcome
+<Outcome.APPROVE: 'approve'>
+"""
+
+from credkit.policy.builder import build_profile
+from credkit.policy.credit_check import check
+from credkit.policy.decision import Decision, Reason
+from credkit.policy.exposure import Exposure, ExposureComponent, ExposureKind, ScheduledAmount
+from credkit.policy.fingerprints import FINGERPRINT_SCHEMA, canonical_json, fingerprint
+from credkit.policy.order import OrderRequest
+from credkit.policy.policy import (
+    Policy,
+    PolicyEntry,
+    PolicySelector,
+    PolicySet,
+    load_policy,
+    load_policy_set,
+)
+from credkit.policy.profile import BureauValue, CreditProfile
+from credkit.policy.registry import (
+    BUILTIN_RULES,
+    CustomRule,
+    CustomRuleFunction,
+    RuleRegistry,
+    RuleSpec,
+)
+from credkit.policy.result import Outcome, RuleResult, WhenMissing, format_amount
+from credkit.policy.rules import (
+    BUILTIN_RULE_TYPES,
+    CustomerBlocked,
+    DunningLevel,
+    DynamicLimit,
+    GroupLimit,
+    LimitValidity,
+    MaxOrderValue,
+    OverdueAmount,
+    OverdueShare,
+    OverdueTooOld,
+    PaymentIndexFloor,
+    RequireLimit,
+    ReviewOverdue,
+    RiskClassBlocked,
+    Rule,
+    ScoreFloor,
+    StaticLimit,
+    SubLimits,
+    WatchList,
+)
+
+__all__ = [
+    "BUILTIN_RULES",
+    "BUILTIN_RULE_TYPES",
+    "FINGERPRINT_SCHEMA",
+    "BureauValue",
+    "CreditProfile",
+    "CustomRule",
+    "CustomRuleFunction",
+    "CustomerBlocked",
+    "Decision",
+    "DunningLevel",
+    "DynamicLimit",
+    "Exposure",
+    "ExposureComponent",
+    "ExposureKind",
+    "GroupLimit",
+    "LimitValidity",
+    "MaxOrderValue",
+    "OrderRequest",
+    "Outcome",
+    "OverdueAmount",
+    "OverdueShare",
+    "OverdueTooOld",
+    "PaymentIndexFloor",
+    "Policy",
+    "PolicyEntry",
+    "PolicySelector",
+    "PolicySet",
+    "Reason",
+    "RequireLimit",
+    "ReviewOverdue",
+    "RiskClassBlocked",
+    "Rule",
+    "RuleRegistry",
+    "RuleResult",
+    "RuleSpec",
+    "ScheduledAmount",
+    "ScoreFloor",
+    "StaticLimit",
+    "SubLimits",
+    "WatchList",
+    "WhenMissing",
+    "build_profile",
+    "canonical_json",
+    "check",
+    "fingerprint",
+    "format_amount",
+    "load_policy",
+    "load_policy_set",
+]

@@ -1,0 +1,55 @@
+"""The order a credit check decides on.
+
+>>> from datetime import date
+>>> order = OrderRequest("SO-1001", Money.of("12000.00", "EUR"), order_date=date(2026, 11, 23))
+>>> order.prepaid, order.adds_exposure
+(False, True)
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import attrs
+
+from credkit.money import Money
+from credkit.policy._common import boolean, date_field, money, optional_text, text
+
+__all__ = ["OrderRequest"]
+
+
+@attrs.frozen
+class OrderRequest:
+    """A sales order (or any document that would add credit exposure) to be checked.
+
+    ``amount`` is what the order adds to the exposure, in the profile's currency;
+    zero or a negative amount (a return, a credit) adds none. ``prepaid`` marks an
+    order paid in advance, so no credit is extended. ``order_date`` is recorded
+    with the decision; the rules judge the profile as of its ``as_of`` date.
+    ``customer_id``, when given, must match the profile the order is checked
+    against (a guard against checking one customer's order on another's profile).
+
+    >>> from datetime import date
+    >>> OrderRequest("SO-1", Money.of(-50, "EUR"), order_date=date(2026, 11, 23)).adds_exposure
+    False
+    >>> OrderRequest("", Money.of(1, "EUR"), order_date=date(2026, 11, 23))
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: order_id: expected a non-empty string, got str ''
+    """
+
+    order_id: str = attrs.field(validator=text)
+    amount: Money = attrs.field(validator=money)
+    order_date: datetime.date = attrs.field(kw_only=True, validator=date_field)
+    prepaid: bool = attrs.field(default=False, kw_only=True, validator=boolean)
+    customer_id: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+
+    @property
+    def adds_exposure(self) -> bool:
+        """Whether the amount is above zero.
+
+        >>> from datetime import date
+        >>> OrderRequest("SO-1", Money.of(0, "EUR"), order_date=date(2026, 11, 23)).adds_exposure
+        False
+        """
+        return self.amount.amount > 0
