@@ -208,21 +208,70 @@ def test_unknown_customer_filter_is_an_error() -> None:
         _base().open_items(date(2026, 1, 1), customer_id="C9")
 
 
-def test_settlements_record_last_allocation_and_credited_part() -> None:
+def test_settlements_date_from_when_the_money_arrived_not_when_it_was_applied() -> None:
+    # Found in review: a payment received on time but applied late made the customer look
+    # late. The credit note (issued 5 Jan, before the invoice of 10 Jan) counts from the
+    # invoice date; the payment received 20 Jan counts from 20 Jan although applied 25 Feb.
     ledger = _base().extend(
         invoices=[invoice("I2", date(2026, 1, 11), 100)],
+        payments=[Payment("P3", "C1", date(2026, 3, 1), eur(50))],
         allocations=[
             Allocation("N1", "I1", eur(20), date(2026, 1, 15)),
             Allocation("P1", "I1", eur(80), date(2026, 2, 25)),
             Allocation("P1", "I2", eur(50), date(2026, 2, 25)),
+            Allocation("P3", "I2", eur(50), date(2026, 3, 1)),
         ],
     )
-    (settled,) = ledger.settlements()
-    assert settled.invoice_id == "I1"
-    assert settled.settled_on == date(2026, 2, 25)
-    assert settled.credited == eur(20)
-    assert settled.days_to_pay == 46
-    assert settled.days_beyond_terms == 16
+    first, second = ledger.settlements()
+    assert (first.invoice_id, first.settled_on, first.credited) == (
+        "I1",
+        date(2026, 1, 20),
+        eur(20),
+    )
+    assert (first.days_to_pay, first.days_beyond_terms) == (10, -20)
+    # I2 is closed by the second payment, received 1 March: that is when it was paid.
+    assert (second.invoice_id, second.settled_on, second.credited) == (
+        "I2",
+        date(2026, 3, 1),
+        eur(0),
+    )
+    assert second.days_beyond_terms == 19
+    assert ledger.effective_date(ledger.allocations[0]) == date(2026, 1, 10)
+
+
+def test_credit_note_for_a_disputed_invoice_settles_that_invoice_first() -> None:
+    # Found in review: the credit note issued to resolve a dispute on I2 went to I1.
+    ledger = Ledger(
+        customers=[ACME],
+        invoices=[
+            invoice("I1", date(2026, 1, 1), 1000),
+            invoice("I2", date(2026, 1, 5), 300, disputed=True),
+        ],
+        credit_notes=[CreditNote("N1", "C1", date(2026, 2, 1), eur(400), invoice_id="I2")],
+    ).apply_oldest_first("N1")
+    assert [(a.target_id, a.amount) for a in ledger.allocations] == [
+        ("I2", eur(300)),
+        ("I1", eur(100)),
+    ]
+
+
+@pytest.mark.parametrize("bad", ["2026-01-01", None, 20260101])
+def test_as_of_must_be_a_date(bad: object) -> None:
+    with pytest.raises(ValidationError, match=r"as_of: expected a datetime\.date"):
+        _base().open_items(bad)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"as_of: expected a datetime\.date"):
+        Ledger().balance(bad)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"as_of: expected a datetime\.date"):
+        invoice("I9", date(2026, 1, 1)).days_overdue(bad)  # type: ignore[arg-type]
+
+
+def test_records_refuse_wrong_types_with_validation_errors() -> None:
+    with pytest.raises(ValidationError, match="name: expected str, got NoneType None"):
+        Customer("C1", None, country="DE", currency=EUR)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="kind: expected DocumentKind, got str 'invoice'"):
+        OpenItem("I", "C", "invoice", date(2026, 1, 1), date(2026, 1, 1), eur(1))  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="amount: expected Money, got int 5"):
+        OpenItem("I", "C", DocumentKind.INVOICE, date(2026, 1, 1), date(2026, 1, 1), 5)  # type: ignore[arg-type]
 
 
 # -- oldest first -------------------------------------------------------------------------------

@@ -551,3 +551,56 @@ def test_multiplying_then_dividing_gives_back_the_amount(money: Money, factor: i
     assert money * factor / factor == money
     if not money.is_zero:
         assert (money * factor) / money == factor
+
+
+# -- independence from the caller's decimal context ----------------------------------------
+
+
+def test_arithmetic_and_allocation_ignore_a_low_precision_caller_context() -> None:
+    # Found in review: with getcontext().prec = 6, allocate() returned 411523 EUR three
+    # times for 1,234,567.89 EUR (1.11 EUR created) and sums were rounded.
+    from decimal import localcontext
+
+    amount = Money.of("1234567.89", "EUR")
+    with localcontext() as context:
+        context.prec = 6
+        parts = amount.allocate([1, 1, 1])
+        total = parts[0] + parts[1] + parts[2]
+        doubled = amount * 2
+        rounded = Money.of("1234.565", "EUR").round()
+    assert [p.amount for p in parts] == [
+        Decimal("411522.63"),
+        Decimal("411522.63"),
+        Decimal("411522.63"),
+    ]
+    assert total == amount
+    assert doubled.amount == Decimal("2469135.78")
+    assert rounded.amount == Decimal("1234.57")
+
+
+def test_allocation_of_amounts_beyond_28_digits_is_exact() -> None:
+    amount = Money.of("1234567890123456789012345678.91", "EUR")
+    parts = amount.allocate([1, 1])
+    assert parts[0] + parts[1] == amount
+    assert [str(p.amount) for p in parts] == [
+        "617283945061728394506172839.46",
+        "617283945061728394506172839.45",
+    ]
+
+
+@given(
+    units=st.integers(min_value=-(10**40), max_value=10**40),
+    weights=st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=8).filter(any),
+    precision=st.integers(min_value=1, max_value=28),
+)
+def test_allocate_sums_exactly_under_any_caller_precision(
+    units: int, weights: list[int], precision: int
+) -> None:
+    from decimal import localcontext
+
+    amount = Money(Decimal(units).scaleb(-2), "EUR")
+    with localcontext() as context:
+        context.prec = precision
+        parts = amount.allocate(weights)
+    assert sum(parts, Money.zero("EUR")) == amount
+    assert all(part.is_rounded() for part in parts)

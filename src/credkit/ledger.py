@@ -13,7 +13,7 @@ in full). Unapplied cash and unapplied credit notes are open items with negative
 amounts, so the open items always add up to what was invoiced less what was
 credited and received.
 
->>> from datetime import date
+>>> from datetime import date, datetime
 >>> from credkit import Money
 >>> acme = Customer("C1", "Acme GmbH", country="DE", currency="EUR")
 >>> ledger = Ledger(
@@ -35,7 +35,7 @@ import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -43,7 +43,7 @@ import attrs
 import babel
 
 from credkit.errors import ValidationError
-from credkit.money import Money
+from credkit.money import EXACT_CONTEXT, Money
 
 __all__ = [
     "Allocation",
@@ -85,7 +85,7 @@ def _optional_id(instance: object, attribute: attrs.Attribute[Any], value: objec
 
 
 def _is_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, date) or hasattr(value, "hour"):
+    if not isinstance(value, date) or isinstance(value, datetime):
         raise ValidationError(
             f"{attribute.name}: expected a datetime.date, got {type(value).__name__} {value!r}"
         )
@@ -117,6 +117,24 @@ def _country(instance: object, attribute: attrs.Attribute[Any], value: object) -
         )
 
 
+def _instance_of(kind: type) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            raise ValidationError(
+                f"{attribute.name}: expected {kind.__name__}, got {type(value).__name__} {value!r}"
+            )
+
+    return check
+
+
+def _as_of(value: object, field: str = "as_of") -> date:
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise ValidationError(
+            f"{field}: expected a datetime.date, got {type(value).__name__} {value!r}"
+        )
+    return value
+
+
 def _currency(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     Money.zero(value)  # type: ignore[arg-type]  # raises a ValidationError naming the code
 
@@ -136,7 +154,7 @@ class Customer:
     """
 
     id: str = attrs.field(validator=_non_empty_id)
-    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    name: str = attrs.field(validator=_instance_of(str))
     country: str = attrs.field(kw_only=True, validator=_country)
     currency: str = attrs.field(kw_only=True, validator=_currency)
     segment: str | None = attrs.field(default=None, kw_only=True)
@@ -155,7 +173,7 @@ class Invoice:
     ``disputed`` marks an invoice the customer contests; it stays in the balance and
     in aging, shown as disputed, and is skipped by :func:`oldest_first` by default.
 
-    >>> from datetime import date
+    >>> from datetime import date, datetime
     >>> Invoice("INV-1", "C1", date(2026, 1, 31), date(2026, 3, 2), Money.of("1250.00", "EUR")).days_overdue(date(2026, 3, 5))
     3
     """
@@ -177,12 +195,12 @@ class Invoice:
     def days_overdue(self, as_of: date) -> int:
         """Days past the due date on ``as_of`` (negative before it is due).
 
-        >>> from datetime import date
+        >>> from datetime import date, datetime
         >>> inv = Invoice("I", "C", date(2026, 1, 1), date(2026, 1, 31), Money.of(1, "EUR"))
         >>> inv.days_overdue(date(2026, 1, 30)), inv.days_overdue(date(2026, 2, 1))
         (-1, 1)
         """
-        return (as_of - self.due_date).days
+        return (_as_of(as_of) - self.due_date).days
 
 
 @attrs.frozen
@@ -193,7 +211,7 @@ class CreditNote:
     settles is stated by allocations. ``write_off`` marks a credit note that writes
     off a bad debt (for the bad-debt ratio).
 
-    >>> from datetime import date
+    >>> from datetime import date, datetime
     >>> CreditNote("CN-1", "C1", date(2026, 2, 1), Money.of("50.00", "EUR"), invoice_id="INV-1").invoice_id
     'INV-1'
     """
@@ -210,7 +228,7 @@ class CreditNote:
 class Payment:
     """Money received from a customer on ``received_on``.
 
-    >>> from datetime import date
+    >>> from datetime import date, datetime
     >>> Payment("PAY-1", "C1", date(2026, 2, 10), Money.of(600, "EUR")).amount
     Money('600', 'EUR')
     """
@@ -225,7 +243,7 @@ class Payment:
 class Allocation:
     """Part of a payment or credit note (``source_id``) applied to an invoice (``target_id``).
 
-    >>> from datetime import date
+    >>> from datetime import date, datetime
     >>> Allocation("PAY-1", "INV-1", Money.of(600, "EUR"), date(2026, 2, 10)).amount
     Money('600', 'EUR')
     """
@@ -246,7 +264,7 @@ class OpenItem:
     ``due_date`` equals ``issue_date``. Hosts that only have today's open items can
     build these directly and pass them wherever open items are needed.
 
-    >>> from datetime import date
+    >>> from datetime import date, datetime
     >>> item = OpenItem("INV-1", "C1", DocumentKind.INVOICE, date(2026, 1, 5), date(2026, 2, 4),
     ...                 Money.of(400, "EUR"), original_amount=Money.of(1000, "EUR"))
     >>> item.days_overdue(date(2026, 2, 14))
@@ -255,10 +273,10 @@ class OpenItem:
 
     document_id: str = attrs.field(validator=_non_empty_id)
     customer_id: str = attrs.field(validator=_non_empty_id)
-    kind: DocumentKind = attrs.field(validator=attrs.validators.instance_of(DocumentKind))
+    kind: DocumentKind = attrs.field(validator=_instance_of(DocumentKind))
     issue_date: date = attrs.field(validator=_is_date)
     due_date: date = attrs.field(validator=_is_date)
-    amount: Money = attrs.field(validator=attrs.validators.instance_of(Money))
+    amount: Money = attrs.field(validator=_instance_of(Money))
     original_amount: Money | None = attrs.field(default=None, kw_only=True)
     disputed: bool = attrs.field(default=False, kw_only=True)
 
@@ -272,21 +290,22 @@ class OpenItem:
     def days_overdue(self, as_of: date) -> int:
         """Days past the due date on ``as_of`` (negative before it is due).
 
-        >>> from datetime import date
+        >>> from datetime import date, datetime
         >>> OpenItem("P", "C", DocumentKind.PAYMENT, date(2026, 1, 1), date(2026, 1, 1),
         ...          Money.of(-5, "EUR")).days_overdue(date(2026, 1, 3))
         2
         """
-        return (as_of - self.due_date).days
+        return (_as_of(as_of) - self.due_date).days
 
 
 @attrs.frozen
 class Settlement:
     """An invoice paid in full: when, and how much of it was settled by credit notes.
 
-    ``settled_on`` is the date of the allocation that brought the open amount to zero.
+    ``settled_on`` is the date the money that closed it arrived (see
+    :meth:`Ledger.effective_date`), not the date it was applied.
 
-    >>> from datetime import date
+    >>> from datetime import date, datetime
     >>> s = Settlement("INV-1", "C1", date(2026, 1, 5), date(2026, 2, 4), Money.of(1000, "EUR"),
     ...                settled_on=date(2026, 2, 10), credited=Money.zero("EUR"))
     >>> s.days_to_pay, s.days_beyond_terms
@@ -305,7 +324,7 @@ class Settlement:
     def days_to_pay(self) -> int:
         """Days from issue to settlement.
 
-        >>> from datetime import date
+        >>> from datetime import date, datetime
         >>> Settlement("I", "C", date(2026, 1, 1), date(2026, 1, 31), Money.of(1, "EUR"),
         ...            settled_on=date(2026, 1, 21), credited=Money.zero("EUR")).days_to_pay
         20
@@ -316,7 +335,7 @@ class Settlement:
     def days_beyond_terms(self) -> int:
         """Days from the due date to settlement; negative when paid early.
 
-        >>> from datetime import date
+        >>> from datetime import date, datetime
         >>> Settlement("I", "C", date(2026, 1, 1), date(2026, 1, 31), Money.of(1, "EUR"),
         ...            settled_on=date(2026, 1, 21), credited=Money.zero("EUR")).days_beyond_terms
         -10
@@ -346,7 +365,7 @@ def _trails(pairs: Iterable[tuple[str, Allocation]]) -> dict[str, _Trail]:
     result = {}
     for key, items in grouped.items():
         items.sort(key=lambda a: a.applied_on)
-        running = tuple(itertools.accumulate(a.amount.amount for a in items))
+        running = tuple(itertools.accumulate((a.amount.amount for a in items), EXACT_CONTEXT.add))
         result[key] = _Trail(tuple(a.applied_on for a in items), running)
     return result
 
@@ -397,7 +416,7 @@ class Ledger:
     Build it with keyword arguments (any iterables); it is immutable, and
     :meth:`extend` and :meth:`apply_oldest_first` return new ledgers.
 
-    >>> from datetime import date
+    >>> from datetime import date, datetime
     >>> ledger = Ledger(
     ...     customers=[Customer("C1", "Acme", country="FR", currency="EUR")],
     ...     invoices=[Invoice("I1", "C1", date(2026, 1, 1), date(2026, 1, 31), Money.of(100, "EUR"))],
@@ -511,10 +530,13 @@ class Ledger:
                     f"{earliest.isoformat()}, when both {source.id!r} and {target.id!r} existed"
                 )
             for document in (source, target):
-                applied[document.id] += allocation.amount.amount
+                applied[document.id] = EXACT_CONTEXT.add(
+                    applied[document.id], allocation.amount.amount
+                )
                 if applied[document.id] > document.amount.amount:
                     over = Money(
-                        applied[document.id] - document.amount.amount, document.amount.currency
+                        EXACT_CONTEXT.subtract(applied[document.id], document.amount.amount),
+                        document.amount.currency,
                     )
                     raise ValidationError(
                         f"{where}.amount: over-allocates {document.id!r} "
@@ -567,7 +589,7 @@ class Ledger:
         notes appear with negative amounts. Items come in document order: invoices,
         credit notes, payments.
 
-        >>> from datetime import date
+        >>> from datetime import date, datetime
         >>> ledger = Ledger(
         ...     customers=[Customer("C1", "Acme", country="FR", currency="EUR")],
         ...     payments=[Payment("P1", "C1", date(2026, 1, 3), Money.of(80, "EUR"))],
@@ -575,6 +597,7 @@ class Ledger:
         >>> [(i.kind.value, str(i.amount)) for i in ledger.open_items(date(2026, 1, 3))]
         [('payment', '-80 EUR')]
         """
+        _as_of(as_of)
         if customer_id is not None:
             self.customer(customer_id)
         items: list[OpenItem] = []
@@ -586,7 +609,9 @@ class Ledger:
                 continue
             if isinstance(document, Invoice):
                 trail = self._by_target.get(document.id, _NO_TRAIL)
-                open_amount = document.amount.amount - trail.applied_by(as_of)
+                open_amount = EXACT_CONTEXT.subtract(
+                    document.amount.amount, trail.applied_by(as_of)
+                )
                 if open_amount:
                     items.append(
                         OpenItem(
@@ -602,7 +627,7 @@ class Ledger:
                     )
             else:
                 trail = self._by_source.get(document.id, _NO_TRAIL)
-                unapplied = document.amount.amount - trail.applied_by(as_of)
+                unapplied = EXACT_CONTEXT.subtract(document.amount.amount, trail.applied_by(as_of))
                 if unapplied:
                     kind = (
                         DocumentKind.PAYMENT
@@ -632,30 +657,66 @@ class Ledger:
         """
         totals: dict[str, Decimal] = defaultdict(Decimal)
         for item in self.open_items(as_of, customer_id=customer_id):
-            totals[item.amount.currency] += item.amount.amount
+            currency = item.amount.currency
+            totals[currency] = EXACT_CONTEXT.add(totals[currency], item.amount.amount)
         return {cur: Money(total, cur) for cur, total in sorted(totals.items()) if total}
 
-    def settlements(self) -> tuple[Settlement, ...]:
-        """Every invoice paid in full, with the date the last allocation closed it.
+    def effective_date(self, allocation: Allocation) -> date:
+        """When the money of ``allocation`` reached the invoice, as opposed to when it was booked.
 
-        ``credited`` says how much of the invoice was settled by credit notes rather than
-        cash, so that payment-behaviour analysis can leave out invoices that were
-        cancelled rather than paid.
+        That is the later of the date the payment was received (or the credit note
+        issued) and the invoice's issue date. ``applied_on`` is only the bookkeeping
+        date: cash received on time but applied a week later was still paid on time.
+        Payment behaviour and late-payment interest use this date.
+
+        >>> from datetime import date
+        >>> ledger = Ledger(
+        ...     customers=[Customer("C1", "Acme", country="FR", currency="EUR")],
+        ...     invoices=[Invoice("I1", "C1", date(2026, 1, 1), date(2026, 1, 31), Money.of(100, "EUR"))],
+        ...     payments=[Payment("P1", "C1", date(2026, 1, 30), Money.of(100, "EUR"))],
+        ...     allocations=[Allocation("P1", "I1", Money.of(100, "EUR"), date(2026, 3, 2))],
+        ... )
+        >>> ledger.effective_date(ledger.allocations[0])
+        datetime.date(2026, 1, 30)
+        """
+        source = self.document(allocation.source_id)
+        target = self.document(allocation.target_id)
+        if isinstance(source, Invoice) or not isinstance(target, Invoice):
+            raise ValidationError(
+                f"allocation: {allocation.source_id!r} -> {allocation.target_id!r} is not an "
+                "allocation of this ledger"
+            )
+        return max(_document_date(source), target.issue_date)
+
+    def settlements(self) -> tuple[Settlement, ...]:
+        """Every invoice settled in full, with the date the money that closed it arrived.
+
+        ``settled_on`` is the latest :meth:`effective_date` of the invoice's
+        allocations: the day the last payment was received (or the last credit note
+        issued), not the day someone applied it. ``credited`` says how much of the
+        invoice was settled by credit notes rather than cash, so that payment-behaviour
+        analysis can leave out invoices that were cancelled rather than paid.
 
         >>> from datetime import date
         >>> ledger = Ledger(
         ...     customers=[Customer("C1", "Acme", country="FR", currency="EUR")],
         ...     invoices=[Invoice("I1", "C1", date(2026, 1, 1), date(2026, 1, 31), Money.of(100, "EUR"))],
         ...     payments=[Payment("P1", "C1", date(2026, 2, 3), Money.of(100, "EUR"))],
-        ...     allocations=[Allocation("P1", "I1", Money.of(100, "EUR"), date(2026, 2, 3))],
+        ...     allocations=[Allocation("P1", "I1", Money.of(100, "EUR"), date(2026, 2, 9))],
         ... )
         >>> [(s.invoice_id, s.settled_on.isoformat(), s.days_beyond_terms) for s in ledger.settlements()]
         [('I1', '2026-02-03', 3)]
         """
         credited: dict[str, Decimal] = defaultdict(Decimal)
+        arrived: dict[str, date] = {}
         for allocation in self.allocations:
-            if isinstance(self._documents[allocation.source_id], CreditNote):
-                credited[allocation.target_id] += allocation.amount.amount
+            source = self._documents[allocation.source_id]
+            target = allocation.target_id
+            if isinstance(source, CreditNote):
+                credited[target] = EXACT_CONTEXT.add(credited[target], allocation.amount.amount)
+            when = self.effective_date(allocation)
+            if target not in arrived or when > arrived[target]:
+                arrived[target] = when
         result = []
         for invoice in self.invoices:
             trail = self._by_target.get(invoice.id)
@@ -668,7 +729,7 @@ class Ledger:
                     invoice.issue_date,
                     invoice.due_date,
                     invoice.amount,
-                    settled_on=trail.dates[-1],
+                    settled_on=arrived[invoice.id],
                     credited=Money(credited[invoice.id], invoice.amount.currency),
                 )
             )
@@ -687,7 +748,7 @@ class Ledger:
     ) -> Ledger:
         """A new ledger with more records added (validated as a whole).
 
-        >>> from datetime import date
+        >>> from datetime import date, datetime
         >>> base = Ledger(customers=[Customer("C1", "Acme", country="FR", currency="EUR")])
         >>> base.extend(payments=[Payment("P1", "C1", date(2026, 1, 1), Money.of(5, "EUR"))]).payments[0].id
         'P1'
@@ -705,13 +766,15 @@ class Ledger:
     ) -> Ledger:
         """Apply what is unapplied of a payment or credit note to its customer's invoices.
 
-        Invoices issued by ``applied_on`` (default: the payment's or credit note's date)
+        A credit note that names its invoice (``invoice_id``) settles that invoice first,
+        disputed or not, since a credit note is how a dispute is usually resolved. Then
+        invoices issued by ``applied_on`` (default: the payment's or credit note's date)
         in the same currency, with what is left of them after every recorded allocation,
         are paid oldest due date first (then oldest issue date,
         then id); disputed invoices are skipped unless ``include_disputed``. What cannot
         be applied stays unapplied, visible as a negative open item.
 
-        >>> from datetime import date
+        >>> from datetime import date, datetime
         >>> ledger = Ledger(
         ...     customers=[Customer("C1", "Acme", country="FR", currency="EUR")],
         ...     invoices=[
@@ -741,15 +804,20 @@ class Ledger:
             for item in self.open_items(date.max, customer_id=source.customer_id)
             if item.kind is DocumentKind.INVOICE
             and item.issue_date <= on
-            and (include_disputed or not item.disputed)
+            and (include_disputed or not item.disputed or item.document_id == _named(source))
         ]
         new = oldest_first(
             Money(unapplied, source.amount.currency),
             candidates,
             source_id=source_id,
             applied_on=on,
+            first=_named(source),
         )
         return self.extend(allocations=new)
+
+
+def _named(source: CreditNote | Payment) -> str | None:
+    return source.invoice_id if isinstance(source, CreditNote) else None
 
 
 def oldest_first(
@@ -758,14 +826,16 @@ def oldest_first(
     *,
     source_id: str,
     applied_on: date,
+    first: str | None = None,
 ) -> tuple[Allocation, ...]:
     """Allocations that spend ``amount`` on open invoice ``items``, oldest due date first.
 
     Only positive items in ``amount``'s currency are considered; ties on the due date
-    go to the older issue date, then to the lower id. The allocations never exceed an
+    go to the older issue date, then to the lower id. ``first`` names an invoice to
+    settle before all others (the invoice a credit note was issued for). The allocations never exceed an
     item's open amount or ``amount`` in total.
 
-    >>> from datetime import date
+    >>> from datetime import date, datetime
     >>> items = [
     ...     OpenItem("I1", "C1", DocumentKind.INVOICE, date(2026, 1, 1), date(2026, 1, 31), Money.of(60, "EUR")),
     ...     OpenItem("I0", "C1", DocumentKind.INVOICE, date(2025, 12, 1), date(2025, 12, 31), Money.of(30, "EUR")),
@@ -783,7 +853,12 @@ def oldest_first(
             and item.amount.currency == amount.currency
             and item.amount.is_positive
         ),
-        key=lambda item: (item.due_date, item.issue_date, item.document_id),
+        key=lambda item: (
+            item.document_id != first,
+            item.due_date,
+            item.issue_date,
+            item.document_id,
+        ),
     )
     left = amount.amount
     result = []

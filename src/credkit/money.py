@@ -19,6 +19,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
     ROUND_05UP,
     ROUND_CEILING,
     ROUND_DOWN,
@@ -27,6 +30,7 @@ from decimal import (
     ROUND_HALF_EVEN,
     ROUND_HALF_UP,
     ROUND_UP,
+    Context,
     Decimal,
     InvalidOperation,
 )
@@ -38,7 +42,15 @@ import babel.numbers
 
 from credkit.errors import CurrencyMismatchError, ValidationError
 
-__all__ = ["DEFAULT_ROUNDING", "Money", "Numeric", "minor_units", "to_decimal"]
+__all__ = [
+    "DEFAULT_ROUNDING",
+    "DIVISION_CONTEXT",
+    "EXACT_CONTEXT",
+    "Money",
+    "Numeric",
+    "minor_units",
+    "to_decimal",
+]
 
 Numeric: TypeAlias = Decimal | int | str
 """What credkit accepts as an exact number: ``Decimal``, ``int`` or a numeric string."""
@@ -46,6 +58,24 @@ Numeric: TypeAlias = Decimal | int | str
 DEFAULT_ROUNDING: Final = ROUND_HALF_UP
 """Rounding mode of :meth:`Money.round` unless told otherwise: half away from zero
 (commercial rounding), see ``docs/adr/0001-rounding.md``."""
+
+EXACT_CONTEXT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+"""Decimal context in which addition, subtraction, multiplication and quantizing are exact.
+
+Money's arithmetic runs in it, so results never depend on the caller's decimal
+context (a low ``getcontext().prec`` would otherwise round sums and create or lose
+money). Never divide in it: a division that does not terminate would not end.
+
+>>> EXACT_CONTEXT.add(Decimal("1234567890123456789012345678.91"), Decimal("0.09"))
+Decimal('1234567890123456789012345679.00')
+"""
+
+DIVISION_CONTEXT: Final = Context(prec=28, rounding=ROUND_HALF_EVEN)
+"""Decimal context of :class:`Money` divisions: 28 significant digits, whatever the caller's.
+
+>>> DIVISION_CONTEXT.divide(Decimal(10), Decimal(3))
+Decimal('3.333333333333333333333333333')
+"""
 
 _ROUNDING_MODES: Final = (
     ROUND_HALF_UP,
@@ -233,7 +263,10 @@ class Money:
         >>> Money.of("1.50", "EUR").is_rounded(), Money.of("1.505", "EUR").is_rounded()
         (True, False)
         """
-        return self.amount == self.amount.quantize(self._quantum(), rounding=ROUND_DOWN)
+        quantized = self.amount.quantize(
+            self._quantum(), rounding=ROUND_DOWN, context=EXACT_CONTEXT
+        )
+        return self.amount == quantized
 
     # -- arithmetic -----------------------------------------------------------------
 
@@ -251,22 +284,26 @@ class Money:
         return other
 
     def __add__(self, other: Money) -> Money:
-        return Money(self.amount + self._same_currency(other, "add").amount, self.currency)
+        other_amount = self._same_currency(other, "add").amount
+        return Money(EXACT_CONTEXT.add(self.amount, other_amount), self.currency)
 
     def __sub__(self, other: Money) -> Money:
-        return Money(self.amount - self._same_currency(other, "subtract").amount, self.currency)
+        other_amount = self._same_currency(other, "subtract").amount
+        return Money(EXACT_CONTEXT.subtract(self.amount, other_amount), self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money(EXACT_CONTEXT.minus(self.amount), self.currency)
 
     def __pos__(self) -> Money:
         return self
 
     def __abs__(self) -> Money:
-        return Money(abs(self.amount), self.currency)
+        return Money(EXACT_CONTEXT.abs(self.amount), self.currency)
 
     def __mul__(self, factor: Numeric) -> Money:
-        return Money(self.amount * _factor(factor, "multiply"), self.currency)
+        return Money(
+            EXACT_CONTEXT.multiply(self.amount, _factor(factor, "multiply")), self.currency
+        )
 
     __rmul__ = __mul__
 
@@ -275,11 +312,11 @@ class Money:
             other = self._same_currency(divisor, "divide")
             if other.is_zero:
                 raise ValidationError(f"cannot divide {self} by a zero amount")
-            return self.amount / other.amount
+            return DIVISION_CONTEXT.divide(self.amount, other.amount)
         value = _factor(divisor, "divide")
         if value == 0:
             raise ValidationError(f"cannot divide {self} by zero")
-        return Money(self.amount / value, self.currency)
+        return Money(DIVISION_CONTEXT.divide(self.amount, value), self.currency)
 
     def _compare(self, other: object) -> tuple[Decimal, Decimal]:
         return self.amount, self._same_currency(other, "compare").amount
@@ -325,7 +362,7 @@ class Money:
                 f"rounding: {rounding!r} is not a decimal rounding mode; "
                 f"expected one of {', '.join(_ROUNDING_MODES)}"
             )
-        result = self.amount.quantize(self._quantum(), rounding=rounding)
+        result = self.amount.quantize(self._quantum(), rounding=rounding, context=EXACT_CONTEXT)
         # A negative amount that rounds to zero is zero, not "-0.00".
         return Money(result.copy_abs() if result.is_zero() else result, self.currency)
 
@@ -349,20 +386,26 @@ class Money:
         for i, ratio in enumerate(ratios):
             if ratio < 0:
                 raise ValidationError(f"weights[{i}]: must be >= 0, got {ratio}")
-        total_weight = sum(ratios, Decimal(0))
+        # Exact integer arithmetic throughout: weights scaled to whole numbers, the amount
+        # counted in units of its finest digit, so no decimal context can round anything.
+        scale = max(0, *(-int(r.as_tuple().exponent) for r in ratios))
+        integer_weights = [int(r.scaleb(scale, context=EXACT_CONTEXT)) for r in ratios]
+        total_weight = sum(integer_weights)
         if total_weight == 0:
             raise ValidationError(f"weights: must not all be zero, got {list(weights)}")
-        exponent = min(self.amount.as_tuple().exponent, -self.minor_units)
-        unit = Decimal(1).scaleb(int(exponent))
-        units = int((abs(self.amount) / unit).to_integral_value())
-        shares = [units * r / total_weight for r in ratios]
-        floors = [int(s.to_integral_value(rounding=ROUND_DOWN)) for s in shares]
+        exponent = min(int(self.amount.as_tuple().exponent), -self.minor_units)
+        units = int(EXACT_CONTEXT.abs(self.amount).scaleb(-exponent, context=EXACT_CONTEXT))
+        floors = [units * w // total_weight for w in integer_weights]
+        remainders = [units * w % total_weight for w in integer_weights]
         left = units - sum(floors)
-        order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
+        order = sorted(range(len(floors)), key=lambda i: (-remainders[i], i))
         for i in order[:left]:
             floors[i] += 1
         sign = -1 if self.amount < 0 else 1
-        return tuple(Money(sign * n * unit, self.currency) for n in floors)
+        return tuple(
+            Money(Decimal(sign * n).scaleb(exponent, context=EXACT_CONTEXT), self.currency)
+            for n in floors
+        )
 
     # -- presentation ---------------------------------------------------------------
 
