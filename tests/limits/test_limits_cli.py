@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -158,9 +160,40 @@ def test_demo_section(portfolio: sample.SamplePortfolio) -> None:
         "(policy trade-credit-limits version 2026.1)"
     )
     assert lines[1].startswith("  30 customers: ")
-    assert "Largest increases" in text
-    assert "Largest decreases" in text
     assert text.endswith(limits_command.SYNTHETIC_NOTE)
+    increases = _demo_list(lines, "Largest increases (by percent)")
+    decreases = _demo_list(lines, "Largest decreases (by percent)")
+    assert increases
+    assert decreases
+    for rows, sign in ((increases, 1), (decreases, -1)):
+        percents = []
+        for row in rows:
+            current = Decimal(row["Current*"].replace(",", ""))
+            recommended = Decimal(row["Recommended"].replace(",", ""))
+            percent = Decimal(row["Change %"].replace(",", ""))
+            # the column is the change relative to the current limit, to one decimal
+            assert abs(percent - (recommended / current - 1) * 100) <= Decimal("0.05")
+            assert percent * sign > 0
+            percents.append(percent)
+        # largest first: the increases from the top down, the decreases from the bottom up
+        assert percents == sorted(percents, reverse=sign > 0)
+
+
+def _demo_list(lines: list[str], title: str) -> list[dict[str, str]]:
+    """The rows of one of the demo's lists, cut into cells at the column edges of its rule."""
+    start = lines.index(title)
+    header, rule = lines[start + 1], lines[start + 2]
+    edges = [(m.start(), m.end()) for m in re.finditer(r"-+", rule)]
+    names = [header[a:b].strip() for a, b in edges]
+    rows = []
+    for line in lines[start + 3 :]:
+        if not line:
+            break
+        rows.append(
+            {n: line.ljust(len(rule))[a:b].strip() for n, (a, b) in zip(names, edges, strict=True)}
+        )
+    assert names[-3:] == ["Change", "Change %", "Decided by"]
+    return rows
 
 
 def test_render_refuses_unknown_formats(portfolio: sample.SamplePortfolio) -> None:

@@ -13,27 +13,22 @@ import csv
 import datetime
 import io
 import json
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import attrs
-from babel.numbers import format_decimal
-
-from credkit import config
 from credkit.aging import STANDARD, AgingBasis, AgingReport, AgingRow, Buckets, age
-from credkit.errors import ValidationError
-from credkit.fx import RateTable
-from credkit.io import (
-    ColumnMapping,
-    read_invoices,
-    read_ledger,
-    read_open_items,
-    read_rates,
-    read_settlements,
+from credkit.cli._common import (
+    Subcommands,
+    add_currency_arguments,
+    currency_rates,
+    grid,
+    iso_date,
+    ledger_or_mapping,
+    plain_amount,
 )
+from credkit.errors import ValidationError
+from credkit.io import ColumnMapping, read_invoices, read_open_items, read_settlements
 from credkit.ledger import DocumentKind, Ledger, OpenItem
-from credkit.money import Money, minor_units
 
 __all__ = ["add_parser", "demo_section", "render", "run"]
 
@@ -44,16 +39,7 @@ _BASIS_TEXT = {
 }
 
 
-def _as_of(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; expected YYYY-MM-DD such as 2026-03-31"
-        ) from None
-
-
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register ``credkit age`` on the sub-command parser ``commands``."""
     parser = commands.add_parser(
         "age",
@@ -68,7 +54,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="directory in the canonical layout, or a CSV file of open items or invoices",
     )
     parser.add_argument(
-        "--as-of", required=True, type=_as_of, metavar="DATE", help="report date, YYYY-MM-DD"
+        "--as-of", required=True, type=iso_date, metavar="DATE", help="report date, YYYY-MM-DD"
     )
     parser.add_argument(
         "--basis",
@@ -91,15 +77,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output format"
     )
-    parser.add_argument(
-        "--currency", metavar="CODE", help="convert everything into this currency (needs --rates)"
-    )
-    parser.add_argument(
-        "--rates",
-        type=Path,
-        metavar="RATES.csv",
-        help="exchange rates: valid_from,base,quote,rate per line",
-    )
+    add_currency_arguments(parser)
     parser.add_argument(
         "--mapping",
         type=Path,
@@ -155,33 +133,18 @@ def _open_items(path: Path, mapping: ColumnMapping, as_of: datetime.date) -> lis
     return items
 
 
-def _rates(path: Path) -> RateTable:
-    table = read_rates(path)
-    bases = {rate.base for rate in table.rates}
-    if len(bases) == 1:
-        # Rates quoted against one currency (as the ECB publishes them) give cross rates.
-        table = attrs.evolve(table, pivot=bases.pop())
-    return table
-
-
 # -- output ---------------------------------------------------------------------------
-
-
-def _amount(money: Money) -> str:
-    places = minor_units(money.currency)
-    pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(money.round().amount, format=pattern, locale="en_US")
 
 
 def _line_cells(line: AgingRow, with_customer: bool) -> list[str]:
     cells = [line.customer_id or "Total"] if with_customer else []
     cells.append(line.currency)
-    cells.extend(_amount(a) for a in line.amounts)
+    cells.extend(plain_amount(a) for a in line.amounts)
     cells.extend(
         [
-            _amount(line.unapplied),
-            _amount(line.total),
-            _amount(line.disputed),
+            plain_amount(line.unapplied),
+            plain_amount(line.total),
+            plain_amount(line.disputed),
             str(line.count),
             "" if line.oldest_days is None else str(line.oldest_days),
         ]
@@ -196,28 +159,15 @@ def _table(report: AgingReport, by: str) -> str:
     header += ["Items", "Oldest"]
     body = [_line_cells(r, with_customer) for r in report.rows] if with_customer else []
     totals = [_line_cells(t, with_customer) for t in report.totals]
-    widths = [max(len(cells[i]) for cells in [header, *body, *totals]) for i in range(len(header))]
-    text_columns = 2 if with_customer else 1
-
-    def fmt(cells: Sequence[str]) -> str:
-        parts = [
-            cell.ljust(width) if i < text_columns else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
+    table = grid(header, [*body, *totals], left=header[: 2 if with_customer else 1])
+    if body and totals:
+        table.insert(2 + len(body), table[1])  # a rule between the customers and the totals
     converted = f", in {report.currency}" if report.currency else ""
     lines = [
         f"Aged receivables as of {report.as_of.isoformat()} "
         f"({_BASIS_TEXT[report.basis]}{converted})",
-        fmt(header),
-        rule,
+        *table,
     ]
-    lines += [fmt(cells) for cells in body]
-    if body and totals:
-        lines.append(rule)
-    lines += [fmt(cells) for cells in totals]
     if not totals:
         lines.append("(no open items)")
     return "\n".join(lines)
@@ -281,30 +231,9 @@ def run(args: argparse.Namespace) -> int:
     """Read the input, age it and print the report."""
     as_of: datetime.date = args.as_of
     buckets = _buckets(args.buckets)
-    if (args.currency is None) != (args.rates is None):
-        raise ValidationError(
-            "--currency and --rates go together: converting needs both the reporting "
-            "currency and a rates file"
-        )
-    path: Path = args.path
-    items: Ledger | list[OpenItem]
-    if path.is_dir():
-        if args.mapping is not None:
-            raise ValidationError(
-                f"--mapping: applies to a single CSV export, but {str(path)!r} is a directory "
-                "in the canonical layout"
-            )
-        items = read_ledger(path)
-    elif path.is_file():
-        mapping = (
-            config.load(ColumnMapping, args.mapping)
-            if args.mapping is not None
-            else ColumnMapping()
-        )
-        items = _open_items(path, mapping, as_of)
-    else:
-        raise ValidationError(f"PATH: {str(path)!r} is neither a directory nor a file")
-    rates = _rates(args.rates) if args.rates is not None else None
+    rates = currency_rates(args.currency, args.rates)
+    source = ledger_or_mapping(args.path, args.mapping, default=ColumnMapping())
+    items = source if isinstance(source, Ledger) else _open_items(args.path, source, as_of)
     report = age(
         items,
         as_of=as_of,

@@ -12,38 +12,33 @@ import argparse
 import csv
 import datetime
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-import attrs
-from babel.numbers import format_decimal
-
-from credkit import config
+from credkit.cli._common import (
+    Subcommands,
+    add_currency_arguments,
+    currency_rates,
+    grid,
+    iso_date,
+    ledger_or_mapping,
+    plain_number,
+)
 from credkit.errors import ValidationError
-from credkit.io import ColumnMapping, read_ledger, read_rates, read_settlements
+from credkit.io import ColumnMapping, read_settlements
 from credkit.kpi import (
     InsufficientData,
     PaymentBehaviour,
     most_deteriorated,
     payment_behaviour,
 )
-from credkit.ledger import Settlement
+from credkit.ledger import Ledger, Settlement
 
 __all__ = ["add_parser", "render", "run"]
 
 
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; expected YYYY-MM-DD such as 2026-03-31"
-        ) from None
-
-
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register ``credkit behaviour`` on the sub-command parser ``commands``."""
     parser = commands.add_parser(
         "behaviour",
@@ -66,7 +61,7 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument(
         "--as-of",
-        type=_date,
+        type=iso_date,
         metavar="DATE",
         help="analysis date, YYYY-MM-DD (default: the latest settlement in the file)",
     )
@@ -89,16 +84,9 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--top", type=int, default=10, metavar="N", help="most deteriorated customers to list"
     )
-    parser.add_argument(
-        "--currency",
-        metavar="CODE",
-        help="weighting currency for customers with several currencies (needs --rates)",
-    )
-    parser.add_argument(
-        "--rates",
-        type=Path,
-        metavar="RATES.csv",
-        help="exchange rates: valid_from,base,quote,rate per line",
+    add_currency_arguments(
+        parser,
+        currency_help="weighting currency for customers with several currencies (needs --rates)",
     )
     parser.add_argument("--format", choices=("table", "csv"), default="table", help="output format")
     parser.set_defaults(func=run)
@@ -124,11 +112,11 @@ _COLUMNS = (
 
 
 def _one(value: Decimal) -> str:
-    return format_decimal(value, format="#,##0.0", locale="en_US")
+    return plain_number(value, 1)
 
 
 def _percent(value: Decimal) -> str:
-    return format_decimal(value * 100, format="0", locale="en_US")
+    return plain_number(value * 100, 0)
 
 
 def _table(
@@ -170,20 +158,10 @@ def _table(
                 "" if change is None else f"{change:+.1f}",
             ]
         )
-    widths = [max(len(cells[i]) for cells in [header, *body]) for i in range(len(header))]
-
-    def fmt(cells: Sequence[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) if i in (0, 1, 9) else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
     lines = [
         f"Payment behaviour as of {as_of.isoformat()} (DBT: days beyond terms, early payment "
         "negative; index 0-100 on the public PAYDEX scale, 80 = within terms)",
-        fmt(header),
-        "  ".join("-" * w for w in widths),
-        *(fmt(cells) for cells in body),
+        *grid(header, body, left={"Customer", "Cur", "Trend"}),
     ]
     if not body:
         lines.append("(no settled invoices)")
@@ -252,32 +230,24 @@ def render(
 
 
 def _settlements(path: Path, mapping_path: Path | None) -> tuple[Settlement, ...]:
-    if path.is_dir():
-        if mapping_path is not None:
-            raise ValidationError(
-                f"--mapping: applies to a single CSV export, but {str(path)!r} is a directory "
-                "in the canonical layout"
-            )
-        return read_ledger(path).settlements()
-    if not path.is_file():
-        raise ValidationError(f"FILE: {str(path)!r} is neither a file nor a directory")
-    mapping = (
-        config.load(ColumnMapping, mapping_path)
-        if mapping_path is not None
-        else ColumnMapping(settled_on="settled_on")
+    source = ledger_or_mapping(
+        path, mapping_path, default=ColumnMapping(settled_on="settled_on"), name="FILE"
     )
-    return read_settlements(path, mapping=mapping)
+    if isinstance(source, Ledger):
+        return source.settlements()
+    return read_settlements(path, mapping=source)
 
 
 def run(args: argparse.Namespace) -> int:
     """Read the payment history, analyse it and print the result."""
-    if (args.currency is None) != (args.rates is None):
-        raise ValidationError(
-            "--currency and --rates go together: customers paying in several currencies "
-            "are weighted in --currency, converted with --rates"
-        )
     if args.top < 0:
         raise ValidationError(f"--top: must be zero or more, got {args.top}")
+    rates = currency_rates(
+        args.currency,
+        args.rates,
+        why="customers paying in several currencies are weighted in --currency, "
+        "converted with --rates",
+    )
     settlements = _settlements(args.path, args.mapping)
     as_of: datetime.date | None = args.as_of
     if as_of is None:
@@ -287,12 +257,6 @@ def run(args: argparse.Namespace) -> int:
                 "(pass --as-of to analyse an empty history)"
             )
         as_of = max(s.settled_on for s in settlements)
-    rates = None
-    if args.rates is not None:
-        rates = read_rates(args.rates)
-        bases = {rate.base for rate in rates.rates}
-        if len(bases) == 1:
-            rates = attrs.evolve(rates, pivot=bases.pop())
     results = payment_behaviour(
         settlements,
         as_of=as_of,

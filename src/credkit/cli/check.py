@@ -31,12 +31,11 @@ from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 from typing import Any, Final
 
-import attrs
-
 from credkit import sample
+from credkit.cli._common import Subcommands, grid, iso_date, load_rates
 from credkit.errors import CredkitError, ValidationError
-from credkit.fx import RateSource, RateTable
-from credkit.io import read_ledger, read_rates
+from credkit.fx import RateSource
+from credkit.io import read_ledger
 from credkit.ledger import Ledger
 from credkit.money import Money, to_decimal
 from credkit.policy import (
@@ -111,16 +110,7 @@ SYNTHETIC_NOTE: Final = (
 )
 
 
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; expected YYYY-MM-DD such as 2026-11-30"
-        ) from None
-
-
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register ``credkit check`` on the sub-command parser ``commands``."""
     parser = commands.add_parser(
         "check",
@@ -155,7 +145,7 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument(
         "--as-of",
-        type=_date,
+        type=iso_date,
         metavar="DATE",
         help="date of the profiles, YYYY-MM-DD (default: the ledger's last date)",
     )
@@ -203,7 +193,9 @@ def _money(path: Path, line: int, row: Mapping[str, str]) -> Money:
         raise _cell(path, line, "currency", str(error).removeprefix("currency: ")) from None
 
 
-def _optional_date(path: Path, line: int, row: Mapping[str, str], column: str) -> Any:
+def _optional_date(
+    path: Path, line: int, row: Mapping[str, str], column: str
+) -> datetime.date | None:
     text = row.get(column, "")
     if not text:
         return None
@@ -365,31 +357,25 @@ def _decide(
 # -- output ---------------------------------------------------------------------------
 
 
-def _table(decisions: Sequence[Decision], header: str) -> str:
-    rows = [["Order", "Customer", "Amount", "Outcome", "Available after"]]
-    for decision in decisions:
-        after = decision.available_after
-        rows.append(
-            [
-                decision.order.order_id,
-                decision.profile.customer_id,
-                format_amount(decision.order.amount),
-                decision.outcome.value.upper(),
-                "no limit" if after is None else format_amount(after),
-            ]
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+def _decision_cells(decision: Decision) -> list[str]:
+    after = decision.available_after
+    return [
+        decision.order.order_id,
+        decision.profile.customer_id,
+        format_amount(decision.order.amount),
+        decision.outcome.value.upper(),
+        "no limit" if after is None else format_amount(after),
+    ]
 
-    def line(cells: Sequence[str]) -> str:
-        parts = [
-            cell.rjust(width) if i in (2, 4) else cell.ljust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
 
-    lines = [header, line(rows[0]), "  ".join("-" * w for w in widths)]
-    for decision, row in zip(decisions, rows[1:], strict=True):
-        lines.append(line(row))
+def _table(decisions: Sequence[Decision], title: str) -> str:
+    header = ["Order", "Customer", "Amount", "Outcome", "Available after"]
+    table = grid(
+        header, [_decision_cells(d) for d in decisions], left={"Order", "Customer", "Outcome"}
+    )
+    lines = [title, *table[:2]]
+    for decision, row in zip(decisions, table[2:], strict=True):
+        lines.append(row)
         exemption = decision.exemption
         if exemption is not None:
             lines.append(f"    {exemption.code}: {exemption.message}")
@@ -402,15 +388,6 @@ def _table(decisions: Sequence[Decision], header: str) -> str:
         f"{counts[Outcome.HOLD]} held, {counts[Outcome.REJECT]} rejected"
     )
     return "\n".join(lines)
-
-
-def _rates(path: Path) -> RateTable:
-    table = read_rates(path)
-    bases = {rate.base for rate in table.rates}
-    if len(bases) == 1:
-        # rates quoted against one currency (as the ECB publishes them) give cross rates
-        table = attrs.evolve(table, pivot=bases.pop())
-    return table
 
 
 def _header(policy: Policy, as_of: datetime.date, synthetic: bool) -> str:
@@ -438,7 +415,7 @@ def run(args: argparse.Namespace) -> int:
     )
     limits = None if args.limits is None else read_limits(args.limits)
     orders = read_orders(args.orders, as_of=as_of)
-    rates = None if args.rates is None else _rates(args.rates)
+    rates = None if args.rates is None else load_rates(args.rates)
     decisions = _decide(ledger, orders, policy, as_of=as_of, limits=limits, rates=rates)
     if args.format == "json":
         document = {

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
-from typing import Any
 
 from credkit import sample
 from credkit.cli import age, check, dunning, kpi, limits, score
+from credkit.cli._common import Subcommands
 
 __all__ = ["add_parser", "run", "summary"]
 
 
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register ``credkit demo`` on the sub-command parser ``commands``."""
     parser = commands.add_parser(
         "demo",

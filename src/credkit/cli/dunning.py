@@ -15,9 +15,9 @@ import argparse
 import datetime
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
 
 from credkit import sample
+from credkit.cli._common import Subcommands, iso_date
 from credkit.config import load
 from credkit.dunning import (
     Channel,
@@ -32,6 +32,7 @@ from credkit.dunning import (
     dunning_run,
 )
 from credkit.errors import ConfigError, CurrencyMismatchError, ValidationError
+from credkit.io import read_ledger
 from credkit.kpi import InsufficientData, PaymentBehaviour, payment_behaviour
 from credkit.ledger import Ledger
 
@@ -68,7 +69,7 @@ def demo_ladder() -> DunningLadder:
     )
 
 
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register ``credkit dunning`` on the sub-command parser ``commands``."""
     parser = commands.add_parser(
         "dunning",
@@ -80,7 +81,7 @@ def add_parser(commands: Any) -> None:
         "path", nargs="?", type=Path, help="ledger directory in the canonical CSV layout"
     )
     parser.add_argument(
-        "--as-of", required=True, type=_date, help="run date, YYYY-MM-DD (required)"
+        "--as-of", required=True, type=iso_date, help="run date, YYYY-MM-DD (required)"
     )
     parser.add_argument("--ladder", type=Path, help="dunning ladder or ladder set (.toml/.json)")
     parser.add_argument(
@@ -100,13 +101,6 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--seed", type=int, default=7, help="sample seed (without PATH)")
     parser.add_argument("--customers", type=int, default=60, help="sample customers (without PATH)")
     parser.set_defaults(func=run)
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
 
 
 def _ladder(path: Path | None) -> DunningLadder | LadderSet:
@@ -309,8 +303,6 @@ def run(args: argparse.Namespace) -> int:
             raise ValidationError(f"--customers: must be at least 1, got {args.customers}")
         ledger = sample.generate(seed=args.seed, customers=args.customers).ledger
     else:
-        from credkit.io import read_ledger
-
         ledger = read_ledger(args.path)
     ladder = _ladder(args.ladder)
     history = replay(

@@ -16,14 +16,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attrs
-from babel.numbers import format_decimal
 from dateutil.relativedelta import relativedelta
 
-from credkit import config, sample
+from credkit import sample
+from credkit.cli._common import (
+    Subcommands,
+    add_currency_arguments,
+    currency_rates,
+    grid,
+    iso_date,
+    ledger_or_mapping,
+    plain_amount,
+    plain_number,
+)
 from credkit.errors import ValidationError
-from credkit.fx import RateTable
-from credkit.io import ColumnMapping, read_invoices, read_ledger, read_rates, read_settlements
+from credkit.io import ColumnMapping, read_invoices, read_settlements
 from credkit.kpi import (
     InvoiceHistory,
     KPIFigures,
@@ -34,21 +41,12 @@ from credkit.kpi import (
     payment_behaviour,
 )
 from credkit.ledger import Ledger
-from credkit.money import Money, minor_units
+from credkit.money import Money
 
 __all__ = ["add_parser", "demo_section", "render", "run"]
 
 
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; expected YYYY-MM-DD such as 2026-03-31"
-        ) from None
-
-
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register ``credkit kpi`` on the sub-command parser ``commands``."""
     parser = commands.add_parser(
         "kpi",
@@ -68,7 +66,7 @@ def add_parser(commands: Any) -> None:
         "--from",
         dest="period_start",
         required=True,
-        type=_date,
+        type=iso_date,
         metavar="DATE",
         help="first day of the period, YYYY-MM-DD",
     )
@@ -76,7 +74,7 @@ def add_parser(commands: Any) -> None:
         "--to",
         dest="period_end",
         required=True,
-        type=_date,
+        type=iso_date,
         metavar="DATE",
         help="last day of the period, YYYY-MM-DD",
     )
@@ -87,15 +85,7 @@ def add_parser(commands: Any) -> None:
         metavar="N",
         help="also show the DSO trend over the N calendar months up to --to",
     )
-    parser.add_argument(
-        "--currency", metavar="CODE", help="convert everything into this currency (needs --rates)"
-    )
-    parser.add_argument(
-        "--rates",
-        type=Path,
-        metavar="RATES.csv",
-        help="exchange rates: valid_from,base,quote,rate per line",
-    )
+    add_currency_arguments(parser)
     parser.add_argument(
         "--mapping",
         type=Path,
@@ -131,49 +121,26 @@ _ROWS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _amount(money: Money) -> str:
-    places = minor_units(money.currency)
-    pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(money.round().amount, format=pattern, locale="en_US")
-
-
-def _number(value: Decimal, places: int) -> str:
-    return format_decimal(value, format="#,##0." + "0" * places, locale="en_US")
-
-
 def _cell(figures: KPIFigures, attribute: str, kind: str) -> str:
     value = getattr(figures, attribute)
     if value is None:
         return "n/a"
     if kind == "money":
-        return _amount(value)
+        return plain_amount(value)
     if kind == "percent":
-        return _number(value * 100, 2)
+        return plain_number(value * 100, 2)
     if kind == "times":
-        return _number(value, 2)
-    return _number(value, 1)
-
-
-def _grid(header: Sequence[str], body: Sequence[Sequence[str]], left: int = 1) -> list[str]:
-    widths = [max(len(cells[i]) for cells in [header, *body]) for i in range(len(header))]
-
-    def fmt(cells: Sequence[str]) -> str:
-        parts = [
-            cell.ljust(width) if i < left else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
-
-    return [fmt(header), "  ".join("-" * w for w in widths), *(fmt(c) for c in body)]
+        return plain_number(value, 2)
+    return plain_number(value, 1)
 
 
 def _title(report: KPIReport) -> str:
     converted = f", in {report.currency}" if report.currency else ""
     months = report.months.normalize()
+    shown = str(int(months)) if months == int(months) else plain_number(months, 2)
     return (
         f"Receivables KPIs {report.period_start.isoformat()} to {report.period_end.isoformat()} "
-        f"({report.days} days, {_number(months, 2) if months != int(months) else int(months)} "
-        f"months{converted})"
+        f"({report.days} days, {shown} months{converted})"
     )
 
 
@@ -187,7 +154,7 @@ def _table(report: KPIReport) -> str:
         [label, *(_cell(f, attribute, kind) for f in report.figures)]
         for label, attribute, kind in _ROWS
     ]
-    lines += _grid(header, body)
+    lines += grid(header, body, left=[""])  # the labels; the currencies' figures right
     notes = [
         f"  {f.currency} {name}: {reason}"
         for f in report.figures
@@ -219,7 +186,7 @@ def _trend_table(series: Sequence[KPIReport]) -> str:
                     ),
                 ]
             )
-    return "\n".join(["DSO trend by month", *_grid(header, body, left=2)])
+    return "\n".join(["DSO trend by month", *grid(header, body, left=header[:2])])
 
 
 def _json_value(value: object) -> object:
@@ -307,64 +274,40 @@ def demo_section(portfolio: sample.SamplePortfolio) -> str:
         [
             t.customer_id,
             names.get(t.customer_id, ""),
-            _number(t.baseline_days_late or Decimal(0), 1),
-            _number(t.recent_days_late or Decimal(0), 1),
-            "+" + _number(t.change or Decimal(0), 1),
+            plain_number(t.baseline_days_late or Decimal(0), 1),
+            plain_number(t.recent_days_late or Decimal(0), 1),
+            "+" + plain_number(t.change or Decimal(0), 1),
         ]
         for t in worst
     ]
-    lines += _grid(["Customer", "Name", "Before", "Recent", "Change"], body, left=2)
+    header = ["Customer", "Name", "Before", "Recent", "Change"]
+    lines += grid(header, body, left=header[:2])
     return "\n".join(lines)
 
 
 # -- input ------------------------------------------------------------------------------
 
 
-def _rates(path: Path) -> RateTable:
-    table = read_rates(path)
-    bases = {rate.base for rate in table.rates}
-    if len(bases) == 1:
-        # Rates quoted against one currency (as the ECB publishes them) give cross rates.
-        table = attrs.evolve(table, pivot=bases.pop())
-    return table
-
-
 def _source(path: Path, mapping_path: Path | None) -> Ledger | InvoiceHistory:
-    if path.is_dir():
-        if mapping_path is not None:
-            raise ValidationError(
-                f"--mapping: applies to a single CSV export, but {str(path)!r} is a directory "
-                "in the canonical layout"
-            )
-        return read_ledger(path)
-    if path.is_file():
-        mapping = (
-            config.load(ColumnMapping, mapping_path)
-            if mapping_path is not None
-            else ColumnMapping(settled_on="settled_on")
+    source = ledger_or_mapping(path, mapping_path, default=ColumnMapping(settled_on="settled_on"))
+    if isinstance(source, Ledger):
+        return source
+    if source.settled_on is None:
+        raise ValidationError(
+            "--mapping: names no settled-date column (settled_on); KPIs from a single "
+            "export need to know when each invoice was paid"
         )
-        if mapping.settled_on is None:
-            raise ValidationError(
-                "--mapping: names no settled-date column (settled_on); KPIs from a single "
-                "export need to know when each invoice was paid"
-            )
-        return InvoiceHistory(
-            read_invoices(path, mapping=mapping), read_settlements(path, mapping=mapping)
-        )
-    raise ValidationError(f"PATH: {str(path)!r} is neither a directory nor a file")
+    return InvoiceHistory(
+        read_invoices(path, mapping=source), read_settlements(path, mapping=source)
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Read the input, compute the KPIs and print them."""
-    if (args.currency is None) != (args.rates is None):
-        raise ValidationError(
-            "--currency and --rates go together: converting needs both the reporting "
-            "currency and a rates file"
-        )
     if args.monthly < 0:
         raise ValidationError(f"--monthly: must be zero or more months, got {args.monthly}")
+    rates = currency_rates(args.currency, args.rates)
     source = _source(args.path, args.mapping)
-    rates = _rates(args.rates) if args.rates is not None else None
     report = kpis(
         source,
         period_start=args.period_start,

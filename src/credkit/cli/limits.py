@@ -25,16 +25,21 @@ import io
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
-from typing import Any
 
 import attrs
-from babel.numbers import format_decimal
 from dateutil.relativedelta import relativedelta
 
 from credkit import config, sample
+from credkit.cli._common import (
+    Subcommands,
+    grid,
+    load_rates,
+    non_negative_int,
+    plain_amount,
+    plain_number,
+)
 from credkit.errors import ValidationError
-from credkit.fx import RateSource, RateTable, convert
-from credkit.io import read_rates
+from credkit.fx import RateSource, convert
 from credkit.ledger import Ledger
 from credkit.limits import (
     GroupHeadroom,
@@ -67,17 +72,7 @@ SYNTHETIC_NOTE = (
 """What the output says about the synthetic current limits."""
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
-    return value
-
-
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register ``credkit limits`` on the sub-command parser ``commands``."""
     parser = commands.add_parser(
         "limits",
@@ -87,7 +82,7 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     parser.add_argument(
-        "--customers", type=_count, default=60, help="number of customers (default 60)"
+        "--customers", type=non_negative_int, default=60, help="number of customers (default 60)"
     )
     parser.add_argument(
         "--policy",
@@ -97,7 +92,7 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument(
         "--grace-days",
-        type=_count,
+        type=non_negative_int,
         default=0,
         metavar="N",
         help="days of tolerance after the payment terms for the sales method (default 0)",
@@ -266,11 +261,7 @@ def _group(
 
 
 def _amount(money: Money | None) -> str:
-    if money is None:
-        return "-"
-    places = minor_units(money.currency)
-    pattern = "#,##0" + ("." + "0" * places if places else "")
-    return str(format_decimal(money.round().amount, format=pattern, locale="en_US"))
+    return "-" if money is None else plain_amount(money)
 
 
 def _decided_by(rec: LimitRecommendation) -> str:
@@ -297,7 +288,23 @@ def _change(rec: LimitRecommendation) -> str:
     return sign + _amount(abs(change))
 
 
-def _cells(row: LimitRow) -> list[str]:
+def _ratio(rec: LimitRecommendation) -> Decimal | None:
+    """The recommended limit over the current one (None unless both are known, the current > 0)."""
+    current = rec.inputs.current_limit
+    if rec.amount is None or current is None or not current.is_positive:
+        return None
+    return rec.amount.amount / current.amount
+
+
+def _change_percent(rec: LimitRecommendation) -> str:
+    ratio = _ratio(rec)
+    if ratio is None:
+        return "-"
+    percent = (ratio - 1) * 100
+    return ("+" if percent > 0 else "") + plain_number(percent, 1)
+
+
+def _cells(row: LimitRow, *, percent: bool = False) -> list[str]:
     rec = row.recommendation
     customer = rec.inputs.customer
     return [
@@ -308,24 +315,17 @@ def _cells(row: LimitRow) -> list[str]:
         _amount(rec.inputs.current_limit),
         _amount(rec.amount),
         _change(rec),
+        *([_change_percent(rec)] if percent else []),
         _decided_by(rec),
     ]
 
 
-_HEADER = ["Customer", "Segment", "Class", "Ccy", "Current*", "Recommended", "Change", "Decided by"]
-
-
-def _grid(header: Sequence[str], body: Sequence[Sequence[str]], *, left: int) -> list[str]:
-    widths = [max(len(cells[i]) for cells in [header, *body]) for i in range(len(header))]
-
-    def fmt(cells: Sequence[str]) -> str:
-        parts = [
-            cell.ljust(width) if i < left or i == len(cells) - 1 else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
-
-    return [fmt(header), "  ".join("-" * w for w in widths), *(fmt(cells) for cells in body)]
+def _table(rows: Sequence[LimitRow], *, percent: bool = False) -> list[str]:
+    header = ["Customer", "Segment", "Class", "Ccy", "Current*", "Recommended", "Change"]
+    header += ["Change %"] if percent else []
+    header += ["Decided by"]
+    body = [_cells(row, percent=percent) for row in rows]
+    return grid(header, body, left={"Customer", "Segment", "Class", "Ccy", "Decided by"})
 
 
 def render(rows: Sequence[LimitRow], *, policy: LimitPolicy, format: str = "table") -> str:
@@ -373,7 +373,7 @@ def render(rows: Sequence[LimitRow], *, policy: LimitPolicy, format: str = "tabl
     as_of = rows[0].recommendation.as_of.isoformat() if rows else "-"
     lines = [
         f"Credit limit recommendations as of {as_of} (policy {policy.id} version {policy.version})",
-        *_grid(_HEADER, [_cells(r) for r in rows], left=4),
+        *_table(rows),
         "",
         f"* {SYNTHETIC_NOTE}",
     ]
@@ -387,8 +387,8 @@ def demo_section(portfolio: sample.SamplePortfolio) -> str:
     """Limit recommendations vs (synthetic) current limits, for ``credkit demo``.
 
     A count of increases, decreases and customers without a recommendation, then
-    the five largest increases and the five largest decreases (relative to the
-    current limit), under the example policy.
+    the five largest increases and the five largest decreases in percent of the
+    current limit (limits are in several currencies), under the example policy.
 
     >>> text = demo_section(sample.generate(seed=1, customers=20))
     >>> print(text.splitlines()[0])
@@ -398,25 +398,15 @@ def demo_section(portfolio: sample.SamplePortfolio) -> str:
     """
     policy = example_policy()
     rows = portfolio_recommendations(portfolio, policy)
-    up = down = same = none = 0
-    ratios: list[tuple[Decimal, int]] = []
-    for index, row in enumerate(rows):
-        rec = row.recommendation
-        current = rec.inputs.current_limit
-        if rec.amount is None:
-            none += 1
-            continue
-        change = rec.change
-        if change is None or current is None or current.is_zero:
-            continue
-        if change.is_positive:
-            up += 1
-        elif change.is_negative:
-            down += 1
-        else:
-            same += 1
-        ratios.append((rec.amount.amount / current.amount, index))
-    ratios.sort()
+    none = sum(row.recommendation.amount is None for row in rows)
+    ratios = sorted(
+        (ratio, index)
+        for index, row in enumerate(rows)
+        if (ratio := _ratio(row.recommendation)) is not None
+    )
+    up = sum(ratio > 1 for ratio, _ in ratios)
+    down = sum(ratio < 1 for ratio, _ in ratios)
+    same = len(ratios) - up - down
     decreases = [rows[i] for ratio, i in ratios[:5] if ratio < 1]
     increases = [rows[i] for ratio, i in reversed(ratios[-5:]) if ratio > 1]
     as_of = portfolio.end.isoformat()
@@ -426,12 +416,11 @@ def demo_section(portfolio: sample.SamplePortfolio) -> str:
         f"  {len(rows)} customers: {up} up, {down} down, {same} unchanged, "
         f"{none} without a recommendation",
     ]
-    for title, chosen in (("Largest increases", increases), ("Largest decreases", decreases)):
-        lines += ["", title]
-        if chosen:
-            lines += _grid(_HEADER, [_cells(r) for r in chosen], left=4)
-        else:
-            lines.append("(none)")
+    for title, chosen in (
+        ("Largest increases (by percent)", increases),
+        ("Largest decreases (by percent)", decreases),
+    ):
+        lines += ["", title, *(_table(chosen, percent=True) if chosen else ["(none)"])]
     lines += ["", f"* {SYNTHETIC_NOTE}"]
     return "\n".join(lines)
 
@@ -439,19 +428,10 @@ def demo_section(portfolio: sample.SamplePortfolio) -> str:
 # -- running ----------------------------------------------------------------------------------
 
 
-def _rates(path: Path) -> RateTable:
-    table = read_rates(path)
-    bases = {rate.base for rate in table.rates}
-    if len(bases) == 1:
-        # Rates quoted against one currency (as the ECB publishes them) give cross rates.
-        table = attrs.evolve(table, pivot=bases.pop())
-    return table
-
-
 def run(args: argparse.Namespace) -> int:
     """Build the sample, recommend the limits and print them."""
     policy = example_policy() if args.policy is None else config.load(LimitPolicy, args.policy)
-    rates = None if args.rates is None else _rates(args.rates)
+    rates = None if args.rates is None else load_rates(args.rates)
     portfolio = sample.generate(seed=args.seed, customers=args.customers)
     rows = portfolio_recommendations(portfolio, policy, rates=rates, grace_days=args.grace_days)
     if args.customer is not None:

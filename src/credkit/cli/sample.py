@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 import credkit.io as io
 from credkit import sample
+from credkit.cli._common import Subcommands
 from credkit.errors import ValidationError
 
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register ``credkit sample`` on the sub-command parser ``commands``."""
     parser = commands.add_parser(
         "sample",

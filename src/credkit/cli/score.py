@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from credkit import config, sample
+from credkit.cli._common import Subcommands, grid, non_negative_int
 from credkit.errors import ValidationError
 from credkit.scoring import RiskScale, Scorecard, ScoredRow, example_scorecard, score_rows
 
@@ -28,17 +29,7 @@ __all__ = ["add_parser", "demo_section", "read_rows", "render", "run"]
 _FORMATS = ("table", "csv", "json")
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
-    return value
-
-
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register ``credkit score`` on the sub-command parser ``commands``."""
     parser = commands.add_parser(
         "score",
@@ -63,7 +54,7 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument(
         "--reasons",
-        type=_count,
+        type=non_negative_int,
         default=3,
         metavar="N",
         help="reason codes to show per customer, most points lost first (default 3)",
@@ -169,21 +160,10 @@ def _table(card: Scorecard, scored: Sequence[ScoredRow], reasons: int) -> str:
         ]
         for row in scored
     ]
-    widths = [max(len(cells[i]) for cells in [header, *body]) for i in range(len(header))]
-
-    def fmt(cells: Sequence[str]) -> str:
-        parts = [
-            cell.rjust(width) if i == 1 else cell.ljust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
-
     noun = "customer" if len(scored) == 1 else "customers"
     lines = [
         f"Scorecard {card.id} version {card.version}: {len(scored)} {noun}",
-        fmt(header),
-        "  ".join("-" * w for w in widths),
-        *(fmt(cells) for cells in body),
+        *grid(header, body, left={"Customer", "Class", "Reasons"}),
     ]
     if not body:
         lines.append("(no customers)")
@@ -297,7 +277,7 @@ def demo_section(portfolio: sample.SamplePortfolio, *, worst: int = 5) -> str:
         ]
         for index, risk in enumerate(scale.classes)
     ]
-    lines += _columns(header, body, right=(2, 3, 4))
+    lines += grid(header, body, left={"Class", "Scores"})
     lowest = sorted(results.items(), key=lambda item: (item[1].total, item[0]))[:worst]
     lines += ["", "Lowest scores:"]
     header = ["Customer", "Score", "Class", "Behaviour", "Reasons"]
@@ -311,18 +291,5 @@ def demo_section(portfolio: sample.SamplePortfolio, *, worst: int = 5) -> str:
         ]
         for customer_id, result in lowest
     ]
-    lines += _columns(header, body, right=(1,))
+    lines += grid(header, body, left={"Customer", "Class", "Behaviour", "Reasons"})
     return "\n".join(lines)
-
-
-def _columns(header: list[str], body: list[list[str]], *, right: tuple[int, ...]) -> list[str]:
-    widths = [max(len(cells[i]) for cells in [header, *body]) for i in range(len(header))]
-
-    def fmt(cells: Sequence[str]) -> str:
-        parts = [
-            cell.rjust(width) if i in right else cell.ljust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
-
-    return [fmt(header), "  ".join("-" * w for w in widths), *(fmt(cells) for cells in body)]

@@ -1,0 +1,234 @@
+"""What the ``credkit`` sub-commands share: arguments, reading inputs, plain-text tables.
+
+Private to :mod:`credkit.cli`. The argument types raise
+:class:`argparse.ArgumentTypeError`, so that argparse names the option and exits
+with status 2; input errors are :class:`~credkit.errors.ValidationError`, which
+:func:`credkit.cli.main` prints. The formatting helpers write numbers the way every
+table of the command does: grouped with commas, a point for decimals, no currency
+symbol (the currency is in a column or the title).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+from collections.abc import Collection, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeAlias
+
+import attrs
+from babel.numbers import format_decimal
+
+from credkit import config
+from credkit.errors import ValidationError
+from credkit.fx import RateTable
+from credkit.io import ColumnMapping, read_ledger, read_rates
+from credkit.ledger import Ledger
+from credkit.money import Money, minor_units
+
+__all__ = [
+    "Subcommands",
+    "add_currency_arguments",
+    "currency_rates",
+    "grid",
+    "iso_date",
+    "ledger_or_mapping",
+    "load_rates",
+    "non_negative_int",
+    "plain_amount",
+    "plain_number",
+]
+
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+"""The type of ``parser.add_subparsers()``, which each command's ``add_parser`` receives."""
+
+
+# -- arguments ------------------------------------------------------------------------
+
+
+def iso_date(text: str) -> datetime.date:
+    """An argparse ``type`` for a date written ``YYYY-MM-DD``.
+
+    >>> iso_date("2026-03-31")
+    datetime.date(2026, 3, 31)
+    >>> iso_date("31.03.2026")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: '31.03.2026' is not a date; expected YYYY-MM-DD such as 2026-03-31
+    """
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; expected YYYY-MM-DD such as 2026-03-31"
+        ) from None
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse ``type`` for a count: a whole number of 0 or more.
+
+    >>> non_negative_int("3")
+    3
+    >>> non_negative_int("-1")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: '-1' is not a whole number of 0 or more
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+    return value
+
+
+def add_currency_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    currency_help: str = "convert everything into this currency (needs --rates)",
+) -> None:
+    """Add ``--currency CODE`` and ``--rates RATES.csv``; read them with :func:`currency_rates`.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_currency_arguments(parser)
+    >>> args = parser.parse_args(["--currency", "EUR", "--rates", "rates.csv"])
+    >>> args.currency, args.rates.name
+    ('EUR', 'rates.csv')
+    """
+    parser.add_argument("--currency", metavar="CODE", help=currency_help)
+    parser.add_argument(
+        "--rates",
+        type=Path,
+        metavar="RATES.csv",
+        help="exchange rates: valid_from,base,quote,rate per line",
+    )
+
+
+# -- input ----------------------------------------------------------------------------
+
+
+def currency_rates(
+    currency: str | None,
+    rates: str | os.PathLike[str] | None,
+    *,
+    why: str = "converting needs both the reporting currency and a rates file",
+) -> RateTable | None:
+    """The rates file of ``--rates`` (see :func:`load_rates`), which ``--currency`` needs.
+
+    The two options go together: one without the other raises a
+    :class:`~credkit.errors.ValidationError` that says ``why``.
+
+    >>> currency_rates(None, None) is None
+    True
+    >>> currency_rates("EUR", None)
+    Traceback (most recent call last):
+    credkit.errors.ValidationError: --currency and --rates go together: converting needs both the reporting currency and a rates file
+    """
+    if (currency is None) != (rates is None):
+        raise ValidationError(f"--currency and --rates go together: {why}")
+    return None if rates is None else load_rates(rates)
+
+
+def ledger_or_mapping(
+    path: Path, mapping: Path | None, *, default: ColumnMapping, name: str = "PATH"
+) -> Ledger | ColumnMapping:
+    """What the commands' ``PATH`` argument holds: a ledger directory or one CSV export.
+
+    For a directory in the canonical layout, its ledger (see
+    :func:`credkit.io.read_ledger`); ``--mapping`` is refused there. For a file, the
+    :class:`~credkit.io.ColumnMapping` to read it with: the document ``mapping``
+    (TOML or JSON) or ``default``. ``name`` is how errors call the argument.
+
+    >>> ledger_or_mapping(Path("/nonexistent"), None, default=ColumnMapping())
+    Traceback (most recent call last):
+    credkit.errors.ValidationError: PATH: '/nonexistent' is neither a directory nor a file
+    """
+    if path.is_dir():
+        if mapping is not None:
+            raise ValidationError(
+                f"--mapping: applies to a single CSV export, but {str(path)!r} is a directory "
+                "in the canonical layout"
+            )
+        return read_ledger(path)
+    if path.is_file():
+        return default if mapping is None else config.load(ColumnMapping, mapping)
+    raise ValidationError(f"{name}: {str(path)!r} is neither a directory nor a file")
+
+
+def load_rates(path: str | os.PathLike[str]) -> RateTable:
+    """The exchange rates of a CSV file (see :func:`credkit.io.read_rates`), ready for cross rates.
+
+    When every rate is quoted against one base currency (as the ECB publishes
+    them), that currency becomes the table's pivot, so that rates between two
+    other currencies are derived through it.
+
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     path = pathlib.Path(directory, "rates.csv")
+    ...     _ = path.write_text(
+    ...         "valid_from,base,quote,rate\\n2026-01-02,EUR,USD,1.04\\n2026-01-02,EUR,GBP,0.83\\n"
+    ...     )
+    ...     load_rates(path).pivot
+    'EUR'
+    """
+    table = read_rates(path)
+    bases = {rate.base for rate in table.rates}
+    if len(bases) == 1:
+        table = attrs.evolve(table, pivot=bases.pop())
+    return table
+
+
+# -- output ---------------------------------------------------------------------------
+
+
+def plain_number(value: Decimal, places: int) -> str:
+    """``value`` rounded to ``places`` decimals, with thousands separators (en_US).
+
+    >>> plain_number(Decimal("12345.678"), 1), plain_number(Decimal("-1234"), 0)
+    ('12,345.7', '-1,234')
+    """
+    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
+    return format_decimal(value, format=pattern, locale="en_US")
+
+
+def plain_amount(money: Money) -> str:
+    """The amount of ``money`` rounded to its currency's minor units, without the currency.
+
+    >>> plain_amount(Money.of("1234567.891", "EUR")), plain_amount(Money.of("1234567.5", "JPY"))
+    ('1,234,567.89', '1,234,568')
+    """
+    return plain_number(money.round().amount, minor_units(money.currency))
+
+
+def grid(
+    header: Sequence[str], rows: Sequence[Sequence[str]], *, left: Collection[str]
+) -> list[str]:
+    """A plain-text table: the header, a rule of dashes, then one line per row.
+
+    Each column is as wide as its widest cell; columns are separated by two spaces
+    and lines have no trailing spaces. The columns whose headers are named in
+    ``left`` are aligned left, the others (numbers) right.
+
+    >>> print("\\n".join(grid(["Customer", "Total"], [["C1", "1,200.00"], ["C22", "5.00"]],
+    ...                       left={"Customer"})))
+    Customer     Total
+    --------  --------
+    C1        1,200.00
+    C22           5.00
+    """
+    unknown = sorted(set(left) - set(header))
+    if unknown:
+        raise ValidationError(
+            f"left: {unknown[0]!r} is not a column; expected one of {', '.join(map(repr, header))}"
+        )
+    widths = [max(len(cells[i]) for cells in [header, *rows]) for i in range(len(header))]
+    lefts = [name in left for name in header]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.ljust(width) if is_left else cell.rjust(width)
+            for cell, width, is_left in zip(cells, widths, lefts, strict=True)
+        ).rstrip()
+
+    return [line(header), "  ".join("-" * width for width in widths), *map(line, rows)]
