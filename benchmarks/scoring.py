@@ -3,25 +3,30 @@
 Builds a 10-factor scorecard (eight binned factors, two categorical ones, missing
 rules of both kinds, one weighted factor) and a plain Python function that computes
 the same points with if-chains over the same bins, then scores the same customers
-with both, keeping every result in a list:
+with both:
 
-* credkit: ``Scorecard.score(inputs)`` for every customer, a full
-  :class:`~credkit.scoring.ScoreResult` each time (a contribution per factor,
-  adverse reason codes in order);
-* hand-written: ``hand_written(inputs)``, each factor's points and the total.
+* credkit: ``Scorecard.score(inputs)`` for every customer, a
+  :class:`~credkit.scoring.ScoreResult` each time (its contributions, reason codes,
+  probability of default and risk class are worked out when first read);
+* hand-written: ``hand_written(inputs)``, the total and a tuple of each factor's
+  points.
 
 Inputs are dicts of ``Decimal`` values and category strings (as a host would pass
 them), about 3 % of them missing (``None`` or absent), generated with a seeded
 ``random.Random``. The scorecard has no scaling and no risk scale (those add a
-``Decimal`` logarithm and a bisect per customer; the comparison is about the
-points). Each side is timed ``--repeat`` times with ``time.perf_counter`` and the
-best time is reported, twice: with Python's cyclic garbage collector running as
-usual, and with it paused during the timed loops (as ``timeit`` does), which shows
-how much of the time goes to the collector walking the results kept so far. Both
-sides must agree on every customer (the total and every factor's points), or the
-script exits with status 1.
+``Decimal`` logarithm and a bisect per customer, on first read; the comparison is
+about the points).
 
-    python benchmarks/scoring.py                          # 100,000 customers, best of 5
+First both sides score every customer untimed and must agree on the total and every
+factor's points (read from the credkit result's contributions), or the script exits
+with status 1. Then each side is timed ``--repeat`` times with ``time.perf_counter``,
+the two sides taking turns to go first; every timed run keeps all its results in a
+list until the clock stops, starts from a collected heap with nothing else alive but
+the inputs, and must give the same totals as the check. The best time of each side
+is reported, twice: with Python's cyclic garbage collector running as usual (as a
+host runs) and with it paused during the timed loops (as ``timeit`` does).
+
+    python benchmarks/scoring.py                          # 100,000 customers, best of 7
     python benchmarks/scoring.py --customers 10000 --repeat 3
 """
 
@@ -135,7 +140,7 @@ _1, _2, _4, _5, _8, _10i = D(1), D(2), D(4), D(5), D(8), D(10)
 _16, _20, _31, _40, _60, _70, _80 = D(16), D(20), D(31), D(40), D(60), D(70), D(80)
 
 
-def hand_written(inputs: Inputs) -> tuple[int, list[int]]:
+def hand_written(inputs: Inputs) -> tuple[int, tuple[int, ...]]:
     """The points of the benchmark scorecard with if-chains: (total, per-factor points)."""
     get = inputs.get
 
@@ -253,8 +258,7 @@ def hand_written(inputs: Inputs) -> tuple[int, list[int]]:
     else:
         j = 5
 
-    points = [a, b, c, d, e, f, g, h, i, j]
-    return BASE_POINTS + a + b + c + d + e + f + g + h + i + j, points
+    return BASE_POINTS + a + b + c + d + e + f + g + h + i + j, (a, b, c, d, e, f, g, h, i, j)
 
 
 # -- inputs -------------------------------------------------------------------------------
@@ -291,38 +295,52 @@ def generate(customers: int, seed: int) -> list[dict[str, Decimal | str | None]]
     return rows
 
 
-# -- timing and checking ------------------------------------------------------------------
+# -- checking and timing ------------------------------------------------------------------
 
 
-def best_of(
-    repeat: int, run: Callable[[], list[Any]], *, collector: bool
-) -> tuple[float, list[Any]]:
-    """The best time of ``repeat`` runs, and the last run's results.
+def check(card: Scorecard, rows: list[dict[str, Decimal | str | None]]) -> list[str]:
+    """Score every customer both ways; the disagreements, described (none if all agree)."""
+    problems = []
+    for n, row in enumerate(rows):
+        result = card.score(row)
+        total, points = hand_written(row)
+        ours = tuple(c.points for c in result.contributions)
+        if result.total != total or ours != points:
+            problems.append(
+                f"customer {n}: credkit {result.total} {[int(p) for p in ours]}, "
+                f"hand-written {total} {list(points)}"
+            )
+    return problems
 
-    Each run starts from a collected heap with the previous run's results freed.
+
+def timed(run: Callable[[], list[Any]], totals: list[Any], *, collector: bool) -> float:
+    """Seconds for one ``run()``, from a collected heap; its results are kept until the end.
+
     ``collector=False`` pauses Python's cyclic garbage collector during the run, as
-    ``timeit`` does by default.
+    ``timeit`` does by default. The run's totals must equal ``totals``.
     """
-    best = float("inf")
-    result: list[Any] = []
-    for _ in range(repeat):
-        result = []
-        gc.collect()
-        if not collector:
-            gc.disable()
-        try:
-            started = time.perf_counter()
-            result = run()
-            best = min(best, time.perf_counter() - started)
-        finally:
-            gc.enable()
-    return best, result
+    gc.collect()
+    if not collector:
+        gc.disable()
+    try:
+        started = time.perf_counter()
+        results = run()
+        elapsed = time.perf_counter() - started
+    finally:
+        gc.enable()
+    if [total_of(result) for result in results] != totals:
+        raise SystemExit("a timed run gave other totals than the check")
+    return elapsed
+
+
+def total_of(result: Any) -> Any:
+    return result[0] if type(result) is tuple else result.total
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per side (best kept)")
+    parser.add_argument("--repeat", type=int, default=7, help="timed runs per side (best kept)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     if args.customers < 1 or args.repeat < 1:
@@ -334,32 +352,28 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.customers:,} customers, {len(card.factors)}-factor scorecard, "
         f"best of {args.repeat} (seed {args.seed}), every result kept"
     )
+    problems = check(card, rows)
+    if problems:
+        print(f"MISMATCH on {len(problems):,} customers:", *problems[:20], sep="\n  ")
+        return 1
+    print(f"same total and factor points for all {args.customers:,} customers")
+    totals = [hand_written(row)[0] for row in rows]
 
     score = card.score
-    problems: list[str] = []
+    sides: dict[str, Callable[[], list[Any]]] = {
+        "credkit": lambda: [score(row) for row in rows],
+        "hand-written": lambda: [hand_written(row) for row in rows],
+    }
     for collector in (True, False):
-        ours_seconds, ours = best_of(
-            args.repeat, lambda: [score(row) for row in rows], collector=collector
-        )
-        theirs_seconds, theirs = best_of(
-            args.repeat, lambda: [hand_written(row) for row in rows], collector=collector
-        )
+        best = dict.fromkeys(sides, float("inf"))
+        for turn in range(args.repeat):
+            for name in sorted(sides, reverse=turn % 2 == 1):  # take turns to go first
+                seconds = timed(sides[name], totals, collector=collector)
+                best[name] = min(best[name], seconds)
         print("garbage collector on (as usual):" if collector else "garbage collector paused:")
-        print(f"  credkit Scorecard.score:      {ours_seconds:7.3f} s")
-        print(f"  hand-written if-chains:       {theirs_seconds:7.3f} s")
-        print(f"  ratio credkit / hand-written: {ours_seconds / theirs_seconds:7.2f}")
-        for n, (result, (total, points)) in enumerate(zip(ours, theirs, strict=True)):
-            if result.total != total or [c.points for c in result.contributions] != points:
-                problems.append(
-                    f"customer {n}: credkit {result.total} "
-                    f"{[int(c.points) for c in result.contributions]}, "
-                    f"hand-written {total} {points}"
-                )
-        del ours, theirs
-    if problems:
-        print(f"MISMATCH on {len(problems):,} results:", *problems[:20], sep="\n  ")
-        return 1
-    print(f"same total and factor points for all {args.customers:,} customers, in both runs")
+        print(f"  credkit Scorecard.score:      {best['credkit']:7.3f} s")
+        print(f"  hand-written if-chains:       {best['hand-written']:7.3f} s")
+        print(f"  ratio credkit / hand-written: {best['credkit'] / best['hand-written']:7.2f}")
     return 0
 
 

@@ -1,9 +1,12 @@
-"""Scorecard.score's inline fast path gives exactly what Factor.evaluate defines.
+"""Scorecard.score's compiled fast path gives exactly what Factor.evaluate defines.
 
-``Scorecard.score`` scores the common cases (a ``Decimal`` in a bin, a listed
-category, a missing value) inline with precomputed lookup tables and sends the rest
-to :meth:`Factor.evaluate`. These properties compare it with a plain reference
-built from ``Factor.evaluate`` and the documented rules for totals and reason codes.
+``Scorecard.score`` runs a function compiled for its scorecard: the common cases (a
+``Decimal`` placed among the bin edges by written-out comparisons, or by
+``bisect_right`` beyond 15 edges; a string looked up among the categories; a missing
+value) are handled inline, with the points as ints when they are all whole and not
+negative, and the rest goes to :meth:`Factor.evaluate`. These properties compare it with
+a plain reference built from ``Factor.evaluate`` and the documented rules for totals and
+reason codes, on scorecards of every shape.
 """
 
 from __future__ import annotations
@@ -30,8 +33,19 @@ _CATEGORIES = ("corporation", "partnership", "sole_trader", "coop")
 
 
 @st.composite
-def binned_factors(draw: st.DrawFn, name: str) -> Factor:
-    edges = sorted(draw(st.sets(st.integers(-50, 50), min_size=1, max_size=6)))
+def points(draw: st.DrawFn, *, whole: bool) -> int | str:
+    """Points for a bin or category: whole and not negative (then added as ints), or any."""
+    if whole:
+        return draw(st.integers(0, 60))
+    return draw(st.one_of(st.integers(-20, 60), st.sampled_from(["-0", "7.5", "10.0", "0"])))
+
+
+@st.composite
+def binned_factors(draw: st.DrawFn, name: str, *, whole: bool = False) -> Factor:
+    # Up to 15 edges the compiled code compares in a tree; beyond, it uses bisect_right.
+    few, many = (1, 6), (18, 30)
+    least, most = draw(st.sampled_from([few, few, many]))
+    edges = sorted(draw(st.sets(st.integers(-50, 50), min_size=least, max_size=most)))
     # Some bins are dropped to leave gaps; the ends are open or closed at random.
     bins = []
     lower: int | None = None if draw(st.booleans()) else edges[0] - 10
@@ -42,7 +56,7 @@ def binned_factors(draw: st.DrawFn, name: str) -> Factor:
                     Bin(
                         lower=None if lower is None else Decimal(lower).scaleb(-1),
                         upper=Decimal(edge).scaleb(-1),
-                        points=draw(st.integers(-20, 60)),
+                        points=draw(points(whole=whole)),
                     )
                 )
             lower = edge
@@ -50,35 +64,40 @@ def binned_factors(draw: st.DrawFn, name: str) -> Factor:
         bins.append(
             Bin(
                 lower=None if lower is None else Decimal(lower).scaleb(-1),
-                points=draw(st.integers(-20, 60)),
+                points=draw(points(whole=whole)),
             )
         )
     return Factor(
         name,
         reason_code=name.upper(),
-        missing=draw(st.one_of(st.just("min"), st.integers(-10, 70))),
-        weight=draw(st.sampled_from(["1", "2", "0.5"])),
+        missing=draw(st.one_of(st.just("min"), points(whole=whole))),
+        weight=draw(st.sampled_from(["1", "2"] if whole else ["1", "2", "0.5"])),
         bins=tuple(bins),
     )
 
 
 @st.composite
-def categorical_factors(draw: st.DrawFn, name: str) -> Factor:
+def categorical_factors(draw: st.DrawFn, name: str, *, whole: bool = False) -> Factor:
     values = draw(st.lists(st.sampled_from(_CATEGORIES[:3]), min_size=1, max_size=3, unique=True))
     return Factor(
         name,
         reason_code=name.upper(),
-        missing=draw(st.one_of(st.just("min"), st.integers(-10, 70))),
+        missing=draw(st.one_of(st.just("min"), points(whole=whole))),
         weight=draw(st.sampled_from(["1", "3"])),
-        categories=tuple(Category(v, points=draw(st.integers(-20, 60))) for v in values),
+        categories=tuple(Category(v, points=draw(points(whole=whole))) for v in values),
     )
 
 
 @st.composite
 def scorecards(draw: st.DrawFn) -> Scorecard:
     kinds = draw(st.lists(st.booleans(), min_size=1, max_size=6))
+    whole = draw(st.booleans())
     factors = tuple(
-        draw(binned_factors(f"f{i}") if binned else categorical_factors(f"f{i}"))
+        draw(
+            binned_factors(f"f{i}", whole=whole)
+            if binned
+            else categorical_factors(f"f{i}", whole=whole)
+        )
         for i, binned in enumerate(kinds)
     )
     card = Scorecard("c", version="1", base_points=draw(st.integers(0, 500)), factors=factors)
@@ -218,3 +237,38 @@ def test_the_fast_result_equals_one_built_by_the_attrs_init() -> None:
     assert result == rebuilt
     assert hash(result) == hash(rebuilt)
     assert (result.total, result.reason_codes) == (Decimal(0), ("A", "B"))
+
+
+def test_whole_points_add_up_to_shared_totals_and_other_points_keep_their_exponent() -> None:
+    def card(points: tuple[str, str], missing: str, base: str = "100") -> Scorecard:
+        return Scorecard(
+            "c",
+            version="1",
+            base_points=base,
+            factors=(
+                Factor(
+                    "a",
+                    reason_code="A",
+                    missing=missing,
+                    bins=(Bin(upper=1, points=points[0]), Bin(lower=1, points=points[1])),
+                ),
+            ),
+        )
+
+    # Whole points not below zero are added as ints; equal totals are one shared Decimal.
+    whole = card(("0", "20"), "5")
+    first, second = whole.score({"a": Decimal(3)}), whole.score({"a": Decimal(7)})
+    assert repr(first.total) == "Decimal('120')"
+    assert first.total is second.total
+    # Any other points are added as Decimals, exponent and sign as Decimal addition gives.
+    for other, inputs, total in (
+        (card(("0", "20.0"), "5"), {"a": Decimal(3)}, "Decimal('120.0')"),
+        (card(("0", "20"), "5.0"), {"a": Decimal(3)}, "Decimal('120')"),
+        (card(("0", "20"), "5.0"), {}, "Decimal('105.0')"),
+        (card(("-100", "20"), "5"), {"a": Decimal(0)}, "Decimal('0')"),
+        (card(("0", "2E+1"), "5"), {"a": Decimal(3)}, "Decimal('120')"),
+        (card(("0", "2E+1"), "1E+1", base="1E+2"), {"a": Decimal(3)}, "Decimal('1.2E+2')"),
+    ):
+        result = other.score(inputs)
+        assert repr(result.total) == total
+        assert result == reference(other, inputs)

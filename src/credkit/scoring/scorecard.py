@@ -54,10 +54,13 @@ like everywhere in credkit.
 
 from __future__ import annotations
 
+import functools
+import linecache
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal, NamedTuple
+from types import CodeType
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 import attrs
 
@@ -467,8 +470,34 @@ class FactorContribution(NamedTuple):
         return self.max_points - self.points
 
 
+class _Deferred:
+    """What :meth:`Scorecard.score` keeps for a :class:`ScoreResult` to fill itself in.
+
+    ``_scorecard`` is the scorecard and ``_read`` one flat tuple: per factor the value
+    read, then per factor the points given (numbers, strings and None only, so the
+    garbage collector soon stops tracking it). Plain slots of a base class rather than
+    attrs fields, so that a result's fields, equality, ``repr``, ``attrs.asdict`` and
+    pickled state are its public fields only, as they have always been.
+    """
+
+    __slots__ = ("_read", "_scorecard")
+    _scorecard: Scorecard
+    _read: tuple[Decimal | int | str | None, ...]
+
+    if not TYPE_CHECKING:  # hidden from type checkers, which would accept any name otherwise
+
+        def __getattr__(self, name: str) -> object:
+            # Called only for a slot that is not set: a field Scorecard.score left unset.
+            compute = _LAZY_FIELDS.get(name)
+            if compute is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            value = compute(self)
+            object.__setattr__(self, name, value)
+            return value
+
+
 @attrs.frozen(kw_only=True)
-class ScoreResult:
+class ScoreResult(_Deferred):
     """A scored customer: total, per-factor contributions and adverse reason codes.
 
     ``scorecard_id`` and ``scorecard_version`` record which scorecard produced it.
@@ -477,6 +506,14 @@ class ScoreResult:
     scorecard's scaling (``None`` without one); ``risk_class`` is the class of the
     scorecard's risk scale (``None`` without one).
 
+    A result made by :meth:`Scorecard.score` holds only the total and, per factor,
+    the input value read and the points given. Every other field is worked out
+    from those the first time it is read (``contributions`` with
+    :meth:`Factor.evaluate`, ``pd`` with the scorecard's scaling, under the decimal
+    context current then) and kept, so reading it again gives the same object.
+    Nothing else changes: the fields, equality, hashing, ``repr`` and pickling
+    are those of a result built with every field given, as in the example below.
+
     >>> card = Scorecard("c", version="2", factors=(
     ...     Factor("a", reason_code="A", missing=0, bins=(Bin(upper=1, points=0), Bin(lower=1, points=10))),
     ...     Factor("b", reason_code="B", missing=0, bins=(Bin(upper=1, points=0), Bin(lower=1, points=10))),
@@ -484,6 +521,9 @@ class ScoreResult:
     >>> result = card.score({"a": 0, "b": 0})
     >>> result.reason_codes, [c.factor for c in result.reasons]
     (('A', 'B'), ['a', 'b'])
+    >>> result == ScoreResult(scorecard_id="c", scorecard_version="2", total=result.total,
+    ...     contributions=result.contributions, reason_codes=("A", "B"))
+    True
     """
 
     scorecard_id: str
@@ -505,6 +545,44 @@ class ScoreResult:
         """
         by_code = {c.reason_code: c for c in self.contributions}
         return tuple(by_code[code] for code in self.reason_codes)
+
+
+def _contributions(result: ScoreResult) -> tuple[FactorContribution, ...]:
+    # Factor.evaluate defines every contribution; score() only kept what it read.
+    factors = result._scorecard.factors
+    return tuple(map(Factor.evaluate, factors, result._read[: len(factors)]))
+
+
+def _reason_codes(result: ScoreResult) -> tuple[str, ...]:
+    factors = result._scorecard.factors
+    given = cast("tuple[Decimal | int, ...]", result._read[len(factors) :])
+    losers = sorted(
+        # (points - maximum, position): most points lost first, ties in factor order
+        (points - factor.max_points, index)
+        for index, (factor, points) in enumerate(zip(factors, given, strict=True))
+        if points < factor.max_points
+    )
+    return tuple(factors[index].reason_code for _, index in losers)
+
+
+def _pd(result: ScoreResult) -> Decimal | None:
+    scaling = result._scorecard.scaling
+    return None if scaling is None else scaling.pd_from_score(result.total)
+
+
+def _risk_class(result: ScoreResult) -> RiskClass | None:
+    scale = result._scorecard.risk_scale
+    return None if scale is None else scale.risk_class(result.total)
+
+
+_LAZY_FIELDS: dict[str, Callable[[ScoreResult], object]] = {
+    "scorecard_id": lambda result: result._scorecard.id,
+    "scorecard_version": lambda result: result._scorecard.version,
+    "contributions": _contributions,
+    "reason_codes": _reason_codes,
+    "pd": _pd,
+    "risk_class": _risk_class,
+}
 
 
 # -- the scorecard -------------------------------------------------------------------------
@@ -584,7 +662,7 @@ class Scorecard:
 
     _min_total: Decimal = attrs.field(init=False, repr=False, eq=False, hash=False)
     _max_total: Decimal = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _plans: tuple[_Plan, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _score: _Compiled = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         # Adding up the extremes in order bounds every partial sum score() will compute,
@@ -600,7 +678,6 @@ class Scorecard:
             ) from None
         object.__setattr__(self, "_min_total", low)
         object.__setattr__(self, "_max_total", high)
-        object.__setattr__(self, "_plans", tuple(_plan(factor) for factor in self.factors))
         if self.risk_scale is not None:
             for end in (low, high):
                 try:
@@ -610,6 +687,27 @@ class Scorecard:
                         f"risk_scale: does not cover every total this scorecard can give "
                         f"({low} to {high}): {error}"
                     ) from None
+        # A result works out its probability of default when it is first read. That
+        # cannot fail when the scaling copes with both extreme totals (the PD is
+        # monotonic in the total); if it does not, score() computes the PD at once and
+        # raises for the customers it cannot express, as it always has.
+        eager_pd = False
+        if self.scaling is not None:
+            try:
+                self.scaling.pd_from_score(low)
+                self.scaling.pd_from_score(high)
+            except ValidationError:
+                eager_pd = True
+        object.__setattr__(self, "_score", _compile(self, eager_pd=eager_pd))
+
+    # The compiled scoring function cannot be pickled; unpickling builds it again.
+    def __getstate__(self) -> dict[str, object]:
+        return {a.name: getattr(self, a.name) for a in attrs.fields(Scorecard) if a.init}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self.__attrs_post_init__()
 
     @property
     def min_total(self) -> Decimal:
@@ -641,6 +739,10 @@ class Scorecard:
         binned factor, or not a string for a categorical one, raises a
         :class:`~credkit.errors.ValidationError` naming the input.
 
+        The result keeps the values read and the points given; its contributions,
+        reason codes, probability of default and risk class are worked out when
+        first read (see :class:`ScoreResult`).
+
         >>> card = Scorecard("c", version="1", factors=(
         ...     Factor("age", reason_code="AGE", missing=0, bins=(Bin(lower=0, points=1),)),))
         >>> card.score({"age": "three"})
@@ -652,175 +754,221 @@ class Scorecard:
             raise ValidationError(
                 f"inputs: expected a mapping of input names to values, got {type(inputs).__name__}"
             )
-        # The common cases (a Decimal in a bin, a listed category, a missing value) are
-        # handled inline with each factor's precomputed lookup tables; everything else
-        # (numeric strings, ints, unseen values, bad input) goes through Factor.evaluate,
-        # which defines the behaviour. tests/scoring/test_scoring_fast_path.py checks
-        # that both agree.
-        get = inputs.get
-        total = self.base_points
-        contributions: list[FactorContribution] = []
-        append = contributions.append
-        codes: list[str] = []  # reason codes of the factors that lost points, in factor order
-        shortfall: list[Decimal] = []  # and points - maximum for each (below zero)
-        for (
-            input_,
-            binned,
-            lowers,
-            uppers,
-            points_table,
-            labels,
-            name,
-            code,
-            maximum,
-            missing_result,
-            matches,
-            factor,
-        ) in self._plans:
-            value = get(input_)
-            contribution: FactorContribution | None = None
-            if value is None:
-                contribution = missing_result
-            elif binned:
-                if type(value) is Decimal and value.is_finite():
-                    position = bisect_right(lowers, value) - 1
-                    if position >= 0:
-                        upper = uppers[position]
-                        if upper is None or value < upper:
-                            contribution = _new_contribution(
-                                FactorContribution,
-                                (
-                                    name,
-                                    code,
-                                    value,
-                                    labels[position],
-                                    points_table[position],
-                                    maximum,
-                                    False,
-                                    False,
-                                ),
-                            )
-            elif type(value) is str:
-                contribution = matches.get(value)
-            if contribution is None:
-                contribution = factor.evaluate(value)
-            append(contribution)
-            points = contribution[4]
-            total += points
-            if points < maximum:
-                codes.append(code)
-                shortfall.append(points - maximum)
-        if len(codes) > 1:
-            # Most points lost first; the sort is stable, so ties keep the factor order.
-            order = sorted(range(len(codes)), key=shortfall.__getitem__)
-            codes = [codes[i] for i in order]
-        return _new_result(
-            self.id,
-            self.version,
-            total,
-            tuple(contributions),
-            tuple(codes),
-            None if self.scaling is None else self.scaling.pd_from_score(total),
-            None if self.risk_scale is None else self.risk_scale.risk_class(total),
-        )
+        return self._score(inputs, self)
 
 
-_Plan = tuple[
-    str,
-    bool,
-    tuple[Decimal, ...],
-    tuple[Decimal | None, ...],
-    tuple[Decimal, ...],
-    tuple[str, ...],
-    str,
-    str,
-    Decimal,
-    FactorContribution,
-    dict[str, FactorContribution],
-    Factor,
-]
+# -- compiling a scorecard -------------------------------------------------------------------
+#
+# Scorecard.score runs a function built for its scorecard when the scorecard is made: the
+# factors' lookups written out one after another, each reading its tables from the
+# function's globals (a loop over per-factor plans, tried first, was 10-20 % slower on
+# benchmarks/scoring.py). The source depends only on the shape of the scorecard: the
+# number of bin edges of each factor, and whether its points are whole (it names tables
+# k0, b0_0, s0_0, ... and never contains a value from the scorecard), so it is compiled
+# once per shape.
+#
+# Per factor, the common cases are handled inline and give exactly the points that
+# Factor.evaluate gives (tests/scoring/test_scoring_fast_path.py checks this):
+#
+# * binned: None is missing; a finite Decimal is placed with bisect_right among the bin
+#   edges, each slot between two edges holding its bin's points, or the missing points
+#   for a gap or beyond a closed end (an unseen value); anything else (a numeric string, an
+#   int, a blank string, bad input) goes through Factor.evaluate, which converts it or
+#   raises.
+# * categorical: a string gets its category's points, or the missing points (a blank
+#   string is missing, any other unlisted string unseen, and both get the missing points);
+#   None is missing; anything else goes through Factor.evaluate, which raises.
+#
+# When the points are whole numbers (the usual case; see _WHOLE_LIMIT), the tables hold
+# Python ints, which add several times faster than Decimals, and the total becomes a
+# Decimal once, from a cache of the totals seen so far (there are at most
+# max_total - min_total + 1), so results share them.
+
+_Compiled = Callable[[Mapping[str, Decimal | int | str | None], "Scorecard"], ScoreResult]
+
+_BINNED = """\
+    v{i} = get(k{i})
+    if v{i} is None:
+        p{i} = m{i}
+    elif type(v{i}) is Decimal and v{i}.is_finite():
+{place}
+    else:
+        p{i} = {slow}
+    total += p{i}
+"""
+_CATEGORICAL = """\
+    v{i} = get(k{i})
+    if type(v{i}) is str:
+        p{i} = c{i}.get(v{i}, m{i})
+    elif v{i} is None:
+        p{i} = m{i}
+    else:
+        p{i} = {slow}
+    total += p{i}
+"""
+_SLOW = "e{i}(v{i}).points"  # Factor.evaluate: converts, or raises naming the input
+_SLOW_WHOLE = "int(e{i}(v{i}).points)"
+
+# Points are added as ints when the base points and every point value (weighted, missing
+# points included) are whole and not negative, written without a fraction or exponent
+# (55, not 55.0 or 5.5E+1, nor -0), when every total is below _WHOLE_LIMIT and when there
+# are fewer than _TOTALS_LIMIT possible totals to cache. The int total then equals the
+# Decimal sum digit for digit, sign and exponent included, under any decimal context of
+# 15 digits or more (the default has 28): the partial sums of numbers that are not
+# negative never exceed the total, so none of them is rounded, and with no negative term
+# no rounding mode can make a zero negative.
+_WHOLE_LIMIT = 10**15
+_TOTALS_LIMIT = 100_000
 
 
-def _plan(factor: Factor) -> _Plan:
-    """What :meth:`Scorecard.score` reads of a factor, in one tuple (unpacked per factor)."""
+# Up to this many bin edges a value is placed with comparisons written out as a balanced
+# tree (edges b{i}_{j}, slot points s{i}_{j}), beyond it with bisect_right (b{i}, s{i}).
+_TREE_EDGES = 15
+
+
+def _place(i: int, edges: int) -> str:
+    """Source that sets ``p{i}`` to the points of the slot ``v{i}`` falls in."""
+    if edges > _TREE_EDGES:
+        return f"        p{i} = s{i}[bisect_right(b{i}, v{i})]"
+
+    def tree(first: int, last: int, indent: str) -> list[str]:
+        # slots first..last; edge j lies between slot j and slot j + 1
+        if first == last:
+            return [f"{indent}p{i} = s{i}_{first}"]
+        middle = (first + last) // 2
+        return [
+            f"{indent}if v{i} < b{i}_{middle}:",
+            *tree(first, middle, indent + "    "),
+            f"{indent}else:",
+            *tree(middle + 1, last, indent + "    "),
+        ]
+
+    return "\n".join(tree(0, edges, " " * 8))
+
+
+@functools.lru_cache(maxsize=256)
+def _code(kinds: tuple[int | None, ...], *, whole: bool, eager_pd: bool) -> CodeType:
+    """The compiled scoring function for factors of ``kinds``.
+
+    A kind is the number of bin edges of a binned factor, ``None`` for a categorical one.
+    """
+    slow = _SLOW_WHOLE if whole else _SLOW
+    names = range(len(kinds))
+    lines = [
+        "def score(inputs, card):\n",
+        "    get = inputs.get\n",
+        "    total = base\n",
+        *(
+            _CATEGORICAL.format(i=i, slow=slow.format(i=i))
+            if edges is None
+            else _BINNED.format(i=i, slow=slow.format(i=i), place=_place(i, edges))
+            for i, edges in zip(names, kinds, strict=True)
+        ),
+        "    number = total\n" if whole else "",
+        "    total = totals.get(number)\n" if whole else "",
+        "    if total is None:\n" if whole else "",
+        "        total = totals[number] = Decimal(number)\n" if whole else "",
+        "    result = new(ScoreResult)\n",
+        "    set_total(result, total)\n",
+        "    set_scorecard(result, card)\n",
+        f"    set_read(result, ({''.join(f'v{i}, ' for i in names)}"
+        f"{''.join(f'p{i}, ' for i in names)}))\n",
+        "    set_pd(result, card.scaling.pd_from_score(total))\n" if eager_pd else "",
+        "    return result\n",
+    ]
+    source = "".join(lines)
+    shape = ",".join("c" if edges is None else str(edges) for edges in kinds)
+    filename = f"<credkit scoring function ({shape}){' whole' if whole else ''}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return compile(source, filename, "exec")
+
+
+def _bin_slots(factor: Factor) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...]]:
+    """The bin edges and, for each slot ``bisect_right(edges, value)``, its points.
+
+    Slot ``j`` holds the values from ``edges[j - 1]`` (included) to ``edges[j]``
+    (excluded): a bin's points, or the missing points in a gap and beyond a closed end.
+    """
+    edges: list[Decimal] = []
+    slots: list[Decimal] = [factor._missing_points]
+    for bin_, points in zip(factor.bins, factor._points, strict=True):
+        if bin_.lower is None:
+            slots[0] = points  # the first bin, open below
+        elif edges and edges[-1] == bin_.lower:
+            slots[-1] = points  # starts where the previous bin ends
+        else:
+            edges.append(bin_.lower)  # the first bin, closed below, or after a gap
+            slots.append(points)
+        if bin_.upper is not None:
+            edges.append(bin_.upper)
+            slots.append(factor._missing_points)
+    return tuple(edges), tuple(slots)
+
+
+def _whole_points(card: Scorecard) -> bool:
+    """Whether the points can be added as ints: see the comment on _WHOLE_LIMIT."""
+    values = [card.base_points]
+    for factor in card.factors:
+        values.extend(factor._points)
+        values.append(factor._missing_points)
     return (
-        factor.input,
-        factor._binned,
-        factor._lowers,
-        factor._uppers,
-        factor._points,
-        factor._labels,
-        factor.name,
-        factor.reason_code,
-        factor._max,
-        factor._missing_result,
-        factor._matches,
-        factor,
+        card.max_total < _WHOLE_LIMIT
+        and card.max_total - card.min_total < _TOTALS_LIMIT
+        and all(v.as_tuple().exponent == 0 and not v.is_signed() for v in values)
     )
 
 
-def _result_builder() -> Callable[
-    [
-        str,
-        str,
-        Decimal,
-        tuple[FactorContribution, ...],
-        tuple[str, ...],
-        Decimal | None,
-        RiskClass | None,
-    ],
-    ScoreResult,
-]:
-    """A positional constructor for :class:`ScoreResult` that skips the keyword layer.
-
-    It sets the slots directly, in field order, which is all that the attrs
-    ``__init__`` does; that is only equivalent while ``ScoreResult`` has exactly these
-    seven fields, no converters, no validators and no post-init hook, which is
-    checked here once, at import.
-    """
-    fields = attrs.fields(ScoreResult)
-    names = tuple(f.name for f in fields)
-    if (
-        names != _RESULT_FIELDS
-        or any(f.converter is not None or f.validator is not None for f in fields)
-        or hasattr(ScoreResult, "__attrs_post_init__")
-    ):  # pragma: no cover - a guard for whoever changes ScoreResult
-        raise TypeError("ScoreResult changed: update _result_builder to match its __init__")
-    s0, s1, s2, s3, s4, s5, s6 = (getattr(ScoreResult, name).__set__ for name in names)
-    new = object.__new__
-
-    def build(
-        scorecard_id: str,
-        scorecard_version: str,
-        total: Decimal,
-        contributions: tuple[FactorContribution, ...],
-        reason_codes: tuple[str, ...],
-        pd: Decimal | None,
-        risk_class: RiskClass | None,
-    ) -> ScoreResult:
-        result = new(ScoreResult)
-        s0(result, scorecard_id)
-        s1(result, scorecard_version)
-        s2(result, total)
-        s3(result, contributions)
-        s4(result, reason_codes)
-        s5(result, pd)
-        s6(result, risk_class)
-        return result
-
-    return build
+def _compile(card: Scorecard, *, eager_pd: bool) -> _Compiled:
+    """``card``'s scoring function (it takes the scorecard as an argument, so no cycle)."""
+    whole = _whole_points(card)
+    number: Callable[[Decimal], Decimal | int] = int if whole else Decimal
+    namespace: dict[str, Any] = {
+        "Decimal": Decimal,
+        "bisect_right": bisect_right,
+        "new": object.__new__,
+        "ScoreResult": ScoreResult,
+        "set_total": _set_total,
+        "set_scorecard": _set_scorecard,
+        "set_read": _set_read,
+        "set_pd": _set_pd,
+        "base": number(card.base_points),
+        "totals": {},  # whole-number totals as Decimals, filled in as they occur
+    }
+    kinds: list[int | None] = []
+    for i, factor in enumerate(card.factors):
+        namespace[f"k{i}"] = factor.input
+        namespace[f"m{i}"] = number(factor._missing_points)
+        namespace[f"e{i}"] = factor.evaluate
+        if not factor.bins:
+            kinds.append(None)
+            namespace[f"c{i}"] = {
+                c.value: number(p) for c, p in zip(factor.categories, factor._points, strict=True)
+            }
+            continue
+        edges, slots = _bin_slots(factor)
+        kinds.append(len(edges))
+        if len(edges) > _TREE_EDGES:
+            namespace[f"b{i}"] = edges
+            namespace[f"s{i}"] = tuple(map(number, slots))
+        else:
+            namespace.update({f"b{i}_{j}": edge for j, edge in enumerate(edges)})
+            namespace.update({f"s{i}_{j}": number(p) for j, p in enumerate(slots)})
+    exec(_code(tuple(kinds), whole=whole, eager_pd=eager_pd), namespace)
+    function: _Compiled = namespace["score"]
+    return function
 
 
-_RESULT_FIELDS = (
-    "scorecard_id",
-    "scorecard_version",
-    "total",
-    "contributions",
-    "reason_codes",
-    "pd",
-    "risk_class",
-)
-_new_result = _result_builder()
+def _setter(name: str) -> Callable[[ScoreResult, Any], None]:
+    """Sets one slot of a ScoreResult (which is frozen), as its ``__init__`` does."""
+    descriptor = getattr(ScoreResult, name)
+    setter: Callable[[ScoreResult, Any], None] = descriptor.__set__
+    return setter
+
+
+_set_total = _setter("total")
+_set_scorecard = _setter("_scorecard")
+_set_read = _setter("_read")
+_set_pd = _setter("pd")
 
 
 # -- configuration documents ---------------------------------------------------------------
