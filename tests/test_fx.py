@@ -414,6 +414,17 @@ def test_convert_refuses_bad_arguments(kwargs: dict[str, object], message: str) 
     assert str(info.value).startswith(message)
 
 
+@pytest.mark.parametrize("rates", [None, object(), {"EUR/USD": "1.1"}, "ECB"])
+@pytest.mark.parametrize("to", ["USD", "EUR"])
+def test_convert_refuses_a_rates_argument_that_is_not_a_rate_source(rates: object, to: str) -> None:
+    # Reviewer finding: rates=None raised a bare AttributeError.
+    with pytest.raises(ValidationError) as info:
+        convert(Money.of(1, "EUR"), to, on=date(2026, 1, 1), rates=rates)  # type: ignore[arg-type]
+    assert str(info.value).startswith(
+        f"rates: expected a credkit.fx.RateSource such as a RateTable, got {type(rates).__name__} "
+    )
+
+
 # -- configuration ------------------------------------------------------------------------------
 
 

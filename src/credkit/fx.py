@@ -420,9 +420,10 @@ def convert(money: Money, to: str, *, on: datetime.date, rates: RateSource) -> M
     then rounded once, to ``to``'s minor units, half away from zero: this is the
     documented rounding point of a conversion. The sign is kept (a credit note stays
     negative). Converting to the same currency returns ``money`` unchanged, without
-    asking for a rate and without rounding. A missing rate raises
-    :class:`~credkit.errors.RateNotFoundError` from the source; a source that answers
-    with anything but a positive ``Decimal`` raises
+    asking for a rate and without rounding. ``rates`` must be a :class:`RateSource`
+    even then (anything else raises :class:`~credkit.errors.ValidationError`). A
+    missing rate raises :class:`~credkit.errors.RateNotFoundError` from the source; a
+    source that answers with anything but a positive ``Decimal`` raises
     :class:`~credkit.errors.ValidationError`.
 
     >>> from datetime import date
@@ -431,6 +432,10 @@ def convert(money: Money, to: str, *, on: datetime.date, rates: RateSource) -> M
     Money('-8474.58', 'EUR')
     >>> convert(Money.of("12.345", "EUR"), "EUR", on=date(2019, 10, 1), rates=table)
     Money('12.345', 'EUR')
+    >>> convert(Money.of(1, "EUR"), "USD", on=date(2019, 10, 1), rates=None)
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: rates: expected a credkit.fx.RateSource such as a RateTable, got NoneType None
     """
     if not isinstance(money, Money):
         raise ValidationError(
@@ -439,6 +444,11 @@ def convert(money: Money, to: str, *, on: datetime.date, rates: RateSource) -> M
         )
     _check_code("to", to)
     _check_date("on", on)
+    if not isinstance(rates, RateSource):
+        raise ValidationError(
+            "rates: expected a credkit.fx.RateSource such as a RateTable, "
+            f"got {type(rates).__name__} {rates!r}"
+        )
     if money.currency == to:
         return money
     rate = rates.rate(money.currency, to, on)

@@ -425,6 +425,58 @@ def test_rows_and_reports_validate_what_they_are_given() -> None:
     assert AgingReport(AS_OF, (), buckets=single).total("EUR").amounts == (Money.of("0.00", "EUR"),)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"buckets": "x"}, r"^buckets: expected Buckets \(such as STANDARD"),
+        ({"buckets": None}, r"^buckets: expected Buckets"),
+        ({"basis": "due_date"}, r"^basis: expected one of AgingBasis.DUE_DATE"),
+        ({"currency": 5}, r"^currency: expected an ISO 4217 code such as 'EUR', got int 5"),
+        ({"currency": "eur"}, r"^currency: "),
+    ],
+)
+def test_report_fields_of_the_wrong_type_raise_validation_errors(
+    kwargs: dict[str, object], message: str
+) -> None:
+    # Reviewer finding: AgingReport(buckets="x") raised attrs' bare TypeError.
+    with pytest.raises(ValidationError, match=message):
+        AgingReport(AS_OF, [], **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("rows", [None, 5, "rows", object()])
+def test_report_rows_that_are_not_a_list_raise_validation_errors(rows: object) -> None:
+    with pytest.raises(ValidationError, match=r"^rows: expected a list of AgingRow"):
+        AgingReport(AS_OF, rows)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("customer_id", 5, r"^customer_id: expected a customer id"),
+        ("customer_id", "", r"^customer_id: expected a customer id"),
+        ("currency", None, r"^currency: expected an ISO 4217 code"),
+        ("oldest_days", 0, r"^oldest_days: expected a whole number of days >= 1 or None"),
+        ("oldest_days", "12", r"^oldest_days: expected a whole number"),
+        ("oldest_days", True, r"^oldest_days: expected a whole number"),
+    ],
+)
+def test_row_fields_of_the_wrong_type_raise_validation_errors(
+    field: str, value: object, message: str
+) -> None:
+    fields: dict[str, object] = {"customer_id": "C1", "currency": "EUR", "oldest_days": None}
+    fields[field] = value
+    with pytest.raises(ValidationError, match=message):
+        AgingRow(
+            fields["customer_id"],  # type: ignore[arg-type]
+            fields["currency"],  # type: ignore[arg-type]
+            (),
+            unapplied=eur(0),
+            disputed=eur(0),
+            count=0,
+            oldest_days=fields["oldest_days"],  # type: ignore[arg-type]
+        )
+
+
 def test_report_look_ups() -> None:
     ledger = Ledger(
         customers=[ACME, GLOBEX], invoices=[invoice("I1", 5), invoice("I2", 5, customer="C2")]

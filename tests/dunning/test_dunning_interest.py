@@ -172,6 +172,67 @@ def test_invoice_interest_uses_the_allocations_of_payments_and_credit_notes() ->
     assert earlier.periods[-1].principal == Money.of("1000.00", "GBP")
 
 
+def test_invoice_interest_runs_until_the_money_was_received_not_until_it_was_applied() -> None:
+    # Reviewer scenario: paid on 30 January (before the due date), applied on 2 March.
+    ledger = Ledger(
+        customers=[Customer("C1", "Acme Ltd", country="GB", currency="GBP")],
+        invoices=[Invoice("I1", "C1", date(2026, 1, 1), DUE, Money.of("10000.00", "GBP"))],
+        payments=[Payment("P1", "C1", date(2026, 1, 30), Money.of("10000.00", "GBP"))],
+        allocations=[Allocation("P1", "I1", Money.of("10000.00", "GBP"), date(2026, 3, 2))],
+    )
+    calc = invoice_interest(ledger, "I1", as_of=date(2026, 3, 31), rule=FixedRate(8))
+    assert calc.days == 0
+    assert calc.interest == Money.of("0.00", "GBP")
+    assert calc.debt == Money.of("0.00", "GBP")
+    # as_of filters by the effective date: on 29 January nothing had been received yet.
+    before = invoice_interest(ledger, "I1", as_of=date(2026, 1, 29), rule=FixedRate(8))
+    assert before.debt == Money.of("10000.00", "GBP")
+
+
+def test_invoice_interest_partial_payment_applied_late_counts_from_receipt() -> None:
+    # Received 10 February, applied 20 March; a credit note issued 15 February, applied 1 March.
+    ledger = Ledger(
+        customers=[Customer("C1", "Acme Ltd", country="GB", currency="GBP")],
+        invoices=[Invoice("I1", "C1", date(2026, 1, 1), DUE, Money.of("1000.00", "GBP"))],
+        payments=[Payment("P1", "C1", date(2026, 2, 10), Money.of("500.00", "GBP"))],
+        credit_notes=[CreditNote("CN1", "C1", date(2026, 2, 15), Money.of("100.00", "GBP"))],
+        allocations=[
+            Allocation("P1", "I1", Money.of("500.00", "GBP"), date(2026, 3, 20)),
+            Allocation("CN1", "I1", Money.of("100.00", "GBP"), date(2026, 3, 1)),
+        ],
+    )
+    via_ledger = invoice_interest(ledger, "I1", as_of=date(2026, 3, 31), rule=FixedRate(10))
+    by_hand = late_payment_interest(
+        Money.of("1000.00", "GBP"),
+        due_date=DUE,
+        as_of=date(2026, 3, 31),
+        rule=FixedRate(10),
+        payments=[
+            (date(2026, 2, 10), Money.of("500.00", "GBP")),
+            (date(2026, 2, 15), Money.of("100.00", "GBP")),
+        ],
+    )
+    assert via_ledger == by_hand
+    assert [p.first_day for p in via_ledger.periods] == [
+        date(2026, 2, 1),
+        date(2026, 2, 11),
+        date(2026, 2, 16),
+    ]
+
+
+def test_invoice_interest_credit_note_issued_before_the_invoice_counts_from_the_invoice() -> None:
+    # A credit note older than the invoice cannot reduce a debt that did not yet exist.
+    ledger = Ledger(
+        customers=[Customer("C1", "Acme Ltd", country="GB", currency="GBP")],
+        invoices=[Invoice("I1", "C1", date(2026, 1, 10), DUE, Money.of("1000.00", "GBP"))],
+        credit_notes=[CreditNote("CN1", "C1", date(2026, 1, 2), Money.of("1000.00", "GBP"))],
+        allocations=[Allocation("CN1", "I1", Money.of("1000.00", "GBP"), date(2026, 3, 1))],
+    )
+    calc = invoice_interest(ledger, "I1", as_of=date(2026, 3, 31), rule=FixedRate(8))
+    assert calc.interest == Money.of("0.00", "GBP")
+    assert calc.debt == Money.of("0.00", "GBP")
+
+
 def test_bad_inputs_raise_validation_errors_naming_the_field() -> None:
     with pytest.raises(ValidationError, match=r"^payments: they add up to 600 EUR, more than"):
         late_payment_interest(

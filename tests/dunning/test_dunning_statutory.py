@@ -242,6 +242,47 @@ def test_eu_fixed_compensation_is_40_euro_whatever_the_size() -> None:
         assert EU.compensation(Money.of(debt, "EUR")) == Money.of(40, "EUR")
 
 
+def test_eu_fixed_compensation_is_in_the_debts_currency_or_refused() -> None:
+    # Reviewer finding: a USD debt was given EUR 40 as its compensation.
+    with pytest.raises(
+        ValidationError,
+        match=r"^debt: no fixed compensation is configured in USD \(only in EUR\); give "
+        r"EULatePayment\(fixed_compensation=\[\.\.\.\]\) the sum national law sets in USD$",
+    ):
+        EU.compensation(Money.of(100, "USD"))
+    with pytest.raises(ValidationError, match=r"^debt: no fixed compensation is configured in USD"):
+        late_payment_interest(
+            Money.of("1000.00", "USD"), due_date=date(2024, 5, 31), as_of=date(2024, 6, 30), rule=EU
+        )
+    # Nothing late, nothing to compensate: no error.
+    on_time = late_payment_interest(
+        Money.of("1000.00", "USD"), due_date=date(2024, 5, 31), as_of=date(2024, 5, 31), rule=EU
+    )
+    assert on_time.compensation is None
+    both = EULatePayment(ECB_MRO, fixed_compensation=[Money.of(40, "EUR"), Money.of(300, "DKK")])
+    assert both.fixed_compensation == (Money.of(40, "EUR"), Money.of(300, "DKK"))
+    assert both.compensation(Money.of(5, "DKK")) == Money.of(300, "DKK")
+    assert both.compensation(Money.of(5, "EUR")) == Money.of(40, "EUR")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ([], r"^fixed_compensation: expected Money or a list of Money"),
+        ("40 EUR", r"^fixed_compensation: expected Money or a list of Money"),
+        ([Money.of(40, "EUR"), 40], r"^fixed_compensation\[1\]: expected Money"),
+        ([Money.of(-1, "EUR")], r"^fixed_compensation\[0\]: must be >= 0"),
+        (
+            [Money.of(40, "EUR"), Money.of(41, "EUR")],
+            r"^fixed_compensation\[1\]: a second sum in EUR",
+        ),
+    ],
+)
+def test_eu_fixed_compensation_configuration_is_checked(value: object, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        EULatePayment(ECB_MRO, fixed_compensation=value)  # type: ignore[arg-type]
+
+
 # -- properties -------------------------------------------------------------------------------
 
 days = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))

@@ -202,6 +202,36 @@ def test_bad_input_raises_validation_error(call: object, message: str) -> None:
     assert not isinstance(caught.value, UndefinedKPIError)
 
 
+@pytest.mark.parametrize(
+    ("call", "fields"),
+    [
+        (
+            lambda: collection_effectiveness_index(1, 1, 1, 0, "1e-999999"),
+            "beginning_ar, credit_sales, ending_total_ar, ending_current_ar, months",
+        ),
+        (lambda: dso_simple(1, "1e-999999", "1e999999"), "ending_ar, credit_sales, days"),
+        (lambda: best_possible_dso(1, "1e-999999", "1e999999"), "current_ar, credit_sales, days"),
+        (
+            lambda: average_days_delinquent(1, 1, "1e-999999", "1e999999"),
+            "total_ar, current_ar, credit_sales, days",
+        ),
+        (lambda: dso_countback(3, [("9e999999", 1), ("9e999999", 1)]), "ending_ar, sales"),
+        (lambda: bad_debt_ratio("1e999999", "1e-999999"), "written_off, credit_sales"),
+        (lambda: ar_turnover("1e999999", "1e-999999"), "credit_sales, average_ar"),
+        (lambda: turnover_days("1e999999", "1e-999999"), "days, turnover"),
+        (lambda: percent_current("1e999999", "1e999999"), "current_ar, total_ar"),
+    ],
+)
+def test_figures_beyond_decimal_arithmetic_raise_validation_errors(
+    call: object, fields: str
+) -> None:
+    # Reviewer finding: these raised a bare decimal.Overflow.
+    with pytest.raises(ValidationError) as caught:
+        call()  # type: ignore[operator]
+    assert str(caught.value).startswith(f"{fields}: ")
+    assert "too large or too precise" in str(caught.value)
+
+
 def test_mixed_currencies_are_refused() -> None:
     with pytest.raises(CurrencyMismatchError, match="credit_sales: 10 USD is not in EUR"):
         dso_simple(Money.of(1, "EUR"), Money.of(10, "USD"), 30)

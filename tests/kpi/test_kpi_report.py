@@ -267,6 +267,37 @@ def test_monthly_series_needs_a_whole_number_of_months(ledger: Ledger, months: o
         monthly_series(ledger, end=Q1_END, months=months)  # type: ignore[arg-type]
 
 
+def test_the_first_day_python_supports_cannot_start_a_period() -> None:
+    # Reviewer finding: period_start=date.min raised a bare OverflowError (the beginning
+    # receivables are read on the day before).
+    with pytest.raises(ValidationError, match=r"^period_start: 0001-01-01 is the first day"):
+        kpis(Ledger(), period_start=date.min, period_end=date(2026, 1, 31))
+    report = kpis(Ledger(), period_start=date(1, 1, 2), period_end=date(1, 1, 31))
+    assert report.months == D(30) / 31
+
+
+def test_periods_at_the_ends_of_the_calendar() -> None:
+    customer = Customer("C1", "Acme", country="DE", currency="EUR")
+    early = Ledger(
+        customers=[customer],
+        invoices=[Invoice("I1", "C1", date(1, 1, 5), date(1, 2, 4), eur(100))],
+    )
+    # The countback walks back to the first month with sales, January of year 1.
+    figures = kpis(early, period_start=date(1, 1, 2), period_end=date(1, 3, 1))["EUR"]
+    assert figures.sales_history == ((1, eur(0)), (28, eur(0)), (31, eur(100)))
+    # The last day Python supports can end a period.
+    late = kpis(Ledger(), period_start=date(9999, 12, 1), period_end=date.max)
+    assert late.months == 1
+    assert [r.months for r in monthly_series(Ledger(), end=date.max, months=2)] == [1, 1]
+
+
+def test_monthly_series_cannot_reach_back_before_year_one() -> None:
+    assert len(monthly_series(Ledger(), end=date(1, 3, 15), months=2)) == 2
+    for months in (3, 10**9):
+        with pytest.raises(ValidationError, match=r"^months: .* at most 2 fit after"):
+            monthly_series(Ledger(), end=date(1, 3, 15), months=months)
+
+
 def test_figures_refuse_other_currencies() -> None:
     with pytest.raises(ValidationError, match="ending_ar: expected Money in EUR"):
         KPIFigures(

@@ -10,9 +10,11 @@ from credkit import config
 from credkit.errors import PermissionDenied, ValidationError
 from credkit.fx import RateTable
 from credkit.limits import (
+    Approval,
     ApprovalMatrix,
     Approver,
     AuthorityBand,
+    CreditLimit,
     LimitKind,
     LimitRequest,
     RequestState,
@@ -40,6 +42,8 @@ DI = Approver("di", roles=("cfo",))
 ED = Approver("ed", roles=("cfo", "credit_manager"))
 SAM = Approver("sam", roles=("sales",))
 DAY = date(2026, 3, 2)
+# MATRIX has bands for risk classes D and E, so every request under it names its class.
+CLASS_A = RiskClass("A", pd="0.005", review_months=24)
 
 
 def eur(amount: int) -> Money:
@@ -47,6 +51,7 @@ def eur(amount: int) -> Money:
 
 
 def submitted(amount: Money | None, requester: Approver = ANA, **changes: object) -> LimitRequest:
+    changes.setdefault("risk_class", CLASS_A)
     draft = LimitRequest.draft(
         "R1",
         "C1",
@@ -63,19 +68,28 @@ def submitted(amount: Money | None, requester: Approver = ANA, **changes: object
 
 
 def test_bands_are_taken_in_order_first_match() -> None:
-    assert MATRIX.band_for(eur(20_000)).roles == ("analyst", "credit_manager")
+    assert MATRIX.band_for(eur(20_000), risk_class="A").roles == ("analyst", "credit_manager")
     # an increase of 50,000 - 30,000 = 20,000 is within the analysts' 25,000
-    assert MATRIX.band_for(eur(50_000), current=eur(30_000)).roles == ("analyst", "credit_manager")
+    assert MATRIX.band_for(eur(50_000), current=eur(30_000), risk_class="A").roles == (
+        "analyst",
+        "credit_manager",
+    )
     # without a current limit the whole 50,000 is the increase: the next band
-    assert MATRIX.band_for(eur(50_000)).roles == ("credit_manager",)
-    assert MATRIX.band_for(eur(250_000)).describe("EUR") == "band 100,000.00-500,000.00 EUR"
-    assert MATRIX.band_for(eur(500_000)).approvals == 2
+    assert MATRIX.band_for(eur(50_000), risk_class="A").roles == ("credit_manager",)
+    assert (
+        MATRIX.band_for(eur(250_000), risk_class="A").describe("EUR")
+        == "band 100,000.00-500,000.00 EUR"
+    )
+    assert MATRIX.band_for(eur(500_000), risk_class="A").approvals == 2
     assert MATRIX.band_for(eur(1), risk_class="D").name == "weak classes"
-    assert MATRIX.band_for(None).describe("EUR") == "band from 500,000.00 EUR"
+    assert MATRIX.band_for(None, risk_class="A").describe("EUR") == "band from 500,000.00 EUR"
 
 
 def test_a_decrease_counts_as_within_any_increase() -> None:
-    assert MATRIX.band_for(eur(20_000), current=eur(90_000)).roles == ("analyst", "credit_manager")
+    assert MATRIX.band_for(eur(20_000), current=eur(90_000), risk_class="A").roles == (
+        "analyst",
+        "credit_manager",
+    )
 
 
 def test_no_band_means_nobody_may_approve() -> None:
@@ -92,14 +106,14 @@ def test_no_band_means_nobody_may_approve() -> None:
 def test_amounts_in_another_currency_are_converted_on_the_request_date() -> None:
     rates = RateTable.from_mapping({"2026-03-02": {"USD": "1.25"}}, base="EUR")
     # 125,000 USD / 1.25 = 100,000 EUR: the 100,000-500,000 band
-    band = MATRIX.band_for(Money.of(125_000, "USD"), on=DAY, rates=rates)
+    band = MATRIX.band_for(Money.of(125_000, "USD"), on=DAY, rates=rates, risk_class="A")
     assert band.min_amount == 100_000
     with pytest.raises(
         ValidationError, match=r"amount: 125,000.00 USD is in USD but the limit is in EUR"
     ):
-        MATRIX.band_for(Money.of(125_000, "USD"), on=DAY)
+        MATRIX.band_for(Money.of(125_000, "USD"), on=DAY, risk_class="A")
     with pytest.raises(ValidationError, match="pass on= "):
-        MATRIX.band_for(Money.of(125_000, "USD"))
+        MATRIX.band_for(Money.of(125_000, "USD"), risk_class="A")
 
 
 def test_band_validation() -> None:
@@ -226,7 +240,7 @@ def test_weak_classes_need_the_cfo_whatever_the_amount() -> None:
 
 
 def test_only_the_requester_submits_and_only_with_a_requester_role() -> None:
-    draft = LimitRequest.draft("R1", "C1", eur(1_000), requested_by=ANA, on=DAY)
+    draft = LimitRequest.draft("R1", "C1", eur(1_000), requested_by=ANA, on=DAY, risk_class=CLASS_A)
     with pytest.raises(PermissionDenied, match="only its requester 'ana' can"):
         draft.submit(BO, matrix=MATRIX, on=DAY)
     outsider = LimitRequest.draft("R2", "C1", eur(1_000), requested_by=DI, on=DAY)
@@ -292,7 +306,7 @@ def test_expiry_by_date() -> None:
 
 
 def test_invalid_transitions_raise_validation_errors() -> None:
-    draft = LimitRequest.draft("R1", "C1", eur(1_000), requested_by=ANA, on=DAY)
+    draft = LimitRequest.draft("R1", "C1", eur(1_000), requested_by=ANA, on=DAY, risk_class=CLASS_A)
     with pytest.raises(ValidationError, match="cannot approve request 'R1': it is draft"):
         draft.approve(BO, matrix=MATRIX, on=DAY)
     with pytest.raises(ValidationError, match="cannot reject request 'R1': it is draft"):
@@ -335,7 +349,7 @@ def test_the_new_limit_takes_the_requests_terms() -> None:
         valid_from=date(2026, 4, 1),
         valid_to=date(2027, 3, 31),
         risk_class=RiskClass("A", pd="0.005", review_months=24),
-        current_limit=eur(30_000),
+        current_limit=on_file(eur(30_000)),
     )
     limit = request.approve(ANA_TWIN, matrix=MATRIX, on=DAY).limit
     assert limit is not None
@@ -346,6 +360,18 @@ def test_the_new_limit_takes_the_requests_terms() -> None:
 
 
 ANA_TWIN = Approver("al", roles=("analyst",))
+
+
+def on_file(amount: Money | None, customer_id: str = "C1", **changes: object) -> CreditLimit:
+    """The customer's limit on record, in force from 1 January 2026."""
+    currency = "EUR" if amount is None else amount.currency
+    return CreditLimit(
+        customer_id,
+        amount,
+        currency=currency,
+        valid_from=date(2026, 1, 1),
+        **changes,  # type: ignore[arg-type]
+    )
 
 
 def test_a_stored_request_is_checked_for_consistency() -> None:
@@ -364,10 +390,132 @@ def test_a_stored_request_is_checked_for_consistency() -> None:
             "R1", "C1", eur(1_000), requested_by=ANA, requested_on=DAY, trail=request.trail
         )
     with pytest.raises(
-        ValidationError, match="current_limit: 1 USD is not in the request currency EUR"
+        ValidationError,
+        match="current_limit: the CreditLimit is in USD, not in the request currency EUR",
     ):
         LimitRequest.draft(
-            "R1", "C1", eur(1), requested_by=ANA, on=DAY, current_limit=Money.of(1, "USD")
+            "R1", "C1", eur(1), requested_by=ANA, on=DAY, current_limit=on_file(Money.of(1, "USD"))
         )
     with pytest.raises(ValidationError, match="currency: a request for no limit"):
         LimitRequest.draft("R1", "C1", None, requested_by=ANA, on=DAY)
+
+
+# -- the band comes from the records, not from what the requester types -----------------------------
+
+
+def test_a_matrix_with_risk_class_bands_refuses_a_request_without_a_risk_class() -> None:
+    # Reviewer scenario: a D-class customer's request, the risk class left out, was approved by
+    # an analyst under the general bands instead of needing the CFO twice.
+    draft = LimitRequest.draft("R1", "C9", eur(90_000), requested_by=ANA, on=DAY)
+    with pytest.raises(
+        ValidationError,
+        match=r"^risk_class: approval matrix 'limits' version 1 has bands for risk classes D, E; "
+        r"a request under it needs the customer's risk class, got None$",
+    ):
+        draft.submit(ANA, matrix=MATRIX, on=DAY)
+    with pytest.raises(ValidationError, match=r"^risk_class: "):
+        draft.band(MATRIX)
+    with pytest.raises(ValidationError, match=r"^risk_class: "):
+        MATRIX.check_approver(DI, eur(90_000))
+    assert MATRIX.risk_classes == ("D", "E")
+    # A matrix without class bands needs no class.
+    plain = ApprovalMatrix("plain", version="1", currency="EUR", bands=MATRIX.bands[1:])
+    assert plain.risk_classes == ()
+    assert draft.submit(ANA, matrix=plain, on=DAY).state is RequestState.SUBMITTED
+    with pytest.raises(ValidationError, match=r"^risk_class: expected a risk class name or None"):
+        MATRIX.band_for(eur(1), risk_class=" ")
+
+
+def test_the_current_limit_is_the_record_on_file_not_a_typed_figure() -> None:
+    # Reviewer scenario: the real limit is 0; the requester declared 495,000 to make a
+    # 500,000 request look like a 5,000 increase within the analysts' band.
+    matrix = ApprovalMatrix(
+        "m",
+        version="1",
+        currency="EUR",
+        bands=(
+            AuthorityBand(max_increase=10_000, roles=("analyst",)),
+            AuthorityBand(max_amount=100_000, roles=("analyst",)),
+            AuthorityBand(min_amount=100_000, roles=("credit_manager",), approvals=2),
+        ),
+    )
+    with pytest.raises(
+        ValidationError,
+        match=r"^current_limit: expected the CreditLimit on file for the customer \(or None if "
+        r"there is none\), got Money Money\('495000', 'EUR'\)$",
+    ):
+        LimitRequest.draft(
+            "R1", "C9", eur(500_000), requested_by=ANA, on=DAY, current_limit=eur(495_000)
+        )
+    with pytest.raises(
+        ValidationError,
+        match=r"^current_limit: the CreditLimit is customer 'C1''s, not that of the request's "
+        r"customer 'C9'$",
+    ):
+        LimitRequest.draft(
+            "R1", "C9", eur(500_000), requested_by=ANA, on=DAY, current_limit=on_file(eur(495_000))
+        )
+    expired = on_file(eur(495_000), "C9", valid_to=date(2026, 2, 28))
+    with pytest.raises(ValidationError, match=r"is not in force on the request date 2026-03-02"):
+        LimitRequest.draft(
+            "R1", "C9", eur(500_000), requested_by=ANA, on=DAY, current_limit=expired
+        )
+    # With the record (a zero limit), the whole 500,000 is the increase: two credit managers.
+    request = LimitRequest.draft(
+        "R1", "C9", eur(500_000), requested_by=ANA, on=DAY, current_limit=on_file(eur(0), "C9")
+    ).submit(ANA, matrix=matrix, on=DAY)
+    assert request.band(matrix).approvals == 2
+    with pytest.raises(PermissionDenied, match="needs role credit_manager"):
+        request.approve(Approver("al", roles=("analyst",)), matrix=matrix, on=DAY)
+    # A genuine 5,000 increase on a 495,000 limit on file is the small-increase band.
+    small = LimitRequest.draft(
+        "R2",
+        "C9",
+        eur(500_000),
+        requested_by=ANA,
+        on=DAY,
+        current_limit=on_file(eur(495_000), "C9"),
+    )
+    assert small.band(matrix).max_increase == 10_000
+    # From no limit (unlimited credit) on file, any finite limit is a decrease.
+    unlimited = LimitRequest.draft(
+        "R3", "C9", eur(900_000), requested_by=ANA, on=DAY, current_limit=on_file(None, "C9")
+    )
+    assert unlimited.band(matrix).max_increase == 10_000
+    # ... but no limit again is unbounded: the small-increase band does not cover it.
+    again = LimitRequest.draft(
+        "R4",
+        "C9",
+        None,
+        currency="EUR",
+        requested_by=ANA,
+        on=DAY,
+        current_limit=on_file(None, "C9"),
+    )
+    assert again.band(matrix).approvals == 2
+
+
+def test_user_ids_are_compared_exactly_so_padded_ids_are_refused() -> None:
+    # Reviewer scenario: "ANA " passed the four-eyes rule as someone other than "ana".
+    for bad in ("ana ", " ana", "ana\n", "", "  "):
+        with pytest.raises(ValidationError, match=r"^user_id: "):
+            Approver(bad, roles=("analyst",))
+        with pytest.raises(ValidationError, match=r"^user_id: "):
+            Approval(bad, roles=("analyst",), on=DAY)
+    with pytest.raises(
+        ValidationError,
+        match=r"^user_id: 'ANA ' has leading or trailing whitespace; user ids are compared "
+        r"exactly, so pass them normalised \(e.g. 'ANA'\)$",
+    ):
+        Approver("ANA ", roles=("analyst",))
+    request = submitted(eur(1_000), expires_on=DAY)
+    with pytest.raises(ValidationError, match=r"^by: "):
+        request.expire(on=date(2026, 3, 3), by="system ")
+
+
+def test_draft_names_a_wrong_amount_type() -> None:
+    with pytest.raises(
+        ValidationError,
+        match=r"^amount: expected Money or None \(a request for no limit\), got int 5$",
+    ):
+        LimitRequest.draft("R", "C", 5, requested_by=ANA, on=DAY)  # type: ignore[arg-type]

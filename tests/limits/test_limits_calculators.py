@@ -231,6 +231,44 @@ def test_bureau_limit_in_another_currency() -> None:
     assert "(from 85,000.00 GBP)" in result.reason
 
 
+def test_converted_figures_are_rounded_down_never_half_up_first() -> None:
+    # Reviewer finding: 10 GBP at 1.0005 is 10.005 EUR; converting with rounding half up
+    # gave 10.01 before flooring, above what the rate gives. Limits round down: 10.00.
+    rates = RateTable.from_mapping({"2026-03-02": {"EUR": "1.0005"}}, base="GBP")
+    result = BureauMethod().recommend(inputs(bureau_limit=Money.of(10, "GBP")), rates=rates)
+    assert result.amount == eur("10.00")
+    cover = InsuranceCover(Money.of(10, "GBP"), cover_percent=90)
+    insured = InsuredCoverMethod().recommend(inputs(insurance=cover), rates=rates)
+    assert insured.insured == eur("10.00")
+
+
+def test_an_inverse_rate_does_not_lose_a_cent_to_its_last_digit() -> None:
+    # 10,800 USD at 1 / 1.08 (an inverse rate, 28 significant digits) is 10,000 EUR,
+    # not 9,999.99 EUR: digits beyond the rate's precision are not counted.
+    result = BureauMethod().recommend(inputs(bureau_limit=Money.of(10_800, "USD")), rates=RATES)
+    assert result.amount == eur("10000.00")
+
+
+@given(
+    cents=st.integers(min_value=0, max_value=10**12),
+    rate=st.decimals(
+        min_value=Decimal("0.0001"), max_value=1000, places=6, allow_nan=False, allow_infinity=False
+    ),
+)
+def test_a_converted_bureau_limit_is_the_exact_product_rounded_down(
+    cents: int, rate: Decimal
+) -> None:
+    if rate <= 0:
+        return
+    table = RateTable.from_mapping({"2026-03-02": {"EUR": rate}}, base="GBP")
+    limit = Money(Decimal(cents).scaleb(-2), "GBP")
+    result = BureauMethod().recommend(inputs(bureau_limit=limit), rates=table)
+    assert result.amount is not None
+    exact = limit.amount * rate  # within the default 28 digits for these sizes
+    assert result.amount.amount <= exact < result.amount.amount + Decimal("0.01")
+    assert result.amount.amount == result.amount.amount.quantize(Decimal("0.01"))
+
+
 def test_bureau_without_a_suggestion() -> None:
     assert BureauMethod().recommend(inputs()).reason == "not applicable: no bureau suggested limit"
 

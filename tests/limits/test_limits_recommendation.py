@@ -200,6 +200,24 @@ def test_policy_amounts_in_another_currency_need_rates() -> None:
     assert rec.adjustments[1].bound == Money.of("212500.00", "GBP")
 
 
+def test_bounds_and_group_headroom_in_another_currency_are_rounded_down() -> None:
+    # A cap of 10 GBP at 1.0005 is 10.005 EUR: the limit is capped at 10.00 EUR, not the
+    # 10.01 EUR that rounding half up first would give; the same for a group headroom.
+    rates = RateTable.from_mapping({"2026-03-02": {"EUR": "1.0005"}}, base="GBP")
+    policy = LimitPolicy(
+        "p", version="1", calculators=(BureauMethod(),), caps=(Bound(Money.of(10, "GBP")),)
+    )
+    rec = recommend(LimitInputs(ACME, as_of=AS_OF, bureau_limit=eur(90)), policy, rates=rates)
+    assert rec.amount == eur("10.00")
+    assert rec.adjustments[-1].bound == eur("10.00")
+    group = GroupHeadroom("C1", "H", Money.of(10, "GBP"), "group H ...")
+    plain = LimitPolicy("p", version="1", calculators=(BureauMethod(),))
+    rec = recommend(
+        LimitInputs(ACME, as_of=AS_OF, bureau_limit=eur(90)), plain, rates=rates, group=group
+    )
+    assert rec.amount == eur("10.00")
+
+
 def test_rounding_step_per_currency() -> None:
     policy = LimitPolicy(
         "p",

@@ -1,14 +1,19 @@
 """A stateful test of the limit-request lifecycle: no sequence of actions approves a limit
 without sufficient authority.
 
-The machine drafts one request (any amount, current limit, risk class, requester)
-and then tries actions in any order: submit, approve, reject and expire by any user,
-on days that only move forward. A small model, written independently of the code
-under test, predicts for each action whether it must succeed, raise
+The machine drafts one request (any amount, current limit on file, risk class,
+requester) and then tries actions in any order: submit, approve, reject and expire
+by any user, on days that only move forward. A small model, written independently
+of the code under test, predicts for each action whether it must succeed, raise
 PermissionDenied (no authority, four-eyes) or raise ValidationError (wrong state,
-expired). Invariants check that an approved request has its limit, that every
-approver is distinct, is not the requester and holds a role of the governing band,
-and that there are as many as that band requires.
+expired, no risk class under a matrix with risk-class bands). Invariants check that
+an approved request has its limit, that every approver is distinct, is not the
+requester and holds a role of the band governing the *true* request (the limit on
+file, the customer's class), and that there are as many as that band requires.
+
+Before drafting, the requester tries to choose a more lenient band with false data:
+a current limit typed in as a figure, another customer's limit record, or their own
+user id padded with whitespace. Each attempt must be refused.
 """
 
 from __future__ import annotations
@@ -16,11 +21,19 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from credkit.errors import PermissionDenied, ValidationError
-from credkit.limits import ApprovalMatrix, Approver, AuthorityBand, LimitRequest, RequestState
+from credkit.limits import (
+    ApprovalMatrix,
+    Approver,
+    AuthorityBand,
+    CreditLimit,
+    LimitRequest,
+    RequestState,
+)
 from credkit.money import Money
 from credkit.scoring import RiskClass
 
@@ -55,9 +68,20 @@ CLASSES = (
 START = date(2026, 3, 2)
 
 
-def model_band(amount: int | None, current: int | None, risk: str | None) -> tuple[set[str], int]:
+UNLIMITED = "unlimited"
+
+
+def model_band(
+    amount: int | None, current: int | str | None, risk: str | None
+) -> tuple[set[str], int]:
     """The governing band's roles and approvals, by the documented rules (first match)."""
-    increase = None if amount is None else amount - (current or 0)
+    if amount is None:
+        increase = None
+    elif current == UNLIMITED:
+        increase = 0  # from no limit, any finite limit is a decrease
+    else:
+        assert not isinstance(current, str)
+        increase = amount - (current or 0)
     if risk == "D":
         return {"cfo"}, 2
     if amount is not None and amount < 50_000 and increase is not None and increase <= 10_000:
@@ -79,7 +103,8 @@ class RequestLifecycle(RuleBasedStateMachine):
 
     @initialize(
         amount=st.one_of(st.none(), st.integers(0, 900_000)),
-        current=st.one_of(st.none(), st.integers(0, 900_000)),
+        current=st.one_of(st.none(), st.just(UNLIMITED), st.integers(0, 900_000)),
+        claimed=st.integers(0, 900_000),
         risk=st.sampled_from(CLASSES),
         requester=st.sampled_from(USERS),
         expires_in=st.one_of(st.none(), st.integers(0, 20)),
@@ -87,7 +112,8 @@ class RequestLifecycle(RuleBasedStateMachine):
     def draft(
         self,
         amount: int | None,
-        current: int | None,
+        current: int | str | None,
+        claimed: int,
         risk: RiskClass | None,
         requester: Approver,
         expires_in: int | None,
@@ -96,17 +122,48 @@ class RequestLifecycle(RuleBasedStateMachine):
         self.risk = None if risk is None else risk.name
         self.requester = requester
         self.expires_on = None if expires_in is None else START + timedelta(days=expires_in)
-        self.request = LimitRequest.draft(
-            "R1",
-            "C1",
-            None if amount is None else Money.of(amount, "EUR"),
-            currency="EUR",
-            requested_by=requester,
-            on=START,
-            current_limit=None if current is None else Money.of(current, "EUR"),
-            risk_class=risk,
-            expires_on=self.expires_on,
+        on_file = (
+            None
+            if current is None
+            else CreditLimit(
+                "C1",
+                None if current == UNLIMITED else Money.of(current, "EUR"),
+                currency="EUR",
+                valid_from=date(2025, 1, 1),
+            )
         )
+
+        def draft(current_limit: object, by: Approver = requester) -> LimitRequest:
+            return LimitRequest.draft(
+                "R1",
+                "C1",
+                None if amount is None else Money.of(amount, "EUR"),
+                currency="EUR",
+                requested_by=by,
+                on=START,
+                current_limit=current_limit,  # type: ignore[arg-type]
+                risk_class=risk,
+                expires_on=self.expires_on,
+            )
+
+        # Attempts to choose the band from false data are refused at the draft.
+        forgeries: list[object] = [
+            Money.of(claimed, "EUR"),
+            CreditLimit("C2", Money.of(claimed, "EUR"), currency="EUR", valid_from=START),
+            CreditLimit(
+                "C1",
+                Money.of(claimed, "EUR"),
+                currency="EUR",
+                valid_from=date(2025, 1, 1),
+                valid_to=START - timedelta(days=1),
+            ),
+        ]
+        for forged in forgeries:
+            with pytest.raises(ValidationError, match=r"^current_limit: "):
+                draft(forged)
+        with pytest.raises(ValidationError, match=r"^user_id: "):
+            Approver(requester.user_id + " ", roles=requester.roles)
+        self.request = draft(on_file)
         self.roles, self.needed = model_band(amount, current, self.risk)
 
     def expired(self) -> bool:
@@ -124,6 +181,8 @@ class RequestLifecycle(RuleBasedStateMachine):
             MATRIX.requester_roles
         ):
             expected = PermissionDenied
+        elif self.risk is None:
+            expected = ValidationError  # the matrix has risk-class bands
         else:
             expected = None
         self._attempt(lambda: self.request.submit(user, matrix=MATRIX, on=self.today), expected)

@@ -76,6 +76,50 @@ def _check_money(row: AgingRow, field: str, value: object) -> Money:
     return value
 
 
+def _check_buckets(value: object) -> Buckets:
+    if not isinstance(value, Buckets):
+        raise ValidationError(
+            f"buckets: expected Buckets (such as STANDARD or Buckets.from_edges([...])), "
+            f"got {type(value).__name__} {value!r}"
+        )
+    return value
+
+
+def _check_basis(value: object) -> AgingBasis:
+    if not isinstance(value, AgingBasis):
+        accepted = ", ".join(f"AgingBasis.{b.name}" for b in AgingBasis)
+        raise ValidationError(
+            f"basis: expected one of {accepted}, got {type(value).__name__} {value!r}"
+        )
+    return value
+
+
+def _check_currency(field: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(
+            f"{field}: expected an ISO 4217 code such as 'EUR', got {type(value).__name__} "
+            f"{value!r}"
+        )
+    Money.zero(value)  # an unknown code raises a ValidationError naming it
+    return value
+
+
+def _customer_id(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ValidationError(
+            "customer_id: expected a customer id (a non-empty string), or None on a total "
+            f"line, got {type(value).__name__} {value!r}"
+        )
+
+
+def _oldest_days(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ValidationError(
+            f"oldest_days: expected a whole number of days >= 1 or None, got "
+            f"{type(value).__name__} {value!r}"
+        )
+
+
 def _money_tuple(values: Iterable[Money]) -> tuple[Money, ...]:
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
         raise ValidationError(
@@ -106,16 +150,15 @@ class AgingRow:
     Money('70.00', 'EUR')
     """
 
-    customer_id: str | None
-    currency: str
+    customer_id: str | None = attrs.field(validator=_customer_id)
+    currency: str = attrs.field(validator=lambda _i, _a, v: _check_currency("currency", v))
     amounts: tuple[Money, ...] = attrs.field(converter=_money_tuple)
     unapplied: Money = attrs.field(kw_only=True)
     disputed: Money = attrs.field(kw_only=True)
     count: int = attrs.field(kw_only=True)
-    oldest_days: int | None = attrs.field(kw_only=True)
+    oldest_days: int | None = attrs.field(kw_only=True, validator=_oldest_days)
 
     def __attrs_post_init__(self) -> None:
-        Money.zero(self.currency)
         for index, amount in enumerate(self.amounts):
             _check_money(self, f"amounts[{index}]", amount)
             if amount.is_negative:
@@ -170,6 +213,10 @@ def _total_row(currency: str, rows: Sequence[AgingRow], width: int) -> AgingRow:
 
 
 def _rows(values: Iterable[AgingRow]) -> tuple[AgingRow, ...]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ValidationError(
+            f"rows: expected a list of AgingRow, got {type(values).__name__} {values!r}"
+        )
     rows = tuple(values)
     for index, row in enumerate(rows):
         if not isinstance(row, AgingRow):
@@ -213,19 +260,19 @@ class AgingReport:
     as_of: datetime.date = attrs.field(validator=lambda _i, _a, v: _check_date("as_of", v))
     rows: tuple[AgingRow, ...] = attrs.field(converter=_rows)
     buckets: Buckets = attrs.field(
-        default=STANDARD, kw_only=True, validator=attrs.validators.instance_of(Buckets)
+        default=STANDARD, kw_only=True, validator=lambda _i, _a, v: _check_buckets(v)
     )
     basis: AgingBasis = attrs.field(
-        default=AgingBasis.DUE_DATE,
-        kw_only=True,
-        validator=attrs.validators.instance_of(AgingBasis),
+        default=AgingBasis.DUE_DATE, kw_only=True, validator=lambda _i, _a, v: _check_basis(v)
     )
-    currency: str | None = attrs.field(default=None, kw_only=True)
+    currency: str | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=lambda _i, _a, v: None if v is None else _check_currency("currency", v),
+    )
     totals: tuple[AgingRow, ...] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        if self.currency is not None:
-            Money.zero(self.currency)
         width = len(self.buckets)
         seen: set[tuple[str | None, str]] = set()
         for index, row in enumerate(self.rows):
@@ -537,16 +584,8 @@ def age(
     credkit.errors.ValidationError: rates: converting into EUR needs a rate source (rates=...), got None
     """
     _check_date("as_of", as_of)
-    if not isinstance(buckets, Buckets):
-        raise ValidationError(
-            f"buckets: expected Buckets (such as STANDARD or Buckets.from_edges([...])), "
-            f"got {type(buckets).__name__} {buckets!r}"
-        )
-    if not isinstance(basis, AgingBasis):
-        accepted = ", ".join(f"AgingBasis.{b.name}" for b in AgingBasis)
-        raise ValidationError(
-            f"basis: expected one of {accepted}, got {type(basis).__name__} {basis!r}"
-        )
+    _check_buckets(buckets)
+    _check_basis(basis)
     if currency is not None:
         Money.zero(currency)
         if rates is None:

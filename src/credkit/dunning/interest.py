@@ -12,7 +12,9 @@ wrong total; see ``docs/explanation/late-payment-interest.md``.
 
 A partial payment reduces the principal from the day after it is received: the
 day of payment still carries interest on the amount paid that day, so a debt paid
-in full on day *n* after the due date carries *n* days of interest.
+in full on day *n* after the due date carries *n* days of interest. For an invoice
+of a ledger (:func:`invoice_interest`) that day is when the money was received (or
+the credit note issued), never the later day the books applied it.
 
 The annual rate comes from an :class:`InterestRule`: a :class:`FixedRate` from a
 contract, or a statutory rule built on a reference rate the host supplies as data
@@ -531,8 +533,13 @@ def invoice_interest(
 ) -> InterestCalculation:
     """Late-payment interest on an invoice of ``ledger``, as of ``as_of``.
 
-    The payments and credit notes allocated to the invoice by ``as_of`` reduce the
-    principal from their allocation dates.
+    The payments and credit notes allocated to the invoice reduce the principal from
+    their *effective* date: the later of the day the payment was received (or the
+    credit note issued) and the invoice's issue date. An allocation's ``applied_on``
+    is only the day the books matched the money to the invoice; a customer who paid
+    on time is not charged interest because the cash was applied late. Allocations
+    whose effective date is after ``as_of`` are left out
+    (:meth:`~credkit.ledger.Ledger.effective_date`, the date settlements use too).
 
     >>> from datetime import date
     >>> from credkit.ledger import Allocation, Customer, Invoice, Payment
@@ -551,13 +558,15 @@ def invoice_interest(
     invoice = ledger.document(invoice_id)
     if not isinstance(invoice, Invoice):
         raise ValidationError(f"invoice_id: {invoice_id!r} is not an invoice")
-    reductions = [
-        (allocation.applied_on, allocation.amount)
-        for allocation in ledger.allocations
-        if allocation.target_id == invoice_id
-        and allocation.applied_on <= as_of
-        and isinstance(ledger.document(allocation.source_id), Payment | CreditNote)
-    ]
+    reductions = []
+    for allocation in ledger.allocations:
+        if allocation.target_id != invoice_id or not isinstance(
+            ledger.document(allocation.source_id), Payment | CreditNote
+        ):
+            continue
+        effective = ledger.effective_date(allocation)  # not applied_on: see above
+        if effective <= as_of:
+            reductions.append((effective, allocation.amount))
     return late_payment_interest(
         invoice.amount, due_date=invoice.due_date, as_of=as_of, rule=rule, payments=reductions
     )

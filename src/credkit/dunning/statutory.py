@@ -8,7 +8,10 @@ plus 8 percentage points, fixed per half-year, and a fixed sum per late debt:
   rate (for the euro area, the ECB's main refinancing rate) plus at least eight
   percentage points (Art. 2(6)); the reference rate for the first half of a year is
   the one in force on 1 January, for the second half the one in force on 1 July;
-  the creditor is entitled to a fixed EUR 40 per late invoice (Art. 6(1)). By
+  the creditor is entitled to a fixed EUR 40 per late invoice (Art. 6(1)); for a
+  debt in another currency, the host configures the fixed sum in that currency
+  (Member States outside the euro area set their own equivalent), and a debt in a
+  currency without one raises :class:`~credkit.errors.ValidationError`. By
   default each late day carries the rate of its own half-year
   (:attr:`RateFixing.PER_HALF_YEAR`), which is how, for example, Germany applies its
   half-yearly base rate; national laws that fix one rate per debt can use
@@ -104,6 +107,33 @@ def _rates(instance: object, attribute: attrs.Attribute[Any], value: object) -> 
         )
 
 
+def _to_compensation(value: object) -> object:
+    if isinstance(value, Money):
+        return (value,)
+    if isinstance(value, list | tuple):
+        return tuple(value)
+    return value
+
+
+def _compensation(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or not value:
+        raise ValidationError(
+            "fixed_compensation: expected Money or a list of Money (one per currency), such as "
+            f"[Money.of(40, 'EUR')], got {type(value).__name__} {value!r}"
+        )
+    seen: set[str] = set()
+    for index, money in enumerate(value):
+        check_money(money, f"fixed_compensation[{index}]")
+        if money.is_negative:
+            raise ValidationError(f"fixed_compensation[{index}]: must be >= 0, got {money}")
+        if money.currency in seen:
+            raise ValidationError(
+                f"fixed_compensation[{index}]: a second sum in {money.currency}; give at most "
+                "one per currency"
+            )
+        seen.add(money.currency)
+
+
 def _periods(
     first_day: datetime.date,
     last_day: datetime.date,
@@ -139,8 +169,12 @@ class EULatePayment:
     ``rates`` is the reference rate table (the ECB main refinancing rate for the
     euro area, or a national central bank's rate), ``margin`` the points added
     (at least 8 under the Directive; a Member State may set more),
-    ``fixed_compensation`` the fixed sum per late invoice, ``fixing`` how the
-    half-yearly rate applies across half-years.
+    ``fixed_compensation`` the fixed sum per late invoice: one Money, or a list with
+    one per currency (default EUR 40 only), ``fixing`` how the half-yearly rate
+    applies across half-years. The Directive states the sum in euro; for a debt in
+    another currency give the amount in that currency that the applicable national
+    law sets. :meth:`compensation` never converts and never guesses: a debt in a
+    currency without a configured sum raises :class:`~credkit.errors.ValidationError`.
 
     >>> from datetime import date
     >>> ecb = ReferenceRates.from_mapping({"2023-09-20": "4.50"}, name="ECB MRO")
@@ -148,16 +182,21 @@ class EULatePayment:
     datetime.date(2024, 1, 1)
     >>> EULatePayment(ecb).compensation(Money.of("120.00", "EUR"))
     Money('40', 'EUR')
+    >>> EULatePayment(ecb).compensation(Money.of("120.00", "SEK"))
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: debt: no fixed compensation is configured in SEK (only in EUR); give EULatePayment(fixed_compensation=[...]) the sum national law sets in SEK
     """
 
     rates: ReferenceRates = attrs.field(validator=_rates)
     margin: Decimal = attrs.field(
         default=Decimal(8), kw_only=True, converter=to_percent, validator=_margin
     )
-    fixed_compensation: Money = attrs.field(
-        factory=lambda: Money.of(40, "EUR"),
+    fixed_compensation: tuple[Money, ...] = attrs.field(
+        factory=lambda: (Money.of(40, "EUR"),),
         kw_only=True,
-        validator=lambda _i, a, v: check_money(v, a.name),
+        converter=_to_compensation,
+        validator=_compensation,
     )
     fixing: RateFixing = attrs.field(
         default=RateFixing.PER_HALF_YEAR,
@@ -209,14 +248,25 @@ class EULatePayment:
         return _periods(first_day, last_day, fixing=self.fixing, percent_for=self._percent_for)
 
     def compensation(self, debt: Money) -> Money | None:
-        """The fixed sum per late invoice (EUR 40 unless configured otherwise).
+        """The fixed sum per late invoice in ``debt``'s currency (EUR 40 unless configured).
 
         >>> ecb = ReferenceRates.from_mapping({"2023-09-20": "4.50"}, name="x")
         >>> EULatePayment(ecb).compensation(Money.of(1, "EUR"))
         Money('40', 'EUR')
+        >>> rule = EULatePayment(ecb, fixed_compensation=[Money.of(40, "EUR"), Money.of(300, "DKK")])
+        >>> rule.compensation(Money.of(1, "DKK"))
+        Money('300', 'DKK')
         """
         check_money(debt, "debt")
-        return self.fixed_compensation
+        for money in self.fixed_compensation:
+            if money.currency == debt.currency:
+                return money
+        configured = ", ".join(m.currency for m in self.fixed_compensation)
+        raise ValidationError(
+            f"debt: no fixed compensation is configured in {debt.currency} (only in "
+            f"{configured}); give EULatePayment(fixed_compensation=[...]) the sum national law "
+            f"sets in {debt.currency}"
+        )
 
 
 _UK_BANDS = (

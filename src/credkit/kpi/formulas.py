@@ -11,8 +11,9 @@ currency (otherwise :class:`~credkit.errors.CurrencyMismatchError`), or none is.
 A KPI that is undefined for its inputs (zero credit sales, a zero denominator,
 receivables larger than every sale given to the countback) raises
 :class:`UndefinedKPIError`, a :class:`~credkit.errors.ValidationError`; negative
-amounts where they make no sense raise :class:`~credkit.errors.ValidationError`.
-Nothing returns a silent number.
+amounts where they make no sense raise :class:`~credkit.errors.ValidationError`,
+and so do figures too large or too precise for exact decimal arithmetic
+(``months="1e-999999"``), naming the inputs. Nothing returns a silent number.
 
 | KPI | formula | unit |
 |---|---|---|
@@ -45,6 +46,7 @@ from decimal import Decimal
 from typing import TypeAlias
 
 from credkit.errors import CurrencyMismatchError, ValidationError
+from credkit.limits._common import guard_arithmetic
 from credkit.money import Money, to_decimal
 
 __all__ = [
@@ -144,6 +146,7 @@ def _sales(value: Decimal, currency: str | None, kpi: str) -> Decimal:
 # -- DSO family -------------------------------------------------------------------------
 
 
+@guard_arithmetic("ending_ar, credit_sales, days", what="DSO")
 def dso_simple(ending_ar: Amount, credit_sales: Amount, days: Decimal | int | str) -> Decimal:
     """Days sales outstanding, simple (average) method: ending AR / credit sales x days.
 
@@ -164,6 +167,7 @@ def dso_simple(ending_ar: Amount, credit_sales: Amount, days: Decimal | int | st
     return ar * period / sales
 
 
+@guard_arithmetic("current_ar, credit_sales, days", what="best possible DSO")
 def best_possible_dso(
     current_ar: Amount, credit_sales: Amount, days: Decimal | int | str
 ) -> Decimal:
@@ -183,6 +187,7 @@ def best_possible_dso(
     return current * period / sales
 
 
+@guard_arithmetic("total_ar, current_ar, credit_sales, days", what="average days delinquent")
 def average_days_delinquent(
     total_ar: Amount, current_ar: Amount, credit_sales: Amount, days: Decimal | int | str
 ) -> Decimal:
@@ -197,9 +202,10 @@ def average_days_delinquent(
     ...
     credkit.errors.ValidationError: current_ar: 120 is more than total_ar 100; current receivables are part of the total
     """
-    (total, current, _sales_value), currency = _amounts(
+    (total, current, sales), currency = _amounts(
         (("total_ar", total_ar), ("current_ar", current_ar), ("credit_sales", credit_sales))
     )
+    period = _positive_number(days, "days")
     _non_negative("total_ar", total, currency)
     _non_negative("current_ar", current, currency)
     if current > total:
@@ -207,11 +213,13 @@ def average_days_delinquent(
             f"current_ar: {_show(current, currency)} is more than total_ar "
             f"{_show(total, currency)}; current receivables are part of the total"
         )
-    return dso_simple(total_ar, credit_sales, days) - best_possible_dso(
-        current_ar, credit_sales, days
-    )
+    _sales(sales, currency, "average days delinquent")
+    # The same two quotients as dso_simple and best_possible_dso, so that ADD is
+    # exactly their difference.
+    return total * period / sales - current * period / sales
 
 
+@guard_arithmetic("ending_ar, sales", what="countback DSO")
 def dso_countback(
     ending_ar: Amount, sales: Sequence[tuple[Decimal | int | str, Amount]]
 ) -> Decimal:
@@ -273,6 +281,9 @@ def dso_countback(
 # -- collection effectiveness, bad debt, turnover, percent current -----------------------
 
 
+@guard_arithmetic(
+    "beginning_ar, credit_sales, ending_total_ar, ending_current_ar, months", what="CEI"
+)
 def collection_effectiveness_index(
     beginning_ar: Amount,
     credit_sales: Amount,
@@ -330,6 +341,7 @@ def collection_effectiveness_index(
     return (available - total) * _HUNDRED / denominator
 
 
+@guard_arithmetic("written_off, credit_sales", what="the bad-debt ratio")
 def bad_debt_ratio(written_off: Amount, credit_sales: Amount) -> Decimal:
     """Bad-debt ratio: amount written off in the period / credit sales of the period.
 
@@ -346,6 +358,7 @@ def bad_debt_ratio(written_off: Amount, credit_sales: Amount) -> Decimal:
     return written / sales
 
 
+@guard_arithmetic("credit_sales, average_ar", what="turnover")
 def ar_turnover(credit_sales: Amount, average_ar: Amount) -> Decimal:
     """Receivables turnover: credit sales of the period / average AR (times per period).
 
@@ -364,6 +377,7 @@ def ar_turnover(credit_sales: Amount, average_ar: Amount) -> Decimal:
     return sales / average
 
 
+@guard_arithmetic("days, turnover", what="turnover days")
 def turnover_days(days: Decimal | int | str, turnover: Decimal | int | str) -> Decimal:
     """Days of one turnover: the period's ``days`` / ``turnover`` (from :func:`ar_turnover`).
 
@@ -383,6 +397,7 @@ def turnover_days(days: Decimal | int | str, turnover: Decimal | int | str) -> D
     return period / times
 
 
+@guard_arithmetic("current_ar, total_ar", what="percent current")
 def percent_current(current_ar: Amount, total_ar: Amount) -> Decimal:
     """Share of receivables not yet due, in percent: current AR / total AR x 100.
 

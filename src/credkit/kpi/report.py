@@ -381,12 +381,13 @@ def _month_end(day: datetime.date) -> datetime.date:
 def _months_in(start: datetime.date, end: datetime.date) -> Decimal:
     total = Decimal(0)
     cursor = start
-    while cursor <= end:
+    while True:
         last = _month_end(cursor)
         stop = min(last, end)
         total += Decimal((stop - cursor).days + 1) / Decimal(last.day)
+        if stop >= end:
+            return total
         cursor = stop + _ONE_DAY
-    return total
 
 
 class _Totals:
@@ -461,6 +462,12 @@ def kpis(
         raise ValidationError(
             f"period_end: {end.isoformat()} is before period_start {start.isoformat()}"
         )
+    if start == datetime.date.min:
+        raise ValidationError(
+            f"period_start: {start.isoformat()} is the first day Python supports; the "
+            "beginning receivables are read on the day before period_start, so start on "
+            f"{(start + _ONE_DAY).isoformat()} or later"
+        )
     to = _check_reporting(currency, rates)
     totals = _Totals(to, rates)
     beginning = start - _ONE_DAY
@@ -501,9 +508,11 @@ def kpis(
 
         history: list[tuple[int, Money]] = []
         cursor = month_of_end
-        while cursor >= earliest:
+        while True:
             length = end.day if cursor == month_of_end else _month_end(cursor).day
             history.append((length, money(("month", cursor))))
+            if cursor <= earliest:
+                break
             cursor -= relativedelta(months=1)
         if not any(amount.is_positive for _days, amount in history):
             history = []
@@ -547,6 +556,14 @@ def monthly_series(
     last = _check_date("end", end)
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
         raise ValidationError(f"months: expected a whole number of months >= 1, got {months!r}")
+    # A report reads its beginning receivables on the day before its first day, which
+    # must exist: the series cannot start on 0001-01-01.
+    available = (last.year - 1) * 12 + last.month - 1  # months after January of year 1
+    if months > available:
+        raise ValidationError(
+            f"months: {months} months up to {last.isoformat()} reach back to January of year "
+            f"1 or earlier; at most {available} fit after the first day Python supports"
+        )
     reports = []
     for back in range(months - 1, -1, -1):
         first = last.replace(day=1) - relativedelta(months=back)

@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable, Sequence
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import Any, ParamSpec, TypeVar
 
 import attrs
 from babel.numbers import format_decimal
 
-from credkit.errors import ValidationError
-from credkit.fx import RateSource, convert
-from credkit.money import Money, minor_units, to_decimal
+from credkit.errors import CredkitError, ValidationError
+from credkit.fx import RATE_PRECISION, RateSource
+from credkit.money import DEFAULT_ROUNDING, Money, minor_units, to_decimal
 
 __all__: list[str] = []
 
@@ -216,6 +216,35 @@ def names(instance: object, attribute: attrs.Attribute[Any], value: object) -> N
         seen.add(item)
 
 
+def check_user_id(value: object, field: str) -> str:
+    """Return ``value`` if it is a usable user id, else raise naming ``field``.
+
+    A user id is a non-empty string without leading or trailing whitespace: ids are
+    compared exactly, so ``"ana "`` would otherwise pass the four-eyes rule as a
+    different person from ``"ana"``.
+
+    >>> check_user_id("ana", "user_id")
+    'ana'
+    >>> check_user_id("ana ", "user_id")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: user_id: 'ana ' has leading or trailing whitespace; user ids are compared exactly, so pass them normalised (e.g. 'ana')
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{field}: expected a non-empty user id, got {describe(value)}")
+    if value != value.strip():
+        raise ValidationError(
+            f"{field}: {value!r} has leading or trailing whitespace; user ids are compared "
+            f"exactly, so pass them normalised (e.g. {value.strip()!r})"
+        )
+    return value
+
+
+def is_user_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validator: a user id (see :func:`check_user_id`)."""
+    check_user_id(value, attribute.name)
+
+
 # -- money helpers -----------------------------------------------------------------------
 
 
@@ -232,10 +261,16 @@ def in_currency(
     rates: RateSource | None,
     field: str,
 ) -> Money:
-    """``money`` in ``currency``: unchanged when it already is, else converted with ``rates``.
+    """``money`` in ``currency``: unchanged when it already is, else converted exactly.
 
-    Without ``rates`` a different currency raises a :class:`ValidationError` naming
-    ``field`` and both currencies.
+    The amount is multiplied by ``rates.rate(money.currency, currency, on)`` and not
+    rounded to minor units (unlike :func:`credkit.fx.convert`, which rounds half away
+    from zero): limit figures are rounded *down* to minor units by the caller
+    (:func:`floor_minor`), and rounding half up first could carry a figure a cent
+    above what the rate gives. Only digits beyond the precision of a derived rate
+    (:data:`credkit.fx.RATE_PRECISION` significant digits) are dropped. Without
+    ``rates`` a different currency raises a :class:`ValidationError` naming ``field``
+    and both currencies.
     """
     if money.currency == currency:
         return money
@@ -244,15 +279,48 @@ def in_currency(
             f"{field}: {fmt(money)} is in {money.currency} but the limit is in {currency}; "
             f"pass rates (a credkit.fx.RateSource) to convert {money.currency} to {currency}"
         )
-    return convert(money, currency, on=on, rates=rates)
+    if not isinstance(rates, RateSource):
+        raise ValidationError(
+            f"rates: expected a credkit.fx.RateSource such as a RateTable, got {describe(rates)}"
+        )
+    rate = rates.rate(money.currency, currency, on)
+    if not isinstance(rate, Decimal) or not rate.is_finite() or rate <= 0:
+        raise ValidationError(
+            f"rates: {type(rates).__name__}.rate({money.currency!r}, {currency!r}, {on}) "
+            f"returned {describe(rate)}; a RateSource must return a positive Decimal"
+        )
+    amount = money.amount
+    digits = len(amount.as_tuple().digits) + len(rate.as_tuple().digits)
+    exact = Context(prec=digits + 1).multiply(amount, rate)
+    # A derived (inverse or cross) rate has RATE_PRECISION significant digits, so
+    # digits of the product beyond those are noise: 10,800 USD at 1 / 1.08 is
+    # 9,999.99999...9997 EUR and would floor to 9,999.99. Keep RATE_PRECISION digits
+    # (more for amounts so large that they reach the minor units), which moves no
+    # figure across a minor unit unless it is that close to it.
+    keep = max(RATE_PRECISION, exact.adjusted() + minor_units(currency) + 2)
+    return Money(Context(prec=keep, rounding=ROUND_HALF_EVEN).plus(exact), currency)
+
+
+_DISPLAY_DIGITS = 60
 
 
 def fmt_amount(amount: Decimal, currency: str) -> str:
-    """An amount with thousands separators and the currency's decimals, without the code."""
+    """An amount with thousands separators and the currency's decimals, without the code.
+
+    Rounded half up for display only, in a context wide enough for any amount (the
+    default 28 digits would raise ``InvalidOperation`` on a 30-digit figure). An
+    amount of more than 60 digits is shown in scientific notation (``1E+999999``).
+    """
     places = minor_units(currency)
+    if amount.is_finite() and amount.adjusted() >= _DISPLAY_DIGITS:
+        return f"{amount:E}"
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    value = Money(amount, currency).round().amount
-    return str(format_decimal(value, format=pattern, locale="en_US"))
+    with localcontext() as context:
+        context.prec = max(28, amount.adjusted() + places + 2)
+        value = amount.quantize(Decimal((0, (1,), -places)), rounding=DEFAULT_ROUNDING)
+        if value.is_zero():
+            value = value.copy_abs()
+        return str(format_decimal(value, format=pattern, locale="en_US"))
 
 
 def fmt(money: Money | None) -> str:
@@ -308,24 +376,45 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
-def arithmetic_guard(func: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Turn a :class:`decimal` overflow or invalid operation into a :class:`ValidationError`.
+def guard_arithmetic(
+    fields: str, *, what: str = "the limit"
+) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Decorator factory: a :mod:`decimal` overflow or invalid operation becomes a ValidationError.
 
-    Figures near the limits of :mod:`decimal` (``1e999999``) overflow in the
-    arithmetic of a limit; the caller gets a ValidationError that says so instead of
-    a bare ``decimal.Overflow``.
+    Figures near the limits of :mod:`decimal` (``1e999999``, ``1e-999999``) overflow
+    in exact arithmetic; the caller gets a :class:`ValidationError` naming ``fields``
+    (the inputs the figure is computed from) and ``what`` could not be computed,
+    instead of a bare ``decimal.Overflow``. Used by the entry points of
+    :mod:`credkit.limits` and :mod:`credkit.kpi`.
+
+    >>> from decimal import Decimal
+    >>> @guard_arithmetic("a, b", what="the ratio")
+    ... def ratio(a: Decimal, b: Decimal) -> Decimal:
+    ...     return a / b
+    >>> ratio(Decimal("1e999999"), Decimal("1e-999999"))
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: a, b: the ratio cannot be computed: the figures are too large or too precise for exact decimal arithmetic (Overflow)
     """
 
-    @functools.wraps(func)
-    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        try:
-            return func(*args, **kwargs)
-        except ArithmeticError as error:
-            if isinstance(error, ValidationError):
-                raise
-            raise ValidationError(
-                f"inputs: the figures are too large or too precise to compute a limit from "
-                f"({type(error).__name__}); check the amounts and the statement"
-            ) from None
+    def decorate(func: Callable[_P, _R]) -> Callable[_P, _R]:
+        @functools.wraps(func)
+        def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            try:
+                return func(*args, **kwargs)
+            except ArithmeticError as error:
+                if isinstance(error, CredkitError):
+                    raise
+                raise ValidationError(
+                    f"{fields}: {what} cannot be computed: the figures are too large or too "
+                    f"precise for exact decimal arithmetic ({type(error).__name__})"
+                ) from None
 
-    return guarded
+        return guarded
+
+    return decorate
+
+
+def arithmetic_guard(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """:func:`guard_arithmetic` for the limit calculators: the fields are their ``inputs``."""
+    return guard_arithmetic("inputs")(func)

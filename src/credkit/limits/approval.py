@@ -14,6 +14,19 @@ reject) their own request, and one person counts once however many roles they
 hold. :class:`~credkit.limits.LimitRequest` applies the matrix at every
 transition and raises :class:`~credkit.errors.PermissionDenied` with the reason.
 
+User ids are compared **exactly** (case-sensitive, character for character):
+``"ana"`` and ``"Ana"`` are two people to credkit. An id with leading or trailing
+whitespace is refused, so that ``"ana "`` cannot pass for someone else, but hosts
+must normalise the ids they pass (one spelling per person, from the identity
+provider), or the four-eyes rule compares spellings rather than people.
+
+A matrix with a band for some risk classes needs the customer's risk class to
+choose the band: a request without one is refused
+(:class:`~credkit.errors.ValidationError` on ``risk_class``) rather than let the
+general bands govern a customer that may be in a restricted class. The band also
+depends on the current limit; pass the :class:`~credkit.limits.CreditLimit` on
+file, never a figure the requester typed.
+
 Band amounts are plain numbers in the matrix ``currency``; a request in another
 currency is converted on the request date with the rates passed in (an error
 naming both currencies without them).
@@ -46,7 +59,9 @@ from credkit.limits._common import (
     describe,
     fmt,
     fmt_amount,
+    guard_arithmetic,
     in_currency,
+    is_user_id,
     names,
     number_between,
     optional,
@@ -57,6 +72,7 @@ from credkit.limits._common import (
     to_tuple,
     tuple_of,
 )
+from credkit.limits.credit_limit import CreditLimit
 from credkit.money import Money
 
 __all__ = ["ApprovalMatrix", "Approver", "AuthorityBand"]
@@ -77,11 +93,19 @@ def _non_empty_roles(instance: object, attribute: attrs.Attribute[Any], value: o
 class Approver:
     """A user who acts on limit requests, with the roles they hold.
 
+    ``user_id`` is compared exactly (case-sensitive) by the four-eyes rules, so the
+    host passes one normalised spelling per person; an id with leading or trailing
+    whitespace is refused.
+
     >>> Approver("ana", roles=("analyst",)).describe()
     "user 'ana' (roles: analyst)"
+    >>> Approver(" ana")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: user_id: ' ana' has leading or trailing whitespace; user ids are compared exactly, so pass them normalised (e.g. 'ana')
     """
 
-    user_id: str = attrs.field(validator=text)
+    user_id: str = attrs.field(validator=is_user_id)
     roles: tuple[str, ...] = attrs.field(
         default=(), kw_only=True, converter=to_tuple, validator=_roles
     )
@@ -268,10 +292,22 @@ class ApprovalMatrix:
         default=(), kw_only=True, converter=to_tuple, validator=names
     )
 
+    @property
+    def risk_classes(self) -> tuple[str, ...]:
+        """The risk classes that some band is restricted to, in order of first mention.
+
+        >>> ApprovalMatrix("m", version="1", currency="EUR", bands=(
+        ...     AuthorityBand(risk_classes=("D", "E"), roles=("cfo",)),
+        ...     AuthorityBand(roles=("analyst",)),
+        ... )).risk_classes
+        ('D', 'E')
+        """
+        return tuple(dict.fromkeys(c for band in self.bands for c in band.risk_classes))
+
     def _amounts(
         self,
         amount: Money | None,
-        current: Money | None,
+        current: Money | CreditLimit | None,
         on: date | None,
         rates: RateSource | None,
     ) -> tuple[Decimal | None, Decimal | None]:
@@ -287,25 +323,37 @@ class ApprovalMatrix:
             return in_currency(money, self.currency, on=on, rates=rates, field=field).amount
 
         value = None if amount is None else converted(amount, "amount")
+        if isinstance(current, CreditLimit) and current.amount is None:
+            # From no limit, any finite limit is a decrease; no limit again is unbounded.
+            return value, None if value is None else Decimal(0)
+        if isinstance(current, CreditLimit):
+            current = current.amount
         base = Decimal(0) if current is None else converted(current, "current_limit")
         increase = None if value is None else value - base
         return value, increase
 
+    @guard_arithmetic("amount, current_limit", what="the governing band")
     def band_for(
         self,
         amount: Money | None,
         *,
-        current: Money | None = None,
+        current: Money | CreditLimit | None = None,
         risk_class: str | None = None,
         on: date | None = None,
         rates: RateSource | None = None,
     ) -> AuthorityBand:
         """The first band that covers a request for ``amount`` (None: no limit).
 
-        ``current`` is the limit in force (None: none, so the increase is the whole
-        amount); ``on`` and ``rates`` convert amounts in another currency. No band
-        covering the request is a :class:`~credkit.errors.PermissionDenied`: nobody
-        has the authority.
+        ``current`` is the limit in force: the :class:`~credkit.limits.CreditLimit`
+        on file (a limit of *no limit* makes any finite amount a decrease) or its
+        amount (None: none, so the increase is the whole amount). Pass the host's
+        record, never a figure typed by the requester: the increase it gives can
+        choose a more lenient band. ``risk_class`` is the customer's class; it is
+        required (:class:`~credkit.errors.ValidationError`) when some band is
+        restricted to risk classes, since without it the general bands would govern
+        a customer that may be in a restricted class. ``on`` and ``rates`` convert
+        amounts in another currency. No band covering the request is a
+        :class:`~credkit.errors.PermissionDenied`: nobody has the authority.
 
         >>> matrix = ApprovalMatrix("m", version="1", currency="EUR",
         ...                         bands=(AuthorityBand(max_amount=100000, roles=("analyst",)),))
@@ -313,7 +361,32 @@ class ApprovalMatrix:
         Traceback (most recent call last):
         ...
         credkit.errors.PermissionDenied: no band of approval matrix 'm' version 1 covers a request for no limit (unlimited credit)
+        >>> weak = ApprovalMatrix("w", version="1", currency="EUR", bands=(
+        ...     AuthorityBand(risk_classes=("D",), roles=("cfo",)),
+        ...     AuthorityBand(roles=("analyst",)),
+        ... ))
+        >>> weak.band_for(Money.of(1000, "EUR"))
+        Traceback (most recent call last):
+        ...
+        credkit.errors.ValidationError: risk_class: approval matrix 'w' version 1 has bands for risk class D; a request under it needs the customer's risk class, got None
         """
+        if risk_class is not None and (not isinstance(risk_class, str) or not risk_class.strip()):
+            raise ValidationError(
+                f"risk_class: expected a risk class name or None, got {describe(risk_class)}"
+            )
+        restricted = self.risk_classes
+        if risk_class is None and restricted:
+            which = "class" if len(restricted) == 1 else "classes"
+            raise ValidationError(
+                f"risk_class: approval matrix {self.id!r} version {self.version} has bands for "
+                f"risk {which} {', '.join(restricted)}; a request under it needs the "
+                "customer's risk class, got None"
+            )
+        if current is not None and not isinstance(current, Money | CreditLimit):
+            raise ValidationError(
+                "current_limit: expected the CreditLimit on file, its amount (Money) or None, "
+                f"got {describe(current)}"
+            )
         value, increase = self._amounts(amount, current, on, rates)
         for band in self.bands:
             if band.covers(value, increase=increase, risk_class=risk_class):
@@ -353,7 +426,7 @@ class ApprovalMatrix:
         approver: Approver,
         amount: Money | None,
         *,
-        current: Money | None = None,
+        current: Money | CreditLimit | None = None,
         risk_class: str | None = None,
         on: date | None = None,
         rates: RateSource | None = None,
@@ -362,7 +435,8 @@ class ApprovalMatrix:
         """The governing band, if ``approver`` holds one of its roles; else PermissionDenied.
 
         Checks authority only; the four-eyes rules (not the requester, each person
-        once) are the request's (:class:`~credkit.limits.LimitRequest`).
+        once) are the request's (:class:`~credkit.limits.LimitRequest`). ``current``
+        and ``risk_class`` as for :meth:`band_for`.
 
         >>> from credkit import Money
         >>> matrix = ApprovalMatrix("m", version="1", currency="EUR",

@@ -46,6 +46,7 @@ from credkit.limits._common import (
     fmt,
     fmt_number,
     fmt_step,
+    guard_arithmetic,
     number_between,
     text,
     to_number,
@@ -182,6 +183,7 @@ def _extreme(results: Sequence[MethodResult], *, lowest: bool) -> Combined:
     return Combined(rule, best.amount, (best.method,), reason)
 
 
+@guard_arithmetic("results", what="the lowest figure")
 def min_of(results: Sequence[MethodResult]) -> Combined:
     """The lowest figure of the methods that apply (the first listed on a tie).
 
@@ -193,6 +195,7 @@ def min_of(results: Sequence[MethodResult]) -> Combined:
     return _extreme(results, lowest=True)
 
 
+@guard_arithmetic("results", what="the highest figure")
 def max_of(results: Sequence[MethodResult]) -> Combined:
     """The highest figure of the methods that apply (the first listed on a tie).
 
@@ -204,6 +207,7 @@ def max_of(results: Sequence[MethodResult]) -> Combined:
     return _extreme(results, lowest=False)
 
 
+@guard_arithmetic("results, weights", what="the weighted blend")
 def weighted_blend(results: Sequence[MethodResult], weights: Mapping[str, Numeric]) -> Combined:
     """The weighted mean of the figures of the methods that apply, weights renormalised.
 
@@ -337,6 +341,7 @@ class Combination:
         default=False, kw_only=True, validator=attrs.validators.instance_of(bool)
     )
 
+    @guard_arithmetic("results", what="the combined figure")
     def combine(self, results: Sequence[MethodResult]) -> Combined:
         """Combine ``results`` by the rule (see the class).
 
@@ -376,6 +381,7 @@ def _same_currency(amount: Money, other: Money, field: str) -> None:
         )
 
 
+@guard_arithmetic("amount, limit", what="the capped amount")
 def cap(amount: Money, limit: Money, *, label: str = "cap") -> Adjustment:
     """At most ``limit``: the lower of the two. ``label`` names the cap in the reason.
 
@@ -395,6 +401,7 @@ def cap(amount: Money, limit: Money, *, label: str = "cap") -> Adjustment:
     return Adjustment("cap", amount, amount, f"{label} {fmt(limit)}: not binding", bound=limit)
 
 
+@guard_arithmetic("amount, minimum", what="the floored amount")
 def floor(amount: Money, minimum: Money, *, label: str = "floor") -> Adjustment:
     """At least ``minimum``: the higher of the two.
 
@@ -416,6 +423,7 @@ def floor(amount: Money, minimum: Money, *, label: str = "floor") -> Adjustment:
     )
 
 
+@guard_arithmetic("amount, step", what="the rounded-down amount")
 def round_down(amount: Money, step: Numeric) -> Adjustment:
     """Down to a whole multiple of ``step`` (a positive number of currency units).
 

@@ -52,7 +52,15 @@ import attrs
 from credkit.errors import ValidationError
 from credkit.fx import RateSource
 from credkit.ledger import Customer, Ledger
-from credkit.limits._common import check_date, check_money, describe, fmt, in_currency, text
+from credkit.limits._common import (
+    check_date,
+    check_money,
+    describe,
+    fmt,
+    guard_arithmetic,
+    in_currency,
+    text,
+)
 from credkit.limits.credit_limit import CreditLimit
 from credkit.money import Money
 
@@ -225,6 +233,7 @@ def _check_exposures(exposures: object) -> Mapping[str, Money] | None:
 # -- public functions --------------------------------------------------------------------------
 
 
+@guard_arithmetic("ledger, limits, exposures", what="the group status")
 def group_status(
     ledger: Ledger,
     parent_id: str,
@@ -297,6 +306,7 @@ def group_status(
     )
 
 
+@guard_arithmetic("ledger, limits, exposures", what="the group headroom")
 def group_headroom(
     ledger: Ledger,
     customer_id: str,

@@ -44,6 +44,7 @@ from credkit.limits._common import (
     currency_code,
     describe,
     fmt,
+    guard_arithmetic,
     in_currency,
     is_date,
     non_negative_money,
@@ -222,6 +223,7 @@ class LimitInputs:
         return Money(total / len(self.monthly_sales), self.currency)
 
     @classmethod
+    @guard_arithmetic("ledger", what="the sales figures")
     def from_ledger(
         cls,
         ledger: Ledger,

@@ -267,7 +267,7 @@ def recommend(
     >>> result = recommend(inputs, LimitPolicy("p", version="1", calculators=(BureauMethod(),)),
     ...                    group=GroupHeadroom("S1", "H", Money.of(60000, "EUR"), "group H ..."))
     >>> result.amount, result.adjustments[-1].reason
-    (Money('60000', 'EUR'), 'group headroom under H 60,000.00 EUR: 90,000.00 EUR lowered to 60,000.00 EUR (group H ...)')
+    (Money('60000.00', 'EUR'), 'group headroom under H 60,000.00 EUR: 90,000.00 EUR lowered to 60,000.00 EUR (group H ...)')
     """
     if not isinstance(inputs, LimitInputs):
         raise ValidationError(f"inputs: expected LimitInputs, got {describe(inputs)}")
@@ -301,16 +301,22 @@ def recommend(
 
     if amount is not None:
         segment = inputs.segment
+        # Bounds in another currency are converted exactly and then rounded down to
+        # minor units, like every limit figure (never half up first).
         for bound, minimum in policy.resolved_bounds(
             "floors", segment=segment, currency=currency, on=on, rates=rates
         ):
-            amount = apply(floor(amount, minimum, label=f"floor for {bound.describe()}"))
+            amount = apply(
+                floor(amount, floor_minor(minimum), label=f"floor for {bound.describe()}")
+            )
         for bound, maximum in policy.resolved_bounds(
             "caps", segment=segment, currency=currency, on=on, rates=rates
         ):
-            amount = apply(cap(amount, maximum, label=f"cap for {bound.describe()}"))
+            amount = apply(cap(amount, floor_minor(maximum), label=f"cap for {bound.describe()}"))
         if group is not None and group.headroom is not None:
-            room = in_currency(group.headroom, currency, on=on, rates=rates, field="group.headroom")
+            room = floor_minor(
+                in_currency(group.headroom, currency, on=on, rates=rates, field="group.headroom")
+            )
             step = cap(amount, room, label=f"group headroom under {group.parent_id}")
             amount = apply(
                 attrs.evolve(step, step="group", reason=f"{step.reason} ({group.reason})")

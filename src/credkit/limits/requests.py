@@ -21,6 +21,14 @@ authorised approvers is reached the request is approved and carries the new
 :class:`~credkit.limits.CreditLimit` in ``limit``. No clock is read: every
 transition takes its date.
 
+The governing band depends on the request's ``current_limit`` and ``risk_class``,
+so they must come from the host's records, not from what the requester types:
+``current_limit`` is the :class:`~credkit.limits.CreditLimit` on file (checked to
+be the same customer's, in the request currency and in force on the request
+date), and a matrix with risk-class bands refuses a request without a risk class.
+User ids are compared exactly (case-sensitive); ids with leading or trailing
+whitespace are refused, and hosts must pass one normalised spelling per person.
+
 >>> from datetime import date
 >>> from credkit import Money
 >>> from credkit.limits import ApprovalMatrix, AuthorityBand, Approver
@@ -53,10 +61,12 @@ from credkit.fx import RateSource
 from credkit.limits._common import (
     check_date,
     check_money,
+    check_user_id,
     currency_code,
     describe,
     fmt,
     is_date,
+    is_user_id,
     optional_date,
     text,
     to_tuple,
@@ -98,7 +108,7 @@ class AuditEntry:
     '2026-03-02 ana submit: draft -> submitted'
     """
 
-    who: str = attrs.field(validator=text)
+    who: str = attrs.field(validator=is_user_id)
     action: str = attrs.field(validator=text)
     on: date = attrs.field(validator=is_date)
     from_state: RequestState | None = attrs.field(validator=_optional_state)
@@ -128,7 +138,7 @@ class Approval:
     'bo'
     """
 
-    user_id: str = attrs.field(validator=text)
+    user_id: str = attrs.field(validator=is_user_id)
     roles: tuple[str, ...] = attrs.field(
         kw_only=True, converter=to_tuple, validator=tuple_of(str, "a role")
     )
@@ -141,6 +151,14 @@ def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: ob
         assert isinstance(value, Money)
         if value.is_negative:
             raise ValidationError(f"{attribute.name}: must be zero or more, got {value}")
+
+
+def _current_limit(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, CreditLimit):
+        raise ValidationError(
+            "current_limit: expected the CreditLimit on file for the customer (or None if "
+            f"there is none), got {describe(value)}"
+        )
 
 
 def _requester(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -168,10 +186,13 @@ class LimitRequest:
 
     Start one with :meth:`draft`. ``amount`` is the limit asked for (``None``: no
     limit, which only an open-ended band can authorise; zero: no credit);
-    ``current_limit`` the limit in force (``None``: none on record), which makes the
-    increase that bands may look at; ``risk_class`` the customer's
-    :class:`~credkit.scoring.RiskClass` (bands by class; the new limit's review
-    date); ``valid_from`` (default: the approval date), ``valid_to`` and ``kind``
+    ``current_limit`` the :class:`~credkit.limits.CreditLimit` on file (``None``:
+    none on record), which makes the increase that bands may look at: it must be
+    the request customer's, in the request currency and in force on the request
+    date; ``risk_class`` the customer's :class:`~credkit.scoring.RiskClass` (bands
+    by class, required when the matrix has any; the new limit's review date). Both
+    choose the governing band, so the host fills them from its records, never from
+    what the requester types. ``valid_from`` (default: the approval date), ``valid_to`` and ``kind``
     go to the new limit; ``expires_on`` is the last day the request can be decided.
 
     Hosts that store requests can rebuild one with the constructor; it checks that
@@ -180,11 +201,13 @@ class LimitRequest:
 
     >>> from datetime import date
     >>> from credkit import Money
-    >>> LimitRequest.draft("R1", "C1", Money.of(1000, "EUR"), requested_by=Approver("ana"),
-    ...                    on=date(2026, 3, 2), current_limit=Money.of(1000, "USD"))
+    >>> from credkit.limits import CreditLimit
+    >>> on_file = CreditLimit("C2", Money.of(1000, "EUR"), currency="EUR", valid_from=date(2026, 1, 1))
+    >>> LimitRequest.draft("R1", "C1", Money.of(5000, "EUR"), requested_by=Approver("ana"),
+    ...                    on=date(2026, 3, 2), current_limit=on_file)
     Traceback (most recent call last):
     ...
-    credkit.errors.ValidationError: current_limit: 1000 USD is not in the request currency EUR
+    credkit.errors.ValidationError: current_limit: the CreditLimit is customer 'C2''s, not that of the request's customer 'C1'
     """
 
     id: str = attrs.field(validator=text)
@@ -197,7 +220,9 @@ class LimitRequest:
     )
     requested_by: Approver = attrs.field(kw_only=True, validator=_requester)
     requested_on: date = attrs.field(kw_only=True, validator=is_date)
-    current_limit: Money | None = attrs.field(default=None, kw_only=True, validator=_optional_money)
+    current_limit: CreditLimit | None = attrs.field(
+        default=None, kw_only=True, validator=_current_limit
+    )
     kind: LimitKind = attrs.field(
         default=LimitKind.INTERNAL, kw_only=True, validator=attrs.validators.instance_of(LimitKind)
     )
@@ -227,10 +252,27 @@ class LimitRequest:
     limit: CreditLimit | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        for field, money in (("amount", self.amount), ("current_limit", self.current_limit)):
-            if money is not None and money.currency != self.currency:
+        if self.amount is not None and self.amount.currency != self.currency:
+            raise ValidationError(
+                f"amount: {self.amount} is not in the request currency {self.currency}"
+            )
+        current = self.current_limit
+        if current is not None:
+            if current.customer_id != self.customer_id:
                 raise ValidationError(
-                    f"{field}: {money} is not in the request currency {self.currency}"
+                    f"current_limit: the CreditLimit is customer {current.customer_id!r}'s, not "
+                    f"that of the request's customer {self.customer_id!r}"
+                )
+            if current.currency != self.currency:
+                raise ValidationError(
+                    f"current_limit: the CreditLimit is in {current.currency}, not in the "
+                    f"request currency {self.currency}"
+                )
+            if not current.in_force(self.requested_on):
+                raise ValidationError(
+                    f"current_limit: the CreditLimit ({current.describe()}) is not in force on "
+                    f"the request date {self.requested_on.isoformat()}; pass the limit in force "
+                    "then, or None if there is none"
                 )
         if (
             self.valid_from is not None
@@ -278,7 +320,7 @@ class LimitRequest:
         requested_by: Approver,
         on: date,
         currency: str | None = None,
-        current_limit: Money | None = None,
+        current_limit: CreditLimit | None = None,
         kind: LimitKind = LimitKind.INTERNAL,
         risk_class: RiskClass | None = None,
         valid_from: date | None = None,
@@ -289,6 +331,8 @@ class LimitRequest:
         """A new request in the draft state, its trail opened with a ``create`` entry.
 
         ``currency`` is needed only for a request for no limit (``amount=None``).
+        ``current_limit`` is the :class:`~credkit.limits.CreditLimit` on file and
+        ``risk_class`` the customer's class from the host's records (see the class).
 
         >>> from datetime import date
         >>> from credkit import Money
@@ -302,6 +346,10 @@ class LimitRequest:
                 f"requested_by: expected an Approver (user id and roles), got {describe(requested_by)}"
             )
         check_date(on, "on")
+        if amount is not None and not isinstance(amount, Money):
+            raise ValidationError(
+                f"amount: expected Money or None (a request for no limit), got {describe(amount)}"
+            )
         if currency is None:
             if not isinstance(amount, Money):
                 raise ValidationError(
@@ -350,6 +398,9 @@ class LimitRequest:
 
     def band(self, matrix: ApprovalMatrix, *, rates: RateSource | None = None) -> AuthorityBand:
         """The band of ``matrix`` that governs this request (PermissionDenied if none).
+
+        Chosen from the amount, the increase over ``current_limit`` and the
+        ``risk_class``; a matrix with risk-class bands refuses a request without one.
 
         >>> from datetime import date
         >>> from credkit import Money
@@ -614,8 +665,7 @@ class LimitRequest:
         """
         self._check_state("expire", RequestState.DRAFT, RequestState.SUBMITTED)
         self._check_when(on, "expire")
-        if not isinstance(by, str) or not by.strip():
-            raise ValidationError(f"by: expected a non-empty user id, got {describe(by)}")
+        check_user_id(by, "by")
         if self.expires_on is None:
             raise ValidationError(f"expires_on: request {self.id!r} has no expiry date")
         if on <= self.expires_on:
