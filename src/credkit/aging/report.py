@@ -602,6 +602,7 @@ def age(
     by_due = basis is AgingBasis.DUE_DATE
     index_for = buckets.index_for
     lines: dict[tuple[str, str], _Line] = {}
+    zeros: dict[str, Decimal] = {}
     seen: set[tuple[object, str]] = set()
     with localcontext(_EXACT):
         for position, item in enumerate(_items(items, as_of)):
@@ -628,7 +629,10 @@ def age(
             code = money.currency
             line = lines.get((item.customer_id, code))
             if line is None:
-                line = lines[(item.customer_id, code)] = _Line(width, _zero(code))
+                zero = zeros.get(code)
+                if zero is None:
+                    zero = zeros[code] = _zero(code)
+                line = lines[(item.customer_id, code)] = _Line(width, zero)
             line.count += 1
             amount = money.amount
             if amount < 0:
@@ -641,13 +645,20 @@ def age(
                 line.disputed += amount
             if days > 0 and (line.oldest is None or days > line.oldest):
                 line.oldest = days
+    # Most cells of a report are zero: share one Money per currency for the cells that
+    # are still the untouched zero of their line (Money is immutable, so sharing is safe).
+    empty = {code: Money(zero, code) for code, zero in zeros.items()}
+
+    def cell(amount: Decimal, code: str) -> Money:
+        return empty[code] if amount is zeros[code] else Money(amount, code)
+
     rows = [
         AgingRow(
             customer_id,
             code,
-            tuple(Money(a, code) for a in line.amounts),
-            unapplied=Money(line.unapplied, code),
-            disputed=Money(line.disputed, code),
+            tuple(cell(a, code) for a in line.amounts),
+            unapplied=cell(line.unapplied, code),
+            disputed=cell(line.disputed, code),
             count=line.count,
             oldest_days=line.oldest,
         )

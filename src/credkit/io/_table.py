@@ -140,11 +140,17 @@ class Table:
 # -- cells ----------------------------------------------------------------------------
 
 
+_ISO_DAY: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""A date ``strptime`` with ``%Y-%m-%d`` reads exactly as ``date.fromisoformat`` does."""
+
+
 def parse_date(text: str, date_format: str | None) -> datetime.date:
     """A date from ``text`` in ``date_format`` (None: strict ISO ``YYYY-MM-DD``)."""
     value = text.strip()
     try:
-        if date_format is None:
+        if date_format is None or (date_format == "%Y-%m-%d" and _ISO_DAY.fullmatch(value)):
+            # fromisoformat is some 50 times faster than strptime; for ten ASCII digits
+            # in this shape both give the same date or both refuse it
             return datetime.date.fromisoformat(value)
         return datetime.datetime.strptime(value, date_format).date()
     except ValueError:
