@@ -35,13 +35,14 @@ import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import attrs
 import babel
 
+from credkit._checks import check_date, check_money, check_text, describe, is_date
 from credkit.errors import ValidationError
 from credkit.money import EXACT_CONTEXT, Money
 
@@ -75,8 +76,7 @@ class DocumentKind(enum.Enum):
 
 
 def _non_empty_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"{attribute.name}: expected a non-empty string id, got {value!r}")
+    check_text(value, attribute.name, what="a non-empty string id")
 
 
 def _optional_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -84,21 +84,11 @@ def _optional_id(instance: object, attribute: attrs.Attribute[Any], value: objec
         _non_empty_id(instance, attribute, value)
 
 
-def _is_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValidationError(
-            f"{attribute.name}: expected a datetime.date, got {type(value).__name__} {value!r}"
-        )
-
-
 def _positive_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Money):
+    money = check_money(value, attribute.name)
+    if not money.is_positive:
         raise ValidationError(
-            f"{attribute.name}: expected Money, got {type(value).__name__} {value!r}"
-        )
-    if not value.is_positive:
-        raise ValidationError(
-            f"{attribute.name}: must be above zero, got {value} "
+            f"{attribute.name}: must be above zero, got {money} "
             "(record a reduction as a CreditNote, money received as a Payment)"
         )
 
@@ -121,18 +111,10 @@ def _instance_of(kind: type) -> Any:
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, kind):
             raise ValidationError(
-                f"{attribute.name}: expected {kind.__name__}, got {type(value).__name__} {value!r}"
+                f"{attribute.name}: expected {kind.__name__}, got {describe(value)}"
             )
 
     return check
-
-
-def _as_of(value: object, field: str = "as_of") -> date:
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValidationError(
-            f"{field}: expected a datetime.date, got {type(value).__name__} {value!r}"
-        )
-    return value
 
 
 def _currency(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -180,8 +162,8 @@ class Invoice:
 
     id: str = attrs.field(validator=_non_empty_id)
     customer_id: str = attrs.field(validator=_non_empty_id)
-    issue_date: date = attrs.field(validator=_is_date)
-    due_date: date = attrs.field(validator=_is_date)
+    issue_date: date = attrs.field(validator=is_date)
+    due_date: date = attrs.field(validator=is_date)
     amount: Money = attrs.field(validator=_positive_money)
     disputed: bool = attrs.field(default=False, kw_only=True)
 
@@ -200,7 +182,7 @@ class Invoice:
         >>> inv.days_overdue(date(2026, 1, 30)), inv.days_overdue(date(2026, 2, 1))
         (-1, 1)
         """
-        return (_as_of(as_of) - self.due_date).days
+        return (check_date(as_of, "as_of") - self.due_date).days
 
 
 @attrs.frozen
@@ -218,7 +200,7 @@ class CreditNote:
 
     id: str = attrs.field(validator=_non_empty_id)
     customer_id: str = attrs.field(validator=_non_empty_id)
-    issue_date: date = attrs.field(validator=_is_date)
+    issue_date: date = attrs.field(validator=is_date)
     amount: Money = attrs.field(validator=_positive_money)
     invoice_id: str | None = attrs.field(default=None, kw_only=True, validator=_optional_id)
     write_off: bool = attrs.field(default=False, kw_only=True)
@@ -235,7 +217,7 @@ class Payment:
 
     id: str = attrs.field(validator=_non_empty_id)
     customer_id: str = attrs.field(validator=_non_empty_id)
-    received_on: date = attrs.field(validator=_is_date)
+    received_on: date = attrs.field(validator=is_date)
     amount: Money = attrs.field(validator=_positive_money)
 
 
@@ -251,7 +233,7 @@ class Allocation:
     source_id: str = attrs.field(validator=_non_empty_id)
     target_id: str = attrs.field(validator=_non_empty_id)
     amount: Money = attrs.field(validator=_positive_money)
-    applied_on: date = attrs.field(validator=_is_date)
+    applied_on: date = attrs.field(validator=is_date)
 
 
 @attrs.frozen
@@ -274,8 +256,8 @@ class OpenItem:
     document_id: str = attrs.field(validator=_non_empty_id)
     customer_id: str = attrs.field(validator=_non_empty_id)
     kind: DocumentKind = attrs.field(validator=_instance_of(DocumentKind))
-    issue_date: date = attrs.field(validator=_is_date)
-    due_date: date = attrs.field(validator=_is_date)
+    issue_date: date = attrs.field(validator=is_date)
+    due_date: date = attrs.field(validator=is_date)
     amount: Money = attrs.field(validator=_instance_of(Money))
     original_amount: Money | None = attrs.field(default=None, kw_only=True)
     disputed: bool = attrs.field(default=False, kw_only=True)
@@ -295,7 +277,7 @@ class OpenItem:
         ...          Money.of(-5, "EUR")).days_overdue(date(2026, 1, 3))
         2
         """
-        return (_as_of(as_of) - self.due_date).days
+        return (check_date(as_of, "as_of") - self.due_date).days
 
 
 @attrs.frozen
@@ -597,7 +579,7 @@ class Ledger:
         >>> [(i.kind.value, str(i.amount)) for i in ledger.open_items(date(2026, 1, 3))]
         [('payment', '-80 EUR')]
         """
-        _as_of(as_of)
+        check_date(as_of, "as_of")
         if customer_id is not None:
             self.customer(customer_id)
         items: list[OpenItem] = []

@@ -1,4 +1,6 @@
-"""Validators and converters shared by the dunning modules (private).
+"""Validators and converters used only by the dunning modules (private).
+
+Checks shared with other packages live in :mod:`credkit._checks`.
 
 attrs converters do not know which field they convert, so the converters here are
 lenient (they turn what they can into the target type and leave anything else
@@ -9,83 +11,19 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
 
+from credkit._checks import check_money, describe, distinct_texts, tuple_of
 from credkit.errors import ValidationError
 from credkit.money import Money, to_decimal
 
 __all__: list[str] = []
 
 _T = TypeVar("_T")
-
-
-def describe(value: object) -> str:
-    """``type value`` for error messages."""
-    return f"{type(value).__name__} {value!r}"
-
-
-def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A non-empty string."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(
-            f"{attribute.name}: expected a non-empty string, got {describe(value)}"
-        )
-
-
-def optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """``None`` or a non-empty string."""
-    if value is not None:
-        text(instance, attribute, value)
-
-
-def count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A whole number >= 0 (days, instalments)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(
-            f"{attribute.name}: expected a whole number (int) >= 0, got {describe(value)}"
-        )
-    if value < 0:
-        raise ValidationError(f"{attribute.name}: must be >= 0, got {value}")
-    if value > 100_000:
-        raise ValidationError(f"{attribute.name}: must be <= 100000 days, got {value}")
-
-
-def is_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A ``datetime.date`` that is not a ``datetime``."""
-    check_date(value, attribute.name)
-
-
-def optional_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """``None`` or a ``datetime.date``."""
-    if value is not None:
-        check_date(value, attribute.name)
-
-
-def check_date(value: object, field: str) -> datetime.date:
-    """Return ``value`` if it is a plain date, else raise naming ``field``."""
-    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        raise ValidationError(
-            f"{field}: expected a datetime.date such as date(2026, 3, 1), got {describe(value)}"
-        )
-    return value
-
-
-def is_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A :class:`~credkit.money.Money`."""
-    check_money(value, attribute.name)
-
-
-def check_money(value: object, field: str) -> Money:
-    """Return ``value`` if it is Money, else raise naming ``field``."""
-    if not isinstance(value, Money):
-        raise ValidationError(
-            f"{field}: expected Money such as Money.of('100.00', 'EUR'), got {describe(value)}"
-        )
-    return value
 
 
 def positive_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -95,43 +33,8 @@ def positive_money(instance: object, attribute: attrs.Attribute[Any], value: obj
         raise ValidationError(f"{attribute.name}: must be above zero, got {money}")
 
 
-def to_tuple(value: object) -> object:
-    """Lists and tuples become tuples; anything else is left for the validator."""
-    if isinstance(value, list | tuple):
-        return tuple(value)
-    return value
-
-
-def tuple_of(cls: type[Any], what: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """A validator for a tuple whose items are all ``cls``."""
-
-    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, tuple):
-            raise ValidationError(
-                f"{attribute.name}: expected a list or tuple of {what}, got {describe(value)}"
-            )
-        for index, item in enumerate(value):
-            if not isinstance(item, cls):
-                raise ValidationError(
-                    f"{attribute.name}[{index}]: expected {what}, got {describe(item)}"
-                )
-
-    return validate
-
-
-def ids(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A tuple of distinct non-empty string ids."""
-    tuple_of(str, "a string id")(instance, attribute, value)
-    assert isinstance(value, tuple)
-    seen: set[str] = set()
-    for index, item in enumerate(value):
-        if not item.strip():
-            raise ValidationError(
-                f"{attribute.name}[{index}]: expected a non-empty id, got {item!r}"
-            )
-        if item in seen:
-            raise ValidationError(f"{attribute.name}[{index}]: {item!r} is listed twice")
-        seen.add(item)
+ids = distinct_texts(what="a string id", blank="a non-empty id")
+"""Validator: a tuple of distinct non-empty string ids."""
 
 
 def amounts(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -166,16 +69,6 @@ def amount_in(values: tuple[Money, ...], currency: str, field: str) -> Money | N
         f"{field}: no amount in {currency} (given in {given}); add one for every currency "
         "that is dunned, or leave the list empty for no threshold"
     )
-
-
-def to_percent(value: object) -> object:
-    """Turn an exact number into a Decimal, leaving bad values for the validator."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    try:
-        return to_decimal(value)
-    except ValidationError:
-        return value
 
 
 def check_percent(value: object, field: str) -> Decimal:

@@ -25,7 +25,16 @@ from datetime import date
 
 import attrs
 
-from credkit.dunning._common import check_date, ids, optional_date, optional_text, text, to_tuple
+from credkit._checks import (
+    check_date,
+    optional_date,
+    optional_text,
+    text,
+    to_tuple,
+)
+from credkit.dunning._common import (
+    ids,
+)
 from credkit.errors import ValidationError
 
 __all__ = ["Block", "BlockReason"]

@@ -31,15 +31,17 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from credkit.dunning._common import (
+from credkit._checks import (
     check_date,
     describe,
-    ids,
     is_date,
     optional_text,
-    sequence,
     text,
     to_tuple,
+)
+from credkit.dunning._common import (
+    ids,
+    sequence,
 )
 from credkit.dunning.ladder import Channel
 from credkit.errors import ValidationError

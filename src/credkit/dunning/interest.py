@@ -42,18 +42,20 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from credkit.dunning._common import (
-    add_days,
+from credkit._checks import (
     check_date,
     check_money,
-    check_percent,
     describe,
     is_date,
     optional_date,
     text,
-    to_percent,
+    to_number,
     to_tuple,
     tuple_of,
+)
+from credkit.dunning._common import (
+    add_days,
+    check_percent,
 )
 from credkit.errors import RateNotFoundError, ValidationError
 from credkit.ledger import CreditNote, Invoice, Ledger, Payment
@@ -101,7 +103,7 @@ class ReferenceRate:
     """
 
     valid_from: datetime.date = attrs.field(validator=is_date)
-    percent: Decimal = attrs.field(converter=to_percent, validator=_percent)
+    percent: Decimal = attrs.field(converter=to_number, validator=_percent)
 
 
 def _rates(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -294,7 +296,7 @@ class FixedRate:
     (RatePeriod(first_day=datetime.date(2026, 2, 1), last_day=datetime.date(2026, 3, 2), percent=Decimal('9.5'), basis='fixed 9.5 % a year'),)
     """
 
-    percent: Decimal = attrs.field(converter=to_percent, validator=_non_negative_percent)
+    percent: Decimal = attrs.field(converter=to_number, validator=_non_negative_percent)
 
     @property
     def name(self) -> str:

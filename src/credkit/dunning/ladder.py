@@ -51,16 +51,18 @@ from typing import Any
 
 import attrs
 
-from credkit.dunning._common import (
-    amounts,
-    check_percent,
+from credkit._checks import (
     count,
     describe,
     optional_text,
     text,
-    to_percent,
+    to_number,
     to_tuple,
     tuple_of,
+)
+from credkit.dunning._common import (
+    amounts,
+    check_percent,
 )
 from credkit.errors import ValidationError
 from credkit.money import Money
@@ -170,7 +172,7 @@ class Fee:
     amounts: tuple[Money, ...] = attrs.field(
         default=(), kw_only=True, converter=to_tuple, validator=amounts
     )
-    percent: Decimal | None = attrs.field(default=None, kw_only=True, converter=to_percent)
+    percent: Decimal | None = attrs.field(default=None, kw_only=True, converter=to_number)
 
     def __attrs_post_init__(self) -> None:
         if self.percent is not None:

@@ -50,7 +50,9 @@ from typing import Any
 import babel
 import babel.dates
 
-from credkit.dunning._common import describe
+from credkit._checks import (
+    describe,
+)
 from credkit.dunning.run import DunningAction
 from credkit.errors import CredkitError, ValidationError
 from credkit.money import Money

@@ -39,17 +39,19 @@ from typing import Any
 import attrs
 from dateutil import rrule
 
-from credkit.dunning._common import (
-    add_days,
+from credkit._checks import (
     check_date,
     count,
     describe,
-    ids,
     is_date,
-    positive_money,
     text,
     to_tuple,
     tuple_of,
+)
+from credkit.dunning._common import (
+    add_days,
+    ids,
+    positive_money,
 )
 from credkit.dunning.blocks import Block, BlockReason
 from credkit.dunning.promises import payments_of

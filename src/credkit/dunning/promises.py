@@ -34,17 +34,19 @@ from decimal import Decimal
 
 import attrs
 
-from credkit.dunning._common import (
-    add_days,
+from credkit._checks import (
     check_date,
     count,
     describe,
-    ids,
     is_date,
     optional_text,
-    positive_money,
     text,
     to_tuple,
+)
+from credkit.dunning._common import (
+    add_days,
+    ids,
+    positive_money,
 )
 from credkit.dunning.blocks import Block, BlockReason
 from credkit.errors import ValidationError

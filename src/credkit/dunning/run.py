@@ -66,13 +66,15 @@ from decimal import Decimal
 
 import attrs
 
+from credkit._checks import (
+    check_date,
+    describe,
+    optional_text,
+)
 from credkit.dunning._common import (
     add_days,
     amount_in,
-    check_date,
-    describe,
     month_end,
-    optional_text,
     sequence,
 )
 from credkit.dunning.blocks import Block

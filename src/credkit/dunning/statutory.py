@@ -48,7 +48,14 @@ from typing import Any
 
 import attrs
 
-from credkit.dunning._common import check_date, check_money, check_percent, to_percent
+from credkit._checks import (
+    check_date,
+    check_money,
+    to_number,
+)
+from credkit.dunning._common import (
+    check_percent,
+)
 from credkit.dunning.interest import RatePeriod, ReferenceRates
 from credkit.errors import ValidationError
 from credkit.money import Money
@@ -190,7 +197,7 @@ class EULatePayment:
 
     rates: ReferenceRates = attrs.field(validator=_rates)
     margin: Decimal = attrs.field(
-        default=Decimal(8), kw_only=True, converter=to_percent, validator=_margin
+        default=Decimal(8), kw_only=True, converter=to_number, validator=_margin
     )
     fixed_compensation: tuple[Money, ...] = attrs.field(
         factory=lambda: (Money.of(40, "EUR"),),
@@ -322,7 +329,7 @@ class UKLatePayment:
 
     rates: ReferenceRates = attrs.field(validator=_rates)
     margin: Decimal = attrs.field(
-        default=Decimal(8), kw_only=True, converter=to_percent, validator=_margin
+        default=Decimal(8), kw_only=True, converter=to_number, validator=_margin
     )
     fixing: RateFixing = attrs.field(
         default=RateFixing.AT_START,

@@ -52,7 +52,12 @@ from decimal import Decimal
 
 import attrs
 
-from credkit.dunning._common import check_date, sequence
+from credkit._checks import (
+    check_date,
+)
+from credkit.dunning._common import (
+    sequence,
+)
 from credkit.dunning.blocks import Block
 from credkit.dunning.promises import PromiseStatus, PromiseToPay
 from credkit.errors import ValidationError

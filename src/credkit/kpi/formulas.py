@@ -45,8 +45,10 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TypeAlias
 
+from credkit._checks import (
+    guard_arithmetic,
+)
 from credkit.errors import CurrencyMismatchError, ValidationError
-from credkit.limits._common import guard_arithmetic
 from credkit.money import Money, to_decimal
 
 __all__ = [

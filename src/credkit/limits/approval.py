@@ -51,26 +51,28 @@ from typing import Any
 
 import attrs
 
-from credkit.errors import PermissionDenied, ValidationError
-from credkit.fx import RateSource
-from credkit.limits._common import (
+from credkit._checks import (
     check_money,
-    currency_code,
     describe,
-    fmt,
     fmt_amount,
     guard_arithmetic,
-    in_currency,
-    is_user_id,
-    names,
-    number_between,
-    optional,
     optional_text,
     text,
     to_number,
     to_optional_number,
     to_tuple,
     tuple_of,
+)
+from credkit.errors import PermissionDenied, ValidationError
+from credkit.fx import RateSource
+from credkit.limits._common import (
+    currency_code,
+    fmt,
+    in_currency,
+    is_user_id,
+    names,
+    number_between,
+    optional,
 )
 from credkit.limits.credit_limit import CreditLimit
 from credkit.money import Money

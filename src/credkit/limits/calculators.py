@@ -50,27 +50,29 @@ import attrs
 from cattrs.gen import make_dict_unstructure_fn
 from dateutil.relativedelta import relativedelta
 
-from credkit.config import converter as _converter
-from credkit.errors import ConfigError, ValidationError
-from credkit.fx import RateSource
-from credkit.limits._common import (
+from credkit._checks import (
     arithmetic_guard,
     count,
     describe,
-    floor_minor,
-    fmt,
-    fmt_number,
-    in_currency,
     non_negative_money,
-    number_between,
-    one_per_currency,
-    optional_count,
-    optional_money,
-    pick,
+    optional_non_negative_money,
+    plain_number,
     text,
     to_number,
     to_tuple,
     tuple_of,
+)
+from credkit.config import converter as _converter
+from credkit.errors import ConfigError, ValidationError
+from credkit.fx import RateSource
+from credkit.limits._common import (
+    floor_minor,
+    fmt,
+    in_currency,
+    number_between,
+    one_per_currency,
+    optional_count,
+    pick,
 )
 from credkit.limits.inputs import LimitInputs
 from credkit.money import Money
@@ -98,7 +100,7 @@ _PERCENT = number_between(Decimal(0), _HUNDRED, low_open=True, what=" (a percent
 def _optional_result_money(
     instance: object, attribute: attrs.Attribute[Any], value: object
 ) -> None:
-    optional_money(instance, attribute, value)
+    optional_non_negative_money(instance, attribute, value)
 
 
 @attrs.frozen
@@ -252,7 +254,7 @@ def _percent_of(
     assert inputs.statement.currency is not None
     original = Money(ratio(inputs.statement), inputs.statement.currency)
     note = _converted_note(original, figure)
-    percent = fmt_number(calculator.percent)
+    percent = plain_number(calculator.percent)
     if not figure.is_positive:
         return MethodResult(
             calculator.name,
@@ -476,7 +478,7 @@ class BureauMethod:
             self.name,
             self.kind,
             amount,
-            f"bureau suggested limit {fmt(suggested)}{note} x {fmt_number(self.factor)}",
+            f"bureau suggested limit {fmt(suggested)}{note} x {plain_number(self.factor)}",
         )
 
 
@@ -677,7 +679,7 @@ class RiskClassMatrixMethod:
             self.name,
             self.kind,
             floor_minor(base * multiplier.multiplier),
-            f"risk class {risk}: base {fmt(base)}{note} x {fmt_number(multiplier.multiplier)}",
+            f"risk class {risk}: base {fmt(base)}{note} x {plain_number(multiplier.multiplier)}",
         )
 
 
@@ -715,7 +717,9 @@ class InsuredCoverMethod:
         converter=to_number,
         validator=number_between(Decimal(0), Decimal(1000), what=" (a percentage)"),
     )
-    own_risk_max: Money | None = attrs.field(default=None, kw_only=True, validator=optional_money)
+    own_risk_max: Money | None = attrs.field(
+        default=None, kw_only=True, validator=optional_non_negative_money
+    )
     name: str = attrs.field(default="insured_cover", kw_only=True, validator=text)
 
     @arithmetic_guard
@@ -766,8 +770,8 @@ class InsuredCoverMethod:
         insurer = f" ({cover.insurer})" if cover.insurer else ""
         reason = (
             f"insured part {fmt(insured)} = the insurer's buyer limit{insurer}, of which the "
-            f"insurer pays {fmt_number(cover.cover_percent)}% of a loss ({fmt(indemnity)}); "
-            f"own-risk part {fmt(own_risk)} = {fmt_number(self.own_risk_percent)}% of the "
+            f"insurer pays {plain_number(cover.cover_percent)}% of a loss ({fmt(indemnity)}); "
+            f"own-risk part {fmt(own_risk)} = {plain_number(self.own_risk_percent)}% of the "
             f"buyer limit{capped}"
         )
         return MethodResult(

@@ -38,20 +38,23 @@ from typing import Any
 
 import attrs
 
-from credkit.errors import ValidationError
-from credkit.limits._common import (
+from credkit._checks import (
     check_money,
     describe,
-    floor_minor,
-    fmt,
-    fmt_number,
-    fmt_step,
     guard_arithmetic,
-    number_between,
+    optional_money,
+    plain_number,
     text,
     to_number,
     to_tuple,
     tuple_of,
+)
+from credkit.errors import ValidationError
+from credkit.limits._common import (
+    floor_minor,
+    fmt,
+    fmt_step,
+    number_between,
 )
 from credkit.limits.calculators import MethodResult
 from credkit.money import Money, Numeric, to_decimal
@@ -72,11 +75,6 @@ __all__ = [
 ]
 
 
-def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        check_money(value, attribute.name)
-
-
 @attrs.frozen
 class Combined:
     """The outcome of a combinator: one amount (or None), which methods made it, and why.
@@ -90,7 +88,7 @@ class Combined:
     """
 
     rule: str = attrs.field(validator=text)
-    amount: Money | None = attrs.field(validator=_optional_money)
+    amount: Money | None = attrs.field(validator=optional_money)
     chosen: tuple[str, ...] = attrs.field(converter=to_tuple, validator=tuple_of(str, "a name"))
     reason: str = attrs.field(validator=text)
 
@@ -112,7 +110,7 @@ class Adjustment:
     before: Money = attrs.field(validator=lambda _i, a, v: check_money(v, a.name))
     after: Money = attrs.field(validator=lambda _i, a, v: check_money(v, a.name))
     reason: str = attrs.field(validator=text)
-    bound: Money | None = attrs.field(default=None, kw_only=True, validator=_optional_money)
+    bound: Money | None = attrs.field(default=None, kw_only=True, validator=optional_money)
 
     @property
     def binding(self) -> bool:
@@ -252,7 +250,7 @@ def weighted_blend(results: Sequence[MethodResult], weights: Mapping[str, Numeri
     )
     amount = floor_minor(Money(blended / total_weight, currency))
     terms = " + ".join(
-        f"{r.method} {fmt(r.amount)} x {fmt_number(parsed[r.method] / total_weight)}"
+        f"{r.method} {fmt(r.amount)} x {plain_number(parsed[r.method] / total_weight)}"
         for r in applicable
     )
     dropped = [r.method for r in results if isinstance(r, MethodResult) and not r.applicable]

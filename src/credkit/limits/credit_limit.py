@@ -31,18 +31,20 @@ from typing import Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from credkit.errors import ValidationError
-from credkit.limits._common import (
+from credkit._checks import (
     check_date,
     check_money,
-    currency_code,
     describe,
-    fmt,
     is_date,
     optional_date,
     text,
     to_tuple,
     tuple_of,
+)
+from credkit.errors import ValidationError
+from credkit.limits._common import (
+    currency_code,
+    fmt,
 )
 from credkit.money import Money
 from credkit.scoring.risk import RiskClass

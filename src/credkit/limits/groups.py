@@ -45,21 +45,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 import attrs
 
+from credkit._checks import (
+    check_date,
+    check_money,
+    describe,
+    guard_arithmetic,
+    optional_money,
+    text,
+)
 from credkit.errors import ValidationError
 from credkit.fx import RateSource
 from credkit.ledger import Customer, Ledger
 from credkit.limits._common import (
-    check_date,
-    check_money,
-    describe,
     fmt,
-    guard_arithmetic,
     in_currency,
-    text,
 )
 from credkit.limits.credit_limit import CreditLimit
 from credkit.money import Money
@@ -68,11 +70,6 @@ __all__ = ["GroupHeadroom", "GroupStatus", "LimitLike", "group_headroom", "group
 
 LimitLike = CreditLimit | Money | None
 """A limit as the group functions accept it: a CreditLimit, an amount, or None (no limit)."""
-
-
-def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        check_money(value, attribute.name)
 
 
 @attrs.frozen
@@ -89,7 +86,7 @@ class GroupHeadroom:
 
     member_id: str = attrs.field(validator=text)
     parent_id: str | None = attrs.field()
-    headroom: Money | None = attrs.field(validator=_optional_money)
+    headroom: Money | None = attrs.field(validator=optional_money)
     reason: str = attrs.field(validator=text)
 
 
@@ -114,7 +111,7 @@ class GroupStatus:
     """
 
     parent_id: str = attrs.field(validator=text)
-    group_limit: Money | None = attrs.field(validator=_optional_money)
+    group_limit: Money | None = attrs.field(validator=optional_money)
     children_limits: Money = attrs.field(validator=lambda _i, a, v: check_money(v, a.name))
     group_exposure: Money = attrs.field(validator=lambda _i, a, v: check_money(v, a.name))
     unlimited_children: tuple[str, ...] = attrs.field(default=(), kw_only=True)

@@ -34,27 +34,29 @@ from typing import Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from credkit._checks import (
+    check_date,
+    check_money,
+    count,
+    describe,
+    guard_arithmetic,
+    is_date,
+    non_negative_money,
+    optional_date,
+    optional_non_negative_money,
+    optional_text,
+    to_number,
+    to_tuple,
+)
 from credkit.errors import ValidationError
 from credkit.fx import RateSource
 from credkit.ledger import Customer, Ledger
 from credkit.limits._common import (
-    check_date,
-    check_money,
-    count,
     currency_code,
-    describe,
     fmt,
-    guard_arithmetic,
     in_currency,
-    is_date,
-    non_negative_money,
     number_between,
     optional_count,
-    optional_date,
-    optional_money,
-    optional_text,
-    to_number,
-    to_tuple,
 )
 from credkit.money import Money
 from credkit.scoring.statements import FinancialStatement
@@ -129,7 +131,7 @@ def _insurance(instance: object, attribute: attrs.Attribute[Any], value: object)
 
 
 def _current_limit(instance: LimitInputs, attribute: attrs.Attribute[Any], value: object) -> None:
-    optional_money(instance, attribute, value)
+    optional_non_negative_money(instance, attribute, value)
     if isinstance(value, Money) and value.currency != instance.currency:
         raise ValidationError(
             f"current_limit: {fmt(value)} is not in the limit currency {instance.currency}"
@@ -176,7 +178,9 @@ class LimitInputs:
     )
     terms_days: int | None = attrs.field(default=None, kw_only=True, validator=optional_count)
     grace_days: int = attrs.field(default=0, kw_only=True, validator=count)
-    bureau_limit: Money | None = attrs.field(default=None, kw_only=True, validator=optional_money)
+    bureau_limit: Money | None = attrs.field(
+        default=None, kw_only=True, validator=optional_non_negative_money
+    )
     risk_class: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
     segment: str | None = attrs.field(
         kw_only=True,

@@ -39,21 +39,23 @@ from typing import Any
 
 import attrs
 
-from credkit.errors import ValidationError
-from credkit.fx import RateSource
-from credkit.limits._common import (
-    check_currency,
+from credkit._checks import (
     describe,
-    names,
     non_negative_money,
-    number_between,
-    optional,
     optional_text,
-    pick,
     text,
     to_optional_number,
     to_tuple,
     tuple_of,
+)
+from credkit.errors import ValidationError
+from credkit.fx import RateSource
+from credkit.limits._common import (
+    check_currency,
+    names,
+    number_between,
+    optional,
+    pick,
 )
 from credkit.limits.calculators import (
     BureauMethod,

@@ -40,20 +40,21 @@ Recommended limit: 45,000.00 EUR (current 40,000.00 EUR: up 5,000.00 EUR)
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import attrs
 
+from credkit._checks import (
+    arithmetic_guard,
+    describe,
+    optional_money,
+    text,
+)
 from credkit.errors import ValidationError
 from credkit.fx import RateSource
 from credkit.limits._common import (
-    arithmetic_guard,
-    check_money,
-    describe,
     floor_minor,
     fmt,
     in_currency,
-    text,
 )
 from credkit.limits.calculators import MethodResult
 from credkit.limits.combinators import (
@@ -70,11 +71,6 @@ from credkit.limits.policy import LimitPolicy
 from credkit.money import Money
 
 __all__ = ["LimitRecommendation", "recommend"]
-
-
-def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        check_money(value, attribute.name)
 
 
 @attrs.frozen
@@ -101,14 +97,14 @@ class LimitRecommendation:
     """
 
     inputs: LimitInputs = attrs.field(validator=attrs.validators.instance_of(LimitInputs))
-    amount: Money | None = attrs.field(validator=_optional_money)
+    amount: Money | None = attrs.field(validator=optional_money)
     methods: tuple[MethodResult, ...] = attrs.field(kw_only=True)
     combined: Combined = attrs.field(kw_only=True)
     adjustments: tuple[Adjustment, ...] = attrs.field(kw_only=True)
     policy_id: str = attrs.field(kw_only=True, validator=text)
     policy_version: str = attrs.field(kw_only=True, validator=text)
-    insured: Money | None = attrs.field(default=None, kw_only=True, validator=_optional_money)
-    own_risk: Money | None = attrs.field(default=None, kw_only=True, validator=_optional_money)
+    insured: Money | None = attrs.field(default=None, kw_only=True, validator=optional_money)
+    own_risk: Money | None = attrs.field(default=None, kw_only=True, validator=optional_money)
 
     @property
     def customer_id(self) -> str:

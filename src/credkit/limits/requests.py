@@ -56,21 +56,23 @@ from typing import Any
 
 import attrs
 
-from credkit.errors import PermissionDenied, ValidationError
-from credkit.fx import RateSource
-from credkit.limits._common import (
+from credkit._checks import (
     check_date,
-    check_money,
-    check_user_id,
-    currency_code,
     describe,
-    fmt,
     is_date,
-    is_user_id,
     optional_date,
+    optional_non_negative_money,
     text,
     to_tuple,
     tuple_of,
+)
+from credkit.errors import PermissionDenied, ValidationError
+from credkit.fx import RateSource
+from credkit.limits._common import (
+    check_user_id,
+    currency_code,
+    fmt,
+    is_user_id,
 )
 from credkit.limits.approval import ApprovalMatrix, Approver, AuthorityBand
 from credkit.limits.credit_limit import CreditLimit, LimitKind, next_review_date
@@ -145,14 +147,6 @@ class Approval:
     on: date = attrs.field(kw_only=True, validator=is_date)
 
 
-def _optional_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        check_money(value, attribute.name)
-        assert isinstance(value, Money)
-        if value.is_negative:
-            raise ValidationError(f"{attribute.name}: must be zero or more, got {value}")
-
-
 def _current_limit(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, CreditLimit):
         raise ValidationError(
@@ -212,7 +206,7 @@ class LimitRequest:
 
     id: str = attrs.field(validator=text)
     customer_id: str = attrs.field(validator=text)
-    amount: Money | None = attrs.field(validator=_optional_money)
+    amount: Money | None = attrs.field(validator=optional_non_negative_money)
     currency: str = attrs.field(
         kw_only=True,
         default=attrs.Factory(_default_currency, takes_self=True),

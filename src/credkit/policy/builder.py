@@ -65,11 +65,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from credkit._checks import (
+    check_date,
+    describe,
+)
 from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.fx import RateSource, convert
 from credkit.ledger import DocumentKind, Ledger, OpenItem
 from credkit.money import Money, Numeric, minor_units
-from credkit.policy._common import check_date, describe
 from credkit.policy.exposure import Exposure, ExposureComponent, ExposureKind
 from credkit.policy.profile import BureauValue, CreditProfile
 from credkit.scoring.risk import RiskClass
@@ -265,7 +268,7 @@ def build_profile(
     """
     if not isinstance(ledger, Ledger):
         raise ValidationError(f"ledger: expected a Ledger, got {describe(ledger)}")
-    check_date("as_of", as_of)
+    check_date(as_of, "as_of")
     customer = ledger.customer(customer_id)
     limit_amount, limit_currency, limit_dates = _limit_record(limit)
     given_dates = {

@@ -39,8 +39,10 @@ from typing import Any
 
 import attrs
 
+from credkit._checks import (
+    plain_amount,
+)
 from credkit.money import Money
-from credkit.policy._common import plain_amount
 from credkit.policy.fingerprints import fingerprint
 from credkit.policy.order import OrderRequest
 from credkit.policy.policy import Policy, PolicyEntry

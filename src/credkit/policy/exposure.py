@@ -49,18 +49,20 @@ from typing import Any
 
 import attrs
 
+from credkit._checks import (
+    check_date,
+    describe,
+    is_date,
+    is_money,
+    optional_non_negative_money,
+)
 from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.fx import RateSource, convert
 from credkit.money import Money
 from credkit.policy._common import (
     boolean,
-    check_date,
-    date_field,
-    describe,
     enum_converter,
     enum_validator,
-    money,
-    optional_non_negative_money,
 )
 
 __all__ = ["Exposure", "ExposureComponent", "ExposureKind", "ScheduledAmount"]
@@ -108,8 +110,8 @@ class ScheduledAmount:
     datetime.date(2026, 12, 15)
     """
 
-    on: datetime.date = attrs.field(validator=date_field)
-    amount: Money = attrs.field(validator=money)
+    on: datetime.date = attrs.field(validator=is_date)
+    amount: Money = attrs.field(validator=is_money)
 
 
 def _schedule(value: Iterable[ScheduledAmount]) -> Any:
@@ -161,7 +163,7 @@ class ExposureComponent:
     """
 
     kind: ExposureKind = attrs.field(converter=_to_kind, validator=_check_kind)
-    amount: Money = attrs.field(validator=money)
+    amount: Money = attrs.field(validator=is_money)
     sub_limit: Money | None = attrs.field(
         default=None, kw_only=True, validator=optional_non_negative_money
     )
@@ -287,7 +289,7 @@ class Exposure:
         (Money('500.00', 'EUR'), Money('1500.00', 'EUR'))
         """
         Money.zero(currency)
-        check_date("on", on)
+        check_date(on, "on")
         result = []
         for index, component in enumerate(components):
             if not isinstance(component, ExposureComponent):
@@ -366,7 +368,7 @@ class Exposure:
         >>> exposure.within(date(2026, 12, 31)), exposure.within(date(2027, 3, 1))
         (Money('1000', 'EUR'), Money('1500', 'EUR'))
         """
-        check_date("cutoff", cutoff)
+        check_date(cutoff, "cutoff")
         amount = sum((c.within(cutoff) for c in self.components if c.included_in_total), Decimal(0))
         return Money(amount, self.currency)
 

@@ -45,9 +45,11 @@ from typing import Any, Final
 
 import attrs
 
+from credkit._checks import (
+    describe,
+)
 from credkit.errors import ValidationError
 from credkit.money import Money
-from credkit.policy._common import describe
 
 __all__ = ["FINGERPRINT_SCHEMA", "canonical_json", "fingerprint"]
 

@@ -12,8 +12,16 @@ import datetime
 
 import attrs
 
+from credkit._checks import (
+    is_date,
+    is_money,
+    optional_text,
+    text,
+)
 from credkit.money import Money
-from credkit.policy._common import boolean, date_field, money, optional_text, text
+from credkit.policy._common import (
+    boolean,
+)
 
 __all__ = ["OrderRequest"]
 
@@ -39,8 +47,8 @@ class OrderRequest:
     """
 
     order_id: str = attrs.field(validator=text)
-    amount: Money = attrs.field(validator=money)
-    order_date: datetime.date = attrs.field(kw_only=True, validator=date_field)
+    amount: Money = attrs.field(validator=is_money)
+    order_date: datetime.date = attrs.field(kw_only=True, validator=is_date)
     prepaid: bool = attrs.field(default=False, kw_only=True, validator=boolean)
     customer_id: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
 

@@ -71,13 +71,15 @@ from typing import Any
 import attrs
 
 from credkit import config
+from credkit._checks import (
+    describe,
+    optional_text,
+    text,
+)
 from credkit.errors import ConfigError, ValidationError
 from credkit.policy._common import (
     boolean,
-    describe,
     enum_converter,
-    optional_text,
-    text,
 )
 from credkit.policy.order import OrderRequest
 from credkit.policy.profile import CreditProfile

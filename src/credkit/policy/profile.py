@@ -45,22 +45,24 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from credkit._checks import (
+    describe,
+    is_date,
+    optional_date,
+    optional_money,
+    optional_non_negative_money,
+    optional_text,
+    text,
+    to_optional_number,
+)
 from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.money import Money, to_decimal
 from credkit.policy._common import (
     boolean,
-    date_field,
-    describe,
     frozen_mapping,
-    optional_date,
     optional_fraction,
-    optional_money,
-    optional_non_negative_money,
     optional_number,
-    optional_text,
     optional_whole,
-    text,
-    to_optional_number,
     whole,
 )
 from credkit.policy.exposure import Exposure
@@ -159,7 +161,7 @@ class CreditProfile:
     """
 
     customer_id: str = attrs.field(validator=text)
-    as_of: datetime.date = attrs.field(kw_only=True, validator=date_field)
+    as_of: datetime.date = attrs.field(kw_only=True, validator=is_date)
     exposure: Exposure = attrs.field(kw_only=True, validator=_exposure)
     segment: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
     limit: Money | None = attrs.field(

@@ -21,9 +21,15 @@ import enum
 
 import attrs
 
+from credkit._checks import (
+    plain_amount,
+    text,
+)
 from credkit.errors import ValidationError
 from credkit.money import Money
-from credkit.policy._common import boolean, plain_amount, text
+from credkit.policy._common import (
+    boolean,
+)
 
 __all__ = ["Outcome", "RuleResult", "WhenMissing", "format_amount"]
 

@@ -53,20 +53,22 @@ from typing import Any, ClassVar, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
-from credkit.errors import CurrencyMismatchError, PolicyError, ValidationError
-from credkit.money import Money
-from credkit.policy._common import (
+from credkit._checks import (
     describe,
-    enum_converter,
-    enum_validator,
-    fraction,
-    frozen_mapping,
     non_negative_money,
-    number,
     plain_amount,
     plain_number,
     text,
     to_number,
+)
+from credkit.errors import CurrencyMismatchError, PolicyError, ValidationError
+from credkit.money import Money
+from credkit.policy._common import (
+    enum_converter,
+    enum_validator,
+    fraction,
+    frozen_mapping,
+    number,
     whole,
 )
 from credkit.policy.exposure import ExposureComponent, ExposureKind
