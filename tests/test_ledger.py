@@ -406,3 +406,12 @@ def test_apply_oldest_first_never_over_allocates_and_spends_what_it_can(
     after = ledger.apply_oldest_first(payment.id)  # constructing it validates: no over-allocation
     spent = sum((a.amount.amount for a in after.allocations[len(ledger.allocations) :]), Decimal(0))
     assert spent == min(unapplied_before, eligible)
+
+
+@pytest.mark.parametrize("bad", [None, "C1", 5])
+def test_record_lists_must_be_iterables_of_records(bad: object) -> None:
+    # Found in review: Ledger(customers=None) escaped as a bare TypeError.
+    with pytest.raises(ValidationError, match="customers: expected a list of Customer records"):
+        Ledger(customers=bad)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="invoices: expected a list of Invoice records"):
+        Ledger(invoices=bad)  # type: ignore[arg-type]

@@ -361,34 +361,39 @@ def _document_date(document: Document) -> date:
     return document.received_on if isinstance(document, Payment) else document.issue_date
 
 
-def _records(values: Iterable[Any], kind: type) -> tuple[Any, ...]:
+def _records(values: Iterable[Any], kind: type, field: str) -> tuple[Any, ...]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ValidationError(
+            f"{field}: expected a list of {kind.__name__} records, "
+            f"got {type(values).__name__} {values!r}"
+        )
     result = tuple(values)
     for index, value in enumerate(result):
         if not isinstance(value, kind):
             raise ValidationError(
-                f"[{index}]: expected {kind.__name__}, got {type(value).__name__} {value!r}"
+                f"{field}[{index}]: expected {kind.__name__}, got {type(value).__name__} {value!r}"
             )
     return result
 
 
 def _customer_tuple(values: Iterable[Customer]) -> tuple[Customer, ...]:
-    return _records(values, Customer)
+    return _records(values, Customer, "customers")
 
 
 def _invoice_tuple(values: Iterable[Invoice]) -> tuple[Invoice, ...]:
-    return _records(values, Invoice)
+    return _records(values, Invoice, "invoices")
 
 
 def _credit_note_tuple(values: Iterable[CreditNote]) -> tuple[CreditNote, ...]:
-    return _records(values, CreditNote)
+    return _records(values, CreditNote, "credit_notes")
 
 
 def _payment_tuple(values: Iterable[Payment]) -> tuple[Payment, ...]:
-    return _records(values, Payment)
+    return _records(values, Payment, "payments")
 
 
 def _allocation_tuple(values: Iterable[Allocation]) -> tuple[Allocation, ...]:
-    return _records(values, Allocation)
+    return _records(values, Allocation, "allocations")
 
 
 @attrs.frozen(eq=False)
