@@ -368,6 +368,16 @@ class _Builtin:
 # -- limits ----------------------------------------------------------------------------
 
 
+def _when_missing_field() -> Any:
+    """The ``when_missing`` parameter of the rules that read figures a profile may lack."""
+    return attrs.field(
+        default=WhenMissing.FAIL,
+        kw_only=True,
+        converter=_to_when_missing,
+        validator=_check_when_missing,
+    )
+
+
 @attrs.frozen
 class StaticLimit(_Builtin):
     """Exposure plus the order must not go above the limit, with an optional tolerance.
@@ -575,12 +585,7 @@ class ReviewOverdue(_Builtin):
     figure: ClassVar[tuple[str, str] | None] = ("next_review", "review date")
 
     grace_days: int = attrs.field(default=0, kw_only=True, validator=whole(0))
-    when_missing: WhenMissing = attrs.field(
-        default=WhenMissing.FAIL,
-        kw_only=True,
-        converter=_to_when_missing,
-        validator=_check_when_missing,
-    )
+    when_missing: WhenMissing = _when_missing_field()
 
     def condition(self) -> Condition:
         """``as_of - next_review > grace``, with ``when_missing`` for no review date."""
@@ -668,12 +673,7 @@ class OverdueTooOld(_Builtin):
     figure: ClassVar[tuple[str, str] | None] = ("oldest_overdue_days", "overdue days")
 
     max_days: int = attrs.field(kw_only=True, validator=whole(0))
-    when_missing: WhenMissing = attrs.field(
-        default=WhenMissing.FAIL,
-        kw_only=True,
-        converter=_to_when_missing,
-        validator=_check_when_missing,
-    )
+    when_missing: WhenMissing = _when_missing_field()
 
     def condition(self) -> Condition:
         """``oldest_overdue_days > max_days``, with ``when_missing``."""
@@ -714,12 +714,7 @@ class OverdueAmount(_Builtin):
     figure: ClassVar[tuple[str, str] | None] = ("overdue_amount", "overdue amount")
 
     max_amount: Money = attrs.field(kw_only=True, validator=non_negative_money)
-    when_missing: WhenMissing = attrs.field(
-        default=WhenMissing.FAIL,
-        kw_only=True,
-        converter=_to_when_missing,
-        validator=_check_when_missing,
-    )
+    when_missing: WhenMissing = _when_missing_field()
 
     def condition(self) -> Condition:
         """``overdue_amount > max_amount``, with ``when_missing`` (another currency raises)."""
@@ -770,12 +765,7 @@ class OverdueShare(_Builtin):
     figure: ClassVar[tuple[str, str] | None] = ("overdue_share", "overdue share")
 
     max_share: Decimal = attrs.field(kw_only=True, converter=to_number, validator=fraction)
-    when_missing: WhenMissing = attrs.field(
-        default=WhenMissing.FAIL,
-        kw_only=True,
-        converter=_to_when_missing,
-        validator=_check_when_missing,
-    )
+    when_missing: WhenMissing = _when_missing_field()
 
     def condition(self) -> Condition:
         """``overdue_share > max_share``, with ``when_missing``."""
@@ -870,12 +860,7 @@ class RiskClassBlocked(_Builtin):
     blocked: tuple[str, ...] = attrs.field(
         kw_only=True, converter=_classes, validator=_check_classes
     )
-    when_missing: WhenMissing = attrs.field(
-        default=WhenMissing.FAIL,
-        kw_only=True,
-        converter=_to_when_missing,
-        validator=_check_when_missing,
-    )
+    when_missing: WhenMissing = _when_missing_field()
 
     def condition(self) -> Condition:
         """``risk_class in blocked``, with ``when_missing``."""
@@ -913,12 +898,7 @@ class ScoreFloor(_Builtin):
     figure: ClassVar[tuple[str, str] | None] = ("score", "score")
 
     min_score: Decimal = attrs.field(kw_only=True, converter=to_number, validator=number)
-    when_missing: WhenMissing = attrs.field(
-        default=WhenMissing.FAIL,
-        kw_only=True,
-        converter=_to_when_missing,
-        validator=_check_when_missing,
-    )
+    when_missing: WhenMissing = _when_missing_field()
 
     def condition(self) -> Condition:
         """``score < min_score``, with ``when_missing``."""
@@ -964,12 +944,7 @@ class PaymentIndexFloor(_Builtin):
     figure: ClassVar[tuple[str, str] | None] = ("payment_index", "payment index")
 
     min_index: Decimal = attrs.field(kw_only=True, converter=to_number, validator=_index)
-    when_missing: WhenMissing = attrs.field(
-        default=WhenMissing.FAIL,
-        kw_only=True,
-        converter=_to_when_missing,
-        validator=_check_when_missing,
-    )
+    when_missing: WhenMissing = _when_missing_field()
 
     def condition(self) -> Condition:
         """``payment_index < min_index``, with ``when_missing``."""
