@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from credkit.config import converter, dump, load
 from credkit.errors import ConfigError, ValidationError
 from credkit.money import Money
+from credkit.testing.strategies import config_documents, corrupted
 
 # -- a small nested configuration, shaped like a credit policy ------------------------------
 
@@ -669,57 +670,20 @@ def test_dump_load_round_trip(policy: Policy) -> None:
 
 
 def json_documents() -> st.SearchStrategy[Any]:
-    """Arbitrary JSON-like values: None, booleans, ints, Decimals, text, lists and dicts.
+    """Arbitrary JSON-like values, keys mostly the configuration's own field names.
 
-    Keys are mostly the configuration's own field names, so that junk reaches nested
-    structuring and not only the unknown-key check.
+    Junk then reaches nested structuring and not only the unknown-key check.
     """
     field_names = [a.name for cls in (Policy, Rule, Review) for a in attrs.fields(cls)]
-    keys = st.sampled_from([*field_names, "amount", "currency"]) | st.text(max_size=8)
-    scalars = (
-        st.none()
-        | st.booleans()
-        | st.integers()
-        | st.decimals()
-        | st.text(max_size=12)
-        | st.sampled_from(["12.50 EUR", "2026-01-31", "email", "EUR", "0.1", ""])
-    )
-    return st.recursive(
-        scalars,
-        lambda children: (
-            st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=5)
-        ),
-        max_leaves=25,
-    )
-
-
-def _containers(node: Any) -> list[tuple[Any, Any]]:
-    """Every (container, key or index) pair in a document, for mutation."""
-    found: list[tuple[Any, Any]] = []
-    if isinstance(node, dict):
-        for key, child in node.items():
-            found.append((node, key))
-            found.extend(_containers(child))
-    elif isinstance(node, list):
-        for index, child in enumerate(node):
-            found.append((node, index))
-            found.extend(_containers(child))
-    return found
+    return config_documents(keys=[*field_names, "amount", "currency"], words=["12.50 EUR", "email"])
 
 
 @st.composite
-def damaged_documents(draw: st.DrawFn) -> dict[str, Any]:
-    """A valid document with one to three values replaced by junk or removed."""
-    document = dump(draw(policies))
+def damaged_documents(draw: st.DrawFn) -> Any:
+    """A valid document with one to three places replaced by junk or removed."""
+    document: Any = dump(draw(policies))
     for _ in range(draw(st.integers(1, 3))):
-        places = _containers(document)
-        if not places:
-            break
-        container, key = draw(st.sampled_from(places))
-        if isinstance(container, dict) and draw(st.booleans()):
-            del container[key]
-        else:
-            container[key] = draw(json_documents())
+        document = draw(corrupted(document, junk=json_documents()))
     return document
 
 

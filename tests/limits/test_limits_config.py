@@ -44,6 +44,8 @@ from credkit.limits import (
     example_policy,
 )
 from credkit.money import Money
+from credkit.testing.strategies import config_documents
+from credkit.testing.strategies import corrupted as shared_corrupted
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "limit-policy.toml"
 
@@ -294,61 +296,36 @@ VALID: dict[type[Any], Any] = {
 KEYS = sorted(
     {f.name for cls in CLASSES for f in attrs.fields(cls) if f.init} | {"kind", "unknown"}
 )
-scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.integers(min_value=-(10**30), max_value=10**30),
-    st.decimals(),
-    st.floats(),
-    st.text(max_size=6),
-    st.dates(),
-    st.datetimes(),
-    st.sampled_from(
-        [
-            *CALCULATOR_KINDS,
-            "min",
-            "max",
-            "weighted",
-            "internal",
-            "insured",
-            "100 EUR",
-            "-5 EUR",
-            "1e999999 EUR",
-            "1 XXX",
-            "EUR",
-            "JPY",
-            "1.5",
-            "-3",
-            "1e999999",
-            "NaN",
-            "Infinity",
-            "2026-01-31",
-            "",
-            " ",
-        ]
-    ),
-)
-documents = st.recursive(
-    scalars,
-    lambda children: st.one_of(
-        st.lists(children, max_size=4),
-        st.dictionaries(st.sampled_from(KEYS), children, max_size=6),
-    ),
-    max_leaves=25,
+documents = config_documents(
+    keys=KEYS,
+    words=[
+        *CALCULATOR_KINDS,
+        "min",
+        "max",
+        "weighted",
+        "internal",
+        "insured",
+        "100 EUR",
+        "-5 EUR",
+        "1e999999 EUR",
+        "1 XXX",
+        "EUR",
+        "JPY",
+        "1.5",
+        "-3",
+        "1e999999",
+        "NaN",
+        "Infinity",
+        "2026-01-31",
+        "",
+        " ",
+    ],
 )
 
 
-@st.composite
-def corrupted(draw: st.DrawFn, document: Any) -> Any:
-    """Replace one leaf (or one whole sub-document) of ``document`` with junk."""
-    if isinstance(document, dict) and document and draw(st.integers(0, 3)) > 0:
-        key = draw(st.sampled_from(sorted(document)))
-        return {**document, key: draw(corrupted(document[key]))}
-    if isinstance(document, list) and document and draw(st.integers(0, 3)) > 0:
-        index = draw(st.integers(0, len(document) - 1))
-        return [*document[:index], draw(corrupted(document[index])), *document[index + 1 :]]
-    return draw(documents)
+def corrupted(document: Any) -> st.SearchStrategy[Any]:
+    """``document`` with one place damaged by this module's junk."""
+    return shared_corrupted(document, junk=documents)
 
 
 def _load_only_config_errors(cls: type[Any], document: Any) -> None:

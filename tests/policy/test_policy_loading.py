@@ -39,6 +39,7 @@ from credkit.policy import (
     load_policy,
     load_policy_set,
 )
+from credkit.testing.strategies import config_documents, corrupted
 
 AS_OF = datetime.date(2026, 11, 23)
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "credit-policy.toml"
@@ -314,36 +315,19 @@ _FIELD_NAMES = sorted(
 
 def json_documents() -> st.SearchStrategy[Any]:
     """JSON-like values whose keys are mostly the policy's own field and rule names."""
-    keys = st.sampled_from(_FIELD_NAMES) | st.text(max_size=6)
-    scalars = (
-        st.none()
-        | st.booleans()
-        | st.integers(-(10**6), 10**6)
-        | st.decimals(allow_nan=True, allow_infinity=True)
-        | st.text(max_size=10)
-        | st.sampled_from(
-            [
-                *BUILTIN_RULES.names(),
-                "hold",
-                "reject",
-                "approve",
-                "fail",
-                "pass",
-                "100 EUR",
-                "0.05",
-                "open_orders",
-                "E",
-                "-5",
-                "",
-            ]
-        )
-    )
-    return st.recursive(
-        scalars,
-        lambda children: (
-            st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=6)
-        ),
-        max_leaves=30,
+    return config_documents(
+        keys=_FIELD_NAMES,
+        words=[
+            *BUILTIN_RULES.names(),
+            "hold",
+            "reject",
+            "approve",
+            "fail",
+            "pass",
+            "0.05",
+            "open_orders",
+            "E",
+        ],
     )
 
 
@@ -364,30 +348,12 @@ def _valid_rule_document(name: str) -> dict[str, Any]:
 
 @st.composite
 def damaged_documents(draw: st.DrawFn) -> dict[str, Any]:
-    """A valid policy document with one to three values replaced by junk or removed."""
+    """A valid policy document with one to three places replaced by junk or removed."""
     names = draw(st.lists(st.sampled_from(BUILTIN_RULES.names()), min_size=1, max_size=5))
-    doc: dict[str, Any] = document(*(_valid_rule_document(n) for n in names))
+    doc: Any = document(*(_valid_rule_document(n) for n in names))
     for _ in range(draw(st.integers(1, 3))):
-        places = _containers(doc)
-        container, key = draw(st.sampled_from(places))
-        if isinstance(container, dict) and draw(st.booleans()):
-            del container[key]
-        else:
-            container[key] = draw(json_documents())
-    return doc
-
-
-def _containers(node: Any) -> list[tuple[Any, Any]]:
-    found: list[tuple[Any, Any]] = []
-    if isinstance(node, dict):
-        for key, child in node.items():
-            found.append((node, key))
-            found.extend(_containers(child))
-    elif isinstance(node, list):
-        for index, child in enumerate(node):
-            found.append((node, index))
-            found.extend(_containers(child))
-    return found
+        doc = draw(corrupted(doc, junk=json_documents()))
+    return doc  # type: ignore[no-any-return]
 
 
 def _load_or_config_error(source: Any, **kwargs: Any) -> None:

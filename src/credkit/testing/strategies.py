@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -29,6 +31,8 @@ __all__ = [
     "CURRENCIES",
     "EPOCH",
     "business_dates",
+    "config_documents",
+    "corrupted",
     "currencies",
     "customers",
     "discount_tiers",
@@ -376,3 +380,90 @@ def ledgers(
     1
     """
     return _ledgers(max_customers, max_documents, start, days)
+
+
+_TRICKY_WORDS = (
+    "100 EUR",
+    "-5 EUR",
+    "1e999999 EUR",
+    "1 XXX",
+    "EUR",
+    "JPY",
+    "1.5",
+    "-3",
+    "0.1",
+    "1e999999",
+    "NaN",
+    "Infinity",
+    "2026-01-31",
+    "2026-02-30",
+    "",
+    " ",
+)
+
+
+def config_documents(
+    *, keys: Sequence[str] = (), words: Sequence[str] = ()
+) -> st.SearchStrategy[Any]:
+    """Junk shaped like configuration documents, for loader robustness tests.
+
+    Scalars are None, booleans, integers (some huge), decimals (NaN and infinities too),
+    floats, text, dates, datetimes and tricky strings (amounts, impossible dates, huge
+    exponents, blanks) plus ``words``; they nest in lists and in tables whose keys are
+    mostly ``keys``, so that junk reaches nested structuring and not only the
+    unknown-key check. A loader fed these should return a value or raise
+    :class:`~credkit.errors.ConfigError`, nothing else.
+
+    >>> from hypothesis import find
+    >>> find(config_documents(keys=["net_days"]), lambda d: isinstance(d, dict) and "net_days" in d)
+    {'net_days': None}
+    """
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.integers(min_value=-(10**30), max_value=10**30),
+        st.decimals(allow_nan=True, allow_infinity=True),
+        st.floats(),
+        st.text(max_size=10),
+        st.dates(),
+        st.datetimes(),
+        st.sampled_from([*_TRICKY_WORDS, *words]),
+    )
+    key_names = (st.sampled_from(list(keys)) | st.text(max_size=8)) if keys else st.text(max_size=8)
+    return st.recursive(
+        scalars,
+        lambda children: st.one_of(
+            st.lists(children, max_size=4),
+            st.dictionaries(key_names, children, max_size=6),
+        ),
+        max_leaves=25,
+    )
+
+
+@st.composite
+def _corrupted(draw: st.DrawFn, document: Any, junk: st.SearchStrategy[Any]) -> Any:
+    if isinstance(document, dict) and document and draw(st.integers(0, 3)) > 0:
+        key = draw(st.sampled_from(sorted(document, key=str)))
+        if draw(st.integers(0, 4)) == 0:
+            return {k: v for k, v in document.items() if k != key}
+        return {**document, key: draw(_corrupted(document[key], junk))}
+    if isinstance(document, list) and document and draw(st.integers(0, 3)) > 0:
+        index = draw(st.integers(0, len(document) - 1))
+        return [*document[:index], draw(_corrupted(document[index], junk)), *document[index + 1 :]]
+    return draw(junk)
+
+
+def corrupted(
+    document: Any, *, junk: st.SearchStrategy[Any] | None = None
+) -> st.SearchStrategy[Any]:
+    """``document`` (a valid configuration document) with one place damaged.
+
+    One leaf or sub-document is replaced by ``junk`` (default :func:`config_documents`),
+    or one key is removed; the original is never changed.
+
+    >>> from hypothesis import find
+    >>> find(corrupted({"net_days": 30}), lambda d: d != {"net_days": 30}) in ({}, None)
+    True
+    """
+    return _corrupted(document, junk if junk is not None else config_documents())
