@@ -10,25 +10,31 @@ file (document id, customer id, kind, issue date, due date, amount, currency,
 disputed). Then each side runs in a fresh Python process of its own, so that its peak
 memory is its own:
 
-* credkit: :func:`credkit.io.read_open_items` (load), then :func:`credkit.aging.age`
-  with the standard buckets on the due date (aging);
+* credkit: :func:`credkit.io.age_open_items` with the standard buckets on the due
+  date, which reads the file in blocks and ages it in the same pass (one figure,
+  load and aging together);
+* credkit's object path, for comparison (left out with ``--no-objects``):
+  :func:`credkit.io.read_open_items` (load, an ``OpenItem`` per line), then
+  :func:`credkit.aging.age` (aging);
 * pandas: ``pd.read_csv`` and ``pd.to_datetime`` on the due dates (load), then days
   overdue, ``pd.cut`` into the same six buckets and a groupby on (customer,
   currency) summing each bucket, the negative items as *unapplied*, the disputed
   amount, the count and the oldest days overdue (aging).
 
-Each process prints its load, aging and total time and its peak resident memory
-(``ru_maxrss``, read as soon as its report is built), and writes every row of its
-report to a JSON file, untimed. The script then compares every row: same customers
-and currencies, same bucket, unapplied and disputed amounts (pandas sums floats,
-rounded to the currency's minor units before comparing with credkit's exact
-``Decimal`` sums; with a handful of items per row the float error is far below a
-cent), same counts and oldest days. Exit status 1 if anything differs.
+Each process prints its times and its peak resident memory (``ru_maxrss``, read as
+soon as its report is built), then turns every row of its report into plain values
+(``AgingReport.to_rows()`` for credkit, ``itertuples`` for pandas; timed apart as
+*export*, not part of the ratio) and writes them to a JSON file. The script then
+compares every row: same customers and currencies, same bucket, unapplied and
+disputed amounts (pandas sums floats, rounded to the currency's minor units before
+comparing with credkit's exact ``Decimal`` sums; with a handful of items per row the
+float error is far below a cent), same counts and oldest days. Exit status 1 if
+anything differs.
 
 Needs pandas (the ``bench`` extra): ``pip install credkit-b2b[bench]``.
 
     python benchmarks/aging.py                    # 1,000,000 open items
-    python benchmarks/aging.py --items 100000
+    python benchmarks/aging.py --items 100000 --no-objects
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import argparse
 import csv
 import datetime
 import json
+import math
 import resource
 import subprocess
 import sys
@@ -115,11 +122,49 @@ def write_items(path: Path, count: int) -> datetime.date:
 # -- the two sides, each run in a process of its own ----------------------------------
 
 
+def _export(report: Any) -> dict[str, list[Any]]:
+    names = [*report.buckets.labels, "unapplied", "disputed"]
+    return {
+        f"{row['customer_id']}|{row['currency']}": [
+            *(row[name] for name in names),
+            row["count"],
+            row["oldest_days"],
+        ]
+        for row in report.to_rows()
+    }
+
+
 def run_credkit(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
-    from credkit.aging import STANDARD, age
-    from credkit.io import ColumnMapping, read_open_items
+    """The one-pass path: age_open_items reads and ages the file block by block."""
+    from credkit.aging import STANDARD
+    from credkit.io import ColumnMapping, age_open_items
 
     assert STANDARD.edges == EDGES
+    mapping = ColumnMapping(kind="kind", disputed="disputed")
+    baseline = _peak_mib()
+    started = time.perf_counter()
+    report = age_open_items(path, mapping=mapping, as_of=as_of)
+    done = time.perf_counter()
+    peak = _peak_mib()
+    rows = _export(report)
+    exported = time.perf_counter()
+    out.write_text(json.dumps(rows))
+    return {
+        "load": float("nan"),
+        "aging": float("nan"),
+        "total": done - started,
+        "export": exported - done,
+        "items": sum(row[-2] for row in rows.values()),
+        "baseline": baseline,
+        "peak": peak,
+    }
+
+
+def run_objects(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
+    """The object path: read_open_items builds an OpenItem per line, then age()."""
+    from credkit.aging import age
+    from credkit.io import ColumnMapping, read_open_items
+
     mapping = ColumnMapping(kind="kind", disputed="disputed")
     baseline = _peak_mib()
     started = time.perf_counter()
@@ -128,20 +173,14 @@ def run_credkit(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]
     report = age(items, as_of=as_of)
     done = time.perf_counter()
     peak = _peak_mib()
-    rows = {
-        f"{row.customer_id}|{row.currency}": [
-            *(format(m.amount, "f") for m in row.amounts),
-            format(row.unapplied.amount, "f"),
-            format(row.disputed.amount, "f"),
-            row.count,
-            row.oldest_days,
-        ]
-        for row in report.rows
-    }
+    rows = _export(report)
+    exported = time.perf_counter()
     out.write_text(json.dumps(rows))
     return {
         "load": loaded - started,
         "aging": done - loaded,
+        "total": done - started,
+        "export": exported - done,
         "items": len(items),
         "baseline": baseline,
         "peak": peak,
@@ -216,10 +255,13 @@ def run_pandas(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
             int(count),
             None if pd.isna(oldest) else int(oldest),
         ]
+    exported = time.perf_counter()
     out.write_text(json.dumps(rows))
     return {
         "load": loaded - started,
         "aging": done - loaded,
+        "total": done - started,
+        "export": exported - done,
         "items": len(df),
         "baseline": baseline,
         "peak": peak,
@@ -246,6 +288,14 @@ def compare(ours: dict[str, list[Any]], theirs: dict[str, list[Any]]) -> list[st
     return problems
 
 
+SIDES = {"credkit": run_credkit, "objects": run_objects, "pandas": run_pandas}
+NAMES = {
+    "credkit": "credkit age_open_items",
+    "objects": "credkit read + age",
+    "pandas": "pandas",
+}
+
+
 def side(name: str, path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
     command = [sys.executable, __file__, "--side", name, "--csv", str(path), "--as-of"]
     command += [as_of.isoformat(), "--out", str(out)]
@@ -254,20 +304,29 @@ def side(name: str, path: Path, as_of: datetime.date, out: Path) -> dict[str, fl
     return result
 
 
+def _seconds(value: float) -> str:
+    return "      -  " if math.isnan(value) else f"{value:8.2f}s"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1_000_000)
-    parser.add_argument("--side", choices=["credkit", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-objects",
+        action="store_true",
+        help="leave out the slow object path (read_open_items, then age)",
+    )
+    parser.add_argument("--side", choices=sorted(SIDES), help=argparse.SUPPRESS)
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--as-of", type=datetime.date.fromisoformat, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.side is not None:
-        run = run_credkit if args.side == "credkit" else run_pandas
-        print(json.dumps(run(args.csv, args.as_of, args.out)))
+        print(json.dumps(SIDES[args.side](args.csv, args.as_of, args.out)))
         return 0
     if args.items < 1:
         parser.error("--items must be at least 1")
+    names = [n for n in SIDES if not (args.no_objects and n == "objects")]
 
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory, "open_items.csv")
@@ -283,33 +342,37 @@ def main(argv: list[str] | None = None) -> int:
             f"  writing {path.name} ({size:.0f} MiB): {time.perf_counter() - started:.2f} s "
             f"(not measured); aged as of {as_of}, standard buckets, due-date basis"
         )
-        figures = {}
-        for name in ("credkit", "pandas"):
-            figures[name] = side(name, path, as_of, Path(directory, f"{name}.json"))
-        ours = json.loads(Path(directory, "credkit.json").read_text())
-        theirs = json.loads(Path(directory, "pandas.json").read_text())
+        figures = {name: side(name, path, as_of, Path(directory, f"{name}.json")) for name in names}
+        reports = {name: json.loads(Path(directory, f"{name}.json").read_text()) for name in names}
 
-    c, p = figures["credkit"], figures["pandas"]
-    print("  (each side in its own process; peak = max resident memory of that process)")
-    print(f"  {'':24}{'load':>9}{'aging':>9}{'total':>9}{'peak':>10}{'after imports':>15}")
-    for name, f in (("credkit", c), ("pandas", p)):
+    print("  (each in its own process; peak = max resident memory of that process)")
+    print(
+        f"  {'':24}{'load':>9}{'aging':>9}{'total':>9}{'peak':>10}{'after imports':>15}"
+        f"{'export':>9}"
+    )
+    for name in names:
+        f = figures[name]
         print(
-            f"  {name:24}{f['load']:8.2f}s{f['aging']:8.2f}s{f['load'] + f['aging']:8.2f}s"
-            f"{f['peak']:6.0f} MiB{f['baseline']:11.0f} MiB"
+            f"  {NAMES[name]:24}{_seconds(f['load'])}{_seconds(f['aging'])}{_seconds(f['total'])}"
+            f"{f['peak']:6.0f} MiB{f['baseline']:11.0f} MiB{_seconds(f['export'])}"
         )
-    total_c, total_p = c["load"] + c["aging"], p["load"] + p["aging"]
-    print(f"  ratio credkit / pandas, total:  {total_c / total_p:6.2f}")
-    print(f"  ratio credkit / pandas, load:   {c['load'] / p['load']:6.2f}")
-    print(f"  ratio credkit / pandas, aging:  {c['aging'] / p['aging']:6.2f}")
-    print(f"  ratio credkit / pandas, peak memory: {c['peak'] / p['peak']:6.2f}")
+    p = figures["pandas"]
+    for name in names[:-1]:
+        f = figures[name]
+        print(f"  ratio {NAMES[name]} / pandas, total:       {f['total'] / p['total']:6.2f}")
+        print(f"  ratio {NAMES[name]} / pandas, peak memory: {f['peak'] / p['peak']:6.2f}")
 
-    problems = compare(ours, theirs)
-    if c["items"] != p["items"] or c["items"] != args.items:
-        problems.append(f"items read: credkit {c['items']}, pandas {p['items']}")
+    problems = []
+    for name in names[:-1]:
+        problems += [f"{name}: {p}" for p in compare(reports[name], reports["pandas"])]
+        if figures[name]["items"] != args.items:
+            problems.append(f"{name}: {figures[name]['items']} items aged, not {args.items}")
+    if p["items"] != args.items:
+        problems.append(f"pandas: {p['items']} items read, not {args.items}")
     if problems:
         print("MISMATCH:", *problems[:20], sep="\n  ")
         return 1
-    print(f"  same report: all {len(ours):,} (customer, currency) rows agree")
+    print(f"  same report: all {len(reports['pandas']):,} (customer, currency) rows agree")
     return 0
 
 

@@ -34,8 +34,12 @@ column ("of which disputed").
 from __future__ import annotations
 
 import datetime
+import functools
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, localcontext
+from itertools import compress, repeat
+from operator import and_, itemgetter
 from typing import Any, Final, Literal
 
 import attrs
@@ -52,20 +56,28 @@ _EXACT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 """Additions in this context never round: sums of amounts are exact whatever their size."""
 
 
+_BATCH: Final = 4096
+"""Items :func:`age` collects before adding them up column by column."""
+
+_by_key: Final = itemgetter(0)
+_ZERO: Final = Decimal(0)
+_NOT_DUE: Final = 0
+
+
 def _zero(currency: str) -> Decimal:
     """Zero with the currency's minor units, so sums print as ``0.00`` rather than ``0``."""
     return Decimal(0).scaleb(-minor_units(currency))
 
 
 def _sum(values: Iterable[Decimal], currency: str) -> Decimal:
-    total = _zero(currency)
-    for value in values:
-        total = _EXACT.add(total, value)
-    return total
+    with localcontext(_EXACT):
+        return sum(values, _zero(currency))
 
 
 def _plain(amount: Decimal) -> str:
-    return format(amount, "f")
+    """The amount in plain digits (``str`` is faster, but may write an exponent)."""
+    text = str(amount)
+    return format(amount, "f") if "E" in text else text
 
 
 def _check_money(row: AgingRow, field: str, value: object) -> Money:
@@ -196,23 +208,7 @@ class AgingRow:
         return Money(_EXACT.add(self.receivable.amount, self.unapplied.amount), self.currency)
 
 
-def _total_row(currency: str, rows: Sequence[AgingRow], width: int) -> AgingRow:
-    oldest = [r.oldest_days for r in rows if r.oldest_days is not None]
-    return AgingRow(
-        None,
-        currency,
-        tuple(
-            Money(_sum((r.amounts[i].amount for r in rows), currency), currency)
-            for i in range(width)
-        ),
-        unapplied=Money(_sum((r.unapplied.amount for r in rows), currency), currency),
-        disputed=Money(_sum((r.disputed.amount for r in rows), currency), currency),
-        count=sum(r.count for r in rows),
-        oldest_days=max(oldest, default=None),
-    )
-
-
-def _rows(values: Iterable[AgingRow]) -> tuple[AgingRow, ...]:
+def _check_rows(values: object) -> tuple[AgingRow, ...]:
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
         raise ValidationError(
             f"rows: expected a list of AgingRow, got {type(values).__name__} {values!r}"
@@ -223,7 +219,7 @@ def _rows(values: Iterable[AgingRow]) -> tuple[AgingRow, ...]:
             raise ValidationError(
                 f"rows[{index}]: expected an AgingRow, got {type(row).__name__} {row!r}"
             )
-    return tuple(sorted(rows, key=lambda r: (r.customer_id or "", r.currency)))
+    return rows
 
 
 def _check_date(field: str, value: object) -> datetime.date:
@@ -234,15 +230,235 @@ def _check_date(field: str, value: object) -> datetime.date:
     return value
 
 
-@attrs.frozen
+def check_arguments(
+    as_of: object,
+    buckets: object,
+    basis: object,
+    currency: object,
+    rates: object,
+) -> None:
+    """Check what :func:`age` (and :func:`credkit.io.age_open_items`) are given."""
+    _check_date("as_of", as_of)
+    _check_buckets(buckets)
+    _check_basis(basis)
+    if currency is not None:
+        _check_currency("currency", currency)
+        if rates is None:
+            raise ValidationError(
+                f"rates: converting into {currency} needs a rate source (rates=...), got None"
+            )
+    elif rates is not None:
+        raise ValidationError(
+            "currency: rates were given but no reporting currency; pass currency='EUR' "
+            "(for example) to convert, or leave rates out to report each currency separately"
+        )
+
+
+# -- sums per customer and currency ---------------------------------------------------
+
+_Key = tuple[str, str]
+"""(customer id, currency) of a report line."""
+
+_Line = Sequence[Any]
+"""A line's sums: one ``Decimal`` per bucket, then unapplied, disputed (``Decimal``),
+the count and the oldest age in days (``int``, 0 for none)."""
+
+
+class Tally:
+    """Sums of open items per customer and currency, kept as columns (private to credkit).
+
+    :func:`age` and :func:`credkit.io.age_open_items` feed it items column by column
+    with :meth:`add`, and an :class:`AgingReport` keeps one as its sums. Line ``i`` is
+    ``[column[i] for column in columns]``: one ``Decimal`` per bucket, then unapplied and
+    disputed, then the count and the oldest age in days (0 for none); ``index`` maps
+    (customer id, currency) to ``i``. Columns rather than a list per line: adding up a
+    million items then allocates nothing per line that the garbage collector walks.
+    Sums are exact: they are taken in a context that never rounds.
+    """
+
+    __slots__ = ("columns", "index", "width", "zeros")
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.index: dict[_Key, int] = {}
+        self.columns: list[list[Any]] = [[] for _ in range(width + 4)]
+        self.zeros: dict[str, Decimal] = {}
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def _grow(self, keys: Sequence[_Key]) -> None:
+        """Make zero lines for ``keys`` (all new to the tally)."""
+        start = len(self.index)
+        self.index.update(zip(keys, range(start, start + len(keys)), strict=True))
+        codes = list(map(itemgetter(1), keys))
+        for code in set(codes).difference(self.zeros):
+            self.zeros[code] = _zero(code)
+        zeros = list(map(self.zeros.__getitem__, codes))
+        for column in self.columns[: self.width + 2]:
+            column.extend(zeros)
+        for column in self.columns[self.width + 2 :]:
+            column.extend(repeat(0, len(keys)))
+
+    def put(self, key: _Key, line: _Line) -> None:
+        """Set the line of ``key`` (new to the tally)."""
+        self._grow([key])
+        position = self.index[key]
+        for column, value in zip(self.columns, line, strict=True):
+            column[position] = value
+
+    def line(self, key: _Key) -> _Line:
+        position = self.index[key]
+        return [column[position] for column in self.columns]
+
+    def lines(self) -> Iterator[tuple[_Key, _Line]]:
+        """(key, line) for every line; the index keeps keys in the order of positions."""
+        return zip(self.index, zip(*self.columns, strict=True), strict=True)
+
+    def totals(self) -> dict[str, _Line]:
+        """Currency -> the sums of its lines: exact totals, the count and the oldest age."""
+        positions: dict[str, list[int]] = {}
+        for (_customer_id, code), position in self.index.items():
+            positions.setdefault(code, []).append(position)
+        *amounts, counts, oldest = self.columns
+        totals: dict[str, _Line] = {}
+        with localcontext(_EXACT):
+            for code, where in positions.items():
+                totals[code] = [
+                    *(sum(map(column.__getitem__, where), self.zeros[code]) for column in amounts),
+                    sum(map(counts.__getitem__, where)),
+                    max(map(oldest.__getitem__, where)),
+                ]
+        return totals
+
+    def add(
+        self,
+        customers: Iterable[str],
+        currencies: Iterable[str],
+        amounts: Iterable[Decimal],
+        slots: Iterable[tuple[int, int]],
+        disputed: Iterable[bool],
+    ) -> None:
+        """Add items given as columns; ``slots`` holds (bucket position, age in days).
+
+        Negative amounts go to *unapplied* whatever their slot; positive ones to their
+        bucket, to *disputed* if disputed, and their age to *oldest* when above zero.
+        """
+        amounts, slots, disputed = list(amounts), list(slots), list(disputed)
+        keys = list(zip(customers, currencies, strict=True))
+        new = set(keys).difference(self.index)
+        if new:
+            self._grow(list(new))
+        positions = list(map(self.index.__getitem__, keys))
+        columns, width = self.columns, self.width
+        dispute, counts, oldest = columns[width + 1 :]
+        for position, count in Counter(positions).items():
+            counts[position] += count
+        owed = list(map(_ZERO.__le__, amounts))
+        days = list(map(itemgetter(1), slots))
+        targets = [slot if o else width for o, (slot, _) in zip(owed, slots, strict=True)]
+        with localcontext(_EXACT):
+            for position, amount, target in zip(positions, amounts, targets, strict=True):
+                columns[target][position] += amount
+            for position, amount in compress(
+                zip(positions, amounts, strict=True), map(and_, owed, disputed)
+            ):
+                dispute[position] += amount
+        overdue = map(and_, owed, map(_NOT_DUE.__lt__, days))
+        for position, age in compress(zip(positions, days, strict=True), overdue):
+            if age > oldest[position]:
+                oldest[position] = age
+
+    def report(
+        self,
+        as_of: datetime.date,
+        *,
+        buckets: Buckets,
+        basis: AgingBasis,
+        currency: str | None,
+    ) -> AgingReport:
+        """The report of what was added (the tally must not be used afterwards)."""
+        return AgingReport._of_tally(as_of, self, buckets=buckets, basis=basis, currency=currency)
+
+
+def _line_of(row: AgingRow) -> _Line:
+    return [
+        *(m.amount for m in row.amounts),
+        row.unapplied.amount,
+        row.disputed.amount,
+        row.count,
+        row.oldest_days or 0,
+    ]
+
+
+def _comparable(tally: Tally) -> dict[_Key, tuple[Any, ...]]:
+    return {key: tuple(line) for key, line in tally.lines()}
+
+
+def _sorted(tally: Tally) -> list[tuple[_Key, _Line]]:
+    """(customer id, currency, line) for every line, by customer id, then currency."""
+    return sorted(tally.lines(), key=_by_key)
+
+
+class _Cells:
+    """Money for a report's cells, sharing one object for each zero the tally started from."""
+
+    def __init__(self) -> None:
+        self._shared: dict[int, Money] = {}
+
+    def __call__(self, amount: Decimal, code: str) -> Money:
+        if amount:
+            return Money(amount, code)
+        money = self._shared.get(id(amount))
+        if money is None:
+            money = self._shared[id(amount)] = Money(amount, code)
+        return money
+
+
+def _build_row(customer_id: str | None, code: str, line: _Line, cell: _Cells) -> AgingRow:
+    width = len(line) - 4
+    return AgingRow(
+        customer_id,
+        code,
+        tuple(cell(amount, code) for amount in line[:width]),
+        unapplied=cell(line[width], code),
+        disputed=cell(line[width + 1], code),
+        count=line[width + 2],
+        oldest_days=line[width + 3] or None,
+    )
+
+
+def _record(
+    customer_id: str | None, code: str, line: _Line, labels: Sequence[str]
+) -> dict[str, Any]:
+    width = len(labels)
+    record: dict[str, Any] = {} if customer_id is None else {"customer_id": customer_id}
+    record["currency"] = code
+    amounts = line[:width]
+    record.update(zip(labels, map(_plain, amounts), strict=True))
+    record["unapplied"] = _plain(line[width])
+    record["total"] = _plain(_EXACT.add(_sum(amounts, code), line[width]))
+    record["disputed"] = _plain(line[width + 1])
+    record["count"] = line[width + 2]
+    record["oldest_days"] = line[width + 3] or None
+    return record
+
+
+@attrs.frozen(init=False)
 class AgingReport:
     """Aged receivables as of a date: rows per customer and currency, and totals.
 
-    Build it with :func:`age`. ``rows`` are sorted by customer id, then currency;
-    :attr:`totals` has one line per currency whose amounts are the exact sums of that
-    currency's rows. ``currency`` is the reporting currency when :func:`age` converted
-    every item into one, else None. Reports over disjoint sets of customers with the
-    same ``as_of``, ``basis``, ``buckets`` and ``currency`` add up with ``+``.
+    Build it with :func:`age` (or :func:`credkit.io.age_open_items` for a CSV export).
+    ``rows`` are sorted by customer id, then currency; :attr:`totals` has one line per
+    currency whose amounts are the exact sums of that currency's rows. ``currency`` is
+    the reporting currency when :func:`age` converted every item into one, else None.
+    Reports over disjoint sets of customers with the same ``as_of``, ``basis``,
+    ``buckets`` and ``currency`` add up with ``+``.
+
+    A report keeps its sums compactly and makes its :class:`AgingRow` objects when
+    ``rows`` or ``totals`` is first read; :meth:`row`, :meth:`to_rows` and ``+`` work on
+    the sums directly, so a report of a large portfolio is cheap until its rows are
+    needed one by one.
 
     >>> from datetime import date
     >>> from credkit.ledger import DocumentKind, OpenItem
@@ -258,24 +474,27 @@ class AgingReport:
     """
 
     as_of: datetime.date = attrs.field(validator=lambda _i, _a, v: _check_date("as_of", v))
-    rows: tuple[AgingRow, ...] = attrs.field(converter=_rows)
-    buckets: Buckets = attrs.field(
-        default=STANDARD, kw_only=True, validator=lambda _i, _a, v: _check_buckets(v)
-    )
-    basis: AgingBasis = attrs.field(
-        default=AgingBasis.DUE_DATE, kw_only=True, validator=lambda _i, _a, v: _check_basis(v)
-    )
+    buckets: Buckets = attrs.field(validator=lambda _i, _a, v: _check_buckets(v))
+    basis: AgingBasis = attrs.field(validator=lambda _i, _a, v: _check_basis(v))
     currency: str | None = attrs.field(
-        default=None,
-        kw_only=True,
         validator=lambda _i, _a, v: None if v is None else _check_currency("currency", v),
     )
-    totals: tuple[AgingRow, ...] = attrs.field(init=False)
+    _tally: Tally = attrs.field(alias="tally", eq=_comparable, hash=False, repr=False)
 
-    def __attrs_post_init__(self) -> None:
-        width = len(self.buckets)
-        seen: set[tuple[str | None, str]] = set()
-        for index, row in enumerate(self.rows):
+    def __init__(
+        self,
+        as_of: datetime.date,
+        rows: Iterable[AgingRow],
+        *,
+        buckets: Buckets = STANDARD,
+        basis: AgingBasis = AgingBasis.DUE_DATE,
+        currency: str | None = None,
+    ) -> None:
+        _check_buckets(buckets)
+        checked = _check_rows(rows)
+        width = len(buckets)
+        tally = Tally(width)
+        for index, row in enumerate(checked):
             if row.customer_id is None:
                 raise ValidationError(
                     f"rows[{index}].customer_id: a report row needs a customer id "
@@ -285,25 +504,70 @@ class AgingReport:
                 raise ValidationError(
                     f"rows[{index}].amounts: has {len(row.amounts)} amounts for {width} buckets"
                 )
-            if self.currency is not None and row.currency != self.currency:
+            if currency is not None and row.currency != currency:
                 raise ValidationError(
-                    f"rows[{index}].currency: {row.currency} in a report in {self.currency}"
+                    f"rows[{index}].currency: {row.currency} in a report in {currency}"
                 )
             key = (row.customer_id, row.currency)
-            if key in seen:
+            if key in tally.index:
                 raise ValidationError(
                     f"rows[{index}]: customer {row.customer_id!r} has two rows in {row.currency}"
                 )
-            seen.add(key)
-        by_currency: dict[str, list[AgingRow]] = {}
-        for row in self.rows:
-            by_currency.setdefault(row.currency, []).append(row)
-        totals = tuple(
-            _total_row(currency, by_currency[currency], width) for currency in sorted(by_currency)
-        )
-        object.__setattr__(self, "totals", totals)
+            tally.put(key, _line_of(row))
+        self.__attrs_init__(as_of, buckets, basis, currency, tally)
+
+    @classmethod
+    def _of_tally(
+        cls,
+        as_of: datetime.date,
+        tally: Tally,
+        *,
+        buckets: Buckets,
+        basis: AgingBasis,
+        currency: str | None,
+    ) -> AgingReport:
+        report = cls.__new__(cls)
+        report.__attrs_init__(as_of, buckets, basis, currency, tally)
+        return report
 
     # -- look-ups ---------------------------------------------------------------------
+
+    @functools.cached_property
+    def rows(self) -> tuple[AgingRow, ...]:
+        """One row per customer and currency, sorted by customer id, then currency.
+
+        >>> from datetime import date
+        >>> age([], as_of=date(2026, 1, 1)).rows
+        ()
+        """
+        cell = _Cells()
+        return tuple(
+            _build_row(customer_id, code, line, cell)
+            for (customer_id, code), line in _sorted(self._tally)
+        )
+
+    @functools.cached_property
+    def totals(self) -> tuple[AgingRow, ...]:
+        """One total line per currency (``customer_id`` None), sorted by currency.
+
+        >>> from datetime import date
+        >>> age([], as_of=date(2026, 1, 1)).totals
+        ()
+        """
+        cell = _Cells()
+        return tuple(
+            _build_row(None, code, line, cell) for code, line in sorted(self._sums().items())
+        )
+
+    def _sums(self) -> dict[str, _Line]:
+        return self._tally.totals()
+
+    @functools.cached_property
+    def _currencies_of(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for customer_id, code in sorted(self._tally.index):
+            found.setdefault(customer_id, []).append(code)
+        return found
 
     @property
     def currencies(self) -> tuple[str, ...]:
@@ -313,7 +577,7 @@ class AgingReport:
         >>> age([], as_of=date(2026, 1, 1)).currencies
         ()
         """
-        return tuple(t.currency for t in self.totals)
+        return tuple(sorted({code for _customer_id, code in self._tally.index}))
 
     @property
     def customers(self) -> frozenset[str]:
@@ -323,7 +587,7 @@ class AgingReport:
         >>> age([], as_of=date(2026, 1, 1)).customers
         frozenset()
         """
-        return frozenset(r.customer_id for r in self.rows if r.customer_id is not None)
+        return frozenset(customer_id for customer_id, _code in self._tally.index)
 
     def _pick_currency(self, currency: str | None) -> str:
         if currency is not None:
@@ -369,9 +633,9 @@ class AgingReport:
         credkit.errors.ValidationError: customer_id: 'C1' has no open items in this report
         """
         found = [
-            r
-            for r in self.rows
-            if r.customer_id == customer_id and (currency is None or r.currency == currency)
+            code
+            for code in self._currencies_of.get(customer_id, ())
+            if currency is None or code == currency
         ]
         if not found:
             where = f" in {currency}" if currency else ""
@@ -379,11 +643,12 @@ class AgingReport:
                 f"customer_id: {customer_id!r} has no open items{where} in this report"
             )
         if len(found) > 1:
-            listed = ", ".join(r.currency for r in found)
+            listed = ", ".join(found)
             raise ValidationError(
                 f"currency: customer {customer_id!r} has rows in {listed}; name one"
             )
-        return found[0]
+        code = found[0]
+        return _build_row(customer_id, code, self._tally.line((customer_id, code)), _Cells())
 
     def by_bucket(
         self, customer_id: str | None = None, currency: str | None = None
@@ -420,7 +685,18 @@ class AgingReport:
                 f"rows: both reports have customers {listed}{more}; only reports over "
                 "disjoint sets of customers can be merged"
             )
-        return attrs.evolve(self, rows=(*self.rows, *other.rows))
+        width = len(self.buckets)
+        merged = Tally(width)
+        for part in (self._tally, other._tally):
+            for key, line in part.lines():
+                merged.put(key, line)
+        return AgingReport._of_tally(
+            self.as_of,
+            merged,
+            buckets=self.buckets,
+            basis=self.basis,
+            currency=self.currency,
+        )
 
     # -- export -----------------------------------------------------------------------
 
@@ -439,28 +715,17 @@ class AgingReport:
         >>> age([item], as_of=date(2026, 3, 1)).to_rows(by="total")
         [{'currency': 'EUR', 'Not yet due': '0.00', '1-30': '99.50', ..., 'oldest_days': 29}]
         """
-        if by == "customer":
-            lines = self.rows
-        elif by == "total":
-            lines = self.totals
-        else:
-            raise ValidationError(f"by: expected 'customer' or 'total', got {by!r}")
         labels = self.buckets.labels
-        result = []
-        for line in lines:
-            record: dict[str, Any] = {}
-            if by == "customer":
-                record["customer_id"] = line.customer_id
-            record["currency"] = line.currency
-            for label, amount in zip(labels, line.amounts, strict=True):
-                record[label] = _plain(amount.amount)
-            record["unapplied"] = _plain(line.unapplied.amount)
-            record["total"] = _plain(line.total.amount)
-            record["disputed"] = _plain(line.disputed.amount)
-            record["count"] = line.count
-            record["oldest_days"] = line.oldest_days
-            result.append(record)
-        return result
+        if by == "customer":
+            return [
+                _record(customer_id, code, line, labels)
+                for (customer_id, code), line in _sorted(self._tally)
+            ]
+        if by == "total":
+            return [
+                _record(None, code, line, labels) for code, line in sorted(self._sums().items())
+            ]
+        raise ValidationError(f"by: expected 'customer' or 'total', got {by!r}")
 
     def percent_by_bucket(
         self, currency: str | None = None, *, customer_id: str | None = None, places: int = 2
@@ -513,19 +778,6 @@ def _describe(value: object) -> str:
 
 
 # -- aging ----------------------------------------------------------------------------
-
-
-class _Line:
-    """A row being summed up (mutable, private to :func:`age`)."""
-
-    __slots__ = ("amounts", "count", "disputed", "oldest", "unapplied")
-
-    def __init__(self, width: int, zero: Decimal) -> None:
-        self.amounts = [zero] * width
-        self.unapplied = zero
-        self.disputed = zero
-        self.count = 0
-        self.oldest: int | None = None
 
 
 def _items(items: Iterable[OpenItem] | Ledger, as_of: datetime.date) -> Iterable[OpenItem]:
@@ -583,85 +835,40 @@ def age(
     ...
     credkit.errors.ValidationError: rates: converting into EUR needs a rate source (rates=...), got None
     """
-    _check_date("as_of", as_of)
-    _check_buckets(buckets)
-    _check_basis(basis)
-    if currency is not None:
-        Money.zero(currency)
-        if rates is None:
-            raise ValidationError(
-                f"rates: converting into {currency} needs a rate source (rates=...), got None"
-            )
-    elif rates is not None:
-        raise ValidationError(
-            "currency: rates were given but no reporting currency; pass currency='EUR' "
-            "(for example) to convert, or leave rates out to report each currency separately"
-        )
-
-    width = len(buckets)
+    check_arguments(as_of, buckets, basis, currency, rates)
     by_due = basis is AgingBasis.DUE_DATE
     index_for = buckets.index_for
-    lines: dict[tuple[str, str], _Line] = {}
-    zeros: dict[str, Decimal] = {}
+    tally = Tally(len(buckets))
     seen: set[tuple[object, str]] = set()
-    with localcontext(_EXACT):
-        for position, item in enumerate(_items(items, as_of)):
-            if not isinstance(item, OpenItem):
-                raise ValidationError(
-                    f"items[{position}]: expected an OpenItem, got {type(item).__name__} {item!r}"
-                )
-            key = (item.kind, item.document_id)
-            if key in seen:
-                raise ValidationError(
-                    f"items[{position}]: {item.kind.value} {item.document_id!r} is given twice; "
-                    "each open item may be aged once"
-                )
-            seen.add(key)
-            if item.issue_date > as_of:
-                raise ValidationError(
-                    f"items[{position}].issue_date: {item.issue_date.isoformat()} of "
-                    f"{item.document_id!r} is after as_of {as_of.isoformat()}; a report as of "
-                    "a date covers only documents issued by then"
-                )
-            money = item.amount
-            if currency is not None and money.currency != currency:
-                money = convert(money, currency, on=as_of, rates=rates)  # type: ignore[arg-type]
-            code = money.currency
-            line = lines.get((item.customer_id, code))
-            if line is None:
-                zero = zeros.get(code)
-                if zero is None:
-                    zero = zeros[code] = _zero(code)
-                line = lines[(item.customer_id, code)] = _Line(width, zero)
-            line.count += 1
-            amount = money.amount
-            if amount < 0:
-                line.unapplied += amount
-                continue
-            days = (as_of - (item.due_date if by_due else item.issue_date)).days
-            slot = index_for(days)
-            line.amounts[slot] += amount
-            if item.disputed:
-                line.disputed += amount
-            if days > 0 and (line.oldest is None or days > line.oldest):
-                line.oldest = days
-    # Most cells of a report are zero: share one Money per currency for the cells that
-    # are still the untouched zero of their line (Money is immutable, so sharing is safe).
-    empty = {code: Money(zero, code) for code, zero in zeros.items()}
-
-    def cell(amount: Decimal, code: str) -> Money:
-        return empty[code] if amount is zeros[code] else Money(amount, code)
-
-    rows = [
-        AgingRow(
-            customer_id,
-            code,
-            tuple(cell(a, code) for a in line.amounts),
-            unapplied=cell(line.unapplied, code),
-            disputed=cell(line.disputed, code),
-            count=line.count,
-            oldest_days=line.oldest,
+    batch: list[tuple[str, str, Decimal, tuple[int, int], bool]] = []
+    for position, item in enumerate(_items(items, as_of)):
+        if not isinstance(item, OpenItem):
+            raise ValidationError(
+                f"items[{position}]: expected an OpenItem, got {type(item).__name__} {item!r}"
+            )
+        key = (item.kind, item.document_id)
+        if key in seen:
+            raise ValidationError(
+                f"items[{position}]: {item.kind.value} {item.document_id!r} is given twice; "
+                "each open item may be aged once"
+            )
+        seen.add(key)
+        if item.issue_date > as_of:
+            raise ValidationError(
+                f"items[{position}].issue_date: {item.issue_date.isoformat()} of "
+                f"{item.document_id!r} is after as_of {as_of.isoformat()}; a report as of "
+                "a date covers only documents issued by then"
+            )
+        money = item.amount
+        if currency is not None and money.currency != currency:
+            money = convert(money, currency, on=as_of, rates=rates)  # type: ignore[arg-type]
+        days = (as_of - (item.due_date if by_due else item.issue_date)).days
+        batch.append(
+            (item.customer_id, money.currency, money.amount, (index_for(days), days), item.disputed)
         )
-        for (customer_id, code), line in lines.items()
-    ]
-    return AgingReport(as_of, rows, buckets=buckets, basis=basis, currency=currency)
+        if len(batch) == _BATCH:
+            tally.add(*zip(*batch, strict=True))
+            batch.clear()
+    if batch:
+        tally.add(*zip(*batch, strict=True))
+    return tally.report(as_of, buckets=buckets, basis=basis, currency=currency)

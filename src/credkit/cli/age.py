@@ -27,7 +27,7 @@ from credkit.cli._common import (
     plain_amount,
 )
 from credkit.errors import ValidationError
-from credkit.io import ColumnMapping, read_invoices, read_open_items, read_settlements
+from credkit.io import ColumnMapping, age_open_items, read_invoices, read_settlements
 from credkit.ledger import DocumentKind, Ledger, OpenItem
 
 __all__ = ["add_parser", "demo_section", "render", "run"]
@@ -108,10 +108,8 @@ def _buckets(text: str | None) -> Buckets:
         raise ValidationError(f"--buckets: {error.message}") from None
 
 
-def _open_items(path: Path, mapping: ColumnMapping, as_of: datetime.date) -> list[OpenItem]:
-    """Open items of a single export; for invoice histories, those open on ``as_of``."""
-    if mapping.settled_on is None:
-        return list(read_open_items(path, mapping=mapping))
+def _invoice_items(path: Path, mapping: ColumnMapping, as_of: datetime.date) -> list[OpenItem]:
+    """The invoices of a payment-history export that are open on ``as_of``."""
     settled = {s.invoice_id: s.settled_on for s in read_settlements(path, mapping=mapping)}
     items = []
     for invoice in read_invoices(path, mapping=mapping):
@@ -233,14 +231,18 @@ def run(args: argparse.Namespace) -> int:
     buckets = _buckets(args.buckets)
     rates = currency_rates(args.currency, args.rates)
     source = ledger_or_mapping(args.path, args.mapping, default=ColumnMapping())
-    items = source if isinstance(source, Ledger) else _open_items(args.path, source, as_of)
-    report = age(
-        items,
-        as_of=as_of,
-        buckets=buckets,
-        basis=_BASES[args.basis],
-        currency=args.currency,
-        rates=rates,
-    )
+    options: dict[str, Any] = {
+        "as_of": as_of,
+        "buckets": buckets,
+        "basis": _BASES[args.basis],
+        "currency": args.currency,
+        "rates": rates,
+    }
+    if isinstance(source, Ledger):
+        report = age(source, **options)
+    elif source.settled_on is None:  # an open-item export: aged in one pass
+        report = age_open_items(args.path, mapping=source, **options)
+    else:
+        report = age(_invoice_items(args.path, source, as_of), **options)
     print(render(report, by=args.by, format=args.format))
     return 0

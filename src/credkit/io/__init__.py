@@ -6,7 +6,9 @@
 * :func:`read_invoices`, :func:`read_settlements`, :func:`read_open_items`: ERP exports
   described by a :class:`ColumnMapping` (column names, date format, decimal comma,
   delimiter, encoding);
-* :func:`read_rates`: dated exchange rates into a :class:`~credkit.fx.RateTable`.
+* :func:`read_rates`: dated exchange rates into a :class:`~credkit.fx.RateTable`;
+* :func:`age_open_items`: an aging report straight from an open-item export, read in
+  one pass without building an item per line (for large files).
 
 Errors name the file, the line and the column.
 
@@ -14,6 +16,7 @@ Errors name the file, the line and the column.
 ['allocations.csv', 'credit_notes.csv', 'customers.csv', 'invoices.csv', 'payments.csv']
 """
 
+from credkit.io.aging import age_open_items
 from credkit.io.canonical import FILES, read_ledger, write_ledger
 from credkit.io.erp import read_invoices, read_open_items, read_settlements
 from credkit.io.mapping import ISO_DATE, ColumnMapping
@@ -23,6 +26,7 @@ __all__ = [
     "FILES",
     "ISO_DATE",
     "ColumnMapping",
+    "age_open_items",
     "read_invoices",
     "read_ledger",
     "read_open_items",

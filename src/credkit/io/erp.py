@@ -85,13 +85,13 @@ def _fields(mapping: ColumnMapping) -> dict[str, str]:
     return {field: column for field, column in pairs.items() if column is not None}
 
 
-def _rows(path: _Path, mapping: ColumnMapping, *extra: str | None) -> Iterator[Row]:
+def _table(path: _Path, mapping: ColumnMapping, *extra: str | None) -> Table:
     optional = (
         {mapping.currency}
         if mapping.currency is not None and mapping.default_currency is not None
         else set()
     )
-    table = Table(
+    return Table(
         path,
         columns=_columns(mapping, *extra),
         optional=optional,
@@ -99,15 +99,23 @@ def _rows(path: _Path, mapping: ColumnMapping, *extra: str | None) -> Iterator[R
         encoding=mapping.encoding,
         strip=True,
     )
+
+
+def _row(table: Table, mapping: ColumnMapping, line: int, cells: list[str]) -> Row:
+    return Row(
+        table,
+        line,
+        cells,
+        date_format=mapping.date_format,
+        decimal=mapping.decimal_separator,
+        thousands=mapping.thousands,
+    )
+
+
+def _rows(path: _Path, mapping: ColumnMapping, *extra: str | None) -> Iterator[Row]:
+    table = _table(path, mapping, *extra)
     for line, cells in table.rows():
-        yield Row(
-            table,
-            line,
-            cells,
-            date_format=mapping.date_format,
-            decimal=mapping.decimal_separator,
-            thousands=mapping.thousands,
-        )
+        yield _row(table, mapping, line, cells)
 
 
 def _currency(row: Row, mapping: ColumnMapping) -> str:

@@ -1,0 +1,330 @@
+"""Aging an open-item export straight from its CSV file: :func:`age_open_items`.
+
+``age_open_items(path, mapping=m, as_of=d)`` gives the same report as
+``age(read_open_items(path, mapping=m), as_of=d)`` without building an
+:class:`~credkit.ledger.OpenItem` per line and without holding the file or its items
+in memory: the file is read in blocks of some ten thousand lines, each block is
+checked and parsed a column at a time, and only the sums per customer and currency
+are kept. That makes it the way to age exports of hundreds of thousands or millions of
+lines (see ``docs/performance.md``).
+
+Every line is checked as :func:`~credkit.io.read_open_items` and
+:func:`~credkit.aging.age` check it. A block with anything the column-wise checks do
+not take (an empty or malformed cell, an amount with thousands separators or a sign
+behind it, a duplicate, a date after ``as_of``) is read again line by line with the
+very code :func:`~credkit.io.read_open_items` uses, which either reads it (the report
+is the same) or raises the error for the first bad line, naming the file, the line and
+the column.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
+from itertools import repeat
+from typing import Final, TypeVar
+
+from credkit.aging.buckets import STANDARD, AgingBasis, Buckets
+from credkit.aging.report import _EXACT, AgingReport, Tally, check_arguments
+from credkit.fx import RateSource, convert
+from credkit.io._table import Block, Table, parse_date, parse_flag
+from credkit.io.erp import _check_mapping, _fields, _open_item, _row, _table
+from credkit.io.mapping import ColumnMapping
+from credkit.ledger import DocumentKind, OpenItem
+from credkit.money import Money
+
+__all__ = ["age_open_items"]
+
+_DEFAULT: Final = ColumnMapping()
+_ZERO: Final = Decimal(0)
+_BY_SIGN: Final = {True: DocumentKind.CREDIT_NOTE.value, False: DocumentKind.INVOICE.value}
+_INVOICE: Final = DocumentKind.INVOICE.value
+_AMOUNT_CHARS: Final = frozenset("0123456789.-\0")
+
+_Path = str | os.PathLike[str]
+_T = TypeVar("_T")
+
+
+def age_open_items(
+    path: _Path,
+    *,
+    as_of: datetime.date,
+    mapping: ColumnMapping = _DEFAULT,
+    buckets: Buckets = STANDARD,
+    basis: AgingBasis = AgingBasis.DUE_DATE,
+    currency: str | None = None,
+    rates: RateSource | None = None,
+) -> AgingReport:
+    """Age the open items of a CSV export as of ``as_of``, reading the file once.
+
+    The report equals ``age(read_open_items(path, mapping=mapping), as_of=as_of,
+    buckets=buckets, basis=basis, currency=currency, rates=rates)``; the file is read in
+    blocks and only the sums are kept, so memory does not grow with the file. Errors
+    are :class:`~credkit.errors.ValidationError`\\ s naming the file, the line and the
+    column of the first bad line, including a document given twice (with the line it
+    was first given on) and a document issued after ``as_of``.
+
+    >>> import pathlib, tempfile
+    >>> from datetime import date
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     path = pathlib.Path(directory, "open.csv")
+    ...     _ = path.write_text("id,customer_id,issue_date,due_date,amount,currency\\n"
+    ...                         "I1,C1,2026-01-05,2026-02-04,400.00,EUR\\n"
+    ...                         "I2,C1,2026-03-01,2026-03-31,250.00,EUR\\n"
+    ...                         "P7,C1,2026-02-10,,-50.00,EUR\\n")
+    ...     report = age_open_items(path, as_of=date(2026, 3, 15))
+    >>> row = report.row("C1")
+    >>> [str(m) for m in row.amounts[:3]], str(row.unapplied), row.oldest_days
+    (['250.00 EUR', '0.00 EUR', '400.00 EUR'], '-50.00 EUR', 39)
+    """
+    check_arguments(as_of, buckets, basis, currency, rates)
+    mapping = _check_mapping(mapping)
+    table = _table(path, mapping, mapping.kind, mapping.original_amount)
+    scan = _Scan(table, mapping, as_of, buckets, basis, currency, rates)
+    for block in table.blocks():
+        if not scan.columns(block):
+            scan.lines(block)
+    return scan.tally.report(as_of, buckets=buckets, basis=basis, currency=currency)
+
+
+def _lookup(
+    cells: Sequence[str], cache: dict[str, _T], parse: Callable[[str], _T]
+) -> list[_T] | None:
+    """``cells`` through ``cache``, parsing each new distinct cell; None if one fails."""
+    try:
+        return list(map(cache.__getitem__, cells))
+    except KeyError:
+        pass
+    for text in set(cells).difference(cache):
+        try:
+            cache[text] = parse(text)
+        except ValueError:  # ValidationError is a ValueError too
+            return None
+    return list(map(cache.__getitem__, cells))
+
+
+def _strip(cells: list[str]) -> list[str]:
+    return list(map(str.strip, cells))
+
+
+class _Scan:
+    """The state of one :func:`age_open_items` run: the sums, what was seen, caches."""
+
+    def __init__(
+        self,
+        table: Table,
+        mapping: ColumnMapping,
+        as_of: datetime.date,
+        buckets: Buckets,
+        basis: AgingBasis,
+        currency: str | None,
+        rates: RateSource | None,
+    ) -> None:
+        self.table = table
+        self.mapping = mapping
+        self.fields = _fields(mapping)
+        self.as_of = as_of
+        self.by_due = basis is AgingBasis.DUE_DATE
+        self.index_for = buckets.index_for
+        self.currency = currency
+        self.rates = rates
+        self.tally = Tally(len(buckets))
+        # hash of (kind, document id) of every item so far; a hit is confirmed by
+        # reading the earlier lines again (see _first_line), so a collision costs
+        # time, never a wrong answer
+        self.seen: set[int] = set()
+        self.dates: dict[str, datetime.date] = {}
+        self.slots: dict[datetime.date, tuple[int, int]] = {}
+        self.flags: dict[str, bool] = {}
+        self.codes: dict[str, str] = {}
+
+    # -- a block a column at a time -----------------------------------------------------
+
+    def _column(self, block: Block, name: str | None) -> list[str] | None:
+        if name is None:
+            return None
+        position = self.table.index.get(name)
+        if position is None:
+            return None
+        cells = block.column(position)
+        return cells if block.trimmed else _strip(cells)
+
+    def _date(self, text: str) -> datetime.date:
+        return parse_date(text, self.mapping.date_format)
+
+    def _code(self, text: str) -> str:
+        Money.zero(text)  # an unknown code raises a ValidationError
+        return text
+
+    def _amounts(self, cells: list[str]) -> list[Decimal] | None:
+        """Exact amounts of plain cells such as ``-1234.56``; None for anything else."""
+        if self.mapping.decimal_separator == ",":
+            if "." in "".join(cells):
+                return None
+            cells = list(map(str.replace, cells, repeat(","), repeat(".")))
+        joined = "\0".join(cells)
+        if not _AMOUNT_CHARS.issuperset(joined):
+            return None
+        # Decimal also reads ".5", "5." and "-.5", which read_open_items refuses
+        if joined.startswith(".") or any(s in joined for s in ("\0.", ".\0", "-.")):
+            return None
+        if joined.endswith("."):
+            return None
+        try:
+            return list(map(_EXACT.create_decimal, cells))
+        except InvalidOperation:
+            return None
+
+    def columns(self, block: Block) -> bool:
+        """Add ``block`` checking a column at a time; False (nothing added) if it cannot."""
+        mapping = self.mapping
+        size = len(block)
+        ids = self._column(block, mapping.document_id)
+        customers = self._column(block, mapping.customer_id)
+        if ids is None or customers is None or "" in ids or "" in customers:
+            return False
+        cells = self._column(block, mapping.amount)
+        amounts = None if cells is None else self._amounts(cells)
+        if amounts is None:
+            return False
+        negative = list(map(_ZERO.__gt__, amounts))
+        original = self._column(block, mapping.original_amount)
+        if original is not None and self._amounts([c for c in original if c]) is None:
+            return False
+        kind_cells = self._column(block, mapping.kind)
+        if kind_cells is None:
+            kinds = list(map(_BY_SIGN.__getitem__, negative))
+        elif "" in kind_cells or not mapping.kind_values.keys() >= set(kind_cells):
+            return False
+        else:
+            values = {cell: kind.value for cell, kind in mapping.kind_values.items()}
+            kinds = list(map(values.__getitem__, kind_cells))
+        issue_cells = self._column(block, mapping.issue_date)
+        issued = None if issue_cells is None else _lookup(issue_cells, self.dates, self._date)
+        due_cells = self._column(block, mapping.due_date)
+        if issued is None or due_cells is None:
+            return False
+        if "" in due_cells:  # payments and credit notes may leave it empty: the issue date
+            given = [(i, t) for i, t in enumerate(due_cells) if t]
+            if any(kinds[i] == _INVOICE for i, t in enumerate(due_cells) if not t):
+                return False
+            found = _lookup([t for _, t in given], self.dates, self._date)
+            if found is None:
+                return False
+            due = list(issued)
+            for (i, _), day in zip(given, found, strict=True):
+                due[i] = day
+        else:
+            found = _lookup(due_cells, self.dates, self._date)
+            if found is None:
+                return False
+            due = found
+        if max(issued) > self.as_of or any(map(datetime.date.__lt__, due, issued)):
+            return False
+        codes = self._currencies(block, size)
+        disputed = self._disputed(block, size)
+        if codes is None or disputed is None:
+            return False
+        keys = list(map(hash, zip(kinds, ids, strict=True)))
+        if len(set(keys)) != size or not self.seen.isdisjoint(keys):
+            return False
+        self.seen.update(keys)
+        if self.currency is not None:
+            self._convert(codes, amounts)
+        self.tally.add(
+            customers, codes, amounts, self._slots(due if self.by_due else issued), disputed
+        )
+        return True
+
+    def _currencies(self, block: Block, size: int) -> list[str] | None:
+        mapping = self.mapping
+        cells = self._column(block, mapping.currency)
+        default = mapping.default_currency
+        if cells is None:
+            return None if default is None else [default] * size
+        if "" in cells:
+            if default is None:
+                return None
+            cells = [c or default for c in cells]
+        return _lookup(cells, self.codes, self._code)
+
+    def _disputed(self, block: Block, size: int) -> list[bool] | None:
+        cells = self._column(block, self.mapping.disputed)
+        if cells is None:
+            return [False] * size
+        return _lookup(cells, self.flags, parse_flag)
+
+    def _slots(self, dates: list[datetime.date]) -> list[tuple[int, int]]:
+        slots = self.slots
+        for day in set(dates).difference(slots):
+            days = (self.as_of - day).days
+            slots[day] = (self.index_for(days), days)
+        return list(map(slots.__getitem__, dates))
+
+    def _convert(self, codes: list[str], amounts: list[Decimal]) -> None:
+        target, rates = self.currency, self.rates
+        assert target is not None  # checked by check_arguments
+        assert rates is not None
+        for index, code in enumerate(codes):
+            if code != target:
+                money = convert(Money(amounts[index], code), target, on=self.as_of, rates=rates)
+                amounts[index] = money.amount
+                codes[index] = target
+
+    # -- a block a line at a time ------------------------------------------------------
+
+    def lines(self, block: Block) -> None:
+        """Add ``block`` line by line as read_open_items reads it; raise at the first bad line."""
+        mapping, table = self.mapping, self.table
+        items: list[OpenItem] = []
+        for line, cells in block.rows():
+            row = _row(table, mapping, line, cells)
+            try:
+                item = _open_item(row, mapping)
+            except ValueError as error:
+                raise row.fail(error, self.fields) from None
+            key = hash((item.kind.value, item.document_id))
+            if key in self.seen:
+                first = self._first_line(item, line)
+                if first is not None:
+                    raise table.error(
+                        line,
+                        mapping.document_id,
+                        f"{item.kind.value} {item.document_id!r} is given twice (first on "
+                        f"line {first}); each open item may be aged once",
+                    )
+            self.seen.add(key)
+            if item.issue_date > self.as_of:
+                raise table.error(
+                    line,
+                    mapping.issue_date,
+                    f"{item.issue_date.isoformat()} of {item.document_id!r} is after as_of "
+                    f"{self.as_of.isoformat()}; a report as of a date covers only documents "
+                    "issued by then",
+                )
+            items.append(item)
+        codes = [i.amount.currency for i in items]
+        amounts = [i.amount.amount for i in items]
+        if self.currency is not None:
+            self._convert(codes, amounts)
+        days = [i.due_date if self.by_due else i.issue_date for i in items]
+        self.tally.add(
+            [i.customer_id for i in items],
+            codes,
+            amounts,
+            self._slots(days),
+            [i.disputed for i in items],
+        )
+
+    def _first_line(self, item: OpenItem, before: int) -> int | None:
+        """The line before ``before`` that holds the same document, or None."""
+        mapping = self.mapping
+        for line, cells in self.table.rows():
+            if line >= before:
+                return None
+            earlier = _open_item(_row(self.table, mapping, line, cells), mapping)
+            if (earlier.kind, earlier.document_id) == (item.kind, item.document_id):
+                return line
+        return None  # pragma: no cover - the loop ends at ``before``
