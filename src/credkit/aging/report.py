@@ -396,7 +396,7 @@ def _comparable(tally: Tally) -> dict[_Key, tuple[Any, ...]]:
 
 
 def _sorted(tally: Tally) -> list[tuple[_Key, _Line]]:
-    """(customer id, currency, line) for every line, by customer id, then currency."""
+    """(key, line) for every line, by customer id, then currency."""
     return sorted(tally.lines(), key=_by_key)
 
 
@@ -490,7 +490,11 @@ class AgingReport:
         basis: AgingBasis = AgingBasis.DUE_DATE,
         currency: str | None = None,
     ) -> None:
+        _check_date("as_of", as_of)
         _check_buckets(buckets)
+        _check_basis(basis)
+        if currency is not None:
+            _check_currency("currency", currency)
         checked = _check_rows(rows)
         width = len(buckets)
         tally = Tally(width)

@@ -3,7 +3,7 @@
 ``age_open_items(path, mapping=m, as_of=d)`` gives the same report as
 ``age(read_open_items(path, mapping=m), as_of=d)`` without building an
 :class:`~credkit.ledger.OpenItem` per line and without holding the file or its items
-in memory: the file is read in blocks of some ten thousand lines, each block is
+in memory: the file is read in blocks of about a thousand lines, each block is
 checked and parsed a column at a time, and only the sums per customer and currency
 are kept. That makes it the way to age exports of hundreds of thousands or millions of
 lines (see ``docs/performance.md``).
@@ -105,10 +105,6 @@ def _lookup(
     return list(map(cache.__getitem__, cells))
 
 
-def _strip(cells: list[str]) -> list[str]:
-    return list(map(str.strip, cells))
-
-
 class _Scan:
     """The state of one :func:`age_open_items` run: the sums, what was seen, caches."""
 
@@ -149,7 +145,7 @@ class _Scan:
         if position is None:
             return None
         cells = block.column(position)
-        return cells if block.trimmed else _strip(cells)
+        return cells if block.trimmed else list(map(str.strip, cells))
 
     def _date(self, text: str) -> datetime.date:
         return parse_date(text, self.mapping.date_format)
