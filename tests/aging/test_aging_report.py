@@ -489,3 +489,34 @@ def test_report_look_ups() -> None:
         report.row("C3")
     with pytest.raises(ValidationError, match="customer_id: 'C1' has no open items in USD"):
         report.row("C1", "USD")
+
+
+def test_a_zero_shared_by_rows_of_two_currencies_stays_in_each_currency() -> None:
+    # Reviewer finding: zero cells were shared by the Decimal alone, so a report built
+    # from rows that use one zero object in EUR and USD gave the USD row an EUR zero.
+    zero = Decimal(0)
+
+    def row(customer: str, code: str, amount: str) -> AgingRow:
+        cells = (Money(Decimal(amount), code),) + (Money(zero, code),) * 5
+        return AgingRow(
+            customer, code, cells, unapplied=Money(zero, code), disputed=Money(zero, code),
+            count=1, oldest_days=None,
+        )  # fmt: skip
+
+    report = AgingReport(AS_OF, [row("C1", "EUR", "5"), row("C2", "USD", "7")])
+    assert [r.amounts[1] for r in report.rows] == [Money(zero, "EUR"), Money(zero, "USD")]
+    assert [t.currency for t in report.totals] == ["EUR", "USD"]
+
+
+def test_equal_reports_hash_alike_and_different_ones_mostly_not() -> None:
+    def report(amount: str) -> AgingReport:
+        item = OpenItem(
+            "I1", "C1", DocumentKind.INVOICE, date(2026, 1, 1), date(2026, 1, 31),
+            Money.of(amount, "EUR"),
+        )  # fmt: skip
+        return age([item], as_of=AS_OF)
+
+    assert report("10.00") == report("10.00")
+    assert hash(report("10.00")) == hash(report("10.00"))
+    assert report("10.00") != report("10.01")
+    assert hash(report("10.00")) != hash(report("10.01"))

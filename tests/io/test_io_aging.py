@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -24,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credkit.aging import STANDARD, AgingBasis, AgingReport, Buckets, age
-from credkit.errors import ValidationError
+from credkit.errors import CredkitError, RateNotFoundError, ValidationError
 from credkit.fx import RateTable
 from credkit.io import ColumnMapping, _table, age_open_items, read_open_items
 from credkit.io import aging as io_aging
@@ -43,6 +45,7 @@ GERMAN = ColumnMapping(
     default_currency="EUR",
 )
 RATES = RateTable.from_mapping({"2026-03-01": {"USD": "1.0825", "JPY": "161.5"}}, base="EUR")
+"""ECB-style rates; none for GBP, so that converting a GBP line fails."""
 
 
 def _write(path: Path, rows: list[list[str]], mapping: ColumnMapping, ending: str) -> Path:
@@ -55,10 +58,11 @@ def _write(path: Path, rows: list[list[str]], mapping: ColumnMapping, ending: st
 
 
 def _outcome(run: Callable[[], AgingReport]) -> Any:
+    """The report, or the type of the error (a missing rate is not a ValidationError)."""
     try:
         return run()
-    except ValidationError:
-        return ValidationError
+    except CredkitError as error:
+        return type(error)
 
 
 # -- generated exports ----------------------------------------------------------------
@@ -104,7 +108,7 @@ def export_rows(draw: st.DrawFn, mapping: ColumnMapping) -> list[list[str]]:
             _day(mapping, issued),
             due,
             _amount(mapping, value, draw(st.sampled_from(styles))),
-            draw(st.sampled_from(["EUR", "EUR", "USD", "JPY", ""])),
+            draw(st.sampled_from(["EUR", "EUR", "USD", "JPY", ""] + ["GBP"] * (flaws > 1))),
             draw(st.sampled_from(["", "no", "yes", "x", "0"])),
         ]
         if draw(st.integers(0, 39)) < flaws:
@@ -284,3 +288,62 @@ def test_optional_columns_absent_or_named(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("100.00", "1x"), encoding="utf-8")
     with pytest.raises(ValidationError, match=r"line 2, column original: '1x' is not an amount"):
         age_open_items(path, mapping=mapping, as_of=AS_OF)
+
+
+def _ordering_file(tmp_path: Path, *lines: str) -> Path:
+    return _file(tmp_path, "".join(line + "\n" for line in lines))
+
+
+GBP_LINE = "G1,C1,invoice,2026-01-05,2026-02-04,10.00,GBP,no"
+
+
+@pytest.mark.parametrize(
+    ("later", "expected"),
+    [
+        # age() meets the missing GBP rate on item 1 before it looks at item 2
+        ("I2,C1,invoice,2026-04-01,2026-05-01,1.00,EUR,no", RateNotFoundError),
+        ("G1,C1,invoice,2026-01-05,2026-02-04,10.00,GBP,no", RateNotFoundError),
+        # but only after read_open_items has read every line
+        ("I2,C1,invoice,2026-01-05,2026-02-30,1.00,EUR,no", ValidationError),
+    ],
+)
+def test_errors_come_in_the_order_age_meets_them(
+    tmp_path: Path, later: str, expected: type[Exception]
+) -> None:
+    filler = [f"F{i},C2,invoice,2026-01-05,2026-02-04,1.00,EUR,no" for i in range(3000)]
+    path = _ordering_file(tmp_path, GBP_LINE, *filler, later)
+    options: dict[str, Any] = {"as_of": AS_OF, "currency": "EUR", "rates": RATES}
+    with pytest.raises(expected):
+        age(read_open_items(path, mapping=PLAIN), **options)
+    with pytest.raises(expected) as caught:
+        age_open_items(path, mapping=PLAIN, **options)
+    if expected is ValidationError:
+        assert ", line 3003, column due_date: '2026-02-30' is not a date" in str(caught.value)
+
+
+def test_a_pipe_is_read_once_and_whole(tmp_path: Path) -> None:
+    fifo = tmp_path / "export.fifo"
+    os.mkfifo(fifo)
+    text = HEADER + "".join(
+        f"I{i},C1,invoice,2026-01-05,2026-02-04,5.00,EUR,no\n" for i in range(3000)
+    )
+
+    def write() -> None:
+        with fifo.open("w", encoding="utf-8") as pipe:
+            pipe.write(text)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        report = age_open_items(fifo, mapping=PLAIN, as_of=AS_OF)
+    finally:
+        writer.join(timeout=10)
+    assert report.row("C1").count == 3000
+    assert report.row("C1").total == Money.of("15000.00", "EUR")
+
+
+def test_a_cell_longer_than_the_csv_limit_is_refused_wherever_it_is(tmp_path: Path) -> None:
+    long = "x" * (csv.field_size_limit() + 1)
+    path = _file(tmp_path, f"{long},C1,invoice,2026-01-05,2026-02-04,1.00,EUR,no\n")
+    with pytest.raises(ValidationError, match=r"line 2: not readable as CSV \(field larger"):
+        age_open_items(path, mapping=PLAIN, as_of=AS_OF)

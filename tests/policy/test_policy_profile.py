@@ -70,8 +70,12 @@ def test_overdue_figures_must_agree() -> None:
         empty(overdue_amount=eur(10), oldest_overdue_days=0)
     with pytest.raises(ValidationError, match=r"^overdue_share: 0.5 contradicts"):
         empty(overdue_amount=eur(0), overdue_share="0.5")
+    with pytest.raises(ValidationError, match=r"^oldest_overdue_days: 0 contradicts overdue_share"):
+        empty(oldest_overdue_days=0, overdue_share="0.5")
     # one figure alone, or figures that agree, are fine
     assert empty(oldest_overdue_days=12).oldest_overdue_days == 12
+    # days overdue with nothing owed: an item that converts to less than one unit
+    assert empty(overdue_amount=eur(0), oldest_overdue_days=3, overdue_share=0)
     assert empty(overdue_amount=eur(10), oldest_overdue_days=3, overdue_share="0.1")
 
 
@@ -374,7 +378,36 @@ def test_build_profile_figures_follow_the_open_items(ledger: Ledger, days: int) 
             if i.kind is DocumentKind.INVOICE and i.amount.amount > 0 and i.days_overdue(as_of) > 0
         ]
         assert profile.oldest_overdue_days == max((i.days_overdue(as_of) for i in late), default=0)
+        overdue: dict[str, Decimal] = {}
+        for item in late:
+            code = item.amount.currency
+            overdue[code] = overdue.get(code, Decimal(0)) + item.amount.amount
         assert profile.overdue_amount is not None
+        assert profile.overdue_amount.amount == sum(
+            (
+                convert(Money(a, c), currency, on=as_of, rates=One()).amount
+                for c, a in overdue.items()
+            ),
+            Decimal(0),
+        )
         assert profile.overdue_share is not None
-        assert (profile.overdue_amount.amount > 0) == bool(late)
+        assert (profile.overdue_share > 0) == (profile.overdue_amount.amount > 0)
         assert 0 <= profile.overdue_share <= 1
+
+
+def test_a_cent_overdue_in_a_yen_profile_is_a_day_overdue_and_zero_yen() -> None:
+    # Found by the property test above: EUR 0.01 overdue converts to 0 JPY, which the
+    # profile used to refuse as a contradiction, so no credit check could run.
+    ledger = Ledger(
+        customers=[Customer("C0", "Kaisha", country="JP", currency="JPY")],
+        invoices=[
+            Invoice(
+                "I0", "C0", datetime.date(2024, 1, 1), datetime.date(2024, 1, 1),
+                Money.of("0.01", "EUR"),
+            )
+        ],
+    )  # fmt: skip
+    profile = build_profile(ledger, "C0", as_of=datetime.date(2024, 1, 2), rates=One())
+    assert profile.oldest_overdue_days == 1
+    assert profile.overdue_amount == Money.of(0, "JPY")
+    assert profile.overdue_share == 0

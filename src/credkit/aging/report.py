@@ -391,8 +391,9 @@ def _line_of(row: AgingRow) -> _Line:
     ]
 
 
-def _comparable(tally: Tally) -> dict[_Key, tuple[Any, ...]]:
-    return {key: tuple(line) for key, line in tally.lines()}
+def _comparable(tally: Tally) -> frozenset[tuple[_Key, tuple[Any, ...]]]:
+    """What report equality and hashing compare: every line with its key."""
+    return frozenset((key, tuple(line)) for key, line in tally.lines())
 
 
 def _sorted(tally: Tally) -> list[tuple[_Key, _Line]]:
@@ -401,17 +402,22 @@ def _sorted(tally: Tally) -> list[tuple[_Key, _Line]]:
 
 
 class _Cells:
-    """Money for a report's cells, sharing one object for each zero the tally started from."""
+    """Money for a report's cells, sharing one object per zero ``Decimal`` and currency.
+
+    Most cells of a large report are the zero a line started from; sharing their
+    ``Money`` (immutable) saves building hundreds of thousands of equal objects.
+    """
 
     def __init__(self) -> None:
-        self._shared: dict[int, Money] = {}
+        self._shared: dict[tuple[int, str], Money] = {}
 
     def __call__(self, amount: Decimal, code: str) -> Money:
         if amount:
             return Money(amount, code)
-        money = self._shared.get(id(amount))
+        key = (id(amount), code)  # the tally holds ``amount``, so its id is not reused
+        money = self._shared.get(key)
         if money is None:
-            money = self._shared[id(amount)] = Money(amount, code)
+            money = self._shared[key] = Money(amount, code)
         return money
 
 
@@ -479,7 +485,7 @@ class AgingReport:
     currency: str | None = attrs.field(
         validator=lambda _i, _a, v: None if v is None else _check_currency("currency", v),
     )
-    _tally: Tally = attrs.field(alias="tally", eq=_comparable, hash=False, repr=False)
+    _tally: Tally = attrs.field(alias="tally", eq=_comparable, repr=False)
 
     def __init__(
         self,

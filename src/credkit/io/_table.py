@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Final
+from typing import Final, TextIO
 
 from credkit.errors import ValidationError
 
@@ -105,6 +105,17 @@ class Table:
         self.strip = strip
         self.delimiter = delimiter
         self.encoding = encoding
+        # A regular file is opened again for its rows; a pipe or a device can be read
+        # only once, so it is read whole here
+        self._text: str | None = None
+        if not self.path.is_file():
+            try:
+                data = self.path.read_bytes()
+            except OSError as error:
+                raise ValidationError(
+                    f"{self.name}: cannot read the file ({error.strerror or error})"
+                ) from None
+            self._text = _decode(self.path, data, encoding)
         wanted = [c for c in columns if c not in optional]
         with self._open() as file:
             try:
@@ -153,7 +164,9 @@ class Table:
             self.index[column] = where[0] if where else None
         self.width = len(header)
 
-    def _open(self) -> io.TextIOWrapper:
+    def _open(self) -> TextIO:
+        if self._text is not None:
+            return io.StringIO(self._text, newline="")
         codec = self.encoding
         if codec.lower().replace("_", "-") in ("utf-8", "utf8"):
             codec = "utf-8-sig"
@@ -215,8 +228,11 @@ class Table:
         body = text[:-1] if text.endswith("\n") else text
         delimiter = self.delimiter
         lines = body.split("\n")
-        # every line has exactly width - 1 delimiters: no blank lines, no short or long rows
+        # every line has exactly width - 1 delimiters: no blank lines, no short or long
+        # rows; and no cell is longer than the csv module allows
         if set(map(str.count, lines, itertools.repeat(delimiter))) != {self.width - 1}:
+            return None
+        if max(map(len, lines)) > csv.field_size_limit():
             return None
         flat = body.replace("\n", delimiter).split(delimiter)
         trimmed = body.isascii() and not any(space in body for space in _ASCII_SPACES)

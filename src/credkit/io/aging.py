@@ -9,12 +9,13 @@ are kept. That makes it the way to age exports of hundreds of thousands or milli
 lines (see ``docs/performance.md``).
 
 Every line is checked as :func:`~credkit.io.read_open_items` and
-:func:`~credkit.aging.age` check it. A block with anything the column-wise checks do
-not take (an empty or malformed cell, an amount with thousands separators or a sign
-behind it, a duplicate, a date after ``as_of``) is read again line by line with the
-very code :func:`~credkit.io.read_open_items` uses, which either reads it (the report
-is the same) or raises the error for the first bad line, naming the file, the line and
-the column.
+:func:`~credkit.aging.age` check it, and errors come in the same order: a line that
+does not read is reported first, then the first problem of aging (a document given
+twice, one issued after ``as_of``, a missing exchange rate) in file order. A block with
+anything the column-wise checks do not take (an empty or malformed cell, an amount
+with thousands separators or a sign behind it, a duplicate, a date after ``as_of``)
+is read again line by line with the very code :func:`~credkit.io.read_open_items`
+uses, which either reads it (the report is the same) or finds the problem and its line.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Final, TypeVar
 
 from credkit.aging.buckets import STANDARD, AgingBasis, Buckets
 from credkit.aging.report import _EXACT, AgingReport, Tally, check_arguments
+from credkit.errors import RateNotFoundError, ValidationError
 from credkit.fx import RateSource, convert
 from credkit.io._table import Block, Table, parse_date, parse_flag
 from credkit.io.erp import _check_mapping, _fields, _open_item, _row, _table
@@ -61,10 +63,14 @@ def age_open_items(
 
     The report equals ``age(read_open_items(path, mapping=mapping), as_of=as_of,
     buckets=buckets, basis=basis, currency=currency, rates=rates)``; the file is read in
-    blocks and only the sums are kept, so memory does not grow with the file. Errors
-    are :class:`~credkit.errors.ValidationError`\\ s naming the file, the line and the
-    column of the first bad line, including a document given twice (with the line it
-    was first given on) and a document issued after ``as_of``.
+    blocks and only the sums are kept, so memory does not grow with the file.
+
+    Errors are those of ``age(read_open_items(...))``, in the same order, but each names
+    the file, the line and the column: the first line that does not read
+    (:class:`~credkit.errors.ValidationError`); else the first problem of aging in
+    file order, which is a document given twice (naming the line it was first given
+    on), a document issued after ``as_of`` (both ``ValidationError``) or an exchange
+    rate the source does not have (:class:`~credkit.errors.RateNotFoundError`).
 
     >>> import pathlib, tempfile
     >>> from datetime import date
@@ -86,6 +92,8 @@ def age_open_items(
     for block in table.blocks():
         if not scan.columns(block):
             scan.lines(block)
+    if scan.problem is not None:
+        raise scan.problem[2]
     return scan.tally.report(as_of, buckets=buckets, basis=basis, currency=currency)
 
 
@@ -135,6 +143,8 @@ class _Scan:
         self.slots: dict[datetime.date, tuple[int, int]] = {}
         self.flags: dict[str, bool] = {}
         self.codes: dict[str, str] = {}
+        # the first problem of aging as (line, rank, error), raised at the end
+        self.problem: tuple[int, int, Exception] | None = None
 
     # -- a block a column at a time -----------------------------------------------------
 
@@ -226,9 +236,12 @@ class _Scan:
         keys = list(map(hash, zip(kinds, ids, strict=True)))
         if len(set(keys)) != size or not self.seen.isdisjoint(keys):
             return False
-        self.seen.update(keys)
         if self.currency is not None:
-            self._convert(codes, amounts)
+            try:
+                self._convert(codes, amounts)
+            except (RateNotFoundError, ValidationError):
+                return False  # read line by line, to tell which line it is
+        self.seen.update(keys)
         self.tally.add(
             customers, codes, amounts, self._slots(due if self.by_due else issued), disputed
         )
@@ -260,21 +273,36 @@ class _Scan:
         return list(map(slots.__getitem__, dates))
 
     def _convert(self, codes: list[str], amounts: list[Decimal]) -> None:
-        target, rates = self.currency, self.rates
-        assert target is not None  # checked by check_arguments
-        assert rates is not None
         for index, code in enumerate(codes):
-            if code != target:
-                money = convert(Money(amounts[index], code), target, on=self.as_of, rates=rates)
-                amounts[index] = money.amount
-                codes[index] = target
+            codes[index], amounts[index] = self._converted(code, amounts[index])
+
+    def _converted(self, code: str, amount: Decimal) -> tuple[str, Decimal]:
+        """``amount`` in the reporting currency (``convert`` rounds it to minor units)."""
+        target, rates = self.currency, self.rates
+        if target is None or code == target:
+            return code, amount
+        assert rates is not None  # checked by check_arguments
+        return target, convert(Money(amount, code), target, on=self.as_of, rates=rates).amount
+
+    def _defer(self, line: int, rank: int, error: Exception) -> None:
+        """Keep the first problem of aging, in the order age() would meet it."""
+        if self.problem is None or (line, rank) < self.problem[:2]:
+            self.problem = (line, rank, error)
 
     # -- a block a line at a time ------------------------------------------------------
 
     def lines(self, block: Block) -> None:
-        """Add ``block`` line by line as read_open_items reads it; raise at the first bad line."""
+        """Add ``block`` line by line as read_open_items reads it.
+
+        A line that does not read raises at once. A problem of aging (a document given
+        twice, one issued after ``as_of``, a missing exchange rate) is kept with
+        :meth:`_defer` and raised once the whole file has read, as age() would only meet
+        it after read_open_items has read everything.
+        """
         mapping, table = self.mapping, self.table
         items: list[OpenItem] = []
+        codes: list[str] = []
+        amounts: list[Decimal] = []
         for line, cells in block.rows():
             row = _row(table, mapping, line, cells)
             try:
@@ -285,26 +313,39 @@ class _Scan:
             if key in self.seen:
                 first = self._first_line(item, line)
                 if first is not None:
-                    raise table.error(
+                    self._defer(
                         line,
-                        mapping.document_id,
-                        f"{item.kind.value} {item.document_id!r} is given twice (first on "
-                        f"line {first}); each open item may be aged once",
+                        0,
+                        table.error(
+                            line,
+                            mapping.document_id,
+                            f"{item.kind.value} {item.document_id!r} is given twice (first on "
+                            f"line {first}); each open item may be aged once",
+                        ),
                     )
+                    continue
             self.seen.add(key)
             if item.issue_date > self.as_of:
-                raise table.error(
+                self._defer(
                     line,
-                    mapping.issue_date,
-                    f"{item.issue_date.isoformat()} of {item.document_id!r} is after as_of "
-                    f"{self.as_of.isoformat()}; a report as of a date covers only documents "
-                    "issued by then",
+                    0,
+                    table.error(
+                        line,
+                        mapping.issue_date,
+                        f"{item.issue_date.isoformat()} of {item.document_id!r} is after as_of "
+                        f"{self.as_of.isoformat()}; a report as of a date covers only "
+                        "documents issued by then",
+                    ),
                 )
+                continue
+            try:
+                code, amount = self._converted(item.amount.currency, item.amount.amount)
+            except (RateNotFoundError, ValidationError) as error:
+                self._defer(line, 1, error)
+                continue
             items.append(item)
-        codes = [i.amount.currency for i in items]
-        amounts = [i.amount.amount for i in items]
-        if self.currency is not None:
-            self._convert(codes, amounts)
+            codes.append(code)
+            amounts.append(amount)
         days = [i.due_date if self.by_due else i.issue_date for i in items]
         self.tally.add(
             [i.customer_id for i in items],

@@ -38,7 +38,6 @@ True
 from __future__ import annotations
 
 import datetime
-import itertools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, TypeAlias
@@ -129,7 +128,10 @@ class CreditProfile:
     - ``segment``: the customer segment, for choosing a policy.
     - ``overdue_amount``, ``oldest_overdue_days``, ``overdue_share``: what is past
       due, the days past due of the oldest overdue item (0 when nothing is), and
-      the overdue share of the open invoices (0 to 1). ``None`` = unknown.
+      the overdue share of the open invoices (0 to 1). ``None`` = unknown. The share
+      is above zero exactly when the amount is, and an amount above zero needs days
+      above zero; days with a zero amount are allowed (an overdue item in another
+      currency can convert to less than one unit of the profile's currency).
     - ``dunning_level``: the highest dunning level reached (0 = none).
     - ``payment_index`` (0 to 100) and ``trend`` (for example ``"deteriorating"``).
     - ``score`` and ``risk_class`` (the class's name).
@@ -241,25 +243,25 @@ class CreditProfile:
         object.__setattr__(self, "exposure_amount", self.exposure.total_amount)
 
     def _check_overdue(self) -> None:
-        # When two overdue figures are known they must tell the same story.
-        known = []
-        if self.overdue_amount is not None:
-            known.append(("overdue_amount", self.overdue_amount.amount > 0))
-        if self.oldest_overdue_days is not None:
-            known.append(("oldest_overdue_days", self.oldest_overdue_days > 0))
-        if self.overdue_share is not None:
-            known.append(("overdue_share", self.overdue_share > 0))
-        for (first, first_any), (second, second_any) in itertools.pairwise(known):
-            if first_any != second_any:
-                values = {
-                    "overdue_amount": self.overdue_amount,
-                    "oldest_overdue_days": self.oldest_overdue_days,
-                    "overdue_share": self.overdue_share,
-                }
-                raise ValidationError(
-                    f"{second}: {values[second]} contradicts {first} {values[first]}; "
-                    "either something is overdue (all above zero) or nothing is (all zero)"
-                )
+        # The overdue figures must tell the same story: the share is above zero exactly
+        # when the amount is, and money overdue is at least a day overdue. Days overdue
+        # with a zero amount can happen: an item in another currency may convert to
+        # less than the smallest unit of the profile's currency.
+        amount = self.overdue_amount
+        share = self.overdue_share
+        owed = None if amount is None else amount.amount > 0
+        shared = None if share is None else share > 0
+        if owed is not None and shared is not None and owed != shared:
+            raise ValidationError(
+                f"overdue_share: {share} contradicts overdue_amount {amount}; the share is "
+                "above zero exactly when the amount is"
+            )
+        if self.oldest_overdue_days == 0 and (owed or shared):
+            name, value = ("overdue_amount", amount) if owed else ("overdue_share", share)
+            raise ValidationError(
+                f"oldest_overdue_days: 0 contradicts {name} {value}; what is overdue is "
+                "at least 1 day overdue"
+            )
 
     @property
     def available_credit(self) -> Money | None:
