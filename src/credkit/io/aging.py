@@ -143,6 +143,7 @@ class _Scan:
         self.slots: dict[datetime.date, tuple[int, int]] = {}
         self.flags: dict[str, bool] = {}
         self.codes: dict[str, str] = {}
+        self.kinds = {cell: kind.value for cell, kind in mapping.kind_values.items()}
         # the first problem of aging as (line, rank, error), raised at the end
         self.problem: tuple[int, int, Exception] | None = None
 
@@ -205,28 +206,15 @@ class _Scan:
         elif "" in kind_cells or not mapping.kind_values.keys() >= set(kind_cells):
             return False
         else:
-            values = {cell: kind.value for cell, kind in mapping.kind_values.items()}
-            kinds = list(map(values.__getitem__, kind_cells))
+            kinds = list(map(self.kinds.__getitem__, kind_cells))
         issue_cells = self._column(block, mapping.issue_date)
         issued = None if issue_cells is None else _lookup(issue_cells, self.dates, self._date)
         due_cells = self._column(block, mapping.due_date)
         if issued is None or due_cells is None:
             return False
-        if "" in due_cells:  # payments and credit notes may leave it empty: the issue date
-            given = [(i, t) for i, t in enumerate(due_cells) if t]
-            if any(kinds[i] == _INVOICE for i, t in enumerate(due_cells) if not t):
-                return False
-            found = _lookup([t for _, t in given], self.dates, self._date)
-            if found is None:
-                return False
-            due = list(issued)
-            for (i, _), day in zip(given, found, strict=True):
-                due[i] = day
-        else:
-            found = _lookup(due_cells, self.dates, self._date)
-            if found is None:
-                return False
-            due = found
+        due = self._due_dates(due_cells, kinds, issued)
+        if due is None:
+            return False
         if max(issued) > self.as_of or any(map(datetime.date.__lt__, due, issued)):
             return False
         codes = self._currencies(block, size)
@@ -246,6 +234,23 @@ class _Scan:
             customers, codes, amounts, self._slots(due if self.by_due else issued), disputed
         )
         return True
+
+    def _due_dates(
+        self, cells: list[str], kinds: list[str], issued: list[datetime.date]
+    ) -> list[datetime.date] | None:
+        """The due dates; an empty cell means the issue date, except on an invoice."""
+        if "" not in cells:
+            return _lookup(cells, self.dates, self._date)
+        given = [(index, text) for index, text in enumerate(cells) if text]
+        if any(kinds[index] == _INVOICE for index, text in enumerate(cells) if not text):
+            return None
+        found = _lookup([text for _, text in given], self.dates, self._date)
+        if found is None:
+            return None
+        due = list(issued)
+        for (index, _), day in zip(given, found, strict=True):
+            due[index] = day
+        return due
 
     def _currencies(self, block: Block, size: int) -> list[str] | None:
         mapping = self.mapping
