@@ -84,10 +84,11 @@ class Table:
     """A CSV file: its header, where each wanted column is, and its data rows.
 
     The header is read when the table is made; the rows are read as the caller asks for
-    them, a block at a time, so that a large file is never held in memory whole. A
-    block without quotes or stray carriage returns is split with ``str.split`` (the csv
-    module would cut it up the same way); from the first block that has them on, the
-    csv module reads the rest of the file.
+    them, a block at a time, so that a large file is never held in memory whole (a pipe,
+    which can be read only once, is). A block whose lines all have the header's number
+    of fields, with no quotes, stray carriage returns or over-long cells, is split with
+    ``str.split``, which cuts it up as the csv module would; from the first other block
+    on, the csv module reads the rest of the file.
     """
 
     def __init__(
