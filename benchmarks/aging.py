@@ -19,7 +19,11 @@ memory is its own:
 * pandas: ``pd.read_csv`` and ``pd.to_datetime`` on the due dates (load), then days
   overdue, ``pd.cut`` into the same six buckets and a groupby on (customer,
   currency) summing each bucket, the negative items as *unapplied*, the disputed
-  amount, the count and the oldest days overdue (aging).
+  amount, the count and the oldest days overdue (aging). This is the baseline.
+* pandas with checks, for comparison: the same, but its load also checks what credkit
+  checks (ids and customers not empty, known kinds and currencies, plain decimal
+  amounts, yes/no flags, ISO dates with due dates not before issue dates and nothing
+  after the report date, no document twice).
 
 Each process prints its times and its peak resident memory (``ru_maxrss``, read as
 soon as its report is built), then turns every row of its report into plain values
@@ -187,7 +191,76 @@ def run_objects(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]
     }
 
 
+def _read_plain(path: Path) -> Any:
+    """The straightforward pandas load: the five columns aging needs, nothing checked."""
+    import pandas as pd
+
+    df = pd.read_csv(
+        path,
+        usecols=["customer_id", "due_date", "amount", "currency", "disputed"],
+        dtype={"customer_id": str, "due_date": str, "amount": float, "currency": str},
+        true_values=["yes"],
+        false_values=["no"],
+    )
+    df["due_date"] = pd.to_datetime(df["due_date"], format="%Y-%m-%d")
+    return df
+
+
+def _read_checked(path: Path, as_of: datetime.date) -> Any:
+    """A pandas load that checks what credkit checks, raising ValueError on a problem.
+
+    Ids and customers not empty, kinds known, amounts of the plain decimal shape,
+    ISO dates (an empty due date only on payments and credit notes, then the issue
+    date), due dates not before issue dates, nothing issued after ``as_of``, known
+    currency codes, yes/no flags, and no document twice.
+    """
+    import babel.numbers
+    import pandas as pd
+
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in ("id", "customer_id"):
+        if (df[column].str.strip() == "").any():
+            raise ValueError(f"an empty {column}")
+    if not df["kind"].isin(["invoice", "payment", "credit_note"]).all():
+        raise ValueError("an unknown kind")
+    if not df["amount"].str.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?").all():
+        raise ValueError("an amount that is not a plain decimal")
+    if not df["currency"].isin(list(babel.numbers.list_currencies())).all():
+        raise ValueError("an unknown currency")
+    flags = df["disputed"].str.lower().map({"yes": True, "no": False, "": False})
+    if flags.isna().any():
+        raise ValueError("a flag that is not yes or no")
+    issued = pd.to_datetime(df["issue_date"], format="%Y-%m-%d")
+    blank = df["due_date"] == ""
+    if (blank & (df["kind"] == "invoice")).any():
+        raise ValueError("an invoice without a due date")
+    due = pd.to_datetime(df["due_date"].where(~blank, df["issue_date"]), format="%Y-%m-%d")
+    if (issued > pd.Timestamp(as_of)).any() or (due < issued).any():
+        raise ValueError("a date out of order")
+    if df.duplicated(["kind", "id"]).any():
+        raise ValueError("a document given twice")
+    return pd.DataFrame(
+        {
+            "customer_id": df["customer_id"],
+            "due_date": due,
+            "amount": df["amount"].astype(float),
+            "currency": df["currency"],
+            "disputed": flags.astype(bool),
+        }
+    )
+
+
 def run_pandas(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
+    """The straightforward pandas script the issue compares with."""
+    return _pandas(path, as_of, out, checked=False)
+
+
+def run_pandas_checked(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
+    """The same script with credkit's checks added to its load, for comparison."""
+    return _pandas(path, as_of, out, checked=True)
+
+
+def _pandas(path: Path, as_of: datetime.date, out: Path, *, checked: bool) -> dict[str, float]:
     import numpy as np
     import pandas as pd
 
@@ -197,14 +270,7 @@ def run_pandas(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
     bins = [-np.inf, 0, *EDGES, np.inf]
     baseline = _peak_mib()
     started = time.perf_counter()
-    df = pd.read_csv(
-        path,
-        usecols=["customer_id", "due_date", "amount", "currency", "disputed"],
-        dtype={"customer_id": str, "due_date": str, "amount": float, "currency": str},
-        true_values=["yes"],
-        false_values=["no"],
-    )
-    df["due_date"] = pd.to_datetime(df["due_date"], format="%Y-%m-%d")
+    df = _read_checked(path, as_of) if checked else _read_plain(path)
     loaded = time.perf_counter()
     days = (pd.Timestamp(as_of) - df["due_date"]).dt.days
     positive = df["amount"] >= 0
@@ -288,10 +354,16 @@ def compare(ours: dict[str, list[Any]], theirs: dict[str, list[Any]]) -> list[st
     return problems
 
 
-SIDES = {"credkit": run_credkit, "objects": run_objects, "pandas": run_pandas}
+SIDES = {
+    "credkit": run_credkit,
+    "objects": run_objects,
+    "checked": run_pandas_checked,
+    "pandas": run_pandas,
+}
 NAMES = {
     "credkit": "credkit age_open_items",
     "objects": "credkit read + age",
+    "checked": "pandas, with checks",
     "pandas": "pandas",
 }
 
@@ -357,10 +429,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{f['peak']:6.0f} MiB{f['baseline']:11.0f} MiB{_seconds(f['export'])}"
         )
     p = figures["pandas"]
-    for name in names[:-1]:
-        f = figures[name]
-        print(f"  ratio {NAMES[name]} / pandas, total:       {f['total'] / p['total']:6.2f}")
-        print(f"  ratio {NAMES[name]} / pandas, peak memory: {f['peak'] / p['peak']:6.2f}")
+    pairs = [(n, "pandas") for n in ("credkit", "objects") if n in names]
+    pairs.append(("credkit", "checked"))
+    for ours, theirs in pairs:
+        a, b = figures[ours], figures[theirs]
+        versus = f"{NAMES[ours]} / {NAMES[theirs]}"
+        print(f"  ratio {versus:48} total {a['total'] / b['total']:5.2f}", end="")
+        print(f"   peak memory {a['peak'] / b['peak']:5.2f}")
 
     problems = []
     for name in names[:-1]:
