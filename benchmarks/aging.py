@@ -140,41 +140,29 @@ def _export(report: Any) -> dict[str, list[Any]]:
 
 def run_credkit(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
     """The one-pass path: age_open_items reads and ages the file block by block."""
-    from credkit.aging import STANDARD
-    from credkit.io import ColumnMapping, age_open_items
+    return _credkit(path, as_of, out, one_pass=True)
+
+
+def run_objects(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
+    """The object path: read_open_items builds an OpenItem per line, then age()."""
+    return _credkit(path, as_of, out, one_pass=False)
+
+
+def _credkit(path: Path, as_of: datetime.date, out: Path, *, one_pass: bool) -> dict[str, float]:
+    from credkit.aging import STANDARD, age
+    from credkit.io import ColumnMapping, age_open_items, read_open_items
 
     assert STANDARD.edges == EDGES
     mapping = ColumnMapping(kind="kind", disputed="disputed")
     baseline = _peak_mib()
     started = time.perf_counter()
-    report = age_open_items(path, mapping=mapping, as_of=as_of)
-    done = time.perf_counter()
-    peak = _peak_mib()
-    rows = _export(report)
-    exported = time.perf_counter()
-    out.write_text(json.dumps(rows))
-    return {
-        "load": float("nan"),
-        "aging": float("nan"),
-        "total": done - started,
-        "export": exported - done,
-        "items": sum(row[-2] for row in rows.values()),
-        "baseline": baseline,
-        "peak": peak,
-    }
-
-
-def run_objects(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
-    """The object path: read_open_items builds an OpenItem per line, then age()."""
-    from credkit.aging import age
-    from credkit.io import ColumnMapping, read_open_items
-
-    mapping = ColumnMapping(kind="kind", disputed="disputed")
-    baseline = _peak_mib()
-    started = time.perf_counter()
-    items = read_open_items(path, mapping=mapping)
-    loaded = time.perf_counter()
-    report = age(items, as_of=as_of)
+    if one_pass:
+        report = age_open_items(path, mapping=mapping, as_of=as_of)
+        loaded = float("nan")  # load and aging are one pass
+    else:
+        items = read_open_items(path, mapping=mapping)
+        loaded = time.perf_counter()
+        report = age(items, as_of=as_of)
     done = time.perf_counter()
     peak = _peak_mib()
     rows = _export(report)
@@ -185,7 +173,7 @@ def run_objects(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]
         "aging": done - loaded,
         "total": done - started,
         "export": exported - done,
-        "items": len(items),
+        "items": sum(row[-2] for row in rows.values()),
         "baseline": baseline,
         "peak": peak,
     }

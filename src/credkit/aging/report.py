@@ -284,9 +284,6 @@ class Tally:
         self.columns: list[list[Any]] = [[] for _ in range(width + 4)]
         self.zeros: dict[str, Decimal] = {}
 
-    def __len__(self) -> int:
-        return len(self.index)
-
     def _grow(self, keys: Sequence[_Key]) -> None:
         """Make zero lines for ``keys`` (all new to the tally)."""
         start = len(self.index)
@@ -566,11 +563,9 @@ class AgingReport:
         """
         cell = _Cells()
         return tuple(
-            _build_row(None, code, line, cell) for code, line in sorted(self._sums().items())
+            _build_row(None, code, line, cell)
+            for code, line in sorted(self._tally.totals().items())
         )
-
-    def _sums(self) -> dict[str, _Line]:
-        return self._tally.totals()
 
     @functools.cached_property
     def _currencies_of(self) -> dict[str, list[str]]:
@@ -733,7 +728,8 @@ class AgingReport:
             ]
         if by == "total":
             return [
-                _record(None, code, line, labels) for code, line in sorted(self._sums().items())
+                _record(None, code, line, labels)
+                for code, line in sorted(self._tally.totals().items())
             ]
         raise ValidationError(f"by: expected 'customer' or 'total', got {by!r}")
 
