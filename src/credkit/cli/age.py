@@ -28,7 +28,8 @@ from credkit.cli._common import (
 )
 from credkit.errors import ValidationError
 from credkit.io import ColumnMapping, age_open_items, read_invoices, read_settlements
-from credkit.ledger import DocumentKind, Ledger, OpenItem
+from credkit.kpi import InvoiceHistory
+from credkit.ledger import Ledger
 
 __all__ = ["add_parser", "demo_section", "render", "run"]
 
@@ -106,29 +107,6 @@ def _buckets(text: str | None) -> Buckets:
         return Buckets.from_edges(edges)
     except ValidationError as error:
         raise ValidationError(f"--buckets: {error.message}") from None
-
-
-def _invoice_items(path: Path, mapping: ColumnMapping, as_of: datetime.date) -> list[OpenItem]:
-    """The invoices of a payment-history export that are open on ``as_of``."""
-    settled = {s.invoice_id: s.settled_on for s in read_settlements(path, mapping=mapping)}
-    items = []
-    for invoice in read_invoices(path, mapping=mapping):
-        paid = settled.get(invoice.id)
-        if invoice.issue_date > as_of or (paid is not None and paid <= as_of):
-            continue
-        items.append(
-            OpenItem(
-                invoice.id,
-                invoice.customer_id,
-                DocumentKind.INVOICE,
-                invoice.issue_date,
-                invoice.due_date,
-                invoice.amount,
-                original_amount=invoice.amount,
-                disputed=invoice.disputed,
-            )
-        )
-    return items
 
 
 # -- output ---------------------------------------------------------------------------
@@ -243,6 +221,9 @@ def run(args: argparse.Namespace) -> int:
     elif source.settled_on is None:  # an open-item export: aged in one pass
         report = age_open_items(args.path, mapping=source, **options)
     else:
-        report = age(_invoice_items(args.path, source, as_of), **options)
+        history = InvoiceHistory(
+            read_invoices(args.path, mapping=source), read_settlements(args.path, mapping=source)
+        )
+        report = age(history.open_items(as_of), **options)
     print(render(report, by=args.by, format=args.format))
     return 0
