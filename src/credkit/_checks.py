@@ -19,8 +19,8 @@ from decimal import Decimal, localcontext
 from typing import Any, ParamSpec, TypeVar
 
 import attrs
-from babel.numbers import format_decimal
 
+from credkit._figures import grouped
 from credkit.errors import CredkitError, ValidationError
 from credkit.money import DEFAULT_ROUNDING, Money, minor_units, to_decimal
 
@@ -282,13 +282,10 @@ def fmt_amount(amount: Decimal, currency: str) -> str:
     places = minor_units(currency)
     if amount.is_finite() and amount.adjusted() >= _DISPLAY_DIGITS:
         return f"{amount:E}"
-    pattern = "#,##0" + ("." + "0" * places if places else "")
     with localcontext() as context:
         context.prec = max(28, amount.adjusted() + places + 2)
         value = amount.quantize(Decimal((0, (1,), -places)), rounding=DEFAULT_ROUNDING)
-        if value.is_zero():
-            value = value.copy_abs()
-        return str(format_decimal(value, format=pattern, locale="en_US"))
+    return grouped(value.copy_abs() if value.is_zero() else value, places)
 
 
 def plain_amount(amount: Decimal, currency: str) -> str:

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TypeAlias
 
 import attrs
-from babel.numbers import format_decimal
 
 from credkit import config
+from credkit._figures import grouped
 from credkit.errors import ValidationError
 from credkit.fx import RateTable
 from credkit.io import ColumnMapping, read_ledger, read_rates
@@ -188,8 +188,7 @@ def plain_number(value: Decimal, places: int) -> str:
     >>> plain_number(Decimal("12345.678"), 1), plain_number(Decimal("-1234"), 0)
     ('12,345.7', '-1,234')
     """
-    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
-    return format_decimal(value, format=pattern, locale="en_US")
+    return grouped(value, max(places, 0))
 
 
 def plain_amount(money: Money) -> str:

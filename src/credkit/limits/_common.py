@@ -15,9 +15,9 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 import attrs
-from babel.numbers import format_decimal
 
 from credkit._checks import Validator, count, describe, distinct_texts, plain_amount
+from credkit._figures import grouped_exact
 from credkit.errors import ValidationError
 from credkit.fx import RATE_PRECISION, RateSource
 from credkit.money import Money, minor_units, to_decimal
@@ -186,7 +186,7 @@ def fmt(money: Money | None) -> str:
 
 def fmt_step(value: Decimal) -> str:
     """A step or factor with thousands separators and no trailing zeros: ``'5,000'``."""
-    return str(format_decimal(value.normalize(), format="#,##0.##########", locale="en_US"))
+    return grouped_exact(value)
 
 
 def pick(
