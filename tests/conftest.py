@@ -1,16 +1,32 @@
-"""Shared test settings: hypothesis profiles.
+"""Shared test settings and fixtures.
 
-``HYPOTHESIS_PROFILE`` picks a profile by name; without it, ``CI=true`` picks
-"ci" (more examples, and a reproduction blob for every failure) and anything
-else picks "default".
+Hypothesis profiles: ``HYPOTHESIS_PROFILE`` picks one by name; without it, ``CI=true``
+picks "ci" and anything else "default".
+
+- "default" (50 examples a property): quick, for the README's test command and everyday runs.
+- "ci" (100 examples, and a reproduction blob printed for every failure): what `.ci/run` uses.
+- "thorough" (1,000 examples): an occasional deep run,
+  ``HYPOTHESIS_PROFILE=thorough python -m pytest``.
+
+Tests that set ``max_examples`` themselves keep their number in every profile.
 """
 
 import os
 
+import pytest
 from hypothesis import settings
 
-settings.register_profile("default", deadline=None, max_examples=100)
-settings.register_profile("ci", deadline=None, max_examples=300, print_blob=True)
+from credkit import sample
+
+settings.register_profile("default", deadline=None, max_examples=50)
+settings.register_profile("ci", deadline=None, max_examples=100, print_blob=True)
+settings.register_profile("thorough", deadline=None, max_examples=1000, print_blob=True)
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "default")
 )
+
+
+@pytest.fixture(scope="session")
+def sample_portfolio() -> sample.SamplePortfolio:
+    """``sample.generate()`` with its defaults, made once for the session (it is immutable)."""
+    return sample.generate()

@@ -133,9 +133,9 @@ def test_check_json_output(
 
 
 def test_check_against_the_sample_uses_its_end_date_and_synthetic_limits(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sample_portfolio: sample.SamplePortfolio
 ) -> None:
-    portfolio = sample.generate()
+    portfolio = sample_portfolio
     first = portfolio.ledger.customers[0]
     orders = write(
         tmp_path / "orders.csv",
@@ -235,8 +235,10 @@ def test_synthetic_limit_rounds_up_to_a_thousand_and_is_at_least_a_thousand() ->
     )
 
 
-def test_demo_section_shows_approvals_holds_and_reasons() -> None:
-    text = check_command.demo_section(sample.generate())
+def test_demo_section_shows_approvals_holds_and_reasons(
+    sample_portfolio: sample.SamplePortfolio,
+) -> None:
+    text = check_command.demo_section(sample_portfolio)
     lines = text.splitlines()
     assert (
         lines[0]

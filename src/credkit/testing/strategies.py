@@ -248,10 +248,13 @@ def invoices(
 ) -> st.SearchStrategy[Invoice]:
     """Invoices of ``customer_id`` with a due date from generated payment terms.
 
-    >>> from hypothesis import find
-    >>> invoice = find(invoices(currency="JPY"), lambda i: i.due_date > i.issue_date)
-    >>> invoice.amount.currency, invoice.customer_id
-    ('JPY', 'C1')
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(invoices(currency="JPY"))
+    ... def test_invoices_are_due_on_or_after_their_issue(invoice):
+    ...     assert (invoice.amount.currency, invoice.customer_id) == ("JPY", "C1")
+    ...     assert invoice.due_date >= invoice.issue_date
+    >>> test_invoices_are_due_on_or_after_their_issue()
     """
 
     @st.composite
@@ -276,9 +279,12 @@ def payments(
 ) -> st.SearchStrategy[Payment]:
     """Payments received from ``customer_id``.
 
-    >>> from hypothesis import find
-    >>> find(payments(currency="EUR"), lambda p: p.amount.amount > 100).amount.currency
-    'EUR'
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(payments(currency="EUR"))
+    ... def test_payments_are_positive_amounts_in_euro(payment):
+    ...     assert payment.amount.currency == "EUR" and payment.amount.amount > 0
+    >>> test_payments_are_positive_amounts_in_euro()
     """
     return st.builds(
         Payment,
@@ -374,10 +380,13 @@ def ledgers(
     Documents fall within ``days`` after ``start``; some invoices are disputed, some
     documents are in a second currency, and allocations are partial or full.
 
-    >>> from hypothesis import find
-    >>> ledger = find(ledgers(max_documents=5), lambda l: len(l.allocations) > 0)
-    >>> len(ledger.allocations)
-    1
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(ledgers(max_documents=5))
+    ... def test_allocations_name_documents_of_the_ledger(ledger):
+    ...     ids = {d.id for d in (*ledger.invoices, *ledger.credit_notes, *ledger.payments)}
+    ...     assert all({a.source_id, a.target_id} <= ids for a in ledger.allocations)
+    >>> test_allocations_name_documents_of_the_ledger()
     """
     return _ledgers(max_customers, max_documents, start, days)
 
