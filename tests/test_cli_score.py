@@ -18,7 +18,7 @@ from credkit.cli import main, score
 from credkit.config import dump
 from credkit.scoring import Bin, Factor, Scorecard, example_scorecard, score_rows
 
-EXAMPLE = Path(__file__).parents[1] / "docs" / "examples" / "trade-credit-scorecard.toml"
+EXAMPLE = Path(__file__).parents[1] / "src" / "credkit" / "data" / "trade-credit-scorecard.toml"
 INPUTS = [factor.input for factor in example_scorecard().factors]
 
 

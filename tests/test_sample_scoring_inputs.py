@@ -353,15 +353,6 @@ def test_payers_score_as_they_pay_with_the_example_scorecard() -> None:
     assert classes <= {"A", "B", "C"}
 
 
-def test_the_example_scorecard_file_in_the_docs_is_the_shipped_one() -> None:
-    from importlib import resources
-    from pathlib import Path
-
-    shipped = resources.files("credkit").joinpath("data", "trade-credit-scorecard.toml")
-    docs = Path(__file__).parents[1] / "docs" / "examples" / "trade-credit-scorecard.toml"
-    assert docs.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
-
-
 def test_dates_are_as_of_the_portfolio_end() -> None:
     p = generate(seed=9, customers=5, months=6, start=date(2025, 3, 1))
     assert {s.period_end for s in financial_statements(p).values()} == {date(2025, 8, 31)}

@@ -5,14 +5,22 @@ the expected output), which doctest runs but Markdown would render as running te
 This hook adds a small Markdown preprocessor that fences each bare doctest block as
 ``pycon`` code, for the pages and for the docstrings mkdocstrings renders alike.
 Blocks already inside a fence are left alone.
+
+The example configuration documents live once, in the package
+(``src/credkit/data/*.toml``, so that an installed credkit has them); a second hook
+publishes each of them on the site as ``examples/<name>`` for the docs to link to.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
+from mkdocs.structure.files import File, Files
+
+_EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "credkit" / "data"
 
 
 class _DoctestFences(Preprocessor):
@@ -49,3 +57,12 @@ def on_config(config: Any) -> Any:
     """Register the doctest-fencing extension with every Markdown conversion."""
     config.markdown_extensions.append(_DoctestFencesExtension())
     return config
+
+
+def on_files(files: Files, config: Any) -> Files:
+    """Publish the package's example documents as ``examples/<name>`` on the site."""
+    for document in sorted(_EXAMPLES.glob("*.toml")):
+        files.append(
+            File.generated(config, f"examples/{document.name}", abs_src_path=str(document))
+        )
+    return files

@@ -16,7 +16,7 @@ from credkit.cli import limits as limits_command
 from credkit.errors import ConfigError, ValidationError
 from credkit.limits import LimitPolicy, example_policy
 
-EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "limit-policy.toml"
+EXAMPLE = Path(__file__).parents[2] / "src" / "credkit" / "data" / "limit-policy.toml"
 
 
 def run(*argv: str) -> int:

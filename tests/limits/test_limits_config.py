@@ -47,7 +47,7 @@ from credkit.money import Money
 from credkit.testing.strategies import config_documents
 from credkit.testing.strategies import corrupted as shared_corrupted
 
-EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "limit-policy.toml"
+EXAMPLE = Path(__file__).parents[2] / "src" / "credkit" / "data" / "limit-policy.toml"
 
 
 def test_the_shipped_example_loads_and_equals_example_policy() -> None:

@@ -42,7 +42,7 @@ from credkit.policy import (
 from credkit.testing.strategies import config_documents, corrupted
 
 AS_OF = datetime.date(2026, 11, 23)
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "credit-policy.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "credkit" / "data" / "credit-policy.toml"
 
 
 def document(*rules: dict[str, Any], **extra: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The shipped example scorecard (docs/examples/trade-credit-scorecard.toml) loads and scores."""
+"""The shipped example scorecard (credkit/data/trade-credit-scorecard.toml) loads and scores."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from credkit.config import dump, load
 from credkit.errors import ValidationError
 from credkit.scoring import OddsBasis, Scorecard, score_rows
 
-EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "trade-credit-scorecard.toml"
+EXAMPLE = Path(__file__).parents[2] / "src" / "credkit" / "data" / "trade-credit-scorecard.toml"
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,7 @@ from credkit.scoring import (
 from credkit.testing.strategies import config_documents
 from credkit.testing.strategies import corrupted as shared_corrupted
 
-EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "trade-credit-scorecard.toml"
+EXAMPLE = Path(__file__).parents[2] / "src" / "credkit" / "data" / "trade-credit-scorecard.toml"
 CARD = load(Scorecard, EXAMPLE)
 CLASSES: tuple[type[Any], ...] = (
     FinancialStatement,

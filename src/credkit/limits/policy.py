@@ -5,7 +5,7 @@ that every recommendation made with it records. It lists the calculators, the
 :class:`~credkit.limits.Combination`, the floors and caps (for every segment or
 for one), the rounding step and the blocked risk classes. It can be built in
 Python or loaded with :func:`credkit.config.load` from a mapping, JSON or TOML;
-:func:`example_policy` is the policy of ``docs/examples/limit-policy.toml``.
+:func:`example_policy` is the policy of ``credkit/data/limit-policy.toml`` (shown in the docs).
 
 Amounts a policy states (caps, floors, matrix amounts) may be listed in several
 currencies, one per currency: a limit in a currency that is listed uses that
@@ -323,7 +323,7 @@ class LimitPolicy:
 
 
 def example_policy() -> LimitPolicy:
-    """The example policy of ``docs/examples/limit-policy.toml``, built in Python.
+    """The example policy of ``credkit/data/limit-policy.toml``, built in Python.
 
     The prudent minimum of four methods (10 % of tangible net worth, 20 % of working
     capital, sales x (terms + grace) / 30, the bureau's suggestion), plus a

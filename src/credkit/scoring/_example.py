@@ -5,7 +5,7 @@ seven-factor scorecard (current ratio, equity ratio, payment index, days beyond
 terms, years in business, legal form, bureau score) with points-to-double-odds
 scaling and risk classes A-E. Its points are illustrative, not fitted to data: it
 is there to learn from, to demo and to copy as a starting point for your own.
-The same file is shown in the documentation (``docs/examples/``).
+The docs site publishes the same file as ``examples/trade-credit-scorecard.toml``.
 
 >>> card = example_scorecard()
 >>> card.id, card.version, [c.name for c in card.risk_scale.classes]
