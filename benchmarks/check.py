@@ -17,12 +17,13 @@ codes (what an ERP developer would write without credkit). Then it
 credkit's side returns a :class:`~credkit.policy.Decision`; its messages, available
 credit and fingerprint are worked out when read, so they are not part of the main
 timing (a third timing reads every decision's reasons, messages included, to show
-that cost). The if-chain returns a tuple of the outcome and the codes. Decisions are
+that cost, and the ratio of the two). The if-chain returns a tuple of the outcome and the codes. Decisions are
 not kept between orders, as in an ERP that checks one order at a time, and Python's
 garbage collector runs as usual.
 
     python benchmarks/check.py                 # 5,000 profiles
     python benchmarks/check.py --profiles 20000 --rounds 15
+    python benchmarks/check.py --calls         # each rule called, not inlined (ADR 0006)
 """
 
 from __future__ import annotations
@@ -262,11 +263,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profiles", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--calls",
+        action="store_true",
+        help="build the policy without inlining the rules (one method call per rule), "
+        "the design decision record 0006 compares with",
+    )
     args = parser.parse_args(argv)
     if args.profiles < 1 or args.rounds < 1:
         parser.error("--profiles and --rounds must be at least 1")
 
+    if args.calls:
+        import credkit.policy.policy
+
+        credkit.policy.policy.inline = lambda rule, prefix: None  # type: ignore[assignment]
     policy: Policy = load_policy(POLICY, format="toml")
+    print("  rules: " + ("called one by one (--calls)" if args.calls else "inlined"))
     pairs = generate(args.profiles, args.seed)
     print(
         f"{len(pairs):,} profiles and orders, a {len(policy.rules)}-rule policy (seed {args.seed})"
@@ -313,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  credkit check, then reading every decision's reasons (messages): "
         f"{n / reasons_seconds:,.0f} decisions/s"
     )
+    print(f"  ratio check + reasons / check alone (time): {reasons_seconds / credkit_seconds:.2f}")
     print(
         f"  median single decision: credkit {credkit_median / 1000:.2f} us, "
         f"if-chain {chain_median / 1000:.2f} us (perf_counter_ns, includes the timer)"

@@ -15,12 +15,12 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal
 from typing import Any, ParamSpec, TypeVar
 
 import attrs
 
-from credkit._figures import grouped
+from credkit._figures import grouped, quantum
 from credkit.errors import CredkitError, ValidationError
 from credkit.money import DEFAULT_ROUNDING, Money, minor_units, to_decimal
 
@@ -267,6 +267,7 @@ def distinct_texts(*, what: str = "a string", blank: str = "a non-empty string")
 # -- formatting ----------------------------------------------------------------------------
 
 _DISPLAY_DIGITS = 60
+_DISPLAY_CONTEXT = Context(prec=28, rounding=DEFAULT_ROUNDING)
 
 
 def fmt_amount(amount: Decimal, currency: str) -> str:
@@ -282,9 +283,13 @@ def fmt_amount(amount: Decimal, currency: str) -> str:
     places = minor_units(currency)
     if amount.is_finite() and amount.adjusted() >= _DISPLAY_DIGITS:
         return f"{amount:E}"
-    with localcontext() as context:
-        context.prec = max(28, amount.adjusted() + places + 2)
-        value = amount.quantize(Decimal((0, (1,), -places)), rounding=DEFAULT_ROUNDING)
+    digits = amount.adjusted() + places + 2
+    context = (
+        _DISPLAY_CONTEXT
+        if digits <= _DISPLAY_CONTEXT.prec
+        else Context(prec=digits, rounding=DEFAULT_ROUNDING)
+    )
+    value = amount.quantize(quantum(places), context=context)
     return grouped(value.copy_abs() if value.is_zero() else value, places)
 
 

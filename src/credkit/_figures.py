@@ -13,11 +13,13 @@ rounds first.
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
-__all__ = ["grouped", "grouped_exact"]
+__all__ = ["grouped", "grouped_exact", "quantum"]
 
 _MAX_PLACES = 10
+_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
 
 
 def grouped(value: Decimal, places: int) -> str:
@@ -30,9 +32,21 @@ def grouped(value: Decimal, places: int) -> str:
     """
     if not value.is_finite():
         return str(value)
-    context = Context(prec=max(28, value.adjusted() + places + 2), rounding=ROUND_HALF_EVEN)
-    rounded = value.quantize(Decimal((0, (1,), -places)), context=context)
-    return f"{rounded:,f}"
+    digits = value.adjusted() + places + 2
+    context = (
+        _CONTEXT if digits <= _CONTEXT.prec else Context(prec=digits, rounding=ROUND_HALF_EVEN)
+    )
+    return f"{value.quantize(quantum(places), context=context):,f}"
+
+
+@functools.cache
+def quantum(places: int) -> Decimal:
+    """``Decimal('0.01')`` for 2 places: what :meth:`Decimal.quantize` rounds to.
+
+    >>> quantum(2), quantum(0)
+    (Decimal('0.01'), Decimal('1'))
+    """
+    return Decimal((0, (1,), -places))
 
 
 def grouped_exact(value: Decimal) -> str:

@@ -26,40 +26,43 @@ from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.money import Money
 from credkit.policy import (
     CreditProfile,
-    CustomerBlocked,
     Decision,
-    DunningLevel,
-    DynamicLimit,
     Exposure,
     ExposureComponent,
-    GroupLimit,
-    LimitValidity,
-    MaxOrderValue,
     OrderRequest,
     Outcome,
-    OverdueAmount,
-    OverdueShare,
-    OverdueTooOld,
-    PaymentIndexFloor,
     Policy,
     PolicyEntry,
     PolicySelector,
     PolicySet,
+    Rule,
+    check,
+    fingerprint,
+)
+from credkit.policy.rules import (
+    CustomerBlocked,
+    DunningLevelReached,
+    DynamicLimit,
+    GroupLimit,
+    LimitValidity,
+    MaxOrderValue,
+    OverdueAmount,
+    OverdueShare,
+    OverdueTooOld,
+    PaymentIndexFloor,
     RequireLimit,
     ReviewOverdue,
     RiskClassBlocked,
-    Rule,
-    ScheduledAmount,
     ScoreFloor,
     StaticLimit,
     SubLimits,
     WatchList,
-    check,
-    fingerprint,
 )
+from credkit.testing.strategies import RISK_CLASSES as CLASSES
+from credkit.testing.strategies import credit_profiles as profiles
+from credkit.testing.strategies import order_requests as orders
 
 AS_OF = datetime.date(2026, 11, 23)
-CLASSES = ("A", "B", "C", "D", "E")  # best to worst
 
 
 def eur(amount: str | int | Decimal) -> Money:
@@ -290,101 +293,6 @@ def test_the_policy_source_shows_the_generated_code() -> None:
 # -- strategies ---------------------------------------------------------------------------
 
 cents = st.decimals(min_value=0, max_value=10**7, places=2)
-signed_cents = st.decimals(min_value=-(10**5), max_value=10**7, places=2)
-dates = st.dates(min_value=datetime.date(2025, 1, 1), max_value=datetime.date(2028, 12, 31))
-
-
-@st.composite
-def overdue_figures(
-    draw: st.DrawFn, kinds: tuple[str, ...] = ("unknown", "none", "some")
-) -> dict[str, Any]:
-    """Consistent overdue figures: unknown, nothing overdue, or something overdue."""
-    kind = draw(st.sampled_from(kinds))
-    if kind == "unknown":
-        return {}
-    if kind == "none":
-        return {"overdue_amount": eur("0.00"), "oldest_overdue_days": 0, "overdue_share": 0}
-    return {
-        "overdue_amount": eur(draw(st.decimals(min_value="0.01", max_value=10**6, places=2))),
-        "oldest_overdue_days": draw(st.integers(1, 400)),
-        "overdue_share": draw(st.decimals(min_value="0.0001", max_value=1, places=4)),
-    }
-
-
-@st.composite
-def profiles(
-    draw: st.DrawFn, *, overdue: tuple[str, ...] = ("unknown", "none", "some"), rated: bool = False
-) -> CreditProfile:
-    """A credit profile in EUR with any mix of known and unknown figures.
-
-    ``overdue`` narrows the kinds of overdue figures and ``rated`` always gives a risk
-    class, for properties about those figures (drawn directly rather than filtered).
-    """
-    orders_amount = draw(cents)
-    scheduled = draw(st.booleans()) and orders_amount > 0
-    schedule = (
-        (
-            ScheduledAmount(draw(dates), eur(orders_amount / 2)),
-            ScheduledAmount(draw(dates), eur(orders_amount - orders_amount / 2)),
-        )
-        if scheduled
-        else ()
-    )
-    components = (
-        ExposureComponent("open_receivables", eur(draw(signed_cents))),
-        ExposureComponent(
-            "open_orders",
-            eur(orders_amount),
-            sub_limit=draw(st.none() | cents.map(eur)),
-            schedule=schedule,
-        ),
-        ExposureComponent("other", eur(draw(cents)), included_in_total=draw(st.booleans())),
-    )
-    valid_from = draw(st.none() | dates)
-    valid_to = draw(st.none() | dates)
-    if valid_from is not None and valid_to is not None and valid_to < valid_from:
-        valid_from, valid_to = valid_to, valid_from
-    group_limit = draw(st.none() | cents.map(eur))
-    return CreditProfile(
-        draw(st.sampled_from(["C-1", "C-2"])),
-        as_of=draw(st.sampled_from([AS_OF, datetime.date(2027, 2, 28)])),
-        exposure=Exposure(components, currency="EUR"),
-        segment=draw(st.none() | st.sampled_from(["wholesale", "public"])),
-        limit=draw(st.none() | cents.map(eur)),
-        limit_valid_from=valid_from,
-        limit_valid_to=valid_to,
-        next_review=draw(st.none() | dates),
-        dunning_level=draw(st.integers(0, 4)),
-        payment_index=draw(st.none() | st.integers(0, 100)),
-        trend=draw(st.none() | st.sampled_from(["improving", "deteriorating"])),
-        score=draw(st.none() | st.integers(300, 900)),
-        risk_class=draw(
-            st.sampled_from(CLASSES) if rated else st.none() | st.sampled_from(CLASSES)
-        ),
-        bureau=draw(
-            st.dictionaries(
-                st.sampled_from(["rating", "employees", "insolvency"]),
-                st.none() | st.booleans() | st.integers(0, 500) | st.text(max_size=3),
-                max_size=3,
-            )
-        ),
-        blocked=draw(st.booleans()),
-        watch_list=draw(st.booleans()),
-        group_id=draw(st.none() | st.just("G-1")),
-        group_limit=group_limit,
-        group_exposure=None if group_limit is None else eur(draw(signed_cents)),
-        **draw(overdue_figures(overdue)),
-    )
-
-
-def orders() -> st.SearchStrategy[OrderRequest]:
-    return st.builds(
-        OrderRequest,
-        st.sampled_from(["SO-1", "SO-2"]),
-        signed_cents.map(eur),
-        order_date=st.sampled_from([AS_OF, datetime.date(2026, 12, 1)]),
-        prepaid=st.booleans(),
-    )
 
 
 when_missing = st.sampled_from(["fail", "pass"])
@@ -407,7 +315,7 @@ def rules() -> st.SearchStrategy[Rule]:
             max_share=st.decimals(min_value=0, max_value=1, places=2),
             when_missing=when_missing,
         ),
-        st.builds(DunningLevel, level=st.integers(1, 4)),
+        st.builds(DunningLevelReached, level=st.integers(1, 4)),
         st.builds(
             RiskClassBlocked,
             blocked=st.integers(0, 4).map(lambda i: CLASSES[i:]),

@@ -23,7 +23,6 @@ from credkit import config
 from credkit.errors import ConfigError, PolicyError, ValidationError
 from credkit.money import Money
 from credkit.policy import (
-    BUILTIN_RULE_TYPES,
     BUILTIN_RULES,
     CreditProfile,
     CustomRule,
@@ -34,10 +33,13 @@ from credkit.policy import (
     PolicySet,
     RuleRegistry,
     RuleResult,
-    StaticLimit,
     check,
     load_policy,
     load_policy_set,
+)
+from credkit.policy.rules import (
+    BUILTIN_RULE_TYPES,
+    StaticLimit,
 )
 from credkit.testing.strategies import config_documents, corrupted
 

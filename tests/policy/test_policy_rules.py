@@ -19,18 +19,25 @@ import pytest
 from credkit.errors import CurrencyMismatchError, PolicyError, ValidationError
 from credkit.money import Money
 from credkit.policy import (
-    BUILTIN_RULE_TYPES,
     CreditProfile,
-    CustomerBlocked,
-    DunningLevel,
-    DynamicLimit,
     Exposure,
     ExposureComponent,
     ExposureKind,
+    OrderRequest,
+    Policy,
+    Rule,
+    RuleResult,
+    ScheduledAmount,
+    WhenMissing,
+)
+from credkit.policy.rules import (
+    BUILTIN_RULE_TYPES,
+    CustomerBlocked,
+    DunningLevelReached,
+    DynamicLimit,
     GroupLimit,
     LimitValidity,
     MaxOrderValue,
-    OrderRequest,
     OverdueAmount,
     OverdueShare,
     OverdueTooOld,
@@ -38,14 +45,10 @@ from credkit.policy import (
     RequireLimit,
     ReviewOverdue,
     RiskClassBlocked,
-    Rule,
-    RuleResult,
-    ScheduledAmount,
     ScoreFloor,
     StaticLimit,
     SubLimits,
     WatchList,
-    WhenMissing,
 )
 
 AS_OF = datetime.date(2026, 11, 23)
@@ -80,8 +83,11 @@ def passes(rule: Rule, p: CreditProfile, o: OrderRequest) -> bool:
     result = rule.evaluate(p, o)
     assert isinstance(result, RuleResult)
     assert result.rule == rule.name
-    # the compiled form agrees with the full evaluation
-    assert (rule.compile()(p, o) is None) == result.passed
+    # the fast form agrees with the full evaluation, and so does the form a policy inlines
+    assert (rule.failure(p, o) is None) == result.passed
+    assert (not Policy("one", version="1", rules=[rule]).decide(p, o, o.amount.amount)) == (
+        result.passed
+    )
     return result.passed
 
 
@@ -355,7 +361,7 @@ def _params(rule: object) -> dict[str, Any]:
 
 
 def test_dunning_level_at_or_above() -> None:
-    rule = DunningLevel(level=2)
+    rule = DunningLevelReached(level=2)
     assert passes(rule, profile(dunning_level=1), order("1"))
     result = failure(rule, profile(dunning_level=2), order("1"))
     assert result.message == "dunning level 2 reached; orders stop from level 2"

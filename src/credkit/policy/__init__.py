@@ -1,6 +1,6 @@
 """Credit policy: exposure, credit profiles, rules, policies and the order check.
 
-The modules, each re-exported here:
+The modules, re-exported here except the rule classes:
 
 * :mod:`~credkit.policy.exposure`: :class:`Exposure`, :class:`ExposureComponent`,
   :class:`ExposureKind`, :class:`ScheduledAmount`;
@@ -9,7 +9,8 @@ The modules, each re-exported here:
 * :mod:`~credkit.policy.order`: :class:`OrderRequest`;
 * :mod:`~credkit.policy.result`: :class:`Outcome`, :class:`RuleResult`,
   :class:`WhenMissing`, :func:`format_amount`;
-* :mod:`~credkit.policy.rules`: the built-in rules and the :class:`Rule` protocol;
+* :mod:`~credkit.policy.rules`: the built-in rules (reached there, as
+  ``rules.StaticLimit``) and the :class:`Rule` protocol (also re-exported here);
 * :mod:`~credkit.policy.registry`: :class:`RuleRegistry`, :data:`BUILTIN_RULES`,
   custom rules;
 * :mod:`~credkit.policy.policy`: :class:`Policy`, :class:`PolicyEntry`,
@@ -38,6 +39,10 @@ The modules, each re-exported here:
 <Outcome.APPROVE: 'approve'>
 """
 
+import warnings
+from typing import Any
+
+from credkit.policy import rules
 from credkit.policy.builder import build_profile
 from credkit.policy.credit_check import check
 from credkit.policy.decision import Decision, Reason
@@ -61,69 +66,31 @@ from credkit.policy.registry import (
     RuleSpec,
 )
 from credkit.policy.result import Outcome, RuleResult, WhenMissing, format_amount
-from credkit.policy.rules import (
-    BUILTIN_RULE_TYPES,
-    CustomerBlocked,
-    DunningLevel,
-    DynamicLimit,
-    GroupLimit,
-    LimitValidity,
-    MaxOrderValue,
-    OverdueAmount,
-    OverdueShare,
-    OverdueTooOld,
-    PaymentIndexFloor,
-    RequireLimit,
-    ReviewOverdue,
-    RiskClassBlocked,
-    Rule,
-    ScoreFloor,
-    StaticLimit,
-    SubLimits,
-    WatchList,
-)
+from credkit.policy.rules import Rule
 
 __all__ = [
     "BUILTIN_RULES",
-    "BUILTIN_RULE_TYPES",
     "FINGERPRINT_SCHEMA",
     "BureauValue",
     "CreditProfile",
     "CustomRule",
     "CustomRuleFunction",
-    "CustomerBlocked",
     "Decision",
-    "DunningLevel",
-    "DynamicLimit",
     "Exposure",
     "ExposureComponent",
     "ExposureKind",
-    "GroupLimit",
-    "LimitValidity",
-    "MaxOrderValue",
     "OrderRequest",
     "Outcome",
-    "OverdueAmount",
-    "OverdueShare",
-    "OverdueTooOld",
-    "PaymentIndexFloor",
     "Policy",
     "PolicyEntry",
     "PolicySelector",
     "PolicySet",
     "Reason",
-    "RequireLimit",
-    "ReviewOverdue",
-    "RiskClassBlocked",
     "Rule",
     "RuleRegistry",
     "RuleResult",
     "RuleSpec",
     "ScheduledAmount",
-    "ScoreFloor",
-    "StaticLimit",
-    "SubLimits",
-    "WatchList",
     "WhenMissing",
     "build_profile",
     "canonical_json",
@@ -133,3 +100,41 @@ __all__ = [
     "load_policy",
     "load_policy_set",
 ]
+
+_MOVED = frozenset(
+    {
+        "BUILTIN_RULE_TYPES",
+        "CustomerBlocked",
+        "DynamicLimit",
+        "GroupLimit",
+        "LimitValidity",
+        "MaxOrderValue",
+        "OverdueAmount",
+        "OverdueShare",
+        "OverdueTooOld",
+        "PaymentIndexFloor",
+        "RequireLimit",
+        "ReviewOverdue",
+        "RiskClassBlocked",
+        "ScoreFloor",
+        "StaticLimit",
+        "SubLimits",
+        "WatchList",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    """The rule classes under their old address, deprecated for one release."""
+    if name == "DunningLevel":
+        new = "credkit.policy.rules.DunningLevelReached"
+    elif name in _MOVED:
+        new = f"credkit.policy.rules.{name}"
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"credkit.policy.{name} is deprecated and will be removed in the next release; use {new}",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return getattr(rules, new.rsplit(".", 1)[1])

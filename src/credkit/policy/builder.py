@@ -72,7 +72,7 @@ from credkit._checks import (
 from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.fx import RateSource, convert
 from credkit.ledger import DocumentKind, Ledger, OpenItem
-from credkit.money import Money, Numeric, minor_units
+from credkit.money import Money, MoneyTotals, Numeric, minor_units
 from credkit.policy.exposure import Exposure, ExposureComponent, ExposureKind
 from credkit.policy.profile import BureauValue, CreditProfile
 from credkit.scoring.risk import RiskClass
@@ -88,7 +88,7 @@ _UNSET = _Unset.UNSET
 
 
 def _to_currency(
-    totals: Mapping[str, Decimal],
+    totals: MoneyTotals,
     currency: str,
     *,
     on: datetime.date,
@@ -96,7 +96,8 @@ def _to_currency(
     what: str,
 ) -> Decimal:
     result = Decimal(0).scaleb(-minor_units(currency))  # 0.00 for EUR, 0 for JPY
-    for code, amount in sorted(totals.items()):
+    for money in totals:
+        code, amount = money.currency, money.amount
         if code == currency:
             result += amount
             continue
@@ -197,21 +198,17 @@ def _limit_record(
 def _receivables(
     items: Iterable[OpenItem],
     as_of: datetime.date,
-) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal], int]:
-    net: dict[str, Decimal] = defaultdict(Decimal)
-    invoices: dict[str, Decimal] = defaultdict(Decimal)
-    overdue: dict[str, Decimal] = defaultdict(Decimal)
-    oldest = 0
-    for item in items:
-        amount = item.amount.amount
-        net[item.amount.currency] += amount
-        if item.kind is DocumentKind.INVOICE and amount > 0:
-            invoices[item.amount.currency] += amount
-            days = item.days_overdue(as_of)
-            if days > 0:
-                overdue[item.amount.currency] += amount
-                oldest = max(oldest, days)
-    return net, invoices, overdue, oldest
+) -> tuple[MoneyTotals, MoneyTotals, MoneyTotals, int]:
+    """Open items, open invoices and overdue invoices per currency, and the oldest days overdue."""
+    items = list(items)
+    invoices = [i for i in items if i.kind is DocumentKind.INVOICE and i.amount.amount > 0]
+    late = [(invoice, days) for invoice in invoices if (days := invoice.days_overdue(as_of)) > 0]
+    return (
+        MoneyTotals.of(item.amount for item in items),
+        MoneyTotals.of(invoice.amount for invoice in invoices),
+        MoneyTotals.of(invoice.amount for invoice, _ in late),
+        max((days for _, days in late), default=0),
+    )
 
 
 def build_profile(
@@ -321,11 +318,10 @@ def build_profile(
     in_group = len(members) > 1
     group_exposure: Money | None = None
     if group_limit is not None:
-        group_net: dict[str, Decimal] = defaultdict(Decimal)
         member_set = set(members)
-        for item in ledger.open_items(as_of):
-            if item.customer_id in member_set:
-                group_net[item.amount.currency] += item.amount.amount
+        group_net = MoneyTotals.of(
+            item.amount for item in ledger.open_items(as_of) if item.customer_id in member_set
+        )
         group_total = _to_currency(group_net, currency, on=as_of, rates=rates, what="open items")
         group_total += (
             exposure.total_amount - exposure.amount_of(ExposureKind.OPEN_RECEIVABLES).amount
@@ -336,7 +332,7 @@ def build_profile(
                     f"group_other_exposure: expected Money, got {describe(group_other_exposure)}"
                 )
             group_total += _to_currency(
-                {group_other_exposure.currency: group_other_exposure.amount},
+                MoneyTotals.of([group_other_exposure]),
                 currency,
                 on=as_of,
                 rates=rates,

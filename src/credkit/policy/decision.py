@@ -182,10 +182,13 @@ class Decision:
         >>> Decision(Outcome.APPROVE, profile, order, Policy("p", version="1", rules=[WatchList()])).reasons
         ()
         """
-        return tuple(
-            Reason(result.rule, result.code, result.message, entry.on_fail)
-            for (entry, _), result in zip(self.failed, self.results, strict=True)
-        )
+        profile, order = self._profile, self._order
+        reasons = []
+        for entry, result in self._failed:
+            if result is None:
+                result = entry.rule.explain(profile, order)  # type: ignore[attr-defined]
+            reasons.append(Reason(result.rule, result.code, result.message, entry.on_fail))
+        return tuple(reasons)
 
     @property
     def codes(self) -> tuple[str, ...]:

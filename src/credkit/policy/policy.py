@@ -3,10 +3,11 @@
 A :class:`Policy` is an ``id``, a ``version`` and an ordered tuple of
 :class:`PolicyEntry` values: a rule, the outcome when it fails (``hold`` or
 ``reject``) and whether evaluation stops there. When the policy is built it is
-*compiled* into one Python function: the condition of each built-in rule becomes an
-``if`` statement (see :class:`~credkit.policy.rules.Condition`) and each custom rule
-a call, so checking an order costs about what a hand-written chain of ``if``
-statements costs. The generated code is in :attr:`Policy.source`.
+*compiled* into one Python function: the ``fails`` method of each built-in rule is
+inlined as an ``if`` statement (derived from the method's own source, see decision
+record 0006) and each custom rule is a call, so checking an order costs about what a
+hand-written chain of ``if`` statements costs. The generated code is in
+:attr:`Policy.source`, and tracebacks and debuggers show its lines.
 
 Prepaid orders and orders that add no exposure (amount zero or below) are
 approved by an explicit rule of the policy, not by accident: with
@@ -63,6 +64,8 @@ credkit.errors.ConfigError: rules[0].max_days: must be 0 or more, got -5
 from __future__ import annotations
 
 import contextvars
+import hashlib
+import linecache
 import os
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -86,6 +89,7 @@ from credkit.policy.profile import CreditProfile
 from credkit.policy.registry import BUILTIN_RULES, CustomRule, RuleRegistry, check_keys
 from credkit.policy.result import Outcome, RuleResult
 from credkit.policy.rules import Rule, builtin
+from credkit.policy.rules._inline import inline
 
 __all__ = [
     "Decide",
@@ -215,22 +219,26 @@ entries that failed, in order; ``None`` stands for a built-in rule's result, whi
 def _compile(entries: tuple[PolicyEntry, ...], name: str) -> tuple[Decide, str]:
     """Generate one Python function that checks ``entries`` in order.
 
-    A built-in rule's :class:`~credkit.policy.rules.Condition` is inlined as an ``if``;
-    any other rule is called through its :meth:`compile` callable. Parameters are
-    bound as names in the function's namespace, never pasted into the source.
+    A built-in rule's ``fails`` method is inlined as an ``if`` (see
+    :func:`credkit.policy.rules._inline.inline`); any other rule, and a built-in one
+    whose method cannot be inlined, is called through its ``failure`` method.
+    Parameters are bound as names in the function's namespace, never pasted into the
+    source. The source is registered with :mod:`linecache` under a name that tells
+    its content apart, as attrs does for its generated methods.
     """
     namespace: dict[str, Any] = {"__builtins__": {}}
     lines = [f"def {name}(p, o, amount):", "    failed = []"]
     for index, entry in enumerate(entries):
         namespace[f"e{index}"] = entry
         rule = entry.rule
-        if builtin(rule):
-            source, values = rule.condition().bind(f"c{index}_")  # type: ignore[attr-defined]
+        inlined = inline(rule, f"c{index}_") if builtin(rule) else None
+        if inlined is not None:
+            source, values = inlined
             namespace.update(values)
             lines.append(f"    if {source}:")
             lines.append(f"        failed.append((e{index}, None))")
         else:
-            namespace[f"f{index}"] = rule.compile()
+            namespace[f"f{index}"] = rule.failure
             lines.append(f"    r = f{index}(p, o)")
             lines.append("    if r is not None:")
             lines.append(f"        failed.append((e{index}, r))")
@@ -238,7 +246,10 @@ def _compile(entries: tuple[PolicyEntry, ...], name: str) -> tuple[Decide, str]:
             lines.append("        return failed")
     lines.append("    return failed")
     source = "\n".join(lines) + "\n"
-    exec(compile(source, f"<credkit policy {name}>", "exec"), namespace)  # our own generated source
+    digest = hashlib.sha256(source.encode()).hexdigest()[:12]
+    filename = f"<credkit policy {name} {digest}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)  # our own generated source
     decide: Decide = namespace[name]
     return decide, source
 
@@ -544,7 +555,7 @@ config.converter.register_unstructure_hook(PolicyEntry, _unstructure_entry)
 def load_policy(
     source: Mapping[str, Any] | str | os.PathLike[str],
     *,
-    registry: RuleRegistry = BUILTIN_RULES,
+    registry: RuleRegistry | None = None,
     format: config.Format | None = None,
 ) -> Policy:
     """Load a :class:`Policy` from a mapping, a JSON or TOML text, or a ``.json``/``.toml`` path.
@@ -558,14 +569,16 @@ def load_policy(
     ...
     credkit.errors.ConfigError: rules[0].rule: unknown rule 'static_limt'; known rules are customer_blocked, dunning_level, dynamic_limit, group_limit, limit_validity, max_order_value, overdue_amount, overdue_share, overdue_too_old, payment_index_floor, require_limit, review_overdue, risk_class_blocked, score_floor, static_limit, sub_limits, watch_list
     """
-    policy: Policy = _load(Policy, source, registry=registry, format=format)
+    policy: Policy = _load(
+        Policy, source, registry=BUILTIN_RULES if registry is None else registry, format=format
+    )
     return policy
 
 
 def load_policy_set(
     source: Mapping[str, Any] | str | os.PathLike[str],
     *,
-    registry: RuleRegistry = BUILTIN_RULES,
+    registry: RuleRegistry | None = None,
     format: config.Format | None = None,
 ) -> PolicySet:
     """Load a :class:`PolicySet` the way :func:`load_policy` loads a policy.
@@ -585,7 +598,9 @@ def load_policy_set(
     >>> policies.select[0]
     PolicySelector(policy='strict', segment=None, risk_class='D')
     """
-    policies: PolicySet = _load(PolicySet, source, registry=registry, format=format)
+    policies: PolicySet = _load(
+        PolicySet, source, registry=BUILTIN_RULES if registry is None else registry, format=format
+    )
     return policies
 
 

@@ -39,6 +39,7 @@ credkit.errors.ConfigError: rule: unknown rule 'no_such_rule'; known rules are c
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
@@ -142,6 +143,13 @@ class CustomRule:
     params: Any = attrs.field(default=None, kw_only=True)
     code: str = attrs.field(kw_only=True, validator=_code)
     applies_to_prepaid: bool = attrs.field(default=False, kw_only=True, validator=boolean)
+    codes: tuple[str, ...] = attrs.field(
+        default=(), kw_only=True, converter=_tuple, validator=_codes
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.code not in self.codes:
+            object.__setattr__(self, "codes", (self.code, *self.codes))
 
     def evaluate(self, profile: CreditProfile, order: OrderRequest) -> RuleResult:
         """Call the function and check that it answered with a result.
@@ -165,28 +173,36 @@ class CustomRule:
             )
         return result
 
-    def compile(self) -> Check:
-        """The fast form: ``None`` for a pass, the failed result otherwise.
+    def failure(self, profile: CreditProfile, order: OrderRequest) -> RuleResult | None:
+        """``None`` for a pass, the failed result otherwise (inputs are not checked).
 
+        >>> from datetime import date
+        >>> from credkit.money import Money
+        >>> from credkit.policy.exposure import Exposure
         >>> from credkit.policy.result import RuleResult
+        >>> profile = CreditProfile("C-1", as_of=date(2026, 11, 23), exposure=Exposure((), currency="EUR"))
+        >>> order = OrderRequest("SO-1", Money.of(5, "EUR"), order_date=date(2026, 11, 23))
         >>> rule = CustomRule("ok", lambda p, o, params: RuleResult.success("ok", "OK"), code="OK")
-        >>> callable(rule.compile())
+        >>> rule.failure(profile, order) is None
         True
         """
-        function = self.function
-        params = self.params
-        name = self.name
+        result = self.function(profile, order, self.params)
+        if result.__class__ is not RuleResult and not isinstance(result, RuleResult):
+            raise PolicyError(
+                f"custom rule {self.name!r} returned {describe(result)}; "
+                "a rule must return a RuleResult"
+            )
+        return None if result.passed else result
 
-        def failure(profile: CreditProfile, order: OrderRequest) -> RuleResult | None:
-            result = function(profile, order, params)
-            if result.__class__ is not RuleResult and not isinstance(result, RuleResult):
-                raise PolicyError(
-                    f"custom rule {name!r} returned {describe(result)}; "
-                    "a rule must return a RuleResult"
-                )
-            return None if result.passed else result
-
-        return failure
+    def compile(self) -> Check:
+        """Deprecated: use :meth:`failure`, which is what this returned."""
+        warnings.warn(
+            "Rule.compile() is deprecated and will be removed in the next release; "
+            "call rule.failure(profile, order) instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.failure
 
 
 @attrs.frozen
@@ -245,6 +261,7 @@ class RuleSpec:
             self.function,
             params=values,
             code=self.code,
+            codes=self.codes,
             applies_to_prepaid=self.applies_to_prepaid,
         )
 
