@@ -59,7 +59,7 @@ from credkit.limits import (
     LimitRequest,
     recommend,
 )
-from credkit.money import Money
+from credkit.money import Money, MoneyTotals
 from credkit.policy import (
     CreditProfile,
     Decision,
@@ -125,6 +125,7 @@ __all__ = [
     "LimitRecommendation",
     "LimitRequest",
     "Money",
+    "MoneyTotals",
     "OddsBasis",
     "OpenItem",
     "OrderRequest",

@@ -44,7 +44,7 @@ import babel
 
 from credkit._checks import check_date, check_money, check_text, describe, is_date
 from credkit.errors import ValidationError
-from credkit.money import EXACT_CONTEXT, Money
+from credkit.money import EXACT_CONTEXT, Money, MoneyTotals
 
 __all__ = [
     "Allocation",
@@ -642,11 +642,10 @@ class Ledger:
         >>> Ledger().balance(date(2026, 1, 1))
         {}
         """
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        for item in self.open_items(as_of, customer_id=customer_id):
-            currency = item.amount.currency
-            totals[currency] = EXACT_CONTEXT.add(totals[currency], item.amount.amount)
-        return {cur: Money(total, cur) for cur, total in sorted(totals.items()) if total}
+        totals = MoneyTotals.of(
+            item.amount for item in self.open_items(as_of, customer_id=customer_id)
+        )
+        return {money.currency: money for money in totals.nonzero()}
 
     def effective_date(self, allocation: Allocation) -> date:
         """When the money of ``allocation`` reached the invoice, as opposed to when it was booked.

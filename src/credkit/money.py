@@ -17,7 +17,7 @@ Money('3750.00', 'EUR')
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import (
     MAX_EMAX,
     MAX_PREC,
@@ -47,6 +47,7 @@ __all__ = [
     "DIVISION_CONTEXT",
     "EXACT_CONTEXT",
     "Money",
+    "MoneyTotals",
     "Numeric",
     "minor_units",
     "to_decimal",
@@ -287,6 +288,16 @@ class Money:
         other_amount = self._same_currency(other, "add").amount
         return Money(EXACT_CONTEXT.add(self.amount, other_amount), self.currency)
 
+    def __radd__(self, other: object) -> Money:
+        """``0 + money`` is ``money``, so that ``sum()`` works within one currency.
+
+        >>> sum([Money.of("1.50", "EUR"), Money.of(2, "EUR")])
+        Money('3.50', 'EUR')
+        """
+        if other == 0 and type(other) is int:
+            return self
+        return self._same_currency(other, "add") + self
+
     def __sub__(self, other: Money) -> Money:
         other_amount = self._same_currency(other, "subtract").amount
         return Money(EXACT_CONTEXT.subtract(self.amount, other_amount), self.currency)
@@ -443,3 +454,129 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+def _check_totals(_instance: object, _attribute: object, value: object) -> None:
+    if not (
+        isinstance(value, tuple)
+        and all(
+            isinstance(pair, tuple)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and type(pair[1]) is Decimal
+            for pair in value
+        )
+        and [pair[0] for pair in value] == sorted({pair[0] for pair in value})
+    ):
+        raise ValidationError(
+            f"amounts: expected (currency, Decimal) pairs sorted by currency, got {value!r}; "
+            "build totals with MoneyTotals.of(amounts)"
+        )
+
+
+@attrs.frozen(repr=False)
+class MoneyTotals:
+    """Amounts of several currencies, kept apart: a total per currency.
+
+    The value for "what is owed" when a customer's documents are in more than one
+    currency (beancount's inventory, without lots). Adding a :class:`Money` or
+    other totals adds per currency, exactly (no rounding, no precision limit);
+    currencies are never summed together. A currency whose total is zero is kept
+    (it was seen) but :meth:`nonzero` leaves it out. Iterating gives one
+    :class:`Money` per currency, sorted by code.
+
+    >>> totals = MoneyTotals.of([Money.of("10.00", "EUR"), Money.of(500, "JPY"), Money.of("2.50", "EUR")])
+    >>> totals
+    MoneyTotals(['12.50 EUR', '500 JPY'])
+    >>> totals["EUR"], totals["USD"]
+    (Money('12.50', 'EUR'), Money('0', 'USD'))
+    >>> (totals + Money.of(-500, "JPY")).nonzero()
+    MoneyTotals(['12.50 EUR'])
+    >>> totals.only()
+    Traceback (most recent call last):
+    ...
+    credkit.errors.CurrencyMismatchError: totals: expected amounts in one currency, got EUR, JPY; convert them first with credkit.fx.convert
+    """
+
+    _amounts: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), validator=_check_totals)
+
+    @classmethod
+    def of(cls, amounts: Iterable[Money | None]) -> MoneyTotals:
+        """The totals of ``amounts`` (``None`` entries are skipped).
+
+        >>> MoneyTotals.of([]).currencies, MoneyTotals.of([None, Money.of(1, "EUR")]).currencies
+        ((), ('EUR',))
+        """
+        sums: dict[str, Decimal] = {}
+        add = EXACT_CONTEXT.add
+        for money in amounts:
+            if money is None:
+                continue
+            if not isinstance(money, Money):
+                raise ValidationError(
+                    f"amounts: expected Money values, got {type(money).__name__} {money!r}"
+                )
+            currency = money.currency
+            sums[currency] = add(sums[currency], money.amount) if currency in sums else money.amount
+        return cls(tuple(sorted(sums.items())))
+
+    @property
+    def currencies(self) -> tuple[str, ...]:
+        """The currencies seen, sorted."""
+        return tuple(currency for currency, _ in self._amounts)
+
+    def __getitem__(self, currency: str) -> Money:
+        """The total in ``currency`` (zero when there is none)."""
+        for code, amount in self._amounts:
+            if code == currency:
+                return Money(amount, code)
+        return Money.zero(currency)
+
+    def __iter__(self) -> Iterator[Money]:
+        return (Money(amount, currency) for currency, amount in self._amounts)
+
+    def __len__(self) -> int:
+        return len(self._amounts)
+
+    def __add__(self, other: MoneyTotals | Money) -> MoneyTotals:
+        if isinstance(other, Money):
+            return MoneyTotals.of([*self, other])
+        if isinstance(other, MoneyTotals):
+            return MoneyTotals.of([*self, *other])
+        return NotImplemented
+
+    def __neg__(self) -> MoneyTotals:
+        return MoneyTotals(tuple((c, EXACT_CONTEXT.minus(a)) for c, a in self._amounts))
+
+    def __sub__(self, other: MoneyTotals | Money) -> MoneyTotals:
+        if isinstance(other, Money | MoneyTotals):
+            return self + -other
+        return NotImplemented
+
+    def nonzero(self) -> MoneyTotals:
+        """The same totals without the currencies whose total is zero."""
+        return MoneyTotals(tuple((c, a) for c, a in self._amounts if a))
+
+    def only(self, currency: str | None = None) -> Money:
+        """The one total there is; an error when there are amounts in several currencies.
+
+        With ``currency``, the totals must be in that currency only (or empty: zero).
+
+        >>> MoneyTotals.of([Money.of(3, "EUR")]).only(), MoneyTotals().only("EUR")
+        (Money('3', 'EUR'), Money('0', 'EUR'))
+        """
+        codes = self.currencies
+        if len(codes) > 1 or (currency is not None and codes and codes != (currency,)):
+            wanted = f" {currency}" if currency is not None else ""
+            raise CurrencyMismatchError(
+                f"totals: expected amounts in one currency{wanted}, got {', '.join(codes)}; "
+                "convert them first with credkit.fx.convert"
+            )
+        if not codes:
+            if currency is None:
+                raise ValidationError("totals: no amounts, and no currency to give a zero in")
+            return Money.zero(currency)
+        return Money(self._amounts[0][1], codes[0])
+
+    def __repr__(self) -> str:
+        return f"MoneyTotals({[str(money) for money in self]!r})"
