@@ -27,26 +27,26 @@ from credkit.ledger import Customer, Invoice, Ledger
 from credkit.money import Money
 
 LINE = ActionLine(
-    "INV-7",
-    date(2026, 1, 5),
-    date(2026, 2, 4),
-    14,
-    Money.of("1250.5", "EUR"),
-    Money.of("1250.5", "EUR"),
-    Money.of("5.00", "EUR"),
-    Money.of("3.21", "EUR"),
+    item_id="INV-7",
+    issue_date=date(2026, 1, 5),
+    due_date=date(2026, 2, 4),
+    days_overdue=14,
+    amount=Money.of("1250.5", "EUR"),
+    original_amount=Money.of("1250.5", "EUR"),
+    fee=Money.of("5.00", "EUR"),
+    interest=Money.of("3.21", "EUR"),
 )
 ACTION = DunningAction(
-    "C1",
-    2,
-    date(2026, 2, 18),
-    Channel.LETTER,
-    Channel.LETTER,
-    "firm",
-    "std",
-    "1",
-    ChargeTreatment.SHOW,
-    (LINE,),
+    customer_id="C1",
+    level=2,
+    as_of=date(2026, 2, 18),
+    channel=Channel.LETTER,
+    requested_channel=Channel.LETTER,
+    template="firm",
+    ladder_id="std",
+    ladder_version="1",
+    charges=ChargeTreatment.SHOW,
+    lines=(LINE,),
 )
 
 TEMPLATE = """\

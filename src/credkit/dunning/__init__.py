@@ -7,7 +7,8 @@
 - :mod:`credkit.dunning.blocks`: :class:`Block` holding items or customers back.
 - :mod:`credkit.dunning.run`: :func:`dunning_run`, proposing one communication per
   customer and level, escalating one level at a time from what was sent, and
-  reporting every open item's next date.
+  reporting every open item's next date; :mod:`credkit.dunning.actions`: what it
+  proposes and finds (:class:`DunningAction`, :class:`ItemStatus`, :class:`DunningRun`).
 - :mod:`credkit.dunning.interest` and :mod:`credkit.dunning.statutory`: simple daily
   late-payment interest from host-supplied :class:`ReferenceRates`; the EU Directive
   2011/7/EU and the UK Late Payment Act 1998 as ready-made rules.
@@ -29,6 +30,15 @@
 [('C1', 1, ('I1',))]
 """
 
+from credkit.dunning.actions import (
+    ActionLine,
+    Contact,
+    DunningAction,
+    DunningRun,
+    ExclusionReason,
+    ItemState,
+    ItemStatus,
+)
 from credkit.dunning.blocks import Block, BlockReason
 from credkit.dunning.history import DunningHistory, DunningRecord, SendStatus
 from credkit.dunning.interest import (
@@ -63,17 +73,7 @@ from credkit.dunning.plans import (
     PlanStatus,
 )
 from credkit.dunning.promises import PromiseStatus, PromiseToPay
-from credkit.dunning.run import (
-    ActionLine,
-    Contact,
-    DunningAction,
-    DunningRun,
-    ExclusionReason,
-    ItemState,
-    ItemStatus,
-    collection_blocks,
-    dunning_run,
-)
+from credkit.dunning.run import collection_blocks, dunning_run
 from credkit.dunning.statutory import (
     EULatePayment,
     RateFixing,

@@ -27,7 +27,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -43,11 +43,9 @@ from credkit.dunning._common import (
     ids,
     sequence,
 )
+from credkit.dunning.actions import DunningAction, DunningRun
 from credkit.dunning.ladder import Channel
 from credkit.errors import ValidationError
-
-if TYPE_CHECKING:
-    from credkit.dunning.run import DunningAction, DunningRun
 
 __all__ = ["DunningHistory", "DunningRecord", "SendStatus"]
 
@@ -191,8 +189,6 @@ class DunningHistory:
         >>> DunningHistory().record([]).records
         ()
         """
-        from credkit.dunning.run import DunningRun  # run imports this module
-
         actions = (
             run_or_actions.actions if isinstance(run_or_actions, DunningRun) else run_or_actions
         )

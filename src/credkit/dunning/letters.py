@@ -24,12 +24,17 @@ Jinja2 is an optional dependency: install ``credkit-b2b[letters]``.
 
 >>> from datetime import date
 >>> from credkit.dunning.ladder import ChargeTreatment, Channel
->>> from credkit.dunning.run import ActionLine, DunningAction
+>>> from credkit.dunning.actions import ActionLine, DunningAction
 >>> from credkit.money import Money
->>> line = ActionLine("INV-7", date(2026, 1, 5), date(2026, 2, 4), 14, Money.of("1250.5", "EUR"),
-...                   Money.of("1250.5", "EUR"), Money.of("5", "EUR"))
->>> action = DunningAction("C1", 2, date(2026, 2, 18), Channel.LETTER, Channel.LETTER, "firm",
-...                        "std", "1", ChargeTreatment.SHOW, (line,))
+>>> line = ActionLine(
+...     item_id="INV-7", issue_date=date(2026, 1, 5), due_date=date(2026, 2, 4), days_overdue=14,
+...     amount=Money.of("1250.5", "EUR"), original_amount=None, fee=Money.of("5", "EUR"),
+... )
+>>> action = DunningAction(
+...     customer_id="C1", level=2, as_of=date(2026, 2, 18), channel=Channel.LETTER,
+...     requested_channel=Channel.LETTER, template="firm", ladder_id="std", ladder_version="1",
+...     charges=ChargeTreatment.SHOW, lines=(line,),
+... )
 >>> print(render_letter(action, "{{ customer_name }}: {% for l in lines %}{{ l.item_id }} "
 ...                     "{{ l.amount | money }} ({{ l.due_date | date }}){% endfor %}",
 ...                     locale="en_GB", customer_name="Acme Ltd"))
@@ -53,7 +58,7 @@ import babel.dates
 from credkit._checks import (
     describe,
 )
-from credkit.dunning.run import DunningAction
+from credkit.dunning.actions import DunningAction
 from credkit.errors import CredkitError, ValidationError
 from credkit.money import Money
 
@@ -140,8 +145,11 @@ def render_letter(
 
     >>> from datetime import date
     >>> from credkit.dunning.ladder import ChargeTreatment, Channel
-    >>> action = DunningAction("C1", 1, date(2026, 2, 18), Channel.EMAIL, Channel.EMAIL, "friendly",
-    ...                        "std", "1", ChargeTreatment.SHOW, ())
+    >>> action = DunningAction(
+    ...     customer_id="C1", level=1, as_of=date(2026, 2, 18), channel=Channel.EMAIL,
+    ...     requested_channel=Channel.EMAIL, template="friendly", ladder_id="std",
+    ...     ladder_version="1", charges=ChargeTreatment.SHOW, lines=(),
+    ... )
     >>> render_letter(action, "Dear {{ custmer_name }}", locale="en_GB", customer_name="Acme")
     Traceback (most recent call last):
     ...

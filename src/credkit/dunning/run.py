@@ -58,7 +58,6 @@ The rules (see ``docs/adr/0004-dunning-escalation.md``):
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
@@ -69,7 +68,6 @@ import attrs
 from credkit._checks import (
     check_date,
     describe,
-    optional_text,
 )
 from credkit.dunning._common import (
     add_days,
@@ -77,12 +75,20 @@ from credkit.dunning._common import (
     month_end,
     sequence,
 )
+from credkit.dunning.actions import (
+    ActionLine,
+    Contact,
+    DunningAction,
+    DunningRun,
+    ExclusionReason,
+    ItemState,
+    ItemStatus,
+)
 from credkit.dunning.blocks import Block
 from credkit.dunning.history import DunningHistory
 from credkit.dunning.interest import InterestRule, invoice_interest, late_payment_interest
 from credkit.dunning.ladder import (
     Channel,
-    ChargeTreatment,
     DaysReference,
     DunningLadder,
     LadderSet,
@@ -91,313 +97,9 @@ from credkit.dunning.plans import PaymentPlan
 from credkit.dunning.promises import PromiseToPay
 from credkit.errors import ValidationError
 from credkit.ledger import DocumentKind, Ledger, OpenItem, Payment
-from credkit.money import Money
+from credkit.money import Money, MoneyTotals
 
-__all__ = [
-    "ActionLine",
-    "Contact",
-    "DunningAction",
-    "DunningRun",
-    "ExclusionReason",
-    "ItemState",
-    "ItemStatus",
-    "collection_blocks",
-    "dunning_run",
-]
-
-
-@attrs.frozen
-class Contact:
-    """How to reach a customer, as the host knows it.
-
-    ``email`` enables the ``EMAIL`` channel (without it, e-mail levels fall back to
-    letters); ``locale`` and ``name`` are for letters.
-
-    >>> Contact(email="ap@acme.example", locale="de_DE").email
-    'ap@acme.example'
-    """
-
-    email: str | None = attrs.field(default=None, validator=optional_text)
-    locale: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
-    name: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
-
-
-class ItemState(enum.Enum):
-    """What a run decided about an open item.
-
-    >>> ItemState("waiting")
-    <ItemState.WAITING: 'waiting'>
-    """
-
-    PROPOSED = "proposed"
-    WAITING = "waiting"
-    NOT_OVERDUE = "not_overdue"
-    FINAL = "final"
-    EXCLUDED = "excluded"
-
-
-class ExclusionReason(enum.Enum):
-    """Why an item was held back from dunning.
-
-    >>> ExclusionReason("covered_by_credits")
-    <ExclusionReason.COVERED_BY_CREDITS: 'covered_by_credits'>
-    """
-
-    UNAPPLIED_CREDIT = "unapplied_credit"
-    DISPUTED = "disputed"
-    BLOCKED = "blocked"
-    BELOW_TOLERANCE = "below_tolerance"
-    BELOW_ITEM_MINIMUM = "below_item_minimum"
-    BELOW_CUSTOMER_MINIMUM = "below_customer_minimum"
-    COVERED_BY_CREDITS = "covered_by_credits"
-
-
-@attrs.frozen
-class ItemStatus:
-    """A run's verdict on one open item, and the next date something happens to it.
-
-    ``level`` is the highest level sent so far; ``proposed_level`` the level this
-    run proposes (PROPOSED only); ``next_date`` and ``next_level`` say when and to
-    which level the item moves next (None when nothing is scheduled); ``reason``
-    and ``block`` say why an EXCLUDED item was held back; ``message`` says it all
-    in words.
-
-    >>> from datetime import date
-    >>> from credkit.dunning import DunningHistory, DunningLadder, DunningLevel, Fee
-    >>> from credkit.ledger import DocumentKind, OpenItem
-    >>> item = OpenItem("I1", "C1", DocumentKind.INVOICE, date(2026, 1, 1), date(2026, 1, 31),
-    ...                 Money.of("400.00", "EUR"))
-    >>> ladder = DunningLadder("l", version="1", levels=(
-    ...     DunningLevel(5, template="t", fee=Fee.percentage(1)), DunningLevel(15, template="u")))
-    >>> run = dunning_run([item], DunningHistory(), as_of=date(2026, 2, 5), ladder=ladder)
-    >>> s = run.status("I1")
-    >>> s.state.value, s.level, s.proposed_level, s.next_date, s.next_level, s.days_overdue
-    ('proposed', 0, 1, datetime.date(2026, 2, 15), 2, 5)
-    """
-
-    item_id: str
-    customer_id: str
-    amount: Money
-    due_date: date
-    days_overdue: int
-    state: ItemState
-    level: int
-    ladder_id: str
-    message: str
-    proposed_level: int | None = None
-    next_date: date | None = None
-    next_level: int | None = None
-    reason: ExclusionReason | None = None
-    block: Block | None = None
-
-
-@attrs.frozen
-class ActionLine:
-    """One item in a :class:`DunningAction`.
-
-    ``amount`` is what is open (the dunned amount); ``fee`` the level's fee on it
-    (zero when the level has none); ``interest`` the late-payment interest as of
-    the run date and ``compensation`` the statutory fixed sum, when the run was
-    given an interest rule (the fixed sum only on the item's first reminder).
-
-    >>> from datetime import date
-    >>> from credkit.dunning import DunningHistory, DunningLadder, DunningLevel, Fee
-    >>> from credkit.ledger import DocumentKind, OpenItem
-    >>> item = OpenItem("I1", "C1", DocumentKind.INVOICE, date(2026, 1, 1), date(2026, 1, 31),
-    ...                 Money.of("400.00", "EUR"))
-    >>> ladder = DunningLadder("l", version="1", levels=(
-    ...     DunningLevel(5, template="t", fee=Fee.percentage(1)), DunningLevel(15, template="u")))
-    >>> run = dunning_run([item], DunningHistory(), as_of=date(2026, 2, 5), ladder=ladder)
-    >>> line = run.actions[0].lines[0]
-    >>> line.item_id, line.amount, line.fee, line.interest
-    ('I1', Money('400.00', 'EUR'), Money('4.00', 'EUR'), None)
-    """
-
-    item_id: str
-    issue_date: date
-    due_date: date
-    days_overdue: int
-    amount: Money
-    original_amount: Money | None
-    fee: Money
-    interest: Money | None = None
-    compensation: Money | None = None
-
-
-def _totals(values: Iterable[Money | None]) -> tuple[Money, ...]:
-    sums: dict[str, Decimal] = defaultdict(Decimal)
-    for value in values:
-        if value is not None:
-            sums[value.currency] += value.amount
-    return tuple(Money(total, currency) for currency, total in sorted(sums.items()))
-
-
-@attrs.frozen
-class DunningAction:
-    """A proposed reminder: level ``level`` to ``customer_id`` about ``lines``, on ``as_of``.
-
-    ``channel`` is how to send it (after the e-mail-to-letter fallback;
-    ``requested_channel`` is the level's own), ``template`` the level's template
-    key, ``charges`` whether fees and interest are booked or only shown,
-    ``unapplied_credits`` the customer's credits per currency, ``notes`` why the
-    channel changed or that this retries a failed send. Totals are per currency.
-
-    >>> from datetime import date
-    >>> from credkit.dunning import DunningHistory, DunningLadder, DunningLevel, Fee
-    >>> from credkit.ledger import DocumentKind, OpenItem
-    >>> item = OpenItem("I1", "C1", DocumentKind.INVOICE, date(2026, 1, 1), date(2026, 1, 31),
-    ...                 Money.of("400.00", "EUR"))
-    >>> ladder = DunningLadder("l", version="1", levels=(
-    ...     DunningLevel(5, template="t", fee=Fee.percentage(1)), DunningLevel(15, template="u")))
-    >>> run = dunning_run([item], DunningHistory(), as_of=date(2026, 2, 5), ladder=ladder)
-    >>> action = run.actions[0]
-    >>> action.id, action.channel.value, action.template, action.totals, action.fees
-    ('C1/1/2026-02-05', 'letter', 't', (Money('400.00', 'EUR'),), (Money('4.00', 'EUR'),))
-    """
-
-    customer_id: str
-    level: int
-    as_of: date
-    channel: Channel
-    requested_channel: Channel
-    template: str
-    ladder_id: str
-    ladder_version: str
-    charges: ChargeTreatment
-    lines: tuple[ActionLine, ...]
-    unapplied_credits: tuple[Money, ...] = ()
-    notes: tuple[str, ...] = ()
-
-    @property
-    def id(self) -> str:
-        """A stable id: ``customer/level/date``.
-
-        >>> from datetime import date
-        >>> DunningAction("C1", 2, date(2026, 3, 1), Channel.EMAIL, Channel.EMAIL, "t", "l", "1",
-        ...               ChargeTreatment.SHOW, ()).id
-        'C1/2/2026-03-01'
-        """
-        return f"{self.customer_id}/{self.level}/{self.as_of.isoformat()}"
-
-    @property
-    def item_ids(self) -> tuple[str, ...]:
-        """The ids of the items in the action.
-
-        >>> from datetime import date
-        >>> DunningAction("C1", 1, date(2026, 3, 1), Channel.EMAIL, Channel.EMAIL, "t", "l", "1",
-        ...               ChargeTreatment.SHOW, ()).item_ids
-        ()
-        """
-        return tuple(line.item_id for line in self.lines)
-
-    @property
-    def totals(self) -> tuple[Money, ...]:
-        """The dunned amounts, one total per currency.
-
-        >>> from datetime import date
-        >>> line = ActionLine("I1", date(2026, 1, 1), date(2026, 1, 31), 9, Money.of(5, "EUR"), None,
-        ...                   Money.of(0, "EUR"))
-        >>> DunningAction("C1", 1, date(2026, 2, 9), Channel.EMAIL, Channel.EMAIL, "t", "l", "1",
-        ...               ChargeTreatment.SHOW, (line, line)).totals
-        (Money('10', 'EUR'),)
-        """
-        return _totals(line.amount for line in self.lines)
-
-    @property
-    def fees(self) -> tuple[Money, ...]:
-        """Fees, one total per currency (empty when there are none).
-
-        >>> from datetime import date
-        >>> DunningAction("C1", 1, date(2026, 2, 9), Channel.EMAIL, Channel.EMAIL, "t", "l", "1",
-        ...               ChargeTreatment.SHOW, ()).fees
-        ()
-        """
-        return tuple(m for m in _totals(line.fee for line in self.lines) if not m.is_zero)
-
-    @property
-    def interest(self) -> tuple[Money, ...]:
-        """Late-payment interest, one total per currency (empty without an interest rule).
-
-        >>> from datetime import date
-        >>> DunningAction("C1", 1, date(2026, 2, 9), Channel.EMAIL, Channel.EMAIL, "t", "l", "1",
-        ...               ChargeTreatment.SHOW, ()).interest
-        ()
-        """
-        return _totals(line.interest for line in self.lines)
-
-    @property
-    def compensation(self) -> tuple[Money, ...]:
-        """Statutory fixed sums, one total per currency.
-
-        >>> from datetime import date
-        >>> DunningAction("C1", 1, date(2026, 2, 9), Channel.EMAIL, Channel.EMAIL, "t", "l", "1",
-        ...               ChargeTreatment.SHOW, ()).compensation
-        ()
-        """
-        return _totals(line.compensation for line in self.lines)
-
-
-@attrs.frozen
-class DunningRun:
-    """The result of :func:`dunning_run`: proposed actions and a status for every open item.
-
-    ``ladders`` lists the ``(id, version)`` of every ladder the run used.
-
-    >>> from datetime import date
-    >>> from credkit.dunning import DunningHistory, DunningLadder, DunningLevel, Fee
-    >>> from credkit.ledger import DocumentKind, OpenItem
-    >>> item = OpenItem("I1", "C1", DocumentKind.INVOICE, date(2026, 1, 1), date(2026, 1, 31),
-    ...                 Money.of("400.00", "EUR"))
-    >>> ladder = DunningLadder("l", version="1", levels=(
-    ...     DunningLevel(5, template="t", fee=Fee.percentage(1)), DunningLevel(15, template="u")))
-    >>> run = dunning_run([item], DunningHistory(), as_of=date(2026, 2, 5), ladder=ladder)
-    >>> len(run.actions), run.ladders, run.next_date()
-    (1, (('l', '1'),), datetime.date(2026, 2, 15))
-    """
-
-    as_of: date
-    actions: tuple[DunningAction, ...]
-    items: tuple[ItemStatus, ...]
-    ladders: tuple[tuple[str, str], ...]
-
-    @property
-    def exclusions(self) -> tuple[ItemStatus, ...]:
-        """The items held back, each with its reason.
-
-        >>> DunningRun(date(2026, 1, 1), (), (), ()).exclusions
-        ()
-        """
-        return tuple(item for item in self.items if item.state is ItemState.EXCLUDED)
-
-    def status(self, item_id: str) -> ItemStatus:
-        """The status of open item ``item_id``.
-
-        >>> DunningRun(date(2026, 1, 1), (), (), ()).status("X")
-        Traceback (most recent call last):
-        ...
-        credkit.errors.ValidationError: item_id: 'X' is not an open item of this run
-        """
-        for item in self.items:
-            if item.item_id == item_id:
-                return item
-        raise ValidationError(f"item_id: {item_id!r} is not an open item of this run")
-
-    def actions_for(self, customer_id: str) -> tuple[DunningAction, ...]:
-        """The actions proposed for ``customer_id``.
-
-        >>> DunningRun(date(2026, 1, 1), (), (), ()).actions_for("C1")
-        ()
-        """
-        return tuple(a for a in self.actions if a.customer_id == customer_id)
-
-    def next_date(self) -> date | None:
-        """The earliest next date of any item: when the next run has something to do.
-
-        >>> DunningRun(date(2026, 1, 1), (), (), ()).next_date() is None
-        True
-        """
-        dates = [item.next_date for item in self.items if item.next_date is not None]
-        return min(dates, default=None)
+__all__ = ["collection_blocks", "dunning_run"]
 
 
 # -- blocks from promises and plans ----------------------------------------------------
@@ -638,15 +340,15 @@ def _status(
     **extra: object,
 ) -> ItemStatus:
     return ItemStatus(
-        item.document_id,
-        item.customer_id,
-        item.amount,
-        item.due_date,
-        item.days_overdue(as_of),
-        state,
-        level,
-        ladder.id,
-        message,
+        item_id=item.document_id,
+        customer_id=item.customer_id,
+        amount=item.amount,
+        due_date=item.due_date,
+        days_overdue=item.days_overdue(as_of),
+        state=state,
+        level=level,
+        ladder_id=ladder.id,
+        message=message,
         **extra,  # type: ignore[arg-type]
     )
 
@@ -673,20 +375,19 @@ def _customer(
             candidates.append(result)
 
     # Unapplied credits, netted per currency against the overdue, undisputed items.
-    credits: dict[str, Decimal] = defaultdict(Decimal)
-    overdue: dict[str, Decimal] = defaultdict(Decimal)
-    for item in items:
-        if item.amount.is_negative:
-            credits[item.amount.currency] += item.amount.amount
-        elif item.due_date < as_of and not item.disputed:
-            overdue[item.amount.currency] += item.amount.amount
+    credits = MoneyTotals.of(item.amount for item in items if item.amount.is_negative)
+    overdue = MoneyTotals.of(
+        item.amount
+        for item in items
+        if not item.amount.is_negative and item.due_date < as_of and not item.disputed
+    )
     kept: list[_Candidate] = []
     for candidate in candidates:
         currency = candidate.item.amount.currency
-        if credits[currency]:
+        if credits[currency].amount:
             tolerance = amount_in(ladder.tolerance, currency, "tolerance")
             limit = tolerance.amount if tolerance is not None else Decimal(0)
-            net = overdue[currency] + credits[currency]
+            net = (overdue[currency] + credits[currency]).amount
             if net <= limit:
                 statuses.append(
                     _status(
@@ -709,14 +410,10 @@ def _customer(
     for candidate in kept:
         by_level[candidate.level].append(candidate)
     actions = []
-    credit_list = tuple(
-        Money(-total, currency) for currency, total in sorted(credits.items()) if total
-    )
+    credit_list = tuple(-credits.nonzero())
     for level in sorted(by_level):
         rung = ladder.level(level)
-        sums: dict[str, Decimal] = defaultdict(Decimal)
-        for candidate in by_level[level]:
-            sums[candidate.item.amount.currency] += candidate.item.amount.amount
+        sums = MoneyTotals.of(candidate.item.amount for candidate in by_level[level])
         lines: list[ActionLine] = []
         notes: list[str] = []
         for candidate in by_level[level]:
@@ -725,7 +422,7 @@ def _customer(
             minimum = amount_in(
                 rung.min_customer_amount, currency, f"levels[{level - 1}].min_customer_amount"
             )
-            if minimum is not None and sums[currency] < minimum.amount:
+            if minimum is not None and sums[currency] < minimum:
                 statuses.append(
                     _status(
                         item,
@@ -734,7 +431,7 @@ def _customer(
                         candidate.schedule.reached,
                         ItemState.EXCLUDED,
                         f"below the customer minimum: level {level} items in {currency} come to "
-                        f"{Money(sums[currency], currency)}, less than {minimum}",
+                        f"{sums[currency]}, less than {minimum}",
                         reason=ExclusionReason.BELOW_CUSTOMER_MINIMUM,
                     )
                 )
@@ -808,15 +505,15 @@ def _line(
         if candidate.schedule.reached == 0:
             compensation = calc.compensation
     return ActionLine(
-        item.document_id,
-        item.issue_date,
-        item.due_date,
-        item.days_overdue(as_of),
-        item.amount,
-        item.original_amount,
-        fee,
-        interest,
-        compensation,
+        item_id=item.document_id,
+        issue_date=item.issue_date,
+        due_date=item.due_date,
+        days_overdue=item.days_overdue(as_of),
+        amount=item.amount,
+        original_amount=item.original_amount,
+        fee=fee,
+        interest=interest,
+        compensation=compensation,
     )
 
 
