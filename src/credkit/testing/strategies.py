@@ -16,6 +16,7 @@ documents, one customer and currency per allocation).
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -25,14 +26,23 @@ from hypothesis import strategies as st
 
 from credkit.ledger import Allocation, CreditNote, Customer, Invoice, Ledger, Payment
 from credkit.money import Money, minor_units
+from credkit.policy import (
+    CreditProfile,
+    Exposure,
+    ExposureComponent,
+    OrderRequest,
+    ScheduledAmount,
+)
 from credkit.terms import CashDiscount, Instalment, PaymentTerms, TermsBasis
 
 __all__ = [
     "CURRENCIES",
     "EPOCH",
+    "RISK_CLASSES",
     "business_dates",
     "config_documents",
     "corrupted",
+    "credit_profiles",
     "currencies",
     "customers",
     "discount_tiers",
@@ -40,6 +50,8 @@ __all__ = [
     "invoices",
     "ledgers",
     "money",
+    "order_requests",
+    "overdue_figures",
     "payment_terms",
     "payments",
 ]
@@ -476,3 +488,149 @@ def corrupted(
     True
     """
     return _corrupted(document, junk if junk is not None else config_documents())
+
+
+# -- credit profiles and orders ----------------------------------------------------------
+
+RISK_CLASSES = ("A", "B", "C", "D", "E")
+"""The risk classes :func:`credit_profiles` draws, best to worst."""
+
+_PROFILE_AS_OF = datetime.date(2026, 11, 23)
+_OVERDUE_KINDS = ("unknown", "none", "some")
+
+
+def _amounts(currency: str, low: int, high: int) -> st.SearchStrategy[Money]:
+    places = minor_units(currency)
+    return st.decimals(min_value=low, max_value=high, places=places).map(
+        lambda amount: Money(amount, currency)
+    )
+
+
+@st.composite
+def overdue_figures(
+    draw: st.DrawFn, currency: str = "EUR", kinds: Sequence[str] = _OVERDUE_KINDS
+) -> dict[str, Any]:
+    """Consistent overdue figures for a profile: unknown, nothing overdue, or something overdue.
+
+    ``kinds`` narrows the choice to some of ``"unknown"``, ``"none"`` and ``"some"``.
+
+    >>> from hypothesis import find
+    >>> sorted(find(overdue_figures(kinds=["some"]), lambda figures: True))
+    ['oldest_overdue_days', 'overdue_amount', 'overdue_share']
+    """
+    kind = draw(st.sampled_from(list(kinds)))
+    if kind == "unknown":
+        return {}
+    if kind == "none":
+        return {
+            "overdue_amount": Money.zero(currency),
+            "oldest_overdue_days": 0,
+            "overdue_share": 0,
+        }
+    places = minor_units(currency)
+    return {
+        "overdue_amount": Money(
+            draw(st.decimals(min_value=Decimal(1).scaleb(-places), max_value=10**6, places=places)),
+            currency,
+        ),
+        "oldest_overdue_days": draw(st.integers(1, 400)),
+        "overdue_share": draw(st.decimals(min_value="0.0001", max_value=1, places=4)),
+    }
+
+
+@st.composite
+def credit_profiles(
+    draw: st.DrawFn,
+    *,
+    currency: str = "EUR",
+    overdue: Sequence[str] = _OVERDUE_KINDS,
+    rated: bool = False,
+) -> CreditProfile:
+    """Credit profiles with any mix of known and unknown figures, for rule and policy tests.
+
+    Exposure of open receivables (possibly negative), open orders (with or without a
+    delivery schedule and a sub-limit) and other exposure; limits with or without
+    validity dates; review dates, dunning levels, payment index, score, risk class
+    (one of :data:`RISK_CLASSES`), bureau data, flags and group limits. ``overdue``
+    narrows the kinds of overdue figures (see :func:`overdue_figures`) and ``rated``
+    always gives a risk class, for properties about those figures. Profiles are as of
+    2026-11-23 or 2027-02-28.
+
+    >>> from hypothesis import find
+    >>> find(credit_profiles(rated=True), lambda p: p.risk_class == "E").currency
+    'EUR'
+    """
+    money = functools.partial(_amounts, currency)
+    dates = st.dates(min_value=datetime.date(2025, 1, 1), max_value=datetime.date(2028, 12, 31))
+    orders = draw(money(0, 10**7))
+    schedule: tuple[ScheduledAmount, ...] = ()
+    if draw(st.booleans()) and orders.amount > 0:
+        first = (orders / 2).round()
+        schedule = (
+            ScheduledAmount(draw(dates), first),
+            ScheduledAmount(draw(dates), orders - first),
+        )
+    components = (
+        ExposureComponent("open_receivables", draw(money(-(10**5), 10**7))),
+        ExposureComponent(
+            "open_orders",
+            orders,
+            sub_limit=draw(st.none() | money(0, 10**7)),
+            schedule=schedule,
+        ),
+        ExposureComponent("other", draw(money(0, 10**7)), included_in_total=draw(st.booleans())),
+    )
+    valid_from = draw(st.none() | dates)
+    valid_to = draw(st.none() | dates)
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        valid_from, valid_to = valid_to, valid_from
+    group_limit = draw(st.none() | money(0, 10**7))
+    classes = st.sampled_from(RISK_CLASSES)
+    return CreditProfile(
+        draw(st.sampled_from(["C-1", "C-2"])),
+        as_of=draw(st.sampled_from([_PROFILE_AS_OF, datetime.date(2027, 2, 28)])),
+        exposure=Exposure(components, currency=currency),
+        segment=draw(st.none() | st.sampled_from(["wholesale", "public"])),
+        limit=draw(st.none() | money(0, 10**7)),
+        limit_valid_from=valid_from,
+        limit_valid_to=valid_to,
+        next_review=draw(st.none() | dates),
+        dunning_level=draw(st.integers(0, 4)),
+        payment_index=draw(st.none() | st.integers(0, 100)),
+        trend=draw(st.none() | st.sampled_from(["improving", "deteriorating"])),
+        score=draw(st.none() | st.integers(300, 900)),
+        risk_class=draw(classes if rated else st.none() | classes),
+        bureau=draw(
+            st.dictionaries(
+                st.sampled_from(["rating", "employees", "insolvency"]),
+                st.none() | st.booleans() | st.integers(0, 500) | st.text(max_size=3),
+                max_size=3,
+            )
+        ),
+        blocked=draw(st.booleans()),
+        watch_list=draw(st.booleans()),
+        group_id=draw(st.none() | st.just("G-1")),
+        group_limit=group_limit,
+        group_exposure=None if group_limit is None else draw(money(-(10**5), 10**7)),
+        **draw(overdue_figures(currency, overdue)),
+    )
+
+
+def order_requests(currency: str = "EUR") -> st.SearchStrategy[OrderRequest]:
+    """Orders of customer-free :class:`~credkit.policy.OrderRequest` values, credits included.
+
+    Amounts run from -100,000 to 10,000,000 (zero and below are credits and returns),
+    some orders are prepaid; dated 2026-11-23 or 2026-12-01, to go with
+    :func:`credit_profiles`.
+
+    >>> from hypothesis import find
+    >>> find(order_requests(), lambda o: o.amount.amount < 0).amount.is_negative
+    True
+    """
+    return st.builds(
+        OrderRequest,
+        st.sampled_from(["SO-1", "SO-2"]),
+        _amounts(currency, -(10**5), 10**7),
+        order_date=st.sampled_from([_PROFILE_AS_OF, datetime.date(2026, 12, 1)]),
+        prepaid=st.booleans(),
+    )
