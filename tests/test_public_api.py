@@ -244,3 +244,28 @@ def test_only_allowed_dependencies_are_imported(path: Path) -> None:
     if not in_testing:
         uses_testing = sorted(n for n in imported if n.startswith("credkit.testing"))
         assert uses_testing == [], "only tests and credkit.testing itself may import it"
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_default_values_print_short_in_help(name: str) -> None:
+    """help() of a public callable fits a screen: no default value prints longer than a line."""
+    module = importlib.import_module(name)
+    long = []
+    for attribute in getattr(module, "__all__", ()):
+        value = getattr(module, attribute)
+        callables = [value]
+        if inspect.isclass(value):
+            callables += [m for n, m in inspect.getmembers(value) if not n.startswith("_")]
+        for function in callables:
+            if not callable(function):
+                continue
+            try:
+                signature = inspect.signature(function)
+            except (TypeError, ValueError):
+                continue
+            long += [
+                f"{attribute}: {parameter.name}={repr(parameter.default)[:60]}..."
+                for parameter in signature.parameters.values()
+                if parameter.default is not parameter.empty and len(repr(parameter.default)) > 80
+            ]
+    assert long == []

@@ -423,13 +423,15 @@ def test_rows_and_reports_validate_what_they_are_given() -> None:
         )
     single = Buckets((Bucket("All", None, None),))
     assert AgingReport(AS_OF, (), buckets=single).total("EUR").amounts == (Money.of("0.00", "EUR"),)
+    # no buckets given: the standard ones, as for age()
+    assert AgingReport(AS_OF, (), buckets=None).buckets is STANDARD
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"buckets": "x"}, r"^buckets: expected Buckets \(such as STANDARD"),
-        ({"buckets": None}, r"^buckets: expected Buckets"),
+        ({"buckets": 3}, r"^buckets: expected Buckets"),
         ({"basis": "due_date"}, r"^basis: expected one of AgingBasis.DUE_DATE"),
         ({"currency": 5}, r"^currency: expected an ISO 4217 code such as 'EUR', got int 5"),
         ({"currency": "eur"}, r"^currency: "),

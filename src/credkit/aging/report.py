@@ -236,10 +236,13 @@ def check_arguments(
     basis: object,
     currency: object,
     rates: object,
-) -> None:
-    """Check what :func:`age` (and :func:`credkit.io.age_open_items`) are given."""
+) -> Buckets:
+    """Check what :func:`age` (and :func:`credkit.io.age_open_items`) are given.
+
+    Returns the buckets to use: :data:`~credkit.aging.buckets.STANDARD` for ``None``.
+    """
     _check_date("as_of", as_of)
-    _check_buckets(buckets)
+    chosen = STANDARD if buckets is None else _check_buckets(buckets)
     _check_basis(basis)
     if currency is not None:
         _check_currency("currency", currency)
@@ -252,6 +255,7 @@ def check_arguments(
             "currency: rates were given but no reporting currency; pass currency='EUR' "
             "(for example) to convert, or leave rates out to report each currency separately"
         )
+    return chosen
 
 
 # -- sums per customer and currency ---------------------------------------------------
@@ -489,12 +493,12 @@ class AgingReport:
         as_of: datetime.date,
         rows: Iterable[AgingRow],
         *,
-        buckets: Buckets = STANDARD,
+        buckets: Buckets | None = None,
         basis: AgingBasis = AgingBasis.DUE_DATE,
         currency: str | None = None,
     ) -> None:
         _check_date("as_of", as_of)
-        _check_buckets(buckets)
+        buckets = STANDARD if buckets is None else _check_buckets(buckets)
         _check_basis(basis)
         if currency is not None:
             _check_currency("currency", currency)
@@ -801,7 +805,7 @@ def age(
     items: Iterable[OpenItem] | Ledger,
     *,
     as_of: datetime.date,
-    buckets: Buckets = STANDARD,
+    buckets: Buckets | None = None,
     basis: AgingBasis = AgingBasis.DUE_DATE,
     currency: str | None = None,
     rates: RateSource | None = None,
@@ -841,10 +845,10 @@ def age(
     ...
     credkit.errors.ValidationError: rates: converting into EUR needs a rate source (rates=...), got None
     """
-    check_arguments(as_of, buckets, basis, currency, rates)
+    chosen = check_arguments(as_of, buckets, basis, currency, rates)
     by_due = basis is AgingBasis.DUE_DATE
-    index_for = buckets.index_for
-    tally = Tally(len(buckets))
+    index_for = chosen.index_for
+    tally = Tally(len(chosen))
     seen: set[tuple[object, str]] = set()
     batch: list[tuple[str, str, Decimal, tuple[int, int], bool]] = []
     for position, item in enumerate(_items(items, as_of)):
@@ -877,4 +881,4 @@ def age(
             batch.clear()
     if batch:
         tally.add(*zip(*batch, strict=True))
-    return tally.report(as_of, buckets=buckets, basis=basis, currency=currency)
+    return tally.report(as_of, buckets=chosen, basis=basis, currency=currency)

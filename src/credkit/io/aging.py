@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import repeat
 from typing import Final, TypeVar
 
-from credkit.aging.buckets import STANDARD, AgingBasis, Buckets
+from credkit.aging.buckets import AgingBasis, Buckets
 from credkit.aging.report import _EXACT, AgingReport, Tally, check_arguments
 from credkit.errors import RateNotFoundError, ValidationError
 from credkit.fx import RateSource, convert
@@ -39,7 +39,6 @@ from credkit.money import Money
 
 __all__ = ["age_open_items"]
 
-_DEFAULT: Final = ColumnMapping()
 _ZERO: Final = Decimal(0)
 _BY_SIGN: Final = {True: DocumentKind.CREDIT_NOTE.value, False: DocumentKind.INVOICE.value}
 _INVOICE: Final = DocumentKind.INVOICE.value
@@ -53,8 +52,8 @@ def age_open_items(
     path: _Path,
     *,
     as_of: datetime.date,
-    mapping: ColumnMapping = _DEFAULT,
-    buckets: Buckets = STANDARD,
+    mapping: ColumnMapping | None = None,
+    buckets: Buckets | None = None,
     basis: AgingBasis = AgingBasis.DUE_DATE,
     currency: str | None = None,
     rates: RateSource | None = None,
@@ -85,16 +84,16 @@ def age_open_items(
     >>> [str(m) for m in row.amounts[:3]], str(row.unapplied), row.oldest_days
     (['250.00 EUR', '0.00 EUR', '400.00 EUR'], '-50.00 EUR', 39)
     """
-    check_arguments(as_of, buckets, basis, currency, rates)
+    chosen = check_arguments(as_of, buckets, basis, currency, rates)
     mapping = _check_mapping(mapping)
     table = _table(path, mapping, mapping.kind, mapping.original_amount)
-    scan = _Scan(table, mapping, as_of, buckets, basis, currency, rates)
+    scan = _Scan(table, mapping, as_of, chosen, basis, currency, rates)
     for block in table.blocks():
         if not scan.columns(block):
             scan.lines(block)
     if scan.problem is not None:
         raise scan.problem[2]
-    return scan.tally.report(as_of, buckets=buckets, basis=basis, currency=currency)
+    return scan.tally.report(as_of, buckets=chosen, basis=basis, currency=currency)
 
 
 def _lookup(

@@ -41,6 +41,9 @@ _Path = str | os.PathLike[str]
 
 
 def _check_mapping(mapping: object) -> ColumnMapping:
+    """``mapping`` checked; the default :class:`ColumnMapping` for ``None``."""
+    if mapping is None:
+        return _DEFAULT
     if not isinstance(mapping, ColumnMapping):
         raise ConfigError(
             f"expected a ColumnMapping (credkit.io.ColumnMapping or "
@@ -139,7 +142,7 @@ def _invoice(row: Row, mapping: ColumnMapping) -> Invoice:
     )
 
 
-def read_invoices(path: _Path, *, mapping: ColumnMapping = _DEFAULT) -> tuple[Invoice, ...]:
+def read_invoices(path: _Path, *, mapping: ColumnMapping | None = None) -> tuple[Invoice, ...]:
     """Invoices from a CSV export, one per data line, in file order.
 
     Needs the columns ``document_id``, ``customer_id``, ``issue_date``, ``due_date``
@@ -266,7 +269,7 @@ def _open_item(row: Row, mapping: ColumnMapping) -> OpenItem:
     )
 
 
-def read_open_items(path: _Path, *, mapping: ColumnMapping = _DEFAULT) -> tuple[OpenItem, ...]:
+def read_open_items(path: _Path, *, mapping: ColumnMapping | None = None) -> tuple[OpenItem, ...]:
     """Open items from an export of what is open today, for hosts without a full ledger.
 
     ``amount`` is the signed open amount: positive for what a customer owes, negative

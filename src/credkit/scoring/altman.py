@@ -266,8 +266,11 @@ ALTMAN_MODELS: tuple[AltmanModel, ...] = (Z_1968, Z_PRIME, Z_DOUBLE_PRIME)
 """The three published models credkit ships."""
 
 
-def altman_z(statement: FinancialStatement, *, model: AltmanModel = Z_1968) -> AltmanResult:
+def altman_z(statement: FinancialStatement, *, model: AltmanModel | None = None) -> AltmanResult:
     """Compute ``model``'s Z-score and zone from a financial statement.
+
+    ``model`` is :data:`Z_1968` (the original model for public manufacturers) unless
+    given.
 
     The statement must hold the figures the model's ratios need; a missing figure
     or a zero denominator raises a :class:`~credkit.errors.ValidationError` naming
@@ -286,6 +289,8 @@ def altman_z(statement: FinancialStatement, *, model: AltmanModel = Z_1968) -> A
     ...
     credkit.errors.ValidationError: sales: needed for x5 (sales / total assets) but missing
     """
+    if model is None:
+        model = Z_1968
     if not isinstance(model, AltmanModel):
         raise ValidationError(f"model: expected an AltmanModel, got {type(model).__name__}")
     return model.evaluate(
