@@ -23,30 +23,30 @@ LAYERS: dict[str, int] = {
     # foundation: no domain knowledge
     "_version": 0,
     "errors": 0,
-    "_figures": 0,
     "money": 1,
-    "fx": 2,
-    "config": 2,
-    "_checks": 2,
-    "terms": 2,
+    "_figures": 2,
+    "_validate": 2,
+    "fx": 3,
+    "config": 3,
+    "terms": 3,
     # the core, in DESIGN.md's order
-    "ledger": 3,
-    "aging": 4,
-    "kpi": 4,
-    "scoring": 5,
-    "limits": 5,
-    "policy": 6,
-    "dunning": 7,
+    "ledger": 4,
+    "aging": 5,
+    "kpi": 5,
+    "scoring": 6,
+    "limits": 6,
+    "policy": 7,
+    "dunning": 8,
     # the shell
-    "io": 8,
-    "sample": 8,
-    "storage": 9,
-    "engines": 9,
-    "bureau": 10,  # a bureau's cache lives in a store
-    "desk": 11,  # the core meets a store and a bureau here, and only here
-    "testing": 12,  # strategies and conformance kits for everything below
-    "cli": 13,
-    "__init__": 14,  # the package face re-exports the everyday names
+    "io": 9,
+    "sample": 9,
+    "storage": 10,
+    "engines": 10,
+    "bureau": 11,  # a bureau's cache lives in a store
+    "desk": 12,  # the core meets a store and a bureau here, and only here
+    "testing": 13,  # strategies and conformance kits for everything below
+    "cli": 14,
+    "__init__": 15,  # the package face re-exports the everyday names
 }
 
 SIDEWAYS = {("limits", "scoring")}  # a bureau- or score-based limit reads a score result

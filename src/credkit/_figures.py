@@ -8,7 +8,8 @@ and whose pattern parsing costs more than the formatting itself. Text for people
 their own locale goes through :meth:`credkit.money.Money.format` (babel).
 
 Rounding is half to even, as babel's pattern formatting rounds, unless a caller
-rounds first.
+rounds first; amounts with their currency (:func:`plain_amount`) are rounded half up,
+for display only, to the currency's minor units.
 """
 
 from __future__ import annotations
@@ -16,7 +17,17 @@ from __future__ import annotations
 import functools
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
-__all__ = ["grouped", "grouped_exact", "quantum"]
+from credkit.money import DEFAULT_ROUNDING, minor_units
+
+__all__ = [
+    "fmt_amount",
+    "grouped",
+    "grouped_exact",
+    "percent",
+    "plain_amount",
+    "plain_number",
+    "quantum",
+]
 
 _MAX_PLACES = 10
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
@@ -59,3 +70,62 @@ def grouped_exact(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+# -- amounts and numbers in messages ----------------------------------------------------
+
+_DISPLAY_DIGITS = 60
+_DISPLAY_CONTEXT = Context(prec=28, rounding=DEFAULT_ROUNDING)
+
+
+def fmt_amount(amount: Decimal, currency: str) -> str:
+    """An amount with thousands separators and the currency's decimals, without the code.
+
+    Rounded half up for display only, in a context wide enough for any amount (the
+    default 28 digits would raise ``InvalidOperation`` on a 30-digit figure). An
+    amount of more than 60 digits is shown in scientific notation (``1E+999999``).
+
+    >>> fmt_amount(Decimal("1234.565"), "EUR"), fmt_amount(Decimal("-0.001"), "JPY")
+    ('1,234.57', '0')
+    """
+    places = minor_units(currency)
+    if amount.is_finite() and amount.adjusted() >= _DISPLAY_DIGITS:
+        return f"{amount:E}"
+    digits = amount.adjusted() + places + 2
+    context = (
+        _DISPLAY_CONTEXT
+        if digits <= _DISPLAY_CONTEXT.prec
+        else Context(prec=digits, rounding=DEFAULT_ROUNDING)
+    )
+    value = amount.quantize(quantum(places), context=context)
+    return grouped(value.copy_abs() if value.is_zero() else value, places)
+
+
+def plain_amount(amount: Decimal, currency: str) -> str:
+    """:func:`fmt_amount` followed by the currency code.
+
+    >>> plain_amount(Decimal("250000"), "EUR")
+    '250,000.00 EUR'
+    """
+    return f"{fmt_amount(amount, currency)} {currency}"
+
+
+def plain_number(value: Decimal) -> str:
+    """A number as people write it: no exponent, no trailing zeros after the point.
+
+    >>> plain_number(Decimal("10.50")), plain_number(Decimal("1E+2"))
+    ('10.5', '100')
+    """
+    digits = format(value, "f")
+    if "." in digits:
+        digits = digits.rstrip("0").rstrip(".")
+    return digits or "0"
+
+
+def percent(share: Decimal) -> str:
+    """A fraction as a percentage: ``Decimal('0.05')`` -> ``'5 %'``.
+
+    >>> percent(Decimal("0.05")), percent(Decimal("0.125"))
+    ('5 %', '12.5 %')
+    """
+    return f"{plain_number(share * 100)} %"

@@ -65,6 +65,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
+from credkit._validate import describe
 from credkit.errors import ConfigError, CredkitError
 from credkit.money import Money, to_decimal
 
@@ -76,25 +77,21 @@ Format = Literal["json", "toml"]
 _FIELD_PREFIX = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?(?:\.[A-Za-z_][A-Za-z0-9_]*)*): ")
 
 
-def _describe(value: object) -> str:
-    return f"{type(value).__name__} {value!r}"
-
-
 def _structure_int(value: object, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"expected an integer, got {_describe(value)}")
+        raise ConfigError(f"expected an integer, got {describe(value)}")
     return value
 
 
 def _structure_str(value: object, _: type) -> str:
     if not isinstance(value, str):
-        raise ConfigError(f"expected a string, got {_describe(value)}")
+        raise ConfigError(f"expected a string, got {describe(value)}")
     return value
 
 
 def _structure_bool(value: object, _: type) -> bool:
     if not isinstance(value, bool):
-        raise ConfigError(f"expected true or false, got {_describe(value)}")
+        raise ConfigError(f"expected true or false, got {describe(value)}")
     return value
 
 
@@ -107,7 +104,7 @@ def _structure_decimal(value: object, _: type) -> Decimal:
 
 def _structure_date(value: object, _: type) -> datetime.date:
     if isinstance(value, datetime.datetime):
-        raise ConfigError(f"expected a date without a time, got {_describe(value)}")
+        raise ConfigError(f"expected a date without a time, got {describe(value)}")
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, str):
@@ -115,7 +112,7 @@ def _structure_date(value: object, _: type) -> datetime.date:
             return datetime.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ConfigError(f"expected a date as 'YYYY-MM-DD', got {_describe(value)}")
+    raise ConfigError(f"expected a date as 'YYYY-MM-DD', got {describe(value)}")
 
 
 def _structure_money(value: object, _: type) -> Money:
@@ -133,7 +130,7 @@ def _structure_money(value: object, _: type) -> Money:
             return Money.of(value["amount"], value["currency"])
     raise ConfigError(
         'expected an amount as \'1250.00 EUR\' or {amount = "1250.00", currency = "EUR"}, '
-        f"got {_describe(value)}"
+        f"got {describe(value)}"
     )
 
 
@@ -146,7 +143,7 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
         for member in cls:
             if type(member.value) is type(value) and member.value == value:
                 return member
-        raise ConfigError(f"expected one of {accepted}, got {_describe(value)}")
+        raise ConfigError(f"expected one of {accepted}, got {describe(value)}")
 
     return structure
 
@@ -161,7 +158,7 @@ def _sequence_hook(seq_type: Any, conv: cattrs.Converter) -> Callable[[object, t
 
     def structure(value: object, type_: type) -> Any:
         if not isinstance(value, list | tuple):
-            raise ConfigError(f"expected a list, got {_describe(value)}")
+            raise ConfigError(f"expected a list, got {describe(value)}")
         return inner(value, type_)
 
     return structure
@@ -173,7 +170,7 @@ def _attrs_hook(cls: type[Any], conv: cattrs.Converter) -> Callable[[object, typ
 
     def structure(value: object, type_: type) -> Any:
         if not isinstance(value, Mapping):
-            raise ConfigError(f"expected a table of keys and values, got {_describe(value)}")
+            raise ConfigError(f"expected a table of keys and values, got {describe(value)}")
         return inner(value, type_)
 
     return structure
@@ -334,12 +331,12 @@ def load(
     else:
         raise ConfigError(
             "expected a mapping, a JSON or TOML text, or a path to a .json or .toml file, "
-            f"got {_describe(source)}",
+            f"got {describe(source)}",
             path=path,
         )
     if not isinstance(data, Mapping):
         raise ConfigError(
-            f"expected a table of keys and values{origin}, got {_describe(data)}", path=path
+            f"expected a table of keys and values{origin}, got {describe(data)}", path=path
         )
     try:
         return converter.structure(data, cls)

@@ -30,6 +30,7 @@ from typing import Any, Final, Protocol, runtime_checkable
 
 import attrs
 
+from credkit._validate import check_date
 from credkit.errors import RateNotFoundError, ValidationError
 from credkit.money import DEFAULT_ROUNDING, Money, Numeric, minor_units, to_decimal
 
@@ -63,21 +64,12 @@ def _check_code(field: str, value: object) -> str:
     return value
 
 
-def _check_date(field: str, value: object) -> datetime.date:
-    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        raise ValidationError(
-            f"{field}: expected a datetime.date such as date(2026, 1, 31), "
-            f"got {type(value).__name__} {value!r}"
-        )
-    return value
-
-
 def _code_validator(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     _check_code(attribute.name, value)
 
 
 def _date_validator(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    _check_date(attribute.name, value)
+    check_date(value, attribute.name)
 
 
 def _to_rate(value: Numeric) -> Decimal:
@@ -321,7 +313,7 @@ class RateTable:
         """
         _check_code("base", base)
         _check_code("quote", quote)
-        _check_date("on", on)
+        check_date(on, "on")
         if base == quote:
             return _ONE
         found = self._leg(base, quote, on)
@@ -443,7 +435,7 @@ def convert(money: Money, to: str, *, on: datetime.date, rates: RateSource) -> M
             f"got {type(money).__name__} {money!r}"
         )
     _check_code("to", to)
-    _check_date("on", on)
+    check_date(on, "on")
     if not isinstance(rates, RateSource):
         raise ValidationError(
             "rates: expected a credkit.fx.RateSource such as a RateTable, "

@@ -42,7 +42,15 @@ from typing import Any
 import attrs
 import babel
 
-from credkit._checks import check_date, check_money, check_text, describe, is_date
+from credkit._validate import (
+    check_date,
+    check_money,
+    check_text,
+    currency_code,
+    instance_of,
+    is_date,
+    optional,
+)
 from credkit.errors import ValidationError
 from credkit.money import EXACT_CONTEXT, Money, MoneyTotals
 
@@ -79,11 +87,6 @@ def _non_empty_id(instance: object, attribute: attrs.Attribute[Any], value: obje
     check_text(value, attribute.name, what="a non-empty string id")
 
 
-def _optional_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _non_empty_id(instance, attribute, value)
-
-
 def _positive_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     money = check_money(value, attribute.name)
     if not money.is_positive:
@@ -107,20 +110,6 @@ def _country(instance: object, attribute: attrs.Attribute[Any], value: object) -
         )
 
 
-def _instance_of(kind: type) -> Any:
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, kind):
-            raise ValidationError(
-                f"{attribute.name}: expected {kind.__name__}, got {describe(value)}"
-            )
-
-    return check
-
-
-def _currency(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    Money.zero(value)  # type: ignore[arg-type]  # raises a ValidationError naming the code
-
-
 # -- records --------------------------------------------------------------------------
 
 
@@ -136,12 +125,14 @@ class Customer:
     """
 
     id: str = attrs.field(validator=_non_empty_id)
-    name: str = attrs.field(validator=_instance_of(str))
+    name: str = attrs.field(validator=instance_of(str))
     country: str = attrs.field(kw_only=True, validator=_country)
-    currency: str = attrs.field(kw_only=True, validator=_currency)
+    currency: str = attrs.field(kw_only=True, validator=currency_code)
     segment: str | None = attrs.field(default=None, kw_only=True)
     industry: str | None = attrs.field(default=None, kw_only=True)
-    parent_id: str | None = attrs.field(default=None, kw_only=True, validator=_optional_id)
+    parent_id: str | None = attrs.field(
+        default=None, kw_only=True, validator=optional(_non_empty_id)
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.parent_id == self.id:
@@ -202,7 +193,9 @@ class CreditNote:
     customer_id: str = attrs.field(validator=_non_empty_id)
     issue_date: date = attrs.field(validator=is_date)
     amount: Money = attrs.field(validator=_positive_money)
-    invoice_id: str | None = attrs.field(default=None, kw_only=True, validator=_optional_id)
+    invoice_id: str | None = attrs.field(
+        default=None, kw_only=True, validator=optional(_non_empty_id)
+    )
     write_off: bool = attrs.field(default=False, kw_only=True)
 
 
@@ -255,10 +248,10 @@ class OpenItem:
 
     document_id: str = attrs.field(validator=_non_empty_id)
     customer_id: str = attrs.field(validator=_non_empty_id)
-    kind: DocumentKind = attrs.field(validator=_instance_of(DocumentKind))
+    kind: DocumentKind = attrs.field(validator=instance_of(DocumentKind))
     issue_date: date = attrs.field(validator=is_date)
     due_date: date = attrs.field(validator=is_date)
-    amount: Money = attrs.field(validator=_instance_of(Money))
+    amount: Money = attrs.field(validator=instance_of(Money))
     original_amount: Money | None = attrs.field(default=None, kw_only=True)
     disputed: bool = attrs.field(default=False, kw_only=True)
 

@@ -29,13 +29,14 @@ import enum
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Final, TypeVar
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from credkit._validate import check_date, describe, sequence
 from credkit.errors import ValidationError
 from credkit.money import Money, Numeric, to_decimal
 
@@ -66,10 +67,6 @@ class TermsBasis(enum.Enum):
 # -- validation helpers ---------------------------------------------------------------
 
 
-def _describe(value: object) -> str:
-    return f"{type(value).__name__} {value!r}"
-
-
 _MAX_DAYS: Final = (datetime.date.max - datetime.date.min).days
 _MAX_MONTHS: Final = 12 * datetime.date.max.year
 
@@ -78,7 +75,7 @@ def _count_of(unit: str, maximum: int) -> Callable[[object, attrs.Attribute[int]
     def validate(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError(
-                f"{attribute.name}: expected a whole number (int) >= 0, got {_describe(value)}"
+                f"{attribute.name}: expected a whole number (int) >= 0, got {describe(value)}"
             )
         if value < 0:
             raise ValidationError(
@@ -122,44 +119,22 @@ def _to_basis(value: TermsBasis | str) -> TermsBasis:
             return member
     accepted = ", ".join(repr(member.value) for member in TermsBasis)
     raise ValidationError(
-        f"basis: expected a TermsBasis or one of {accepted}, got {_describe(value)}"
+        f"basis: expected a TermsBasis or one of {accepted}, got {describe(value)}"
     )
 
 
-def _tuple_of(value: object, cls: type[_T], field: str) -> tuple[_T, ...]:
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise ValidationError(
-            f"{field}: expected a sequence of {cls.__name__}, got {_describe(value)}"
-        )
-    items = tuple(value)
-    for index, item in enumerate(items):
-        if not isinstance(item, cls):
-            raise ValidationError(
-                f"{field}[{index}]: expected a {cls.__name__}, got {_describe(item)}"
-            )
-    return items
-
-
 def _to_discounts(value: Iterable[CashDiscount]) -> tuple[CashDiscount, ...]:
-    return _tuple_of(value, CashDiscount, "discounts")
+    return sequence(value, CashDiscount, "discounts")
 
 
 def _to_instalments(value: Iterable[Instalment]) -> tuple[Instalment, ...]:
-    return _tuple_of(value, Instalment, "instalments")
-
-
-def _check_date(value: object, field: str) -> datetime.date:
-    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        raise ValidationError(
-            f"{field}: expected a datetime.date such as date(2024, 3, 1), got {_describe(value)}"
-        )
-    return value
+    return sequence(value, Instalment, "instalments")
 
 
 def _check_money(value: object) -> Money:
     if not isinstance(value, Money):
         raise ValidationError(
-            f"amount: expected a Money such as Money.of('1000.00', 'EUR'), got {_describe(value)}"
+            f"amount: expected a Money such as Money.of('1000.00', 'EUR'), got {describe(value)}"
         )
     return value
 
@@ -470,7 +445,7 @@ class PaymentTerms:
         """
         if not isinstance(text, str):
             raise ValidationError(
-                f"text: expected payment terms as a string such as 'net 30', got {_describe(text)}"
+                f"text: expected payment terms as a string such as 'net 30', got {describe(text)}"
             )
         normal = " ".join(text.lower().replace("+", " + ").split())
         normal = _NET.sub("net ", normal)
@@ -605,7 +580,7 @@ class PaymentTerms:
         >>> PaymentTerms.parse("net 30 then eom").due_date(date(2024, 1, 15))
         datetime.date(2024, 2, 29)
         """
-        issue_date = _check_date(issue_date, "issue_date")
+        issue_date = check_date(issue_date, "issue_date")
         if self.instalments:
             last = self.instalments[-1]
             return self._date(issue_date, last.months, last.net_days)
@@ -628,7 +603,7 @@ class PaymentTerms:
         2024-06-01 40.01 EUR
         2024-07-01 30.00 EUR
         """
-        issue_date = _check_date(issue_date, "issue_date")
+        issue_date = check_date(issue_date, "issue_date")
         amount = _check_money(amount)
         if not self.instalments:
             return ((self.due_date(issue_date), amount),)
@@ -656,7 +631,7 @@ class PaymentTerms:
         >>> PaymentTerms.net(30).discount_deadline(date(2024, 3, 1)) is None
         True
         """
-        issue_date = _check_date(issue_date, "issue_date")
+        issue_date = check_date(issue_date, "issue_date")
         if not self.discounts:
             return None
         return self._add_days(issue_date, self.discounts[0].days, issue_date)
@@ -682,8 +657,8 @@ class PaymentTerms:
         Money('0.00', 'EUR')
         """
         amount = _check_money(amount)
-        issue_date = _check_date(issue_date, "issue_date")
-        paid_on = _check_date(paid_on, "paid_on")
+        issue_date = check_date(issue_date, "issue_date")
+        paid_on = check_date(paid_on, "paid_on")
         if not amount.is_rounded():
             raise ValidationError(
                 f"amount: {amount} has more decimals than {amount.currency}'s minor unit "

@@ -27,6 +27,7 @@ from typing import Any, Final
 
 import attrs
 
+from credkit._validate import sequence
 from credkit.config import converter
 from credkit.errors import ConfigError, ValidationError
 
@@ -111,18 +112,8 @@ class Bucket:
         )
 
 
-def _bucket_tuple(values: Iterable[Bucket]) -> tuple[Bucket, ...]:
-    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
-        raise ValidationError(
-            f"buckets: expected a list of Bucket values, got {type(values).__name__} {values!r}"
-        )
-    result = tuple(values)
-    for index, value in enumerate(result):
-        if not isinstance(value, Bucket):
-            raise ValidationError(
-                f"buckets[{index}]: expected a Bucket, got {type(value).__name__} {value!r}"
-            )
-    return result
+def _buckets(values: Iterable[Bucket]) -> tuple[Bucket, ...]:
+    return sequence(values, Bucket, "buckets")
 
 
 @attrs.frozen
@@ -147,7 +138,7 @@ class Buckets:
     ('Not yet due', '1-30', '31-60', 'Over 60')
     """
 
-    buckets: tuple[Bucket, ...] = attrs.field(converter=_bucket_tuple)
+    buckets: tuple[Bucket, ...] = attrs.field(converter=_buckets)
     _uppers: tuple[int, ...] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:

@@ -44,6 +44,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from credkit._validate import check_date
 from credkit.aging.buckets import STANDARD, AgingBasis, Buckets
 from credkit.errors import ValidationError
 from credkit.fx import RateSource, convert
@@ -222,14 +223,6 @@ def _check_rows(values: object) -> tuple[AgingRow, ...]:
     return rows
 
 
-def _check_date(field: str, value: object) -> datetime.date:
-    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        raise ValidationError(
-            f"{field}: expected a datetime.date, got {type(value).__name__} {value!r}"
-        )
-    return value
-
-
 def check_arguments(
     as_of: object,
     buckets: object,
@@ -241,7 +234,7 @@ def check_arguments(
 
     Returns the buckets to use: :data:`~credkit.aging.buckets.STANDARD` for ``None``.
     """
-    _check_date("as_of", as_of)
+    check_date(as_of, "as_of")
     chosen = STANDARD if buckets is None else _check_buckets(buckets)
     _check_basis(basis)
     if currency is not None:
@@ -480,7 +473,7 @@ class AgingReport:
     (['C1', 'C2'], '140.00 EUR')
     """
 
-    as_of: datetime.date = attrs.field(validator=lambda _i, _a, v: _check_date("as_of", v))
+    as_of: datetime.date = attrs.field(validator=lambda _i, _a, v: check_date(v, "as_of"))
     buckets: Buckets = attrs.field(validator=lambda _i, _a, v: _check_buckets(v))
     basis: AgingBasis = attrs.field(validator=lambda _i, _a, v: _check_basis(v))
     currency: str | None = attrs.field(
@@ -497,7 +490,7 @@ class AgingReport:
         basis: AgingBasis = AgingBasis.DUE_DATE,
         currency: str | None = None,
     ) -> None:
-        _check_date("as_of", as_of)
+        check_date(as_of, "as_of")
         buckets = STANDARD if buckets is None else _check_buckets(buckets)
         _check_basis(basis)
         if currency is not None:

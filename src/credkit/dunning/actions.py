@@ -16,7 +16,7 @@ from datetime import date
 
 import attrs
 
-from credkit._checks import optional_text
+from credkit._validate import optional_text
 from credkit.dunning.blocks import Block
 from credkit.dunning.ladder import Channel, ChargeTreatment
 from credkit.errors import ValidationError

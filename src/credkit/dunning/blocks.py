@@ -25,16 +25,8 @@ from datetime import date
 
 import attrs
 
-from credkit._checks import (
-    check_date,
-    optional_date,
-    optional_text,
-    text,
-    to_tuple,
-)
-from credkit.dunning._common import (
-    ids,
-)
+from credkit._validate import check_date, optional_date, optional_text, text, to_tuple
+from credkit.dunning._common import ids
 from credkit.errors import ValidationError
 
 __all__ = ["Block", "BlockReason"]

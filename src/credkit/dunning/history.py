@@ -31,18 +31,8 @@ from typing import Any
 
 import attrs
 
-from credkit._checks import (
-    check_date,
-    describe,
-    is_date,
-    optional_text,
-    text,
-    to_tuple,
-)
-from credkit.dunning._common import (
-    ids,
-    sequence,
-)
+from credkit._validate import check_date, describe, is_date, optional_text, sequence, text, to_tuple
+from credkit.dunning._common import ids
 from credkit.dunning.actions import DunningAction, DunningRun
 from credkit.dunning.ladder import Channel
 from credkit.errors import ValidationError

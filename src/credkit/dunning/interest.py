@@ -42,9 +42,10 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from credkit._checks import (
+from credkit._validate import (
     check_date,
     check_money,
+    check_number,
     describe,
     is_date,
     optional_date,
@@ -53,10 +54,7 @@ from credkit._checks import (
     to_tuple,
     tuple_of,
 )
-from credkit.dunning._common import (
-    add_days,
-    check_percent,
-)
+from credkit.dunning._common import add_days
 from credkit.errors import RateNotFoundError, ValidationError
 from credkit.ledger import CreditNote, Invoice, Ledger, Payment
 from credkit.money import Money, Numeric
@@ -86,7 +84,7 @@ _PRECISION = 60
 
 
 def _percent(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    check_percent(value, attribute.name)
+    check_number(to_number(value), attribute.name)
 
 
 @attrs.frozen
@@ -282,7 +280,7 @@ class InterestRule(Protocol):
 
 
 def _non_negative_percent(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    percent = check_percent(value, attribute.name)
+    percent = check_number(to_number(value), attribute.name)
     if percent < 0:
         raise ValidationError(f"{attribute.name}: must be >= 0, got {percent}")
 

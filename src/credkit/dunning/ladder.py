@@ -51,7 +51,8 @@ from typing import Any
 
 import attrs
 
-from credkit._checks import (
+from credkit._validate import (
+    check_number,
     count,
     describe,
     optional_text,
@@ -60,10 +61,7 @@ from credkit._checks import (
     to_tuple,
     tuple_of,
 )
-from credkit.dunning._common import (
-    amounts,
-    check_percent,
-)
+from credkit.dunning._common import amounts
 from credkit.errors import ValidationError
 from credkit.money import Money
 
@@ -176,7 +174,7 @@ class Fee:
 
     def __attrs_post_init__(self) -> None:
         if self.percent is not None:
-            check_percent(self.percent, "percent")
+            check_number(to_number(self.percent), "percent")
         if self.kind is FeeKind.FIXED:
             if not self.amounts:
                 raise ValidationError(

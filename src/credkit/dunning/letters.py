@@ -55,9 +55,7 @@ from typing import Any
 import babel
 import babel.dates
 
-from credkit._checks import (
-    describe,
-)
+from credkit._validate import describe
 from credkit.dunning.actions import DunningAction
 from credkit.errors import CredkitError, ValidationError
 from credkit.money import Money

@@ -39,20 +39,17 @@ from typing import Any
 import attrs
 from dateutil import rrule
 
-from credkit._checks import (
+from credkit._validate import (
     check_date,
     count,
     describe,
     is_date,
+    positive_money,
     text,
     to_tuple,
     tuple_of,
 )
-from credkit.dunning._common import (
-    add_days,
-    ids,
-    positive_money,
-)
+from credkit.dunning._common import add_days, ids
 from credkit.dunning.blocks import Block, BlockReason
 from credkit.dunning.promises import payments_of
 from credkit.errors import ValidationError

@@ -34,20 +34,17 @@ from decimal import Decimal
 
 import attrs
 
-from credkit._checks import (
+from credkit._validate import (
     check_date,
     count,
     describe,
     is_date,
     optional_text,
+    positive_money,
     text,
     to_tuple,
 )
-from credkit.dunning._common import (
-    add_days,
-    ids,
-    positive_money,
-)
+from credkit.dunning._common import add_days, ids
 from credkit.dunning.blocks import Block, BlockReason
 from credkit.errors import ValidationError
 from credkit.ledger import Ledger, Payment

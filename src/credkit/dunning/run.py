@@ -65,16 +65,8 @@ from decimal import Decimal
 
 import attrs
 
-from credkit._checks import (
-    check_date,
-    describe,
-)
-from credkit.dunning._common import (
-    add_days,
-    amount_in,
-    month_end,
-    sequence,
-)
+from credkit._validate import check_date, describe, sequence
+from credkit.dunning._common import add_days, amount_in, month_end
 from credkit.dunning.actions import (
     ActionLine,
     Contact,

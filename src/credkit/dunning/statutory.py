@@ -48,14 +48,7 @@ from typing import Any
 
 import attrs
 
-from credkit._checks import (
-    check_date,
-    check_money,
-    to_number,
-)
-from credkit.dunning._common import (
-    check_percent,
-)
+from credkit._validate import check_date, check_money, check_number, to_number
 from credkit.dunning.interest import RatePeriod, ReferenceRates
 from credkit.errors import ValidationError
 from credkit.money import Money
@@ -101,7 +94,7 @@ def _next_half_year(start: datetime.date) -> datetime.date:
 
 
 def _margin(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    margin = check_percent(value, attribute.name)
+    margin = check_number(to_number(value), attribute.name)
     if margin < 0:
         raise ValidationError(f"{attribute.name}: must be >= 0 percentage points, got {margin}")
 

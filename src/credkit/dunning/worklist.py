@@ -52,12 +52,7 @@ from decimal import Decimal
 
 import attrs
 
-from credkit._checks import (
-    check_date,
-)
-from credkit.dunning._common import (
-    sequence,
-)
+from credkit._validate import check_date, sequence
 from credkit.dunning.blocks import Block
 from credkit.dunning.promises import PromiseStatus, PromiseToPay
 from credkit.errors import ValidationError

@@ -45,9 +45,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TypeAlias
 
-from credkit._checks import (
-    guard_arithmetic,
-)
+from credkit._validate import guard_arithmetic
 from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.money import Money, to_decimal
 

@@ -47,6 +47,7 @@ from typing import Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from credkit._validate import check_date
 from credkit.errors import ValidationError
 from credkit.fx import RateSource, convert
 from credkit.kpi.formulas import (
@@ -347,15 +348,6 @@ class InvoiceHistory:
 # -- computing from a ledger -------------------------------------------------------------
 
 
-def _check_date(field: str, value: object) -> datetime.date:
-    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        raise ValidationError(
-            f"{field}: expected a datetime.date such as date(2026, 3, 31), "
-            f"got {type(value).__name__} {value!r}"
-        )
-    return value
-
-
 def _check_reporting(currency: object, rates: object) -> str | None:
     if currency is None:
         if rates is not None:
@@ -456,8 +448,8 @@ def kpis(
             "ledger: expected a credkit.ledger.Ledger or a credkit.kpi.InvoiceHistory, "
             f"got {type(ledger).__name__}"
         )
-    start = _check_date("period_start", period_start)
-    end = _check_date("period_end", period_end)
+    start = check_date(period_start, "period_start")
+    end = check_date(period_end, "period_end")
     if end < start:
         raise ValidationError(
             f"period_end: {end.isoformat()} is before period_start {start.isoformat()}"
@@ -553,7 +545,7 @@ def monthly_series(
     >>> [(r.period_start.isoformat(), r.period_end.isoformat()) for r in series]
     [('2026-01-01', '2026-01-31'), ('2026-02-01', '2026-02-28'), ('2026-03-01', '2026-03-15')]
     """
-    last = _check_date("end", end)
+    last = check_date(end, "end")
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
         raise ValidationError(f"months: expected a whole number of months >= 1, got {months!r}")
     # A report reads its beginning receivables on the day before its first day, which

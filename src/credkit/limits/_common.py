@@ -1,10 +1,8 @@
-"""Validators, converters and formatting used only by the limits modules (private).
+"""What only the limits modules share (private): user ids, money helpers, formatting.
 
-Checks shared with other packages live in :mod:`credkit._checks`.
-
-attrs converters do not know which field they convert, so the converters here are
-lenient (they turn what they can into the target type and leave anything else as
-it is) and the validators that follow name the field in the error.
+Field checks every package uses live in :mod:`credkit._validate`; this module keeps
+the checks that belong to limits (user ids for the four-eyes rule) and the money
+helpers of the limit calculators.
 """
 
 from __future__ import annotations
@@ -16,76 +14,16 @@ from typing import Any
 
 import attrs
 
-from credkit._checks import Validator, count, describe, distinct_texts, plain_amount
-from credkit._figures import grouped_exact
+from credkit._figures import grouped_exact, plain_amount
+from credkit._validate import describe, distinct_texts
 from credkit.errors import ValidationError
 from credkit.fx import RATE_PRECISION, RateSource
-from credkit.money import Money, minor_units, to_decimal
+from credkit.money import Money, minor_units
 
 __all__: list[str] = []
 
 
-# -- validators ----------------------------------------------------------------------------
-
-
-def check_number(value: object, field: str) -> Decimal:
-    """Return ``value`` if it is a finite ``Decimal``, else raise naming ``field``."""
-    if not isinstance(value, Decimal) or not value.is_finite():
-        to_decimal(value, field=field)  # raises the precise message for floats, text, ...
-        raise ValidationError(f"{field}: expected a finite number, got {describe(value)}")
-    return value
-
-
-def number_between(
-    low: Decimal | None, high: Decimal | None, *, low_open: bool = False, what: str = ""
-) -> Validator:
-    """Validator factory: a finite ``Decimal`` within ``[low, high]`` (``(low, high]``)."""
-
-    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        number = check_number(value, attribute.name)
-        too_low = low is not None and (number <= low if low_open else number < low)
-        too_high = high is not None and number > high
-        if too_low or too_high:
-            lower = "" if low is None else (f"above {low}" if low_open else f">= {low}")
-            upper = "" if high is None else f"<= {high}"
-            bounds = " and ".join(part for part in (lower, upper) if part)
-            raise ValidationError(f"{attribute.name}: must be {bounds}{what}, got {number}")
-
-    return validate
-
-
-def optional(validator: Validator) -> Validator:
-    """Validator factory: ``None`` or what ``validator`` accepts."""
-
-    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is not None:
-            validator(instance, attribute, value)
-
-    return validate
-
-
-def optional_count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """``None`` or a whole number >= 0."""
-    if value is not None:
-        count(instance, attribute, value)
-
-
-def currency_code(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """An ISO 4217 code known to CLDR."""
-    check_currency(value, attribute.name)
-
-
-def check_currency(value: object, field: str) -> str:
-    """Return ``value`` if it is an ISO 4217 code, else raise naming ``field``."""
-    if not isinstance(value, str):
-        raise ValidationError(
-            f"{field}: expected an ISO 4217 code such as 'EUR', got {describe(value)}"
-        )
-    try:
-        minor_units(value)
-    except ValidationError as error:
-        raise ValidationError(f"{field}: {error.message.removeprefix('currency: ')}") from None
-    return value
+# -- user ids ----------------------------------------------------------------------------
 
 
 names = distinct_texts()

@@ -51,11 +51,14 @@ from typing import Any
 
 import attrs
 
-from credkit._checks import (
+from credkit._figures import fmt_amount
+from credkit._validate import (
     check_money,
+    currency_code,
     describe,
-    fmt_amount,
     guard_arithmetic,
+    number_between,
+    optional,
     optional_text,
     text,
     to_number,
@@ -65,15 +68,7 @@ from credkit._checks import (
 )
 from credkit.errors import PermissionDenied, ValidationError
 from credkit.fx import RateSource
-from credkit.limits._common import (
-    currency_code,
-    fmt,
-    in_currency,
-    is_user_id,
-    names,
-    number_between,
-    optional,
-)
+from credkit.limits._common import fmt, in_currency, is_user_id, names
 from credkit.limits.credit_limit import CreditLimit
 from credkit.money import Money
 

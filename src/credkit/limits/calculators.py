@@ -50,13 +50,15 @@ import attrs
 from cattrs.gen import make_dict_unstructure_fn
 from dateutil.relativedelta import relativedelta
 
-from credkit._checks import (
+from credkit._figures import plain_number
+from credkit._validate import (
     arithmetic_guard,
     count,
     describe,
     non_negative_money,
+    number_between,
+    optional_count,
     optional_non_negative_money,
-    plain_number,
     text,
     to_number,
     to_tuple,
@@ -65,15 +67,7 @@ from credkit._checks import (
 from credkit.config import converter as _converter
 from credkit.errors import ConfigError, ValidationError
 from credkit.fx import RateSource
-from credkit.limits._common import (
-    floor_minor,
-    fmt,
-    in_currency,
-    number_between,
-    one_per_currency,
-    optional_count,
-    pick,
-)
+from credkit.limits._common import floor_minor, fmt, in_currency, one_per_currency, pick
 from credkit.limits.inputs import LimitInputs
 from credkit.money import Money
 from credkit.scoring.ratios import tangible_net_worth, working_capital

@@ -38,24 +38,20 @@ from typing import Any
 
 import attrs
 
-from credkit._checks import (
+from credkit._figures import plain_number
+from credkit._validate import (
     check_money,
     describe,
     guard_arithmetic,
+    number_between,
     optional_money,
-    plain_number,
     text,
     to_number,
     to_tuple,
     tuple_of,
 )
 from credkit.errors import ValidationError
-from credkit.limits._common import (
-    floor_minor,
-    fmt,
-    fmt_step,
-    number_between,
-)
+from credkit.limits._common import floor_minor, fmt, fmt_step
 from credkit.limits.calculators import MethodResult
 from credkit.money import Money, Numeric, to_decimal
 

@@ -31,9 +31,10 @@ from typing import Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from credkit._checks import (
+from credkit._validate import (
     check_date,
     check_money,
+    currency_code,
     describe,
     is_date,
     optional_date,
@@ -42,10 +43,7 @@ from credkit._checks import (
     tuple_of,
 )
 from credkit.errors import ValidationError
-from credkit.limits._common import (
-    currency_code,
-    fmt,
-)
+from credkit.limits._common import fmt
 from credkit.money import Money
 from credkit.scoring.risk import RiskClass
 

@@ -48,7 +48,7 @@ from datetime import date
 
 import attrs
 
-from credkit._checks import (
+from credkit._validate import (
     check_date,
     check_money,
     describe,
@@ -59,10 +59,7 @@ from credkit._checks import (
 from credkit.errors import ValidationError
 from credkit.fx import RateSource
 from credkit.ledger import Customer, Ledger
-from credkit.limits._common import (
-    fmt,
-    in_currency,
-)
+from credkit.limits._common import fmt, in_currency
 from credkit.limits.credit_limit import CreditLimit
 from credkit.money import Money
 

@@ -34,14 +34,17 @@ from typing import Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from credkit._checks import (
+from credkit._validate import (
     check_date,
     check_money,
     count,
+    currency_code,
     describe,
     guard_arithmetic,
     is_date,
     non_negative_money,
+    number_between,
+    optional_count,
     optional_date,
     optional_non_negative_money,
     optional_text,
@@ -51,13 +54,7 @@ from credkit._checks import (
 from credkit.errors import ValidationError
 from credkit.fx import RateSource
 from credkit.ledger import Customer, Ledger
-from credkit.limits._common import (
-    currency_code,
-    fmt,
-    in_currency,
-    number_between,
-    optional_count,
-)
+from credkit.limits._common import fmt, in_currency
 from credkit.money import Money
 from credkit.scoring.statements import FinancialStatement
 

@@ -39,9 +39,12 @@ from typing import Any
 
 import attrs
 
-from credkit._checks import (
+from credkit._validate import (
+    check_currency,
     describe,
     non_negative_money,
+    number_between,
+    optional,
     optional_text,
     text,
     to_optional_number,
@@ -50,13 +53,7 @@ from credkit._checks import (
 )
 from credkit.errors import ValidationError
 from credkit.fx import RateSource
-from credkit.limits._common import (
-    check_currency,
-    names,
-    number_between,
-    optional,
-    pick,
-)
+from credkit.limits._common import names, pick
 from credkit.limits.calculators import (
     BureauMethod,
     Calculator,

@@ -43,19 +43,10 @@ from datetime import date
 
 import attrs
 
-from credkit._checks import (
-    arithmetic_guard,
-    describe,
-    optional_money,
-    text,
-)
+from credkit._validate import arithmetic_guard, describe, optional_money, text
 from credkit.errors import ValidationError
 from credkit.fx import RateSource
-from credkit.limits._common import (
-    floor_minor,
-    fmt,
-    in_currency,
-)
+from credkit.limits._common import floor_minor, fmt, in_currency
 from credkit.limits.calculators import MethodResult
 from credkit.limits.combinators import (
     Adjustment,

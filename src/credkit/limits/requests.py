@@ -56,8 +56,9 @@ from typing import Any
 
 import attrs
 
-from credkit._checks import (
+from credkit._validate import (
     check_date,
+    currency_code,
     describe,
     is_date,
     optional_date,
@@ -68,12 +69,7 @@ from credkit._checks import (
 )
 from credkit.errors import PermissionDenied, ValidationError
 from credkit.fx import RateSource
-from credkit.limits._common import (
-    check_user_id,
-    currency_code,
-    fmt,
-    is_user_id,
-)
+from credkit.limits._common import check_user_id, fmt, is_user_id
 from credkit.limits.approval import ApprovalMatrix, Approver, AuthorityBand
 from credkit.limits.credit_limit import CreditLimit, LimitKind, next_review_date
 from credkit.money import Money

@@ -65,10 +65,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from credkit._checks import (
-    check_date,
-    describe,
-)
+from credkit._validate import check_date, describe
 from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.fx import RateSource, convert
 from credkit.ledger import DocumentKind, Ledger, OpenItem

@@ -56,9 +56,7 @@ reject OVERDUE_TOO_OLD - oldest overdue item is 75 days past due, more than 60
 
 from __future__ import annotations
 
-from credkit._checks import (
-    describe,
-)
+from credkit._validate import describe
 from credkit.errors import ValidationError
 from credkit.policy.decision import Decision
 from credkit.policy.order import OrderRequest

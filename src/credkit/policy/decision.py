@@ -39,9 +39,7 @@ from typing import Any
 
 import attrs
 
-from credkit._checks import (
-    plain_amount,
-)
+from credkit._figures import plain_amount
 from credkit.money import Money
 from credkit.policy.fingerprints import fingerprint
 from credkit.policy.order import OrderRequest

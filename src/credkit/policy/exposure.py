@@ -49,21 +49,19 @@ from typing import Any
 
 import attrs
 
-from credkit._checks import (
+from credkit._validate import (
+    boolean,
     check_date,
     describe,
+    enum_converter,
     is_date,
     is_money,
+    one_of,
     optional_non_negative_money,
 )
 from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.fx import RateSource, convert
 from credkit.money import Money
-from credkit.policy._common import (
-    boolean,
-    enum_converter,
-    enum_validator,
-)
 
 __all__ = ["Exposure", "ExposureComponent", "ExposureKind", "ScheduledAmount"]
 
@@ -94,7 +92,7 @@ def _currency_of(field: str, value: Money, currency: str) -> None:
 
 
 _to_kind_value = enum_converter(ExposureKind)
-_check_kind = enum_validator(ExposureKind)
+_check_kind = one_of(ExposureKind)
 
 
 def _to_kind(value: object) -> Any:

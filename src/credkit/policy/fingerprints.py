@@ -45,9 +45,7 @@ from typing import Any, Final
 
 import attrs
 
-from credkit._checks import (
-    describe,
-)
+from credkit._validate import describe
 from credkit.errors import ValidationError
 from credkit.money import Money
 

@@ -12,16 +12,8 @@ import datetime
 
 import attrs
 
-from credkit._checks import (
-    is_date,
-    is_money,
-    optional_text,
-    text,
-)
+from credkit._validate import boolean, is_date, is_money, optional_text, text
 from credkit.money import Money
-from credkit.policy._common import (
-    boolean,
-)
 
 __all__ = ["OrderRequest"]
 

@@ -74,16 +74,8 @@ from typing import Any
 import attrs
 
 from credkit import config
-from credkit._checks import (
-    describe,
-    optional_text,
-    text,
-)
+from credkit._validate import boolean, describe, enum_converter, optional_text, text
 from credkit.errors import ConfigError, ValidationError
-from credkit.policy._common import (
-    boolean,
-    enum_converter,
-)
 from credkit.policy.order import OrderRequest
 from credkit.policy.profile import CreditProfile
 from credkit.policy.registry import BUILTIN_RULES, CustomRule, RuleRegistry, check_keys

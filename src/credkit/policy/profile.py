@@ -44,26 +44,24 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from credkit._checks import (
+from credkit._validate import (
+    boolean,
     describe,
+    frozen_mapping,
     is_date,
     optional_date,
+    optional_fraction,
     optional_money,
     optional_non_negative_money,
+    optional_number,
     optional_text,
+    optional_whole,
     text,
     to_optional_number,
+    whole,
 )
 from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.money import Money, to_decimal
-from credkit.policy._common import (
-    boolean,
-    frozen_mapping,
-    optional_fraction,
-    optional_number,
-    optional_whole,
-    whole,
-)
 from credkit.policy.exposure import Exposure
 from credkit.scoring.risk import RiskClass
 

@@ -46,14 +46,8 @@ from typing import Any, TypeAlias
 import attrs
 
 from credkit import config
-from credkit._checks import (
-    describe,
-)
+from credkit._validate import boolean, describe, frozen_mapping
 from credkit.errors import ConfigError, PolicyError, ValidationError
-from credkit.policy._common import (
-    boolean,
-    frozen_mapping,
-)
 from credkit.policy.order import OrderRequest
 from credkit.policy.profile import CreditProfile
 from credkit.policy.result import RuleResult

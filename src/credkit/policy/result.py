@@ -21,15 +21,10 @@ import enum
 
 import attrs
 
-from credkit._checks import (
-    plain_amount,
-    text,
-)
+from credkit._figures import plain_amount
+from credkit._validate import boolean, text
 from credkit.errors import ValidationError
 from credkit.money import Money
-from credkit.policy._common import (
-    boolean,
-)
 
 __all__ = ["Outcome", "RuleResult", "WhenMissing", "format_amount"]
 

@@ -45,15 +45,9 @@ from typing import Any
 
 import attrs
 
+from credkit._validate import number, optional_number, text, to_number, to_optional_number
 from credkit.errors import ValidationError
 from credkit.money import Numeric, to_decimal
-from credkit.scoring._common import (
-    number,
-    optional_number,
-    text,
-    to_number,
-    to_optional_number,
-)
 from credkit.scoring.ratios import EquityMeasure, x1, x2, x3, x4, x5
 from credkit.scoring.statements import FinancialStatement
 

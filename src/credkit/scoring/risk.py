@@ -30,16 +30,9 @@ from typing import Any
 
 import attrs
 
+from credkit._validate import number, optional_number, text, to_number, to_optional_number, tuple_of
 from credkit.errors import ValidationError
 from credkit.money import Numeric, to_decimal
-from credkit.scoring._common import (
-    number,
-    optional_number,
-    sequence_of,
-    text,
-    to_number,
-    to_optional_number,
-)
 
 __all__ = ["RiskClass", "RiskScale"]
 
@@ -116,7 +109,7 @@ def _to_classes(value: Iterable[RiskClass]) -> tuple[RiskClass, ...]:
 
 
 def _classes(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    sequence_of(RiskClass, "RiskClass")(instance, attribute, value)
+    tuple_of(RiskClass, "RiskClass")(instance, attribute, value)
     assert isinstance(value, tuple)
     if not value:
         raise ValidationError("classes: a risk scale needs at least one class")

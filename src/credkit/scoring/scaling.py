@@ -38,9 +38,9 @@ from typing import Any
 
 import attrs
 
+from credkit._validate import number, positive, to_number
 from credkit.errors import ValidationError
 from credkit.money import Numeric, to_decimal
-from credkit.scoring._common import number, positive, to_number
 
 __all__ = ["OddsBasis", "Scaling"]
 

@@ -64,19 +64,19 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 import attrs
 
-from credkit.config import converter as _config_converter
-from credkit.errors import ConfigError, ValidationError
-from credkit.money import Numeric, to_decimal
-from credkit.scoring._common import (
+from credkit._validate import (
     number,
     optional_number,
     optional_text,
     positive,
-    sequence_of,
     text,
     to_number,
     to_optional_number,
+    tuple_of,
 )
+from credkit.config import converter as _config_converter
+from credkit.errors import ConfigError, ValidationError
+from credkit.money import Numeric, to_decimal
 from credkit.scoring.risk import RiskClass, RiskScale
 from credkit.scoring.scaling import Scaling
 
@@ -188,7 +188,7 @@ def _to_categories(value: Iterable[Category]) -> tuple[Category, ...]:
 def _to_missing(value: Numeric | Literal["min"]) -> Decimal | Literal["min"]:
     if value == _MIN:
         return _MIN
-    return to_number(value)
+    return to_number(value)  # type: ignore[return-value]  # the validator reports the rest
 
 
 def _missing(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -204,7 +204,7 @@ def _missing(instance: object, attribute: attrs.Attribute[Any], value: object) -
 
 
 def _bins(instance: Factor, attribute: attrs.Attribute[Any], value: object) -> None:
-    sequence_of(Bin, "Bin")(instance, attribute, value)
+    tuple_of(Bin, "Bin")(instance, attribute, value)
     assert isinstance(value, tuple)
     last = len(value) - 1
     for index, current in enumerate(value):
@@ -230,7 +230,7 @@ def _bins(instance: Factor, attribute: attrs.Attribute[Any], value: object) -> N
 
 
 def _categories(instance: Factor, attribute: attrs.Attribute[Any], value: object) -> None:
-    sequence_of(Category, "Category")(instance, attribute, value)
+    tuple_of(Category, "Category")(instance, attribute, value)
     assert isinstance(value, tuple)
     if value and instance.bins:
         raise ValidationError(
@@ -595,7 +595,7 @@ def _to_factors(value: Iterable[Factor]) -> tuple[Factor, ...]:
 
 
 def _factors(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    sequence_of(Factor, "Factor")(instance, attribute, value)
+    tuple_of(Factor, "Factor")(instance, attribute, value)
     assert isinstance(value, tuple)
     if not value:
         raise ValidationError("factors: a scorecard needs at least one factor")

@@ -28,9 +28,9 @@ from typing import Any
 
 import attrs
 
+from credkit._validate import non_negative, optional_number, to_optional_number
 from credkit.errors import ValidationError
 from credkit.money import minor_units
-from credkit.scoring._common import non_negative, optional_number, to_optional_number
 
 __all__ = ["FinancialStatement"]
 

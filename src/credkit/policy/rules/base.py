@@ -23,10 +23,10 @@ from typing import Any, ClassVar, NoReturn, Protocol, TypeAlias, runtime_checkab
 
 import attrs
 
-from credkit._checks import describe, plain_amount, plain_number, to_number
+from credkit._figures import plain_amount, plain_number
+from credkit._validate import describe, enum_converter, fraction, one_of, to_number
 from credkit.errors import CurrencyMismatchError, PolicyError, ValidationError
 from credkit.money import Money
-from credkit.policy._common import enum_converter, enum_validator, fraction
 from credkit.policy.order import OrderRequest
 from credkit.policy.profile import CreditProfile
 from credkit.policy.result import RuleResult, WhenMissing, unchecked_failure
@@ -114,7 +114,7 @@ def check_inputs(profile: object, order: object) -> None:
 
 
 _to_when_missing = enum_converter(WhenMissing)
-_check_when_missing = enum_validator(WhenMissing)
+_check_when_missing = one_of(WhenMissing)
 
 
 def _when_missing(value: object) -> Any:

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import attrs
 
-from credkit.policy._common import whole
+from credkit._validate import whole
 from credkit.policy.order import OrderRequest
 from credkit.policy.profile import CreditProfile
 from credkit.policy.result import RuleResult, WhenMissing

@@ -15,9 +15,9 @@ from typing import Any, ClassVar
 
 import attrs
 
-from credkit._checks import non_negative_money, plain_amount
+from credkit._figures import plain_amount
+from credkit._validate import enum_converter, non_negative_money, one_of, whole
 from credkit.money import Money
-from credkit.policy._common import enum_converter, enum_validator, whole
 from credkit.policy.exposure import ExposureComponent, ExposureKind
 from credkit.policy.order import OrderRequest
 from credkit.policy.profile import CreditProfile
@@ -333,7 +333,7 @@ class SubLimits(BuiltinRule):
         default=ExposureKind.OPEN_ORDERS,
         kw_only=True,
         converter=_kind,
-        validator=enum_validator(ExposureKind),
+        validator=one_of(ExposureKind),
     )
 
     @property

@@ -13,9 +13,9 @@ from typing import ClassVar
 
 import attrs
 
-from credkit._checks import non_negative_money, plain_amount, to_number
+from credkit._figures import plain_amount
+from credkit._validate import fraction, non_negative_money, to_number, whole
 from credkit.money import Money
-from credkit.policy._common import fraction, whole
 from credkit.policy.order import OrderRequest
 from credkit.policy.profile import CreditProfile
 from credkit.policy.result import RuleResult, WhenMissing

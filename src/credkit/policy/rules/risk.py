@@ -11,9 +11,9 @@ from typing import Any, ClassVar
 
 import attrs
 
-from credkit._checks import describe, plain_number, to_number
+from credkit._figures import plain_number
+from credkit._validate import describe, number, to_number
 from credkit.errors import ValidationError
-from credkit.policy._common import number
 from credkit.policy.order import OrderRequest
 from credkit.policy.profile import CreditProfile
 from credkit.policy.result import RuleResult, WhenMissing
