@@ -7,8 +7,9 @@ The modules, each re-exported here:
   debt to equity, Altman X1..X5, ...);
 * :mod:`~credkit.scoring.altman`: :class:`AltmanModel`, the shipped models
   :data:`Z_1968`, :data:`Z_PRIME`, :data:`Z_DOUBLE_PRIME` and :func:`altman_z`;
+* :mod:`~credkit.scoring.results`: :class:`ScoreResult` and :class:`FactorContribution`;
 * :mod:`~credkit.scoring.scorecard`: :class:`Scorecard`, :class:`Factor`,
-  :class:`Bin`, :class:`Category` and :class:`ScoreResult`;
+  :class:`Bin` and :class:`Category`;
 * :mod:`~credkit.scoring.scaling`: points-to-double-odds :class:`Scaling`;
 * :mod:`~credkit.scoring.risk`: :class:`RiskScale` and :class:`RiskClass`;
 * :mod:`~credkit.scoring.batch`: :func:`score_rows` for rows of text (CSV);
@@ -53,16 +54,10 @@ from credkit.scoring.ratios import (
     x4,
     x5,
 )
+from credkit.scoring.results import FactorContribution, ScoreResult
 from credkit.scoring.risk import RiskClass, RiskScale
 from credkit.scoring.scaling import OddsBasis, Scaling
-from credkit.scoring.scorecard import (
-    Bin,
-    Category,
-    Factor,
-    FactorContribution,
-    Scorecard,
-    ScoreResult,
-)
+from credkit.scoring.scorecard import Bin, Category, Factor, Scorecard
 from credkit.scoring.statements import FinancialStatement
 
 __all__ = [

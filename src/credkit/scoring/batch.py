@@ -23,8 +23,9 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from credkit.errors import ValidationError
+from credkit.scoring.results import ScoreResult
 from credkit.scoring.risk import RiskClass, RiskScale
-from credkit.scoring.scorecard import Scorecard, ScoreResult
+from credkit.scoring.scorecard import Scorecard
 
 __all__ = ["ScoredRow", "score_rows"]
 

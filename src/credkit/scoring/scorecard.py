@@ -54,13 +54,10 @@ like everywhere in credkit.
 
 from __future__ import annotations
 
-import functools
-import linecache
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from types import CodeType
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
+from typing import Any, Literal
 
 import attrs
 
@@ -77,17 +74,12 @@ from credkit._validate import (
 from credkit.config import converter as _config_converter
 from credkit.errors import ConfigError, ValidationError
 from credkit.money import Numeric, to_decimal
-from credkit.scoring.risk import RiskClass, RiskScale
+from credkit.scoring._fast import ScoringFunction, compile_scorecard
+from credkit.scoring.results import FactorContribution, ScoreResult
+from credkit.scoring.risk import RiskScale
 from credkit.scoring.scaling import Scaling
 
-__all__ = [
-    "Bin",
-    "Category",
-    "Factor",
-    "FactorContribution",
-    "ScoreResult",
-    "Scorecard",
-]
+__all__ = ["Bin", "Category", "Factor", "Scorecard"]
 
 _NEG_INF = Decimal("-Infinity")
 _new_contribution = tuple.__new__  # builds a FactorContribution without the keyword layer
@@ -429,162 +421,6 @@ class Factor:
         )
 
 
-# -- results -------------------------------------------------------------------------------
-
-
-class FactorContribution(NamedTuple):
-    """What one factor gave for one customer.
-
-    ``value`` is the input as read (a ``Decimal`` for bins, the string for
-    categories, ``None`` when missing); ``matched`` is the bin label or range, or
-    the category, or ``None`` when the missing rule applied. ``missing`` says the
-    input was absent or blank; ``unseen`` that it was present but matched nothing.
-
-    An immutable named tuple rather than an attrs class: a scorecard creates one
-    per factor for every customer it scores, and a tuple is several times
-    cheaper to create.
-
-    >>> c = FactorContribution(factor="age", reason_code="AGE", value=Decimal(3), matched="[2, 5)",
-    ...     points=Decimal(15), max_points=Decimal(30), missing=False, unseen=False)
-    >>> c.lost
-    Decimal('15')
-    """
-
-    factor: str
-    reason_code: str
-    value: Decimal | str | None
-    matched: str | None
-    points: Decimal
-    max_points: Decimal
-    missing: bool
-    unseen: bool
-
-    @property
-    def lost(self) -> Decimal:
-        """Points below the factor's maximum (zero when the factor scored its best).
-
-        >>> FactorContribution(factor="f", reason_code="F", value=None, matched=None,
-        ...     points=Decimal(0), max_points=Decimal(10), missing=True, unseen=False).lost
-        Decimal('10')
-        """
-        return self.max_points - self.points
-
-
-class _Deferred:
-    """What :meth:`Scorecard.score` keeps for a :class:`ScoreResult` to fill itself in.
-
-    ``_scorecard`` is the scorecard and ``_read`` one flat tuple: per factor the value
-    read, then per factor the points given (numbers, strings and None only, so the
-    garbage collector soon stops tracking it). Plain slots of a base class rather than
-    attrs fields, so that a result's fields, equality, ``repr``, ``attrs.asdict`` and
-    pickled state are its public fields only, as they have always been.
-    """
-
-    __slots__ = ("_read", "_scorecard")
-    _scorecard: Scorecard
-    _read: tuple[Decimal | int | str | None, ...]
-
-    if not TYPE_CHECKING:  # hidden from type checkers, which would accept any name otherwise
-
-        def __getattr__(self, name: str) -> object:
-            # Called only for a slot that is not set: a field Scorecard.score left unset.
-            compute = _LAZY_FIELDS.get(name)
-            if compute is None:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            value = compute(self)
-            object.__setattr__(self, name, value)
-            return value
-
-
-@attrs.frozen(kw_only=True)
-class ScoreResult(_Deferred):
-    """A scored customer: total, per-factor contributions and adverse reason codes.
-
-    ``scorecard_id`` and ``scorecard_version`` record which scorecard produced it.
-    ``reason_codes`` lists the factors that lost points, most points lost first.
-    ``pd`` is the probability of default the total stands for under the
-    scorecard's scaling (``None`` without one); ``risk_class`` is the class of the
-    scorecard's risk scale (``None`` without one).
-
-    A result made by :meth:`Scorecard.score` holds only the total and, per factor,
-    the input value read and the points given. Every other field is worked out
-    from those the first time it is read (``contributions`` with
-    :meth:`Factor.evaluate`, ``pd`` with the scorecard's scaling, under the decimal
-    context current then) and kept, so reading it again gives the same object.
-    Nothing else changes: the fields, equality, hashing, ``repr`` and pickling
-    are those of a result built with every field given, as in the example below.
-
-    >>> card = Scorecard("c", version="2", factors=(
-    ...     Factor("a", reason_code="A", missing=0, bins=(Bin(upper=1, points=0), Bin(lower=1, points=10))),
-    ...     Factor("b", reason_code="B", missing=0, bins=(Bin(upper=1, points=0), Bin(lower=1, points=10))),
-    ... ))
-    >>> result = card.score({"a": 0, "b": 0})
-    >>> result.reason_codes, [c.factor for c in result.reasons]
-    (('A', 'B'), ['a', 'b'])
-    >>> result == ScoreResult(scorecard_id="c", scorecard_version="2", total=result.total,
-    ...     contributions=result.contributions, reason_codes=("A", "B"))
-    True
-    """
-
-    scorecard_id: str
-    scorecard_version: str
-    total: Decimal
-    contributions: tuple[FactorContribution, ...]
-    reason_codes: tuple[str, ...]
-    pd: Decimal | None = None
-    risk_class: RiskClass | None = None
-
-    @property
-    def reasons(self) -> tuple[FactorContribution, ...]:
-        """The contributions that lost points, in the order of :attr:`reason_codes`.
-
-        >>> card = Scorecard("c", version="1", factors=(
-        ...     Factor("a", reason_code="A", missing=0, categories=(Category("x", points=5),)),))
-        >>> card.score({"a": "x"}).reasons
-        ()
-        """
-        by_code = {c.reason_code: c for c in self.contributions}
-        return tuple(by_code[code] for code in self.reason_codes)
-
-
-def _contributions(result: ScoreResult) -> tuple[FactorContribution, ...]:
-    # Factor.evaluate defines every contribution; score() only kept what it read.
-    factors = result._scorecard.factors
-    return tuple(map(Factor.evaluate, factors, result._read[: len(factors)]))
-
-
-def _reason_codes(result: ScoreResult) -> tuple[str, ...]:
-    factors = result._scorecard.factors
-    given = cast("tuple[Decimal | int, ...]", result._read[len(factors) :])
-    losers = sorted(
-        # (points - maximum, position): most points lost first, ties in factor order
-        (points - factor.max_points, index)
-        for index, (factor, points) in enumerate(zip(factors, given, strict=True))
-        if points < factor.max_points
-    )
-    return tuple(factors[index].reason_code for _, index in losers)
-
-
-def _pd(result: ScoreResult) -> Decimal | None:
-    scaling = result._scorecard.scaling
-    return None if scaling is None else scaling.pd_from_score(result.total)
-
-
-def _risk_class(result: ScoreResult) -> RiskClass | None:
-    scale = result._scorecard.risk_scale
-    return None if scale is None else scale.risk_class(result.total)
-
-
-_LAZY_FIELDS: dict[str, Callable[[ScoreResult], object]] = {
-    "scorecard_id": lambda result: result._scorecard.id,
-    "scorecard_version": lambda result: result._scorecard.version,
-    "contributions": _contributions,
-    "reason_codes": _reason_codes,
-    "pd": _pd,
-    "risk_class": _risk_class,
-}
-
-
 # -- the scorecard -------------------------------------------------------------------------
 
 
@@ -662,7 +498,7 @@ class Scorecard:
 
     _min_total: Decimal = attrs.field(init=False, repr=False, eq=False, hash=False)
     _max_total: Decimal = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _score: _Compiled = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _score: ScoringFunction = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         # Adding up the extremes in order bounds every partial sum score() will compute,
@@ -698,7 +534,7 @@ class Scorecard:
                 self.scaling.pd_from_score(high)
             except ValidationError:
                 eager_pd = True
-        object.__setattr__(self, "_score", _compile(self, eager_pd=eager_pd))
+        object.__setattr__(self, "_score", compile_scorecard(self, eager_pd=eager_pd))
 
     # The compiled scoring function cannot be pickled; unpickling builds it again.
     def __getstate__(self) -> dict[str, object]:
@@ -755,220 +591,6 @@ class Scorecard:
                 f"inputs: expected a mapping of input names to values, got {type(inputs).__name__}"
             )
         return self._score(inputs, self)
-
-
-# -- compiling a scorecard -------------------------------------------------------------------
-#
-# Scorecard.score runs a function built for its scorecard when the scorecard is made: the
-# factors' lookups written out one after another, each reading its tables from the
-# function's globals (a loop over per-factor plans, tried first, was 10-20 % slower on
-# benchmarks/scoring.py). The source depends only on the shape of the scorecard: the
-# number of bin edges of each factor, and whether its points are whole (it names tables
-# k0, b0_0, s0_0, ... and never contains a value from the scorecard), so it is compiled
-# once per shape.
-#
-# Per factor, the common cases are handled inline and give exactly the points that
-# Factor.evaluate gives (tests/scoring/test_scoring_fast_path.py checks this):
-#
-# * binned: None is missing; a finite Decimal is placed with bisect_right among the bin
-#   edges, each slot between two edges holding its bin's points, or the missing points
-#   for a gap or beyond a closed end (an unseen value); anything else (a numeric string, an
-#   int, a blank string, bad input) goes through Factor.evaluate, which converts it or
-#   raises.
-# * categorical: a string gets its category's points, or the missing points (a blank
-#   string is missing, any other unlisted string unseen, and both get the missing points);
-#   None is missing; anything else goes through Factor.evaluate, which raises.
-#
-# When the points are whole numbers (the usual case; see _WHOLE_LIMIT), the tables hold
-# Python ints, which add several times faster than Decimals, and the total becomes a
-# Decimal once, from a cache of the totals seen so far (there are at most
-# max_total - min_total + 1), so results share them.
-
-_Compiled = Callable[[Mapping[str, Decimal | int | str | None], "Scorecard"], ScoreResult]
-
-_BINNED = """\
-    v{i} = get(k{i})
-    if v{i} is None:
-        p{i} = m{i}
-    elif type(v{i}) is Decimal and v{i}.is_finite():
-{place}
-    else:
-        p{i} = {slow}
-    total += p{i}
-"""
-_CATEGORICAL = """\
-    v{i} = get(k{i})
-    if type(v{i}) is str:
-        p{i} = c{i}.get(v{i}, m{i})
-    elif v{i} is None:
-        p{i} = m{i}
-    else:
-        p{i} = {slow}
-    total += p{i}
-"""
-_SLOW = "e{i}(v{i}).points"  # Factor.evaluate: converts, or raises naming the input
-_SLOW_WHOLE = "int(e{i}(v{i}).points)"
-
-# Points are added as ints when the base points and every point value (weighted, missing
-# points included) are whole and not negative, written without a fraction or exponent
-# (55, not 55.0 or 5.5E+1, nor -0), when every total is below _WHOLE_LIMIT and when there
-# are fewer than _TOTALS_LIMIT possible totals to cache. The int total then equals the
-# Decimal sum digit for digit, sign and exponent included, under any decimal context of
-# 15 digits or more (the default has 28): the partial sums of numbers that are not
-# negative never exceed the total, so none of them is rounded, and with no negative term
-# no rounding mode can make a zero negative.
-_WHOLE_LIMIT = 10**15
-_TOTALS_LIMIT = 100_000
-
-
-# Up to this many bin edges a value is placed with comparisons written out as a balanced
-# tree (edges b{i}_{j}, slot points s{i}_{j}), beyond it with bisect_right (b{i}, s{i}).
-_TREE_EDGES = 15
-
-
-def _place(i: int, edges: int) -> str:
-    """Source that sets ``p{i}`` to the points of the slot ``v{i}`` falls in."""
-    if edges > _TREE_EDGES:
-        return f"        p{i} = s{i}[bisect_right(b{i}, v{i})]"
-
-    def tree(first: int, last: int, indent: str) -> list[str]:
-        # slots first..last; edge j lies between slot j and slot j + 1
-        if first == last:
-            return [f"{indent}p{i} = s{i}_{first}"]
-        middle = (first + last) // 2
-        return [
-            f"{indent}if v{i} < b{i}_{middle}:",
-            *tree(first, middle, indent + "    "),
-            f"{indent}else:",
-            *tree(middle + 1, last, indent + "    "),
-        ]
-
-    return "\n".join(tree(0, edges, " " * 8))
-
-
-@functools.lru_cache(maxsize=256)
-def _code(kinds: tuple[int | None, ...], *, whole: bool, eager_pd: bool) -> CodeType:
-    """The compiled scoring function for factors of ``kinds``.
-
-    A kind is the number of bin edges of a binned factor, ``None`` for a categorical one.
-    """
-    slow = _SLOW_WHOLE if whole else _SLOW
-    names = range(len(kinds))
-    lines = [
-        "def score(inputs, card):\n",
-        "    get = inputs.get\n",
-        "    total = base\n",
-        *(
-            _CATEGORICAL.format(i=i, slow=slow.format(i=i))
-            if edges is None
-            else _BINNED.format(i=i, slow=slow.format(i=i), place=_place(i, edges))
-            for i, edges in zip(names, kinds, strict=True)
-        ),
-        "    number = total\n" if whole else "",
-        "    total = totals.get(number)\n" if whole else "",
-        "    if total is None:\n" if whole else "",
-        "        total = totals[number] = Decimal(number)\n" if whole else "",
-        "    result = new(ScoreResult)\n",
-        "    set_total(result, total)\n",
-        "    set_scorecard(result, card)\n",
-        f"    set_read(result, ({''.join(f'v{i}, ' for i in names)}"
-        f"{''.join(f'p{i}, ' for i in names)}))\n",
-        "    set_pd(result, card.scaling.pd_from_score(total))\n" if eager_pd else "",
-        "    return result\n",
-    ]
-    source = "".join(lines)
-    shape = ",".join("c" if edges is None else str(edges) for edges in kinds)
-    filename = f"<credkit scoring function ({shape}){' whole' if whole else ''}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    return compile(source, filename, "exec")
-
-
-def _bin_slots(factor: Factor) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...]]:
-    """The bin edges and, for each slot ``bisect_right(edges, value)``, its points.
-
-    Slot ``j`` holds the values from ``edges[j - 1]`` (included) to ``edges[j]``
-    (excluded): a bin's points, or the missing points in a gap and beyond a closed end.
-    """
-    edges: list[Decimal] = []
-    slots: list[Decimal] = [factor._missing_points]
-    for bin_, points in zip(factor.bins, factor._points, strict=True):
-        if bin_.lower is None:
-            slots[0] = points  # the first bin, open below
-        elif edges and edges[-1] == bin_.lower:
-            slots[-1] = points  # starts where the previous bin ends
-        else:
-            edges.append(bin_.lower)  # the first bin, closed below, or after a gap
-            slots.append(points)
-        if bin_.upper is not None:
-            edges.append(bin_.upper)
-            slots.append(factor._missing_points)
-    return tuple(edges), tuple(slots)
-
-
-def _whole_points(card: Scorecard) -> bool:
-    """Whether the points can be added as ints: see the comment on _WHOLE_LIMIT."""
-    values = [card.base_points]
-    for factor in card.factors:
-        values.extend(factor._points)
-        values.append(factor._missing_points)
-    return (
-        card.max_total < _WHOLE_LIMIT
-        and card.max_total - card.min_total < _TOTALS_LIMIT
-        and all(v.as_tuple().exponent == 0 and not v.is_signed() for v in values)
-    )
-
-
-def _compile(card: Scorecard, *, eager_pd: bool) -> _Compiled:
-    """``card``'s scoring function (it takes the scorecard as an argument, so no cycle)."""
-    whole = _whole_points(card)
-    number: Callable[[Decimal], Decimal | int] = int if whole else Decimal
-    namespace: dict[str, Any] = {
-        "Decimal": Decimal,
-        "bisect_right": bisect_right,
-        "new": object.__new__,
-        "ScoreResult": ScoreResult,
-        "set_total": _set_total,
-        "set_scorecard": _set_scorecard,
-        "set_read": _set_read,
-        "set_pd": _set_pd,
-        "base": number(card.base_points),
-        "totals": {},  # whole-number totals as Decimals, filled in as they occur
-    }
-    kinds: list[int | None] = []
-    for i, factor in enumerate(card.factors):
-        namespace[f"k{i}"] = factor.input
-        namespace[f"m{i}"] = number(factor._missing_points)
-        namespace[f"e{i}"] = factor.evaluate
-        if not factor.bins:
-            kinds.append(None)
-            namespace[f"c{i}"] = {
-                c.value: number(p) for c, p in zip(factor.categories, factor._points, strict=True)
-            }
-            continue
-        edges, slots = _bin_slots(factor)
-        kinds.append(len(edges))
-        if len(edges) > _TREE_EDGES:
-            namespace[f"b{i}"] = edges
-            namespace[f"s{i}"] = tuple(map(number, slots))
-        else:
-            namespace.update({f"b{i}_{j}": edge for j, edge in enumerate(edges)})
-            namespace.update({f"s{i}_{j}": number(p) for j, p in enumerate(slots)})
-    exec(_code(tuple(kinds), whole=whole, eager_pd=eager_pd), namespace)
-    function: _Compiled = namespace["score"]
-    return function
-
-
-def _setter(name: str) -> Callable[[ScoreResult, Any], None]:
-    """Sets one slot of a ScoreResult (which is frozen), as its ``__init__`` does."""
-    descriptor = getattr(ScoreResult, name)
-    setter: Callable[[ScoreResult, Any], None] = descriptor.__set__
-    return setter
-
-
-_set_total = _setter("total")
-_set_scorecard = _setter("_scorecard")
-_set_read = _setter("_read")
-_set_pd = _setter("pd")
 
 
 # -- configuration documents ---------------------------------------------------------------
