@@ -25,6 +25,7 @@ from datetime import date
 
 import attrs
 
+from credkit._compat import renamed_argument
 from credkit._validate import check_date, optional_date, optional_text, text, to_tuple
 from credkit.dunning._common import ids
 from credkit.errors import ValidationError
@@ -78,17 +79,18 @@ class Block:
                 f"until: {self.until.isoformat()} is before since {self.since.isoformat()}"
             )
 
-    def active(self, on: date) -> bool:
-        """Whether the block holds on ``on``.
+    @renamed_argument("on", "as_of")
+    def active(self, as_of: date) -> bool:
+        """Whether the block holds on ``as_of``.
 
         >>> from datetime import date
         >>> Block("C1", BlockReason.LEGAL, until=None).active(date(2999, 1, 1))
         True
         """
-        check_date(on, "on")
-        if self.since is not None and on < self.since:
+        check_date(as_of, "as_of")
+        if self.since is not None and as_of < self.since:
             return False
-        return self.until is None or on <= self.until
+        return self.until is None or as_of <= self.until
 
     def covers(self, customer_id: str, item_id: str) -> bool:
         """Whether the block applies to item ``item_id`` of customer ``customer_id``.

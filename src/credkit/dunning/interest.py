@@ -42,6 +42,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from credkit._compat import renamed_argument
 from credkit._validate import (
     check_date,
     check_money,
@@ -196,8 +197,9 @@ class ReferenceRates:
                 raise ValidationError(f"data[{key!r}]: {error.message}") from None
         return cls(name, rates=tuple(rates), known_until=known_until)
 
-    def percent_on(self, day: datetime.date) -> Decimal:
-        """The rate in force on ``day``, in percent per year.
+    @renamed_argument("day", "on")
+    def percent_on(self, on: datetime.date) -> Decimal:
+        """The rate in force on ``on``, in percent per year.
 
         >>> from datetime import date
         >>> ReferenceRates.from_mapping({"2023-08-03": "5.25"}, name="Bank Rate").percent_on(date(2023, 8, 2))
@@ -205,16 +207,16 @@ class ReferenceRates:
         ...
         credkit.errors.RateNotFoundError: no Bank Rate known for 2023-08-02: the table starts on 2023-08-03
         """
-        check_date(day, "day")
-        if self.known_until is not None and day > self.known_until:
+        check_date(on, "on")
+        if self.known_until is not None and on > self.known_until:
             raise RateNotFoundError(
-                f"no {self.name} known for {day.isoformat()}: the table is known to be "
+                f"no {self.name} known for {on.isoformat()}: the table is known to be "
                 f"complete only until {self.known_until.isoformat()}"
             )
-        index = bisect.bisect_right(self._dates, day)
+        index = bisect.bisect_right(self._dates, on)
         if not index:
             raise RateNotFoundError(
-                f"no {self.name} known for {day.isoformat()}: the table starts on "
+                f"no {self.name} known for {on.isoformat()}: the table starts on "
                 f"{self._dates[0].isoformat()}"
             )
         return self._values[index - 1]

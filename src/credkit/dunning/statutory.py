@@ -48,6 +48,7 @@ from typing import Any
 
 import attrs
 
+from credkit._compat import renamed_argument
 from credkit._validate import check_date, check_money, check_number, to_number
 from credkit.dunning.interest import RatePeriod, ReferenceRates
 from credkit.errors import ValidationError
@@ -222,14 +223,15 @@ class EULatePayment:
         """
         return half_year_start(day)
 
-    def percent_on(self, day: datetime.date) -> Decimal:
-        """The statutory rate for ``day`` (``PER_HALF_YEAR`` reading), in percent.
+    @renamed_argument("day", "on")
+    def percent_on(self, on: datetime.date) -> Decimal:
+        """The statutory rate in force on ``on`` (``PER_HALF_YEAR`` reading), in percent.
 
         >>> ecb = ReferenceRates.from_mapping({"2023-09-20": "4.50"}, name="x")
         >>> EULatePayment(ecb).percent_on(datetime.date(2024, 3, 1))
         Decimal('12.50')
         """
-        return self.rates.percent_on(self.reference_date(day)) + self.margin
+        return self.rates.percent_on(self.reference_date(on)) + self.margin
 
     def _percent_for(self, half: datetime.date) -> tuple[Decimal, str]:
         reference = self.rates.percent_on(half)

@@ -31,6 +31,7 @@ from typing import Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from credkit._compat import renamed_argument
 from credkit._validate import (
     check_date,
     check_money,
@@ -181,8 +182,9 @@ class CreditLimit:
         """
         return self.amount is None or self.amount.is_positive
 
-    def in_force(self, on: date) -> bool:
-        """Whether the limit is in force on ``on`` (``valid_from <= on <= valid_to``).
+    @renamed_argument("on", "as_of")
+    def in_force(self, as_of: date) -> bool:
+        """Whether the limit is in force on ``as_of`` (``valid_from <= as_of <= valid_to``).
 
         >>> from datetime import date
         >>> limit = CreditLimit("C1", None, currency="EUR", valid_from=date(2026, 1, 1),
@@ -190,11 +192,12 @@ class CreditLimit:
         >>> limit.in_force(date(2026, 12, 31)), limit.in_force(date(2027, 1, 1))
         (True, False)
         """
-        check_date(on, "on")
-        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+        check_date(as_of, "as_of")
+        return self.valid_from <= as_of and (self.valid_to is None or as_of <= self.valid_to)
 
-    def review_due(self, on: date) -> bool:
-        """Whether the review date has come by ``on`` (False without a review date).
+    @renamed_argument("on", "as_of")
+    def review_due(self, as_of: date) -> bool:
+        """Whether the review date has come by ``as_of`` (False without a review date).
 
         >>> from datetime import date
         >>> limit = CreditLimit("C1", None, currency="EUR", valid_from=date(2026, 1, 1),
@@ -202,8 +205,8 @@ class CreditLimit:
         >>> limit.review_due(date(2026, 6, 30)), limit.review_due(date(2026, 7, 1))
         (False, True)
         """
-        check_date(on, "on")
-        return self.next_review is not None and on >= self.next_review
+        check_date(as_of, "as_of")
+        return self.next_review is not None and as_of >= self.next_review
 
     def headroom(self, exposure: Money) -> Money | None:
         """What is left of the limit after ``exposure`` (negative when over; None: no limit).
