@@ -23,7 +23,7 @@ global state.
 True
 """
 
-from credkit.sample.generate import generate
+from credkit.sample.generator import generate
 from credkit.sample.portfolio import Behaviour, SamplePortfolio
 from credkit.sample.statements import financial_statements, scoring_inputs
 
