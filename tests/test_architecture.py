@@ -22,6 +22,7 @@ SOURCE = Path(credkit.__file__).parent
 LAYERS: dict[str, int] = {
     # foundation: no domain knowledge
     "_version": 0,
+    "_compat": 0,
     "errors": 0,
     "money": 1,
     "_figures": 2,
