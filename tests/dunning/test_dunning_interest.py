@@ -307,7 +307,9 @@ def test_fixed_rate_is_an_interest_rule_without_compensation() -> None:
     rule = FixedRate(8)
     assert isinstance(rule, InterestRule)
     assert rule.compensation(Money.of(100, "EUR")) is None
-    assert rule.rate_periods(DUE, DUE) == (RatePeriod(DUE, DUE, Decimal(8), "fixed 8 % a year"),)
+    assert rule.rate_periods(DUE, DUE) == (
+        RatePeriod(first_day=DUE, last_day=DUE, percent=Decimal(8), basis="fixed 8 % a year"),
+    )
 
 
 # -- properties -------------------------------------------------------------------------------

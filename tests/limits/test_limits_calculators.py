@@ -404,9 +404,16 @@ def test_insured_cover_not_applicable() -> None:
 
 def test_method_result_parts_must_sum() -> None:
     with pytest.raises(ValidationError, match="do not sum to amount"):
-        MethodResult("x", "insured_cover", eur(10), "r", insured=eur(6), own_risk=eur(5))
+        MethodResult(
+            method="x",
+            kind="insured_cover",
+            amount=eur(10),
+            reason="r",
+            insured=eur(6),
+            own_risk=eur(5),
+        )
     with pytest.raises(ValidationError, match="needs the amount and both parts"):
-        MethodResult("x", "insured_cover", eur(10), "r", insured=eur(10))
+        MethodResult(method="x", kind="insured_cover", amount=eur(10), reason="r", insured=eur(10))
 
 
 def test_every_shipped_calculator_is_a_calculator() -> None:

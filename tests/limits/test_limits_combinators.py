@@ -32,7 +32,7 @@ def eur(amount: str | int) -> Money:
 def result(name: str, amount: str | int | None) -> MethodResult:
     if amount is None:
         return MethodResult.not_applicable(name, "bureau", f"no data for {name}")
-    return MethodResult(name, "bureau", eur(amount), f"{name} working")
+    return MethodResult(method=name, kind="bureau", amount=eur(amount), reason=f"{name} working")
 
 
 NET_WORTH, SALES, BUREAU = result("nw", 65_000), result("sales", 48_000), result("bureau", None)
@@ -99,7 +99,7 @@ def test_weighted_blend_checks_its_weights(weights: object, message: str) -> Non
 
 
 def test_figures_in_different_currencies_do_not_mix() -> None:
-    usd = MethodResult("u", "bureau", Money.of(1, "USD"), "r")
+    usd = MethodResult(method="u", kind="bureau", amount=Money.of(1, "USD"), reason="r")
     with pytest.raises(ValidationError, match=r"results\[1\]: u is in USD, the others in EUR"):
         min_of([NET_WORTH, usd])
 

@@ -161,14 +161,18 @@ def test_no_method_applies_means_no_recommendation() -> None:
 
 def test_group_headroom_caps_a_member_and_is_recorded() -> None:
     member = Customer("S1", "Sub", country="DE", currency="EUR", parent_id="H")
-    group = GroupHeadroom("S1", "H", eur(12_345), "group H limit ...")
+    group = GroupHeadroom(
+        member_id="S1", parent_id="H", headroom=eur(12_345), reason="group H limit ..."
+    )
     rec = recommend(LimitInputs(member, as_of=AS_OF, bureau_limit=eur(90_000)), POLICY, group=group)
     # 45,000 capped by the group's headroom 12,345, then rounded down to 12,000
     assert [a.step for a in rec.adjustments] == ["floor", "cap", "group", "round_down"]
     assert rec.adjustments[2].after == eur(12_345)
     assert "(group H limit ...)" in rec.adjustments[2].reason
     assert rec.amount == eur(12_000)
-    unbounded = GroupHeadroom("S1", None, None, "no group limit on record above S1")
+    unbounded = GroupHeadroom(
+        member_id="S1", parent_id=None, headroom=None, reason="no group limit on record above S1"
+    )
     plain = recommend(
         LimitInputs(member, as_of=AS_OF, bureau_limit=eur(90_000)), POLICY, group=unbounded
     )
@@ -176,7 +180,9 @@ def test_group_headroom_caps_a_member_and_is_recorded() -> None:
 
 
 def test_group_headroom_in_another_currency_needs_rates() -> None:
-    group = GroupHeadroom("C1", "H", Money.of(10_800, "USD"), "group H ...")
+    group = GroupHeadroom(
+        member_id="C1", parent_id="H", headroom=Money.of(10_800, "USD"), reason="group H ..."
+    )
     inputs = LimitInputs(ACME, as_of=AS_OF, bureau_limit=eur(90_000))
     with pytest.raises(
         ValidationError, match=r"group.headroom: 10,800.00 USD is in USD but the limit is in EUR"
@@ -210,7 +216,9 @@ def test_bounds_and_group_headroom_in_another_currency_are_rounded_down() -> Non
     rec = recommend(LimitInputs(ACME, as_of=AS_OF, bureau_limit=eur(90)), policy, rates=rates)
     assert rec.amount == eur("10.00")
     assert rec.adjustments[-1].bound == eur("10.00")
-    group = GroupHeadroom("C1", "H", Money.of(10, "GBP"), "group H ...")
+    group = GroupHeadroom(
+        member_id="C1", parent_id="H", headroom=Money.of(10, "GBP"), reason="group H ..."
+    )
     plain = LimitPolicy("p", version="1", calculators=(BureauMethod(),))
     rec = recommend(
         LimitInputs(ACME, as_of=AS_OF, bureau_limit=eur(90)), plain, rates=rates, group=group
@@ -259,14 +267,22 @@ def test_custom_calculators_must_return_a_method_result_in_the_limit_currency() 
             return self.value
 
     good = LimitPolicy(
-        "p", version="1", calculators=(Fixed(MethodResult("fixed", "custom", eur(7), "seven")),)
+        "p",
+        version="1",
+        calculators=(
+            Fixed(MethodResult(method="fixed", kind="custom", amount=eur(7), reason="seven")),
+        ),
     )  # type: ignore[arg-type]
     assert recommend(LimitInputs(ACME, as_of=AS_OF), good).amount == eur(7)
     wrong = LimitPolicy("p", version="1", calculators=(Fixed(eur(7)),))  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match=r"calculators\[0\]: 'fixed' returned Money"):
         recommend(LimitInputs(ACME, as_of=AS_OF), wrong)
     usd = LimitPolicy(
-        "p", version="1", calculators=(Fixed(MethodResult("fixed", "c", Money.of(7, "USD"), "r")),)
+        "p",
+        version="1",
+        calculators=(
+            Fixed(MethodResult(method="fixed", kind="c", amount=Money.of(7, "USD"), reason="r")),
+        ),
     )  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="not in the limit currency EUR"):
         recommend(LimitInputs(ACME, as_of=AS_OF), usd)
@@ -391,7 +407,13 @@ def test_a_recommendation_never_exceeds_any_active_cap(
         rounding_step=step,
         blocked_classes=tuple(blocked),
     )
-    group = None if headroom is None else GroupHeadroom(inputs.customer_id, "H", headroom, "g")
+    group = (
+        None
+        if headroom is None
+        else GroupHeadroom(
+            member_id=inputs.customer_id, parent_id="H", headroom=headroom, reason="g"
+        )
+    )
     rec = recommend(inputs, policy, group=group)
     if rec.amount is None:
         assert all(not r.applicable for r in rec.methods) or combination.require_all

@@ -245,7 +245,7 @@ class DunningAction:
         return _totals(line.compensation for line in self.lines)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class DunningRun:
     """The result of :func:`dunning_run`: proposed actions and a status for every open item.
 
@@ -272,7 +272,7 @@ class DunningRun:
     def exclusions(self) -> tuple[ItemStatus, ...]:
         """The items held back, each with its reason.
 
-        >>> DunningRun(date(2026, 1, 1), (), (), ()).exclusions
+        >>> DunningRun(as_of=date(2026, 1, 1), actions=(), items=(), ladders=()).exclusions
         ()
         """
         return tuple(item for item in self.items if item.state is ItemState.EXCLUDED)
@@ -280,7 +280,7 @@ class DunningRun:
     def status(self, item_id: str) -> ItemStatus:
         """The status of open item ``item_id``.
 
-        >>> DunningRun(date(2026, 1, 1), (), (), ()).status("X")
+        >>> DunningRun(as_of=date(2026, 1, 1), actions=(), items=(), ladders=()).status("X")
         Traceback (most recent call last):
         ...
         credkit.errors.ValidationError: item_id: 'X' is not an open item of this run
@@ -293,7 +293,7 @@ class DunningRun:
     def actions_for(self, customer_id: str) -> tuple[DunningAction, ...]:
         """The actions proposed for ``customer_id``.
 
-        >>> DunningRun(date(2026, 1, 1), (), (), ()).actions_for("C1")
+        >>> DunningRun(as_of=date(2026, 1, 1), actions=(), items=(), ladders=()).actions_for("C1")
         ()
         """
         return tuple(a for a in self.actions if a.customer_id == customer_id)
@@ -301,7 +301,7 @@ class DunningRun:
     def next_date(self) -> date | None:
         """The earliest next date of any item: when the next run has something to do.
 
-        >>> DunningRun(date(2026, 1, 1), (), (), ()).next_date() is None
+        >>> DunningRun(as_of=date(2026, 1, 1), actions=(), items=(), ladders=()).next_date() is None
         True
         """
         dates = [item.next_date for item in self.items if item.next_date is not None]

@@ -225,14 +225,14 @@ class ReferenceRates:
 # -- rules -----------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class RatePeriod:
     """Days ``first_day`` to ``last_day`` (both included) at ``percent`` per year.
 
     ``basis`` says where the rate comes from, for the letter and the audit trail.
 
     >>> from datetime import date
-    >>> RatePeriod(date(2024, 1, 1), date(2024, 6, 30), Decimal("12.50"), "4.50 + 8").days
+    >>> RatePeriod(first_day=date(2024, 1, 1), last_day=date(2024, 6, 30), percent=Decimal("12.50"), basis="4.50 + 8").days
     182
     """
 
@@ -246,7 +246,7 @@ class RatePeriod:
         """Number of days in the period.
 
         >>> from datetime import date
-        >>> RatePeriod(date(2024, 1, 1), date(2024, 1, 1), Decimal(8), "x").days
+        >>> RatePeriod(first_day=date(2024, 1, 1), last_day=date(2024, 1, 1), percent=Decimal(8), basis="x").days
         1
         """
         return (self.last_day - self.first_day).days + 1
@@ -316,7 +316,11 @@ class FixedRate:
         >>> len(FixedRate(8).rate_periods(date(2026, 1, 1), date(2026, 12, 31)))
         1
         """
-        return (RatePeriod(first_day, last_day, self.percent, self.name),)
+        return (
+            RatePeriod(
+                first_day=first_day, last_day=last_day, percent=self.percent, basis=self.name
+            ),
+        )
 
     def compensation(self, debt: Money) -> Money | None:
         """None: a contractual rate carries no statutory fixed sum.
@@ -330,15 +334,17 @@ class FixedRate:
 # -- the calculation -------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class InterestPeriod:
     """Interest on ``principal`` at ``percent`` for ``days`` days from ``first_day``.
 
     ``interest`` is exact (not rounded); only the total of a calculation is rounded.
 
     >>> from datetime import date
-    >>> p = InterestPeriod(date(2026, 2, 1), date(2026, 2, 10), Money.of(365, "EUR"),
-    ...                    Decimal(10), "x", Money.of(1, "EUR"))
+    >>> p = InterestPeriod(
+    ...     first_day=date(2026, 2, 1), last_day=date(2026, 2, 10), principal=Money.of(365, "EUR"),
+    ...     percent=Decimal(10), basis="x", interest=Money.of(1, "EUR"),
+    ... )
     >>> p.days
     10
     """
@@ -355,14 +361,16 @@ class InterestPeriod:
         """Days in the period, both ends included.
 
         >>> from datetime import date
-        >>> InterestPeriod(date(2026, 2, 1), date(2026, 2, 1), Money.of(1, "EUR"),
-        ...                Decimal(1), "x", Money.of(0, "EUR")).days
+        >>> InterestPeriod(
+        ...     first_day=date(2026, 2, 1), last_day=date(2026, 2, 1), principal=Money.of(1, "EUR"),
+        ...     percent=Decimal(1), basis="x", interest=Money.of(0, "EUR"),
+        ... ).days
         1
         """
         return (self.last_day - self.first_day).days + 1
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class InterestCalculation:
     """The working and result of a late-payment interest calculation.
 
@@ -509,12 +517,12 @@ def late_payment_interest(
                     total += exact
                     periods.append(
                         InterestPeriod(
-                            start,
-                            end,
-                            Money(owed, currency),
-                            rate.percent,
-                            rate.basis,
-                            Money(exact, currency),
+                            first_day=start,
+                            last_day=end,
+                            principal=Money(owed, currency),
+                            percent=rate.percent,
+                            basis=rate.basis,
+                            interest=Money(exact, currency),
                         )
                     )
     late = bool(periods)

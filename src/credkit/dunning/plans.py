@@ -116,7 +116,7 @@ def _instalments(instance: object, attribute: attrs.Attribute[Any], value: objec
             )
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class PlanProgress:
     """A plan's state on ``as_of``: what was due, what was paid, arrears, status.
 

@@ -150,7 +150,7 @@ def _periods(
         )
     if fixing is RateFixing.AT_START:
         percent, basis = percent_for(half_year_start(first_day))
-        return (RatePeriod(first_day, last_day, percent, basis),)
+        return (RatePeriod(first_day=first_day, last_day=last_day, percent=percent, basis=basis),)
     periods = []
     start = first_day
     while start <= last_day:
@@ -158,7 +158,7 @@ def _periods(
         following = _next_half_year(half)
         end = min(last_day, following - datetime.timedelta(days=1))
         percent, basis = percent_for(half)
-        periods.append(RatePeriod(start, end, percent, basis))
+        periods.append(RatePeriod(first_day=start, last_day=end, percent=percent, basis=basis))
         start = following
     return tuple(periods)
 

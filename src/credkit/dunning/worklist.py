@@ -216,7 +216,7 @@ def _behaviours(
     return result
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class WorklistEntry:
     """One customer on the worklist, with its rank, priority and the reasons for it.
 

@@ -97,7 +97,7 @@ def _optional_result_money(
     optional_non_negative_money(instance, attribute, value)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class MethodResult:
     """What one calculator made of the inputs: a figure with its working, or why not.
 
@@ -108,7 +108,7 @@ class MethodResult:
     sum to ``amount``); other methods leave them ``None``.
 
     >>> from credkit import Money
-    >>> result = MethodResult("bureau", "bureau", Money.of(5000, "EUR"), "bureau limit x 1")
+    >>> result = MethodResult(method="bureau", kind="bureau", amount=Money.of(5000, "EUR"), reason="bureau limit x 1")
     >>> result.applicable
     True
     >>> MethodResult.not_applicable("bureau", "bureau", "no bureau suggested limit").reason
@@ -147,7 +147,7 @@ class MethodResult:
         >>> MethodResult.not_applicable("sales", "sales", "no payment terms").applicable
         False
         """
-        return cls(method, kind, None, f"not applicable: {why}")
+        return cls(method=method, kind=kind, amount=None, reason=f"not applicable: {why}")
 
     @property
     def applicable(self) -> bool:
@@ -251,17 +251,17 @@ def _percent_of(
     percent = plain_number(calculator.percent)
     if not figure.is_positive:
         return MethodResult(
-            calculator.name,
-            calculator.kind,
-            Money.zero(inputs.currency),
-            f"{label} is {fmt(figure)}{note}, not above zero: no credit on this method",
+            method=calculator.name,
+            kind=calculator.kind,
+            amount=Money.zero(inputs.currency),
+            reason=f"{label} is {fmt(figure)}{note}, not above zero: no credit on this method",
         )
     amount = floor_minor(figure * calculator.percent / _HUNDRED)
     return MethodResult(
-        calculator.name,
-        calculator.kind,
-        amount,
-        f"{percent}% of {label} {fmt(figure)}{note}",
+        method=calculator.name,
+        kind=calculator.kind,
+        amount=amount,
+        reason=f"{percent}% of {label} {fmt(figure)}{note}",
     )
 
 
@@ -409,10 +409,10 @@ class SalesMethod:
         grace = f" + {inputs.grace_days} grace days" if inputs.grace_days else " days"
         terms = f"{inputs.terms_days} terms" if inputs.grace_days else f"{inputs.terms_days}"
         return MethodResult(
-            self.name,
-            self.kind,
-            amount,
-            f"average monthly credit sales {fmt(average)} over {months} months "
+            method=self.name,
+            kind=self.kind,
+            amount=amount,
+            reason=f"average monthly credit sales {fmt(average)} over {months} months "
             f"x ({terms}{grace}) / 30",
         )
 
@@ -469,10 +469,10 @@ class BureauMethod:
         amount = floor_minor(suggested * self.factor)
         note = _converted_note(inputs.bureau_limit, suggested)
         return MethodResult(
-            self.name,
-            self.kind,
-            amount,
-            f"bureau suggested limit {fmt(suggested)}{note} x {plain_number(self.factor)}",
+            method=self.name,
+            kind=self.kind,
+            amount=amount,
+            reason=f"bureau suggested limit {fmt(suggested)}{note} x {plain_number(self.factor)}",
         )
 
 
@@ -654,10 +654,10 @@ class RiskClassMatrixMethod:
             where = f", segment {segment}" if segment is not None else ""
             note = _picked_note([c.amount for c in found], figure)
             return MethodResult(
-                self.name,
-                self.kind,
-                floor_minor(figure),
-                f"risk class {risk}{where}: {fmt(figure)}{note} from the table",
+                method=self.name,
+                kind=self.kind,
+                amount=floor_minor(figure),
+                reason=f"risk class {risk}{where}: {fmt(figure)}{note} from the table",
             )
         multipliers = {m.risk_class: m for m in self.multipliers}
         multiplier = multipliers.get(risk)
@@ -670,10 +670,10 @@ class RiskClassMatrixMethod:
         base = pick(self.base, inputs.currency, on=inputs.as_of, rates=rates, field="base")
         note = _picked_note(self.base, base)
         return MethodResult(
-            self.name,
-            self.kind,
-            floor_minor(base * multiplier.multiplier),
-            f"risk class {risk}: base {fmt(base)}{note} x {plain_number(multiplier.multiplier)}",
+            method=self.name,
+            kind=self.kind,
+            amount=floor_minor(base * multiplier.multiplier),
+            reason=f"risk class {risk}: base {fmt(base)}{note} x {plain_number(multiplier.multiplier)}",
         )
 
 
@@ -769,10 +769,10 @@ class InsuredCoverMethod:
             f"buyer limit{capped}"
         )
         return MethodResult(
-            self.name,
-            self.kind,
-            insured + own_risk,
-            reason,
+            method=self.name,
+            kind=self.kind,
+            amount=insured + own_risk,
+            reason=reason,
             insured=insured,
             own_risk=own_risk,
         )

@@ -17,8 +17,8 @@ missing says so with ``Combination(require_all=True)``.
 
 >>> from credkit import Money
 >>> results = [
-...     MethodResult("tangible_net_worth", "tangible_net_worth", Money.of(65000, "EUR"), "10% of ..."),
-...     MethodResult("sales", "sales", Money.of(48000, "EUR"), "sales x ..."),
+...     MethodResult(method="tangible_net_worth", kind="tangible_net_worth", amount=Money.of(65000, "EUR"), reason="10% of ..."),
+...     MethodResult(method="sales", kind="sales", amount=Money.of(48000, "EUR"), reason="sales x ..."),
 ...     MethodResult.not_applicable("bureau", "bureau", "no bureau suggested limit"),
 ... ]
 >>> min_of(results).reason
@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Combined:
     """The outcome of a combinator: one amount (or None), which methods made it, and why.
 
@@ -89,7 +89,7 @@ class Combined:
     reason: str = attrs.field(validator=text)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Adjustment:
     """One adjustment applied to the combined amount, in order: what, before, after, why.
 
@@ -149,9 +149,9 @@ def _applicable(results: Sequence[MethodResult]) -> list[MethodResult]:
 
 def _none_apply(rule: str, results: Sequence[MethodResult]) -> Combined:
     if not results:
-        return Combined(rule, None, (), "no method to combine")
+        return Combined(rule=rule, amount=None, chosen=(), reason="no method to combine")
     names = ", ".join(r.method for r in results)
-    return Combined(rule, None, (), f"no method applies ({names} do not)")
+    return Combined(rule=rule, amount=None, chosen=(), reason=f"no method applies ({names} do not)")
 
 
 def _extreme(results: Sequence[MethodResult], *, lowest: bool) -> Combined:
@@ -174,7 +174,7 @@ def _extreme(results: Sequence[MethodResult], *, lowest: bool) -> Combined:
             f"{label} of {len(applicable)} applicable methods: {best.method} is the "
             f"{word} ({fmt(best.amount)})"
         )
-    return Combined(rule, best.amount, (best.method,), reason)
+    return Combined(rule=rule, amount=best.amount, chosen=(best.method,), reason=reason)
 
 
 @guard_arithmetic("results", what="the lowest figure")
@@ -182,8 +182,8 @@ def min_of(results: Sequence[MethodResult]) -> Combined:
     """The lowest figure of the methods that apply (the first listed on a tie).
 
     >>> from credkit import Money
-    >>> min_of([MethodResult("a", "bureau", Money.of(10, "EUR"), "x"),
-    ...         MethodResult("b", "sales", Money.of(10, "EUR"), "y")]).chosen
+    >>> min_of([MethodResult(method="a", kind="bureau", amount=Money.of(10, "EUR"), reason="x"),
+    ...         MethodResult(method="b", kind="sales", amount=Money.of(10, "EUR"), reason="y")]).chosen
     ('a',)
     """
     return _extreme(results, lowest=True)
@@ -194,8 +194,8 @@ def max_of(results: Sequence[MethodResult]) -> Combined:
     """The highest figure of the methods that apply (the first listed on a tie).
 
     >>> from credkit import Money
-    >>> max_of([MethodResult("a", "bureau", Money.of(10, "EUR"), "x"),
-    ...         MethodResult("b", "sales", Money.of(12, "EUR"), "y")]).reason
+    >>> max_of([MethodResult(method="a", kind="bureau", amount=Money.of(10, "EUR"), reason="x"),
+    ...         MethodResult(method="b", kind="sales", amount=Money.of(12, "EUR"), reason="y")]).reason
     'maximum of 2 applicable methods: b is the highest (12.00 EUR)'
     """
     return _extreme(results, lowest=False)
@@ -211,8 +211,8 @@ def weighted_blend(results: Sequence[MethodResult], weights: Mapping[str, Numeri
     the currency's minor units.
 
     >>> from credkit import Money
-    >>> results = [MethodResult("a", "bureau", Money.of(100, "EUR"), "x"),
-    ...            MethodResult("b", "sales", Money.of(200, "EUR"), "y")]
+    >>> results = [MethodResult(method="a", kind="bureau", amount=Money.of(100, "EUR"), reason="x"),
+    ...            MethodResult(method="b", kind="sales", amount=Money.of(200, "EUR"), reason="y")]
     >>> weighted_blend(results, {"a": 1, "b": 2}).amount
     Money('166.66', 'EUR')
     >>> weighted_blend(results, {"a": 1})
@@ -257,10 +257,10 @@ def weighted_blend(results: Sequence[MethodResult], weights: Mapping[str, Numeri
             f"{', '.join(dropped)} dropped)"
         )
     return Combined(
-        "weighted",
-        amount,
-        tuple(r.method for r in applicable),
-        f"weighted blend: {terms}{note}",
+        rule="weighted",
+        amount=amount,
+        chosen=tuple(r.method for r in applicable),
+        reason=f"weighted blend: {terms}{note}",
     )
 
 
@@ -317,7 +317,7 @@ class Combination:
     instead of combining the others.
 
     >>> from credkit import Money
-    >>> results = [MethodResult("a", "bureau", Money.of(100, "EUR"), "x"),
+    >>> results = [MethodResult(method="a", kind="bureau", amount=Money.of(100, "EUR"), reason="x"),
     ...            MethodResult.not_applicable("b", "sales", "no payment terms")]
     >>> Combination().combine(results).amount
     Money('100', 'EUR')
@@ -341,7 +341,7 @@ class Combination:
 
         >>> from credkit import Money
         >>> Combination(CombinationRule.MAX).combine(
-        ...     [MethodResult("a", "bureau", Money.of(100, "EUR"), "x")]).chosen
+        ...     [MethodResult(method="a", kind="bureau", amount=Money.of(100, "EUR"), reason="x")]).chosen
         ('a',)
         """
         if self.require_all:
@@ -349,10 +349,10 @@ class Combination:
             for result in results:
                 if not result.applicable:
                     return Combined(
-                        self.rule.value,
-                        None,
-                        (),
-                        f"the policy requires every method and {result.method} does not "
+                        rule=self.rule.value,
+                        amount=None,
+                        chosen=(),
+                        reason=f"the policy requires every method and {result.method} does not "
                         f"apply ({result.reason})",
                     )
         if self.rule is CombinationRule.MIN:
@@ -386,13 +386,19 @@ def cap(amount: Money, limit: Money, *, label: str = "cap") -> Adjustment:
     _same_currency(amount, limit, "limit")
     if amount > limit:
         return Adjustment(
-            "cap",
-            amount,
-            limit,
-            f"{label} {fmt(limit)}: {fmt(amount)} lowered to {fmt(limit)}",
+            step="cap",
+            before=amount,
+            after=limit,
+            reason=f"{label} {fmt(limit)}: {fmt(amount)} lowered to {fmt(limit)}",
             bound=limit,
         )
-    return Adjustment("cap", amount, amount, f"{label} {fmt(limit)}: not binding", bound=limit)
+    return Adjustment(
+        step="cap",
+        before=amount,
+        after=amount,
+        reason=f"{label} {fmt(limit)}: not binding",
+        bound=limit,
+    )
 
 
 @guard_arithmetic("amount, minimum", what="the floored amount")
@@ -406,14 +412,18 @@ def floor(amount: Money, minimum: Money, *, label: str = "floor") -> Adjustment:
     _same_currency(amount, minimum, "minimum")
     if amount < minimum:
         return Adjustment(
-            "floor",
-            amount,
-            minimum,
-            f"{label} {fmt(minimum)}: {fmt(amount)} raised to {fmt(minimum)}",
+            step="floor",
+            before=amount,
+            after=minimum,
+            reason=f"{label} {fmt(minimum)}: {fmt(amount)} raised to {fmt(minimum)}",
             bound=minimum,
         )
     return Adjustment(
-        "floor", amount, amount, f"{label} {fmt(minimum)}: not binding", bound=minimum
+        step="floor",
+        before=amount,
+        after=amount,
+        reason=f"{label} {fmt(minimum)}: not binding",
+        bound=minimum,
     )
 
 
@@ -441,13 +451,16 @@ def round_down(amount: Money, step: Numeric) -> Adjustment:
     step_text = fmt_step(size)
     if after == amount:
         return Adjustment(
-            "round_down", amount, amount, f"round down to a multiple of {step_text}: not binding"
+            step="round_down",
+            before=amount,
+            after=amount,
+            reason=f"round down to a multiple of {step_text}: not binding",
         )
     return Adjustment(
-        "round_down",
-        amount,
-        after,
-        f"round down to a multiple of {step_text}: {fmt(amount)} to {fmt(after)}",
+        step="round_down",
+        before=amount,
+        after=after,
+        reason=f"round down to a multiple of {step_text}: {fmt(amount)} to {fmt(after)}",
     )
 
 
@@ -471,10 +484,12 @@ def zero_if_blocked(
         )
     if risk_class is not None and risk_class in blocked:
         return Adjustment(
-            "blocked",
-            amount,
-            Money.zero(amount.currency),
-            f"risk class {risk_class} is blocked: no credit (zero limit)",
+            step="blocked",
+            before=amount,
+            after=Money.zero(amount.currency),
+            reason=f"risk class {risk_class} is blocked: no credit (zero limit)",
         )
     shown = "no risk class" if risk_class is None else f"risk class {risk_class}"
-    return Adjustment("blocked", amount, amount, f"{shown} is not blocked: not binding")
+    return Adjustment(
+        step="blocked", before=amount, after=amount, reason=f"{shown} is not blocked: not binding"
+    )

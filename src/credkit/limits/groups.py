@@ -69,7 +69,7 @@ LimitLike = CreditLimit | Money | None
 """A limit as the group functions accept it: a CreditLimit, an amount, or None (no limit)."""
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class GroupHeadroom:
     """How large a member's limit may be, given the tightest group above it.
 
@@ -77,7 +77,7 @@ class GroupHeadroom:
     a limit on record); ``headroom`` is the most the member's limit may be (None:
     no group bound); ``reason`` shows the working.
 
-    >>> GroupHeadroom("S1", None, None, "no group limit on record above S1").headroom is None
+    >>> GroupHeadroom(member_id="S1", parent_id=None, headroom=None, reason="no group limit on record above S1").headroom is None
     True
     """
 
@@ -87,7 +87,7 @@ class GroupHeadroom:
     reason: str = attrs.field(validator=text)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class GroupStatus:
     """Whether a parent's group limit holds: children's limits and group exposure against it.
 
@@ -119,7 +119,7 @@ class GroupStatus:
         """Whether neither the children's limits nor the exposure exceed the group limit.
 
         >>> from credkit import Money
-        >>> GroupStatus("H", None, Money.zero("EUR"), Money.zero("EUR")).within_limit
+        >>> GroupStatus(parent_id="H", group_limit=None, children_limits=Money.zero("EUR"), group_exposure=Money.zero("EUR")).within_limit
         True
         """
         return not self.problems
@@ -291,10 +291,10 @@ def group_status(
                 f"{fmt(group_limit)} by {fmt(exposure - group_limit)}"
             )
     return GroupStatus(
-        parent_id,
-        group_limit,
-        children_total,
-        exposure,
+        parent_id=parent_id,
+        group_limit=group_limit,
+        children_limits=children_total,
+        group_exposure=exposure,
         unlimited_children=tuple(unlimited),
         problems=tuple(problems),
     )
@@ -339,10 +339,15 @@ def group_headroom(
         branch = ancestor
     if best is None:
         return GroupHeadroom(
-            customer_id, None, None, f"no group limit on record above {customer_id}"
+            member_id=customer_id,
+            parent_id=None,
+            headroom=None,
+            reason=f"no group limit on record above {customer_id}",
         )
     headroom, parent_id, reason = best
-    return GroupHeadroom(customer_id, parent_id, headroom, reason)
+    return GroupHeadroom(
+        member_id=customer_id, parent_id=parent_id, headroom=headroom, reason=reason
+    )
 
 
 def _in(group: _Group, money: Money, like: Money) -> Money:

@@ -252,7 +252,7 @@ def recommend(
     >>> inputs = LimitInputs(Customer("S1", "Sub", country="DE", currency="EUR", parent_id="H"),
     ...                      as_of=date(2026, 1, 31), bureau_limit=Money.of(90000, "EUR"))
     >>> result = recommend(inputs, LimitPolicy("p", version="1", calculators=(BureauMethod(),)),
-    ...                    group=GroupHeadroom("S1", "H", Money.of(60000, "EUR"), "group H ..."))
+    ...                    group=GroupHeadroom(member_id="S1", parent_id="H", headroom=Money.of(60000, "EUR"), reason="group H ..."))
     >>> result.amount, result.adjustments[-1].reason
     (Money('60000.00', 'EUR'), 'group headroom under H 60,000.00 EUR: 90,000.00 EUR lowered to 60,000.00 EUR (group H ...)')
     """

@@ -97,12 +97,12 @@ def _optional_state(instance: object, attribute: attrs.Attribute[Any], value: ob
         raise ValidationError(f"{attribute.name}: expected a RequestState, got {describe(value)}")
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class AuditEntry:
     """One line of a request's audit trail: who did what, when, from which state to which, why.
 
     >>> from datetime import date
-    >>> AuditEntry("ana", "submit", date(2026, 3, 2), RequestState.DRAFT, RequestState.SUBMITTED).describe()
+    >>> AuditEntry(who="ana", action="submit", on=date(2026, 3, 2), from_state=RequestState.DRAFT, to_state=RequestState.SUBMITTED).describe()
     '2026-03-02 ana submit: draft -> submitted'
     """
 
@@ -117,7 +117,7 @@ class AuditEntry:
         """The entry as one line.
 
         >>> from datetime import date
-        >>> AuditEntry("ana", "create", date(2026, 3, 2), None, RequestState.DRAFT, reason="x").describe()
+        >>> AuditEntry(who="ana", action="create", on=date(2026, 3, 2), from_state=None, to_state=RequestState.DRAFT, reason="x").describe()
         '2026-03-02 ana create: -> draft (x)'
         """
         start = f"{self.from_state.value} " if self.from_state is not None else ""
@@ -348,11 +348,11 @@ class LimitRequest:
             currency = amount.currency
         what = "no limit (unlimited credit)" if amount is None else fmt(amount)
         entry = AuditEntry(
-            requested_by.user_id,
-            "create",
-            on,
-            None,
-            RequestState.DRAFT,
+            who=requested_by.user_id,
+            action="create",
+            on=on,
+            from_state=None,
+            to_state=RequestState.DRAFT,
             reason=f"{what} for {customer_id}",
         )
         return cls(
@@ -501,11 +501,11 @@ class LimitRequest:
         matrix.check_requester(submitter)
         band = self.band(matrix, rates=rates)
         entry = AuditEntry(
-            submitter.user_id,
-            "submit",
-            on,
-            self.state,
-            RequestState.SUBMITTED,
+            who=submitter.user_id,
+            action="submit",
+            on=on,
+            from_state=self.state,
+            to_state=RequestState.SUBMITTED,
             reason=f"under approval matrix {matrix.id!r} version {matrix.version}; "
             f"{band.describe(matrix.currency)} needs {band.approvals} approver"
             f"{'s' if band.approvals > 1 else ''} with {band.roles_text()}",
@@ -567,7 +567,12 @@ class LimitRequest:
         reason = f"{where}; {note}" if note else where
         if count < band.approvals:
             entry = AuditEntry(
-                approver.user_id, "approve", on, self.state, RequestState.SUBMITTED, reason=reason
+                who=approver.user_id,
+                action="approve",
+                on=on,
+                from_state=self.state,
+                to_state=RequestState.SUBMITTED,
+                reason=reason,
             )
             return self._moved(entry, approvals=approvals)
         valid_from = self.valid_from if self.valid_from is not None else on
@@ -588,7 +593,12 @@ class LimitRequest:
             approved_on=on,
         )
         entry = AuditEntry(
-            approver.user_id, "approve", on, self.state, RequestState.APPROVED, reason=reason
+            who=approver.user_id,
+            action="approve",
+            on=on,
+            from_state=self.state,
+            to_state=RequestState.APPROVED,
+            reason=reason,
         )
         return self._moved(entry, approvals=approvals, limit=limit)
 
@@ -635,7 +645,12 @@ class LimitRequest:
             action="reject",
         )
         entry = AuditEntry(
-            rejecter.user_id, "reject", on, self.state, RequestState.REJECTED, reason=reason
+            who=rejecter.user_id,
+            action="reject",
+            on=on,
+            from_state=self.state,
+            to_state=RequestState.REJECTED,
+            reason=reason,
         )
         return self._moved(entry)
 
@@ -664,11 +679,11 @@ class LimitRequest:
                 f"and does not expire on {on.isoformat()}"
             )
         entry = AuditEntry(
-            by,
-            "expire",
-            on,
-            self.state,
-            RequestState.EXPIRED,
+            who=by,
+            action="expire",
+            on=on,
+            from_state=self.state,
+            to_state=RequestState.EXPIRED,
             reason=f"not decided by {self.expires_on.isoformat()}",
         )
         return self._moved(entry)

@@ -50,11 +50,11 @@ from credkit.policy.result import Outcome, RuleResult
 __all__ = ["Decision", "Reason"]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Reason:
     """Why a decision is not a plain approval: one failed rule and the outcome it carried.
 
-    >>> Reason("watch_list", "WATCH_LIST", "customer is on the watch list", Outcome.HOLD).code
+    >>> Reason(rule="watch_list", code="WATCH_LIST", message="customer is on the watch list", outcome=Outcome.HOLD).code
     'WATCH_LIST'
     """
 
@@ -185,7 +185,14 @@ class Decision:
         for entry, result in self._failed:
             if result is None:
                 result = entry.rule.explain(profile, order)  # type: ignore[attr-defined]
-            reasons.append(Reason(result.rule, result.code, result.message, entry.on_fail))
+            reasons.append(
+                Reason(
+                    rule=result.rule,
+                    code=result.code,
+                    message=result.message,
+                    outcome=entry.on_fail,
+                )
+            )
         return tuple(reasons)
 
     @property
