@@ -30,7 +30,7 @@ from typing import Any, Final, Protocol, runtime_checkable
 
 import attrs
 
-from credkit._validate import check_date
+from credkit._validate import check_currency, check_date, currency_code
 from credkit.errors import RateNotFoundError, ValidationError
 from credkit.money import DEFAULT_ROUNDING, Money, Numeric, minor_units, to_decimal
 
@@ -50,24 +50,6 @@ _Index = dict[tuple[str, str], tuple[tuple[datetime.date, ...], tuple[Decimal, .
 # -- validation helpers ----------------------------------------------------------------
 
 
-def _check_code(field: str, value: object) -> str:
-    """Validate an ISO 4217 code the way :class:`~credkit.money.Money` does, naming ``field``."""
-    if not isinstance(value, str):
-        raise ValidationError(
-            f"{field}: expected an ISO 4217 code such as 'EUR', got {type(value).__name__} "
-            f"{value!r}"
-        )
-    try:
-        minor_units(value)
-    except ValidationError as error:
-        raise ValidationError(f"{field}: {error.message.removeprefix('currency: ')}") from None
-    return value
-
-
-def _code_validator(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    _check_code(attribute.name, value)
-
-
 def _date_validator(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     check_date(value, attribute.name)
 
@@ -83,7 +65,7 @@ def _positive(_instance: object, _attribute: attrs.Attribute[Any], value: Decima
 
 def _pivot_validator(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None:
-        _check_code("pivot", value)
+        check_currency(value, "pivot")
 
 
 # -- the protocol ----------------------------------------------------------------------
@@ -146,8 +128,8 @@ class Rate:
     credkit.errors.ValidationError: rate: must be > 0, got 0
     """
 
-    base: str = attrs.field(validator=_code_validator)
-    quote: str = attrs.field(validator=_code_validator)
+    base: str = attrs.field(validator=currency_code)
+    quote: str = attrs.field(validator=currency_code)
     valid_from: datetime.date = attrs.field(validator=_date_validator)
     rate: Decimal = attrs.field(converter=_to_rate, validator=_positive)
 
@@ -271,7 +253,7 @@ class RateTable:
         ...
         credkit.errors.ValidationError: data: key '2019-10-32' is not a date; expected a datetime.date or 'YYYY-MM-DD'
         """
-        _check_code("base", base)
+        check_currency(base, "base")
         if not isinstance(data, Mapping):
             raise ValidationError(
                 "data: expected a mapping of dates to {currency: rate} mappings, "
@@ -311,8 +293,8 @@ class RateTable:
         ...
         credkit.errors.RateNotFoundError: no EUR/USD rate in force on 2019-09-30; the earliest rate for EUR/USD is valid from 2019-10-01
         """
-        _check_code("base", base)
-        _check_code("quote", quote)
+        check_currency(base, "base")
+        check_currency(quote, "quote")
         check_date(on, "on")
         if base == quote:
             return _ONE
@@ -434,7 +416,7 @@ def convert(money: Money, to: str, *, on: datetime.date, rates: RateSource) -> M
             f"money: expected a Money value such as Money.of('100.00', 'EUR'), "
             f"got {type(money).__name__} {money!r}"
         )
-    _check_code("to", to)
+    check_currency(to, "to")
     check_date(on, "on")
     if not isinstance(rates, RateSource):
         raise ValidationError(

@@ -39,10 +39,7 @@ The modules, re-exported here except the rule classes:
 <Outcome.APPROVE: 'approve'>
 """
 
-import warnings
-from typing import Any
-
-from credkit.policy import rules
+from credkit._compat import moved_names
 from credkit.policy.builder import build_profile
 from credkit.policy.credit_check import check
 from credkit.policy.decision import Decision, Reason
@@ -101,40 +98,30 @@ __all__ = [
     "load_policy_set",
 ]
 
-_MOVED = frozenset(
-    {
-        "BUILTIN_RULE_TYPES",
-        "CustomerBlocked",
-        "DynamicLimit",
-        "GroupLimit",
-        "LimitValidity",
-        "MaxOrderValue",
-        "OverdueAmount",
-        "OverdueShare",
-        "OverdueTooOld",
-        "PaymentIndexFloor",
-        "RequireLimit",
-        "ReviewOverdue",
-        "RiskClassBlocked",
-        "ScoreFloor",
-        "StaticLimit",
-        "SubLimits",
-        "WatchList",
-    }
+_MOVED = (
+    "BUILTIN_RULE_TYPES",
+    "CustomerBlocked",
+    "DynamicLimit",
+    "GroupLimit",
+    "LimitValidity",
+    "MaxOrderValue",
+    "OverdueAmount",
+    "OverdueShare",
+    "OverdueTooOld",
+    "PaymentIndexFloor",
+    "RequireLimit",
+    "ReviewOverdue",
+    "RiskClassBlocked",
+    "ScoreFloor",
+    "StaticLimit",
+    "SubLimits",
+    "WatchList",
 )
 
-
-def __getattr__(name: str) -> Any:
-    """The rule classes under their old address, deprecated for one release."""
-    if name == "DunningLevel":
-        new = "credkit.policy.rules.DunningLevelReached"
-    elif name in _MOVED:
-        new = f"credkit.policy.rules.{name}"
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    warnings.warn(
-        f"credkit.policy.{name} is deprecated and will be removed in the next release; use {new}",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return getattr(rules, new.rsplit(".", 1)[1])
+__getattr__ = moved_names(
+    __name__,
+    {
+        "DunningLevel": "credkit.policy.rules.DunningLevelReached",
+        **{name: f"credkit.policy.rules.{name}" for name in _MOVED},
+    },
+)

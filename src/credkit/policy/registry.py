@@ -39,13 +39,13 @@ credkit.errors.ConfigError: rule: unknown rule 'no_such_rule'; known rules are c
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
 import attrs
 
 from credkit import config
+from credkit._compat import deprecated
 from credkit._validate import boolean, describe, frozen_mapping
 from credkit.errors import ConfigError, PolicyError, ValidationError
 from credkit.policy.order import OrderRequest
@@ -190,12 +190,7 @@ class CustomRule:
 
     def compile(self) -> Check:
         """Deprecated: use :meth:`failure`, which is what this returned."""
-        warnings.warn(
-            "Rule.compile() is deprecated and will be removed in the next release; "
-            "call rule.failure(profile, order) instead",
-            DeprecationWarning,
-            stacklevel=2,
-        )
+        deprecated("Rule.compile()", "rule.failure(profile, order)")
         return self.failure
 
 

@@ -54,9 +54,7 @@ True
 
 from __future__ import annotations
 
-import warnings
-from typing import Any
-
+from credkit._compat import moved_names
 from credkit.policy.rules.base import BuiltinRule, Check, Rule, builtin, check_inputs
 from credkit.policy.rules.flags import CustomerBlocked, ReviewOverdue, WatchList
 from credkit.policy.rules.limits import (
@@ -123,17 +121,4 @@ BUILTIN_RULE_TYPES: tuple[type[BuiltinRule], ...] = (
 )
 """Every built-in rule class, in the order of the rules reference."""
 
-_RENAMED = {"DunningLevel": "DunningLevelReached"}
-
-
-def __getattr__(name: str) -> Any:
-    """The old name ``DunningLevel``, deprecated for one release."""
-    if name in _RENAMED:
-        warnings.warn(
-            f"credkit.policy.rules.{name} is deprecated and will be removed in the next "
-            f"release; use {_RENAMED[name]} (the document key is unchanged)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return globals()[_RENAMED[name]]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = moved_names(__name__, {"DunningLevel": "credkit.policy.rules.DunningLevelReached"})

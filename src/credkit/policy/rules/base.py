@@ -16,13 +16,13 @@ function (see decision record 0006); everything else calls it.
 from __future__ import annotations
 
 import datetime
-import warnings
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar, NoReturn, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
+from credkit._compat import deprecated
 from credkit._figures import plain_amount, plain_number
 from credkit._validate import describe, enum_converter, fraction, one_of, to_number
 from credkit.errors import CurrencyMismatchError, PolicyError, ValidationError
@@ -254,12 +254,7 @@ class BuiltinRule:
 
     def compile(self) -> Check:
         """Deprecated: use :meth:`failure`, which is what this returned."""
-        warnings.warn(
-            "Rule.compile() is deprecated and will be removed in the next release; "
-            "call rule.failure(profile, order) instead",
-            DeprecationWarning,
-            stacklevel=2,
-        )
+        deprecated("Rule.compile()", "rule.failure(profile, order)")
         return self.failure
 
 
