@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.money import Money
 from credkit.policy import (
+    BUILTIN_RULES,
     CreditProfile,
     Decision,
     Exposure,
@@ -36,8 +37,10 @@ from credkit.policy import (
     PolicySelector,
     PolicySet,
     Rule,
+    RuleResult,
     check,
     fingerprint,
+    load_policy,
 )
 from credkit.policy.rules import (
     CustomerBlocked,
@@ -527,3 +530,90 @@ def test_fingerprint_ignores_trailing_zeros_and_bureau_order() -> None:
         check(one, order("5.0"), STANDARD).fingerprint
         == check(two, order("5.00"), STANDARD).fingerprint
     )
+
+
+# -- the policy's content in the fingerprint (issue: hostile and careless input) -------------
+
+
+def _policy(tolerance: str, **changes: Any) -> Policy:
+    document: dict[str, Any] = {
+        "id": "standard",
+        "version": "7",
+        "rules": [{"rule": "static_limit", "tolerance": tolerance}, {"rule": "watch_list"}],
+    }
+    document.update(changes)
+    return load_policy(document)
+
+
+def test_a_policy_edited_without_a_new_version_gives_another_fingerprint() -> None:
+    before = check(profile(), order("12000.00"), _policy("0.05"))
+    edited = check(profile(), order("12000.00"), _policy("0.06"))
+    assert (before.policy_id, before.policy_version) == (edited.policy_id, edited.policy_version)
+    assert before.fingerprint != edited.fingerprint
+    assert before.to_record()["policy_digest"] == _policy("0.05").digest
+    assert before.to_record()["policy_digest"] != edited.to_record()["policy_digest"]
+
+
+def test_the_same_policy_written_differently_gives_the_same_fingerprint() -> None:
+    written = load_policy(
+        {
+            "rules": [{"tolerance": "0.050", "rule": "static_limit"}, {"rule": "watch_list"}],
+            "version": "7",
+            "id": "standard",
+        }
+    )
+    assert written.digest == _policy("0.05").digest
+    assert check(profile(), order("1.00"), written).fingerprint == (
+        check(profile(), order("1.00"), _policy("0.05")).fingerprint
+    )
+
+
+def test_every_part_of_a_policy_reaches_its_digest() -> None:
+    base = _policy("0.05").digest
+    changed = [
+        _policy("0.05", exempt_prepaid=False),
+        _policy("0.05", exempt_reductions=False),
+        _policy("0.05", rules=[{"rule": "static_limit", "tolerance": "0.05"}]),
+        _policy(
+            "0.05", rules=[{"rule": "watch_list"}, {"rule": "static_limit", "tolerance": "0.05"}]
+        ),
+        _policy(
+            "0.05",
+            rules=[
+                {"rule": "static_limit", "tolerance": "0.05", "on_fail": "reject"},
+                {"rule": "watch_list"},
+            ],
+        ),
+        _policy(
+            "0.05",
+            rules=[
+                {"rule": "static_limit", "tolerance": "0.05", "applies_to_prepaid": True},
+                {"rule": "watch_list"},
+            ],
+        ),
+        _policy(
+            "0.05", rules=[{"rule": "static_limit", "tolerance": "0.05"}, {"rule": "require_limit"}]
+        ),
+    ]
+    digests = [policy.digest for policy in changed]
+    assert base not in digests
+    assert len(set(digests)) == len(digests)
+
+
+def test_a_custom_rules_parameters_reach_the_digest() -> None:
+    @attrs.frozen
+    class Cap:
+        share: Decimal = Decimal("0.1")
+
+    registry = BUILTIN_RULES.register(
+        "cap", lambda p, o, params: RuleResult.success("cap", "CAP"), params=Cap, code="CAP"
+    )
+
+    def policy(share: str) -> Policy:
+        return load_policy(
+            {"id": "p", "version": "1", "rules": [{"rule": "cap", "share": share}]},
+            registry=registry,
+        )
+
+    assert policy("0.1").digest == policy("0.10").digest
+    assert policy("0.1").digest != policy("0.2").digest

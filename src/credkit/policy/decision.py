@@ -255,7 +255,8 @@ class Decision:
 
     @property
     def fingerprint(self) -> str:
-        """SHA-256 (hex) of the canonical inputs: profile, order, policy id and version.
+        """SHA-256 (hex) of the canonical inputs: profile, order, and the policy's id,
+        version and :attr:`~credkit.policy.policy.Policy.digest` (its content).
 
         Computed on demand; see :func:`~credkit.policy.fingerprints.fingerprint`.
         """
@@ -264,6 +265,7 @@ class Decision:
             self.order,
             policy_id=self.policy_id,
             policy_version=self.policy_version,
+            policy_digest=self.policy.digest,
         )
 
     def to_record(self) -> dict[str, Any]:
@@ -296,6 +298,7 @@ class Decision:
             "currency": self.profile.currency,
             "policy_id": self.policy_id,
             "policy_version": self.policy_version,
+            "policy_digest": self.policy.digest,
             "fingerprint": self.fingerprint,
         }
 

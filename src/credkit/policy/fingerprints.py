@@ -51,7 +51,7 @@ from credkit.money import Money
 
 __all__ = ["FINGERPRINT_SCHEMA", "canonical_json", "fingerprint"]
 
-FINGERPRINT_SCHEMA: Final = "credkit.decision-inputs/1"
+FINGERPRINT_SCHEMA: Final = "credkit.decision-inputs/2"
 """Written into every canonical text; it changes if the canonical form ever does."""
 
 
@@ -128,12 +128,21 @@ def canonical_json(value: object) -> str:
     return "".join(out)
 
 
-def fingerprint(profile: object, order: object, *, policy_id: str, policy_version: str) -> str:
+def fingerprint(
+    profile: object,
+    order: object,
+    *,
+    policy_id: str,
+    policy_version: str,
+    policy_digest: str | None = None,
+) -> str:
     """SHA-256 (hex) of the canonical JSON of the inputs of a credit check.
 
     Hosts can recompute it from stored inputs to show that a decision was made on
     exactly those inputs; :attr:`Decision.fingerprint
-    <credkit.policy.decision.Decision.fingerprint>` calls it.
+    <credkit.policy.decision.Decision.fingerprint>` calls it with the policy's
+    :attr:`~credkit.policy.policy.Policy.digest`, the hash of its canonical document,
+    so that a policy edited without a new version still gives another fingerprint.
 
     >>> from datetime import date
     >>> from credkit.money import Money
@@ -153,6 +162,6 @@ def fingerprint(profile: object, order: object, *, policy_id: str, policy_versio
         "schema": FINGERPRINT_SCHEMA,
         "profile": profile,
         "order": order,
-        "policy": {"id": policy_id, "version": policy_version},
+        "policy": {"id": policy_id, "version": policy_version, "digest": policy_digest},
     }
     return hashlib.sha256(canonical_json(document).encode("ascii")).hexdigest()

@@ -76,6 +76,7 @@ import attrs
 from credkit import config
 from credkit._validate import boolean, describe, enum_converter, optional_text, text
 from credkit.errors import ConfigError, ValidationError
+from credkit.policy.fingerprints import canonical_json
 from credkit.policy.order import OrderRequest
 from credkit.policy.profile import CreditProfile
 from credkit.policy.registry import BUILTIN_RULES, CustomRule, RuleRegistry, check_keys
@@ -278,6 +279,7 @@ class Policy:
     exempt_prepaid: bool = attrs.field(default=True, kw_only=True, validator=boolean)
     exempt_reductions: bool = attrs.field(default=True, kw_only=True, validator=boolean)
     description: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    _digest: str | None = attrs.field(init=False, default=None, repr=False, eq=False)
     decide: Decide = attrs.field(init=False, repr=False, eq=False)
     decide_prepaid: Decide = attrs.field(init=False, repr=False, eq=False)
     source: str = attrs.field(init=False, repr=False, eq=False)
@@ -314,6 +316,66 @@ class Policy:
                 f"applied{checked}",
             ),
         )
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 (hex) of the policy's content: every rule by name, its parameters,
+        outcome and flags, and the policy's own settings (worked out on first read).
+
+        A decision's fingerprint includes it, so a policy edited without a new version
+        still gives other fingerprints. Equal policies have equal digests, however
+        their documents were written (key order, ``0.05`` or ``0.050``).
+
+        >>> from credkit.policy.rules import StaticLimit, WatchList
+        >>> one = Policy("p", version="1", rules=[StaticLimit(tolerance="0.05")])
+        >>> one.digest == Policy("p", version="1", rules=[StaticLimit(tolerance="0.050")]).digest
+        True
+        >>> one.digest == Policy("p", version="1", rules=[StaticLimit(tolerance="0.06")]).digest
+        False
+        >>> from credkit.policy.rules import RequireLimit
+        >>> Policy("p", version="1", rules=[WatchList()]).digest == Policy(
+        ...     "p", version="1", rules=[RequireLimit()]).digest
+        False
+        """
+        if self._digest is None:
+            object.__setattr__(self, "_digest", _digest(self))
+        assert self._digest is not None
+        return self._digest
+
+
+def _digest(policy: Policy) -> str:
+    return hashlib.sha256(canonical_json(_document(policy)).encode("ascii")).hexdigest()
+
+
+def _parameters(rule: Rule) -> object:
+    """What a rule was given: a built-in rule's fields, a custom rule's code and parameters."""
+    if not isinstance(rule, CustomRule):
+        return rule
+    try:
+        canonical_json(rule.params)
+    except ValidationError:  # parameters of a kind the canonical form does not know
+        return {"code": rule.code, "params": repr(rule.params)}
+    return {"code": rule.code, "params": rule.params}
+
+
+def _document(policy: Policy) -> dict[str, object]:
+    """The content of ``policy`` that decides: every rule by name with its parameters."""
+    return {
+        "id": policy.id,
+        "version": policy.version,
+        "exempt_prepaid": policy.exempt_prepaid,
+        "exempt_reductions": policy.exempt_reductions,
+        "rules": [
+            {
+                "rule": entry.rule.name,
+                "parameters": _parameters(entry.rule),
+                "on_fail": entry.on_fail,
+                "stop": entry.stop,
+                "applies_to_prepaid": entry.applies_to_prepaid,
+            }
+            for entry in policy.rules
+        ],
+    }
 
 
 def _check_selector(instance: PolicySelector) -> None:
