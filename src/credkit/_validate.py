@@ -38,6 +38,7 @@ from credkit.errors import CredkitError, ValidationError
 from credkit.money import Money, minor_units, to_decimal
 
 __all__ = [
+    "MAX_SHOWN",
     "Validator",
     "arithmetic_guard",
     "boolean",
@@ -75,6 +76,7 @@ __all__ = [
     "positive",
     "positive_money",
     "sequence",
+    "shorten",
     "text",
     "to_number",
     "to_optional_number",
@@ -90,13 +92,30 @@ _R = TypeVar("_R")
 _T = TypeVar("_T")
 
 
+MAX_SHOWN = 200
+"""The most characters of an offending value an error message shows."""
+
+
+def shorten(text: str) -> str:
+    """``text`` cut to :data:`MAX_SHOWN` characters, saying how long it was.
+
+    >>> shorten("x" * 500)[-40:]
+    'xxxxxxxxxxxxxxxxxxxx... (500 characters)'
+    """
+    if len(text) <= MAX_SHOWN:
+        return text
+    return f"{text[:MAX_SHOWN]}... ({len(text):,} characters)"
+
+
 def describe(value: object) -> str:
-    """``type value`` for error messages.
+    """``type value`` for error messages, with a huge value cut short.
 
     >>> describe("7")
     "str '7'"
+    >>> len(describe("7" * 10**6)) < 300
+    True
     """
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {shorten(repr(value))}"
 
 
 # -- converters ----------------------------------------------------------------------------

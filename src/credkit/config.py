@@ -48,7 +48,7 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 import cattrs
@@ -65,11 +65,11 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from credkit._validate import describe
+from credkit._validate import describe, shorten
 from credkit.errors import ConfigError, CredkitError
 from credkit.money import Money, to_decimal
 
-__all__ = ["converter", "dump", "load"]
+__all__ = ["MAX_DOCUMENT_BYTES", "converter", "dump", "load"]
 
 T = TypeVar("T")
 Format = Literal["json", "toml"]
@@ -257,11 +257,39 @@ def _config_error(error: BaseException, root: str) -> ConfigError:
 # -- loading --------------------------------------------------------------------------
 
 
+MAX_DOCUMENT_BYTES: Final = 10 * 2**20
+"""The largest configuration document :func:`load` reads from a file: 10 MiB."""
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    document: dict[str, object] = {}
+    for key, value in pairs:
+        if key in document:
+            raise _DuplicateKeyError(key)
+        document[key] = value
+    return document
+
+
 def _parse(text: str, format: Format, origin: str) -> object:
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark, as some editors write
     try:
         if format == "json":
-            return json.loads(text, parse_float=Decimal, parse_constant=Decimal)
+            return json.loads(
+                text,
+                parse_float=Decimal,
+                parse_constant=Decimal,
+                object_pairs_hook=_no_duplicates,
+            )
         return tomllib.loads(text, parse_float=Decimal)
+    except _DuplicateKeyError as error:
+        raise ConfigError(
+            f"not valid JSON{origin}: the key {shorten(str(error.args[0]))!r} appears twice in "
+            "one object; give each key once"
+        ) from None
     except json.JSONDecodeError as error:
         raise ConfigError(
             f"not valid JSON{origin}: {error.msg} at line {error.lineno} column {error.colno}"
@@ -289,7 +317,14 @@ def _read(source: str | os.PathLike[str], format: Format | None) -> tuple[object
             "name the file .json or .toml, or pass format='json' or format='toml'"
         )
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:  # at most the limit: a device or pipe may never end
+            data = file.read(MAX_DOCUMENT_BYTES + 1)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise ConfigError(
+                f"cannot read {str(path)!r}: it is larger than {MAX_DOCUMENT_BYTES:,} bytes, "
+                "the limit for a configuration document"
+            )
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read {str(path)!r}: {error}") from None
     origin = f" in {str(path)!r}"
