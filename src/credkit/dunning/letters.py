@@ -60,9 +60,45 @@ from credkit.dunning.actions import DunningAction
 from credkit.errors import CredkitError, ValidationError
 from credkit.money import Money
 
-__all__ = ["render_letter"]
+__all__ = ["MAX_LETTER_CHARS", "MAX_OPERAND_CHARS", "render_letter"]
 
 _DATE_FORMATS = ("short", "medium", "long", "full")
+
+
+MAX_LETTER_CHARS = 1_000_000
+"""The longest letter :func:`render_letter` writes: one million characters."""
+
+MAX_OPERAND_CHARS = 100_000
+"""The longest string or list a template may build with ``*``, and the largest number
+in digits it may build with ``*`` or ``**``."""
+
+
+def _size(value: object) -> int:
+    """Characters, items or decimal digits (roughly) of an operand, for the operator caps."""
+    if isinstance(value, bool):
+        return 1
+    if isinstance(value, int):
+        return max(1, value.bit_length() * 3 // 10)
+    if isinstance(value, str | bytes | list | tuple):
+        return len(value)
+    return 1
+
+
+def _too_big(operator: str, left: object, right: object) -> bool:
+    """Whether ``left operator right`` would build a value beyond :data:`MAX_OPERAND_CHARS`."""
+    if operator == "*":
+        if isinstance(right, int) and isinstance(left, str | bytes | list | tuple):
+            return len(left) * max(right, 0) > MAX_OPERAND_CHARS
+        if isinstance(left, int) and isinstance(right, str | bytes | list | tuple):
+            return len(right) * max(left, 0) > MAX_OPERAND_CHARS
+        return _size(left) + _size(right) > MAX_OPERAND_CHARS
+    if operator == "**":
+        if isinstance(left, int) and isinstance(right, int) and abs(left) > 1:
+            return _size(left) * max(right, 0) > MAX_OPERAND_CHARS
+        return False
+    if operator == "+":
+        return _size(left) + _size(right) > MAX_OPERAND_CHARS
+    return False
 
 
 def _jinja() -> tuple[Any, Any]:
@@ -75,6 +111,28 @@ def _jinja() -> tuple[Any, Any]:
             "install the 'letters' extra: pip install 'credkit-b2b[letters]'"
         ) from None
     return jinja2, sandbox
+
+
+def _bounded_environment(sandbox: Any, **options: Any) -> Any:
+    """Jinja2's sandbox with caps on what ``*``, ``**`` and ``+`` may build.
+
+    Jinja2 documents this hook: a sandbox intercepts the binary operators it lists in
+    ``intercepted_binops`` and calls ``call_binop`` for them (and does not fold them
+    into constants when the template is compiled).
+    """
+
+    class Bounded(sandbox.SandboxedEnvironment):  # type: ignore[misc]
+        intercepted_binops = frozenset({"*", "**", "+"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if _too_big(operator, left, right):
+                raise ValidationError(
+                    f"template: {type(left).__name__} {operator} {type(right).__name__} would "
+                    f"build a value of more than {MAX_OPERAND_CHARS:,} characters or digits"
+                )
+            return super().call_binop(context, operator, left, right)
+
+    return Bounded(**options)
 
 
 def _locale(value: object) -> str:
@@ -180,7 +238,8 @@ def render_letter(
             )
         return str(babel.dates.format_date(value, format=format, locale=chosen))
 
-    environment = sandbox.SandboxedEnvironment(
+    environment = _bounded_environment(
+        sandbox,
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
         keep_trailing_newline=True,
@@ -196,7 +255,16 @@ def render_letter(
     )
     try:
         compiled = environment.from_string(template)
-        return str(compiled.render(context))
+        parts: list[str] = []
+        length = 0
+        for part in compiled.generate(context):
+            length += len(part)
+            if length > MAX_LETTER_CHARS:
+                raise ValidationError(
+                    f"template: the letter would be longer than {MAX_LETTER_CHARS:,} characters"
+                )
+            parts.append(part)
+        return "".join(parts)
     except jinja2.exceptions.SecurityError as error:
         raise ValidationError(f"template: not allowed in a letter template: {error}") from None
     except jinja2.TemplateSyntaxError as error:
