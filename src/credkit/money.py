@@ -33,6 +33,7 @@ from decimal import (
     Context,
     Decimal,
     InvalidOperation,
+    localcontext,
 )
 from typing import Any, Final, TypeAlias
 
@@ -46,6 +47,9 @@ __all__ = [
     "DEFAULT_ROUNDING",
     "DIVISION_CONTEXT",
     "EXACT_CONTEXT",
+    "MAX_DIGITS",
+    "MAX_MAGNITUDE",
+    "MIN_MAGNITUDE",
     "Money",
     "MoneyTotals",
     "Numeric",
@@ -90,10 +94,26 @@ _ROUNDING_MODES: Final = (
 )
 
 
+MAX_DIGITS: Final = 50
+"""The most significant digits of a number credkit takes from outside."""
+
+MAX_MAGNITUDE: Final = 30
+"""The largest order of magnitude (``Decimal.adjusted()``) of such a number: below 1E+31."""
+
+MIN_MAGNITUDE: Final = -30
+"""The smallest order of magnitude of a number other than zero: 1E-30 or more."""
+
+
 def to_decimal(value: object, *, field: str = "amount") -> Decimal:
     """Turn an exact number (``Decimal``, ``int`` or numeric ``str``) into a finite ``Decimal``.
 
-    ``float`` and ``bool`` are refused with a message naming ``field``.
+    ``float`` and ``bool`` are refused with a message naming ``field``, and so are
+    strings with digits other than ASCII ones (``'١٠'``) and numbers beyond the
+    documented bounds: sizes from ``1E-30`` to below ``1E+31`` (:data:`MIN_MAGNITUDE`,
+    :data:`MAX_MAGNITUDE`), and for text and ints at most :data:`MAX_DIGITS` significant
+    digits, so that no figure from outside can make exact arithmetic run for minutes
+    (a ``Decimal`` from credkit's own exact arithmetic may carry more digits).
+    ``-0`` becomes ``0``.
 
     >>> to_decimal("12.50")
     Decimal('12.50')
@@ -101,6 +121,12 @@ def to_decimal(value: object, *, field: str = "amount") -> Decimal:
     Traceback (most recent call last):
     ...
     credkit.errors.ValidationError: rate: float 0.1 is not exact; pass a Decimal, an int or a string such as '0.1'
+    >>> to_decimal("1e999999")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: amount: '1e999999' is out of bounds: credkit takes numbers of at most 50 significant digits between 1E-30 and 1E+31 in size
+    >>> to_decimal("-0.00")
+    Decimal('0.00')
     """
     if isinstance(value, Decimal):
         result = value
@@ -126,8 +152,30 @@ def to_decimal(value: object, *, field: str = "amount") -> Decimal:
             f"got {type(value).__name__} {value!r}"
         )
     if not result.is_finite():
-        raise ValidationError(f"{field}: {value!r} is not a finite number")
+        raise ValidationError(f"{field}: {_shown(value)} is not a finite number")
+    if isinstance(value, str) and not value.isascii():
+        raise ValidationError(
+            f"{field}: {_shown(value)} has characters other than ASCII digits, '.', '-', '+', "
+            "'e' and '_'; write numbers with the digits 0-9"
+        )
+    if result.is_zero():
+        return result.copy_abs()  # -0 and 0 are the same amount
+    magnitude = result.adjusted()
+    # Digits are bounded where a number comes as text or an int (from outside); exact
+    # arithmetic inside credkit may carry more (a Decimal), but never a larger size.
+    digits = len(result.as_tuple().digits) if not isinstance(value, Decimal) else 0
+    if digits > MAX_DIGITS or not MIN_MAGNITUDE <= magnitude <= MAX_MAGNITUDE:
+        raise ValidationError(
+            f"{field}: {_shown(value)} is out of bounds: credkit takes numbers of at most "
+            f"{MAX_DIGITS} significant digits between 1E{MIN_MAGNITUDE} and "
+            f"1E+{MAX_MAGNITUDE + 1} in size"
+        )
     return result
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:60]}... ({len(text):,} characters)"
 
 
 @functools.cache
@@ -440,9 +488,11 @@ class Money:
             )
         amount = self.round().amount if rounded else self.amount
         try:
-            return babel.numbers.format_currency(
-                amount, self.currency, locale=locale, decimal_quantization=False
-            )
+            # babel quantizes in the current context: give it the digits the amount has
+            with localcontext(Context(prec=max(28, len(amount.as_tuple().digits) + 4))):
+                return babel.numbers.format_currency(
+                    amount, self.currency, locale=locale, decimal_quantization=False
+                )
         except (ValueError, LookupError, babel.UnknownLocaleError) as error:
             raise ValidationError(
                 f"locale: {locale!r} is not a locale babel knows ({error}); "

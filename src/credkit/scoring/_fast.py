@@ -19,6 +19,7 @@ from decimal import Decimal
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
+from credkit.money import MAX_MAGNITUDE, MIN_MAGNITUDE
 from credkit.scoring.results import ScoreResult
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ _BINNED = """\
     v{i} = get(k{i})
     if v{i} is None:
         p{i} = m{i}
-    elif type(v{i}) is Decimal and v{i}.is_finite():
+    elif type(v{i}) is Decimal and v{i}.is_finite() and lowest <= v{i}.adjusted() <= highest:
 {place}
     else:
         p{i} = {slow}
@@ -195,6 +196,8 @@ def compile_scorecard(card: Scorecard, *, eager_pd: bool) -> ScoringFunction:
     namespace: dict[str, Any] = {
         "Decimal": Decimal,
         "bisect_right": bisect_right,
+        "lowest": MIN_MAGNITUDE,  # inputs beyond credkit's bounds take the slow path, which
+        "highest": MAX_MAGNITUDE,  # refuses them naming the input
         "new": object.__new__,
         "ScoreResult": ScoreResult,
         "set_total": _set_total,

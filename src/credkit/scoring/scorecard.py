@@ -73,7 +73,7 @@ from credkit._validate import (
 )
 from credkit.config import converter as _config_converter
 from credkit.errors import ConfigError, ValidationError
-from credkit.money import Numeric, to_decimal
+from credkit.money import MAX_MAGNITUDE, MIN_MAGNITUDE, Numeric, to_decimal
 from credkit.scoring._fast import ScoringFunction, compile_scorecard
 from credkit.scoring.results import FactorContribution, ScoreResult
 from credkit.scoring.risk import RiskScale
@@ -84,6 +84,7 @@ __all__ = ["Bin", "Category", "Factor", "Scorecard"]
 _NEG_INF = Decimal("-Infinity")
 _new_contribution = tuple.__new__  # builds a FactorContribution without the keyword layer
 _MIN: Literal["min"] = "min"
+_LOWEST, _HIGHEST = MIN_MAGNITUDE, MAX_MAGNITUDE  # to_decimal's bounds on sizes
 
 
 # -- bins and categories -----------------------------------------------------------------
@@ -387,7 +388,7 @@ class Factor:
                 number_ = value
             else:
                 number_ = to_decimal(value, field=self.input)
-            if not number_.is_finite():
+            if not number_.is_finite() or not _LOWEST <= number_.adjusted() <= _HIGHEST:
                 to_decimal(value, field=self.input)  # raises, naming the input and the value
             position = bisect_right(self._lowers, number_) - 1
             if position >= 0:
