@@ -11,9 +11,12 @@ symbol (the currency is in a column or the title).
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime
+import io
 import os
-from collections.abc import Collection, Sequence
+import re
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeAlias
@@ -31,6 +34,8 @@ from credkit.money import Money, minor_units
 __all__ = [
     "Subcommands",
     "add_currency_arguments",
+    "add_raw_csv_argument",
+    "csv_text",
     "currency_rates",
     "grid",
     "iso_date",
@@ -39,6 +44,7 @@ __all__ = [
     "non_negative_int",
     "plain_amount",
     "plain_number",
+    "safe_cell",
 ]
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -180,6 +186,60 @@ def load_rates(path: str | os.PathLike[str]) -> RateTable:
 
 
 # -- output ---------------------------------------------------------------------------
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?")
+
+
+def safe_cell(value: object) -> str:
+    r"""A cell a spreadsheet shows as text, never runs as a formula (OWASP CSV injection).
+
+    Cells that start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a
+    leading apostrophe, except plain numbers (``-12.50`` stays a number).
+
+    >>> safe_cell("=HYPERLINK(\"http://x\")"), safe_cell("-12.50"), safe_cell("ACME")
+    ('\'=HYPERLINK("http://x")', '-12.50', 'ACME')
+    """
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *, raw: bool = False) -> str:
+    r"""Rows as CSV for people: ``\r\n`` line ends, quoting, cells made safe.
+
+    Every field with a delimiter, quote, ``\r`` or ``\n`` is quoted (so that Python's
+    csv module and spreadsheets read it back), and each cell goes through
+    :func:`safe_cell` unless ``raw`` is true (for programs that read the values back).
+
+    >>> csv_text(["id", "note"], [["C1", "=1+1"], ["C\r2", "-5"]])
+    'id,note\r\nC1,\'=1+1\r\n"C\r2",-5'
+    >>> csv_text(["id"], [["=1+1"]], raw=True)
+    'id\r\n=1+1'
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(
+            ["" if cell is None else str(cell) for cell in row]
+            if raw
+            else [safe_cell(cell) for cell in row]
+        )
+    return buffer.getvalue().removesuffix("\r\n")
+
+
+def add_raw_csv_argument(parser: argparse.ArgumentParser) -> None:
+    """``--raw-csv``: write CSV cells exactly, for programs (see :func:`csv_text`)."""
+    parser.add_argument(
+        "--raw-csv",
+        action="store_true",
+        help="with --format csv, write every cell exactly as it is, for programs that read "
+        "the file back (by default a cell a spreadsheet would run as a formula, such as "
+        "'=...', gets a leading apostrophe)",
+    )
 
 
 def plain_number(value: Decimal, places: int) -> str:

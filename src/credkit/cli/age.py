@@ -9,9 +9,7 @@ single CSV file of open items, or of invoices with a settled-date column (then
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,8 @@ from credkit.aging import STANDARD, AgingBasis, AgingReport, AgingRow, Buckets, 
 from credkit.cli._common import (
     Subcommands,
     add_currency_arguments,
+    add_raw_csv_argument,
+    csv_text,
     currency_rates,
     grid,
     iso_date,
@@ -78,6 +78,7 @@ def add_parser(commands: Subcommands) -> None:
     parser.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output format"
     )
+    add_raw_csv_argument(parser)
     add_currency_arguments(parser)
     parser.add_argument(
         "--mapping",
@@ -149,7 +150,9 @@ def _table(report: AgingReport, by: str) -> str:
     return "\n".join(lines)
 
 
-def render(report: AgingReport, *, by: str = "customer", format: str = "table") -> str:
+def render(
+    report: AgingReport, *, by: str = "customer", format: str = "table", raw: bool = False
+) -> str:
     """The report as a plain-text table, CSV or JSON.
 
     Tables show amounts rounded to the currency's minor units with thousands
@@ -165,14 +168,11 @@ def render(report: AgingReport, *, by: str = "customer", format: str = "table") 
     if format == "table":
         return _table(report, by)
     if format == "csv":
-        buffer = io.StringIO()
         columns = ["customer_id"] if by == "customer" else []
         columns += ["currency", *report.buckets.labels, "unapplied", "total", "disputed"]
         columns += ["count", "oldest_days"]
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(report.to_rows(by="customer" if by == "customer" else "total"))
-        return buffer.getvalue().rstrip("\n")
+        records = report.to_rows(by="customer" if by == "customer" else "total")
+        return csv_text(columns, ([record[c] for c in columns] for record in records), raw=raw)
     if format == "json":
         document: dict[str, Any] = {
             "as_of": report.as_of.isoformat(),
@@ -225,5 +225,5 @@ def run(args: argparse.Namespace) -> int:
             read_invoices(args.path, mapping=source), read_settlements(args.path, mapping=source)
         )
         report = age(history.open_items(as_of), **options)
-    print(render(report, by=args.by, format=args.format))
+    print(render(report, by=args.by, format=args.format, raw=args.raw_csv))
     return 0

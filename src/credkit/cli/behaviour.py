@@ -9,9 +9,7 @@ canonical layout, whose ledger's settlements are used.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
-import io
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +17,8 @@ from pathlib import Path
 from credkit.cli._common import (
     Subcommands,
     add_currency_arguments,
+    add_raw_csv_argument,
+    csv_text,
     currency_rates,
     grid,
     iso_date,
@@ -89,6 +89,7 @@ def add_parser(commands: Subcommands) -> None:
         currency_help="weighting currency for customers with several currencies (needs --rates)",
     )
     parser.add_argument("--format", choices=("table", "csv"), default="table", help="output format")
+    add_raw_csv_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -176,15 +177,13 @@ def _table(
     return "\n".join(lines)
 
 
-def _csv(results: Mapping[str, PaymentBehaviour | InsufficientData]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(_COLUMNS)
+def _csv(results: Mapping[str, PaymentBehaviour | InsufficientData], *, raw: bool) -> str:
+    rows: list[list[object]] = []
     for customer, value in results.items():
         if isinstance(value, InsufficientData):
-            writer.writerow([customer, "insufficient_data", "", value.invoices] + [""] * 9)
+            rows.append([customer, "insufficient_data", "", value.invoices] + [""] * 9)
             continue
-        writer.writerow(
+        rows.append(
             [
                 customer,
                 "ok",
@@ -201,7 +200,7 @@ def _csv(results: Mapping[str, PaymentBehaviour | InsufficientData]) -> str:
                 "" if value.trend.change is None else value.trend.change,
             ]
         )
-    return buffer.getvalue().rstrip("\n")
+    return csv_text(_COLUMNS, rows, raw=raw)
 
 
 def render(
@@ -210,11 +209,14 @@ def render(
     as_of: datetime.date,
     format: str = "table",
     top: int = 10,
+    raw: bool = False,
 ) -> str:
     """The results of :func:`~credkit.kpi.payment_behaviour` as a table or CSV.
 
     Tables round days to one decimal and shares to whole percent, and end with the
-    ``top`` customers whose payment deteriorated most; CSV carries the exact values.
+    ``top`` customers whose payment deteriorated most; CSV carries the exact values
+    (cells made safe for spreadsheets unless ``raw``, see
+    :func:`~credkit.cli._common.csv_text`).
 
     >>> print(render({}, as_of=datetime.date(2026, 3, 31), format="csv"))
     customer_id,status,currency,invoices,average_days_to_pay,average_days_beyond_terms,weighted_days_beyond_terms,weighted_days_late,share_on_time,share_early,payment_index,trend,trend_change
@@ -222,7 +224,7 @@ def render(
     if format == "table":
         return _table(results, as_of, top)
     if format == "csv":
-        return _csv(results)
+        return _csv(results, raw=raw)
     raise ValidationError(f"format: expected 'table' or 'csv', got {format!r}")
 
 
@@ -266,5 +268,5 @@ def run(args: argparse.Namespace) -> int:
         currency=args.currency,
         rates=rates,
     )
-    print(render(results, as_of=as_of, format=args.format, top=args.top))
+    print(render(results, as_of=as_of, format=args.format, top=args.top, raw=args.raw_csv))
     return 0

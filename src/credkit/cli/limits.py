@@ -19,9 +19,7 @@ of the whole group's sales). The output says so.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
-import io
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
@@ -32,6 +30,8 @@ from dateutil.relativedelta import relativedelta
 from credkit import config, sample
 from credkit.cli._common import (
     Subcommands,
+    add_raw_csv_argument,
+    csv_text,
     grid,
     load_rates,
     non_negative_int,
@@ -110,6 +110,7 @@ def add_parser(commands: Subcommands) -> None:
         help="print the full working of this customer's recommendation instead of the table",
     )
     parser.add_argument("--format", choices=("table", "csv"), default="table", help="output format")
+    add_raw_csv_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -328,33 +329,32 @@ def _table(rows: Sequence[LimitRow], *, percent: bool = False) -> list[str]:
     return grid(header, body, left={"Customer", "Segment", "Class", "Ccy", "Decided by"})
 
 
-def render(rows: Sequence[LimitRow], *, policy: LimitPolicy, format: str = "table") -> str:
-    """The recommendations as a plain-text table (with notes) or CSV.
+def render(
+    rows: Sequence[LimitRow], *, policy: LimitPolicy, format: str = "table", raw: bool = False
+) -> str:
+    """The recommendations as a plain-text table (with notes) or CSV (``raw``: cells exact).
 
     >>> rows = portfolio_recommendations(sample.generate(seed=1, customers=2), example_policy())
     >>> print(render(rows, policy=example_policy(), format="csv").splitlines()[0])
     customer_id,segment,risk_class,currency,current_limit,recommended_limit,change,decided_by,note
     """
     if format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
-            [
-                "customer_id",
-                "segment",
-                "risk_class",
-                "currency",
-                "current_limit",
-                "recommended_limit",
-                "change",
-                "decided_by",
-                "note",
-            ]
-        )
+        header = [
+            "customer_id",
+            "segment",
+            "risk_class",
+            "currency",
+            "current_limit",
+            "recommended_limit",
+            "change",
+            "decided_by",
+            "note",
+        ]
+        records = []
         for row in rows:
             rec = row.recommendation
             current = rec.inputs.current_limit
-            writer.writerow(
+            records.append(
                 [
                     rec.customer_id,
                     rec.inputs.segment or "",
@@ -367,7 +367,7 @@ def render(rows: Sequence[LimitRow], *, policy: LimitPolicy, format: str = "tabl
                     row.note,
                 ]
             )
-        return buffer.getvalue().rstrip("\n")
+        return csv_text(header, records, raw=raw)
     if format != "table":
         raise ValidationError(f"format: expected 'table' or 'csv', got {format!r}")
     as_of = rows[0].recommendation.as_of.isoformat() if rows else "-"
@@ -446,5 +446,5 @@ def run(args: argparse.Namespace) -> int:
         raise ValidationError(
             f"--customer: no customer {args.customer!r} in the sample (ids such as {known})"
         )
-    print(render(rows, policy=policy, format=args.format))
+    print(render(rows, policy=policy, format=args.format, raw=args.raw_csv))
     return 0

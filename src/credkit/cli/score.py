@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from credkit import config, sample
-from credkit.cli._common import Subcommands, grid, non_negative_int
+from credkit.cli._common import Subcommands, add_raw_csv_argument, csv_text, grid, non_negative_int
 from credkit.errors import ValidationError
 from credkit.scoring import RiskScale, Scorecard, ScoredRow, example_scorecard, score_rows
 
@@ -60,6 +60,7 @@ def add_parser(commands: Subcommands) -> None:
         help="reason codes to show per customer, most points lost first (default 3)",
     )
     parser.add_argument("--format", choices=_FORMATS, default="table", help="output format")
+    add_raw_csv_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -171,7 +172,12 @@ def _table(card: Scorecard, scored: Sequence[ScoredRow], reasons: int) -> str:
 
 
 def render(
-    card: Scorecard, scored: Sequence[ScoredRow], *, format: str = "table", reasons: int = 3
+    card: Scorecard,
+    scored: Sequence[ScoredRow],
+    *,
+    format: str = "table",
+    reasons: int = 3,
+    raw: bool = False,
 ) -> str:
     """Scored rows as a plain-text table, CSV or JSON.
 
@@ -193,19 +199,14 @@ def render(
         return _table(card, scored, reasons)
     records = _records(scored, reasons)
     if format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["customer_id", "total", "risk_class", "reason_codes"])
-        for record in records:
-            writer.writerow(
-                [
-                    record["customer_id"],
-                    record["total"],
-                    record["risk_class"] or "",
-                    ";".join(record["reason_codes"]),
-                ]
-            )
-        return buffer.getvalue().rstrip("\n")
+        return csv_text(
+            ["customer_id", "total", "risk_class", "reason_codes"],
+            (
+                [r["customer_id"], r["total"], r["risk_class"] or "", ";".join(r["reason_codes"])]
+                for r in records
+            ),
+            raw=raw,
+        )
     if format == "json":
         document = {"scorecard": {"id": card.id, "version": card.version}, "rows": records}
         return json.dumps(document, indent=2, ensure_ascii=False)
@@ -217,7 +218,7 @@ def run(args: argparse.Namespace) -> int:
     card = config.load(Scorecard, args.scorecard)
     rows = read_rows(args.path)
     scored = _score(rows, card, id_column=args.id_column, name=str(args.path))
-    print(render(card, scored, format=args.format, reasons=args.reasons))
+    print(render(card, scored, format=args.format, reasons=args.reasons, raw=args.raw_csv))
     return 0
 
 
