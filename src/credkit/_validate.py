@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from credkit.errors import CredkitError, ValidationError
 from credkit.money import Money, minor_units, to_decimal
@@ -76,6 +77,7 @@ __all__ = [
     "positive",
     "positive_money",
     "sequence",
+    "shifted",
     "shorten",
     "text",
     "to_number",
@@ -516,6 +518,31 @@ def check_currency(value: object, field: str) -> str:
 def currency_code(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validator: an ISO 4217 code known to CLDR."""
     check_currency(value, attribute.name)
+
+
+def shifted(day: datetime.date, field: str, *, days: int = 0, months: int = 0) -> datetime.date:
+    """``day`` moved by ``days`` and ``months`` (negative: back), or a ValidationError
+    naming ``field`` when that leaves the calendar Python supports (years 1 to 9999).
+
+    >>> shifted(datetime.date(2026, 3, 31), "window_months", months=-1)
+    datetime.date(2026, 2, 28)
+    >>> shifted(datetime.date(2026, 3, 31), "window_months", months=-100000)
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: window_months: 2026-03-31 and 100000 months back is outside the calendar credkit supports (0001-01-01 to 9999-12-31)
+    """
+    try:
+        return day + datetime.timedelta(days=days) + relativedelta(months=months)
+    except (OverflowError, ValueError):
+        moves = [
+            f"{abs(amount)} {unit} {'back' if amount < 0 else 'on'}"
+            for amount, unit in ((days, "days"), (months, "months"))
+            if amount
+        ]
+        raise ValidationError(
+            f"{field}: {day.isoformat()} and {' and '.join(moves)} is outside the calendar "
+            "credkit supports (0001-01-01 to 9999-12-31)"
+        ) from None
 
 
 # -- enums, mappings and sequences ----------------------------------------------------------

@@ -165,16 +165,16 @@ def _rows(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[str, 
         raise ValidationError(f"{path}: cannot read: {error}") from None
     with handle:
         reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise ValidationError(
-                f"{path}: missing column {', '.join(missing)}; expected {', '.join(required)}"
-            )
         try:
+            header = reader.fieldnames or []
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise ValidationError(
+                    f"{path}: missing column {', '.join(missing)}; expected {', '.join(required)}"
+                )
             for row in reader:
                 yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
-        except (csv.Error, UnicodeDecodeError) as error:
+        except (csv.Error, UnicodeDecodeError, OSError) as error:
             raise ValidationError(f"{path}, line {reader.line_num}: {error}") from None
 
 

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from credkit import sample
+from credkit._validate import shifted
 from credkit.cli._common import Subcommands, iso_date
 from credkit.config import load
 from credkit.dunning import (
@@ -130,7 +131,8 @@ def replay_dates(as_of: datetime.date, *, days: int, every: int = 1) -> list[dat
     if every < 1:
         raise ValidationError(f"every: must be at least 1 day, got {every}")
     return [
-        as_of - datetime.timedelta(days=offset) for offset in range(days - days % every, 0, -every)
+        shifted(as_of, "replay_days", days=-offset)
+        for offset in range(days - days % every, 0, -every)
     ]
 
 

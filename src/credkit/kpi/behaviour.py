@@ -61,6 +61,7 @@ from typing import Any, Final
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from credkit._validate import shifted
 from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.fx import RateSource, convert
 from credkit.ledger import Settlement
@@ -421,12 +422,12 @@ def _bounds(as_of: object, window_months: int, recent_months: int, baseline_mont
             f"as_of: expected a datetime.date such as date(2026, 3, 31), "
             f"got {type(as_of).__name__} {as_of!r}"
         )
-    recent = as_of - relativedelta(months=recent_months)
+    recent = shifted(as_of, "recent_months", months=-recent_months)
     return _Bounds(
         as_of=as_of.toordinal(),
-        window=(as_of - relativedelta(months=window_months)).toordinal(),
+        window=shifted(as_of, "window_months", months=-window_months).toordinal(),
         recent=recent.toordinal(),
-        baseline=(recent - relativedelta(months=baseline_months)).toordinal(),
+        baseline=shifted(recent, "baseline_months", months=-baseline_months).toordinal(),
     )
 
 
