@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
+import re
 import types
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -60,6 +61,7 @@ __all__ = [
     "instance_of",
     "is_date",
     "is_money",
+    "iso_day",
     "non_negative",
     "non_negative_money",
     "number",
@@ -157,16 +159,31 @@ def to_tuple(value: object) -> object:
 
 
 def check_text(value: object, field: str, *, what: str = "a non-empty string") -> str:
-    """Return ``value`` if it is a string that is not blank, else raise naming ``field``.
+    r"""Return ``value`` if it is a string that is not blank, else raise naming ``field``.
+
+    A NUL character or a lone surrogate (half of a UTF-16 pair) is refused too: no
+    file, terminal or database keeps them, so an id holding one could not be matched.
 
     >>> check_text(" ", "name")
     Traceback (most recent call last):
     ...
     credkit.errors.ValidationError: name: expected a non-empty string, got str ' '
+    >>> check_text("INV\x001", "id")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: id: 'INV\x001' holds a NUL character or a lone surrogate; expected text that can be written to a file
     """
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{field}: expected {what}, got {describe(value)}")
+    if "\x00" in value or (not value.isascii() and _SURROGATE.search(value)):
+        raise ValidationError(
+            f"{field}: {shorten(repr(value))} holds a NUL character or a lone surrogate; "
+            "expected text that can be written to a file"
+        )
     return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -518,6 +535,27 @@ def check_currency(value: object, field: str) -> str:
 def currency_code(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validator: an ISO 4217 code known to CLDR."""
     check_currency(value, attribute.name)
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_day(text: str) -> datetime.date:
+    """The date written exactly as ``YYYY-MM-DD``; ``ValueError`` for anything else.
+
+    ``date.fromisoformat`` alone also reads ``20260101`` and ISO week dates such as
+    ``2026-W01-1``, which credkit's documents do not use.
+
+    >>> iso_day("2026-01-31")
+    datetime.date(2026, 1, 31)
+    >>> iso_day("20260131")
+    Traceback (most recent call last):
+    ...
+    ValueError: '20260131' is not a date written as YYYY-MM-DD
+    """
+    if not _ISO_DAY.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date written as YYYY-MM-DD")
+    return datetime.date.fromisoformat(text)
 
 
 def shifted(day: datetime.date, field: str, *, days: int = 0, months: int = 0) -> datetime.date:

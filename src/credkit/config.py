@@ -65,7 +65,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from credkit._validate import describe, shorten
+from credkit._validate import describe, iso_day, shorten
 from credkit.errors import ConfigError, CredkitError
 from credkit.money import Money, to_decimal
 
@@ -109,7 +109,7 @@ def _structure_date(value: object, _: type) -> datetime.date:
         return value
     if isinstance(value, str):
         try:
-            return datetime.date.fromisoformat(value)
+            return iso_day(value)
         except ValueError:
             pass
     raise ConfigError(f"expected a date as 'YYYY-MM-DD', got {describe(value)}")

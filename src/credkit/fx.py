@@ -30,7 +30,7 @@ from typing import Any, Final, Protocol, runtime_checkable
 
 import attrs
 
-from credkit._validate import check_currency, check_date, currency_code
+from credkit._validate import check_currency, check_date, currency_code, iso_day
 from credkit.errors import RateNotFoundError, ValidationError
 from credkit.money import DEFAULT_ROUNDING, Money, Numeric, minor_units, to_decimal
 
@@ -369,7 +369,7 @@ def _parse_date(key: object) -> datetime.date:
         return key
     if isinstance(key, str):
         try:
-            return datetime.date.fromisoformat(key)
+            return iso_day(key)
         except ValueError:
             pass
     raise ValidationError(

@@ -25,6 +25,7 @@ import attrs
 
 from credkit import config
 from credkit._figures import grouped
+from credkit._validate import iso_day
 from credkit.errors import ValidationError
 from credkit.fx import RateTable
 from credkit.io import ColumnMapping, read_ledger, read_rates
@@ -64,7 +65,7 @@ def iso_date(text: str) -> datetime.date:
     argparse.ArgumentTypeError: '31.03.2026' is not a date; expected YYYY-MM-DD such as 2026-03-31
     """
     try:
-        return datetime.date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date; expected YYYY-MM-DD such as 2026-03-31"

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from credkit import sample
+from credkit._validate import iso_day
 from credkit.cli._common import Subcommands, grid, iso_date, load_rates
 from credkit.errors import CredkitError, ValidationError
 from credkit.fx import RateSource
@@ -200,7 +201,7 @@ def _optional_date(
     if not text:
         return None
     try:
-        return datetime.date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
         raise _cell(
             path, line, column, f"{text!r} is not a date in the format YYYY-MM-DD"

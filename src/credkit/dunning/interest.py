@@ -49,6 +49,7 @@ from credkit._validate import (
     check_number,
     describe,
     is_date,
+    iso_day,
     optional_date,
     text,
     to_number,
@@ -186,7 +187,7 @@ class ReferenceRates:
             day: object = key
             if isinstance(key, str):
                 try:
-                    day = datetime.date.fromisoformat(key)
+                    day = iso_day(key)
                 except ValueError:
                     raise ValidationError(
                         f"data: key {key!r} is not a date; expected 'YYYY-MM-DD'"

@@ -187,6 +187,12 @@ class ColumnMapping:
                 f"expected one character such as ',', ';', '\\t' or '|', got {self.delimiter!r}",
                 path="delimiter",
             )
+        if self.delimiter == self.decimal_separator:
+            raise ConfigError(
+                f"{self.delimiter!r} is also the decimal separator, so '1,50' could be one "
+                "amount or two fields; use ';' as the delimiter with decimal commas",
+                path="delimiter",
+            )
         try:
             codecs.lookup(self.encoding)
             "a".encode(self.encoding)  # refuses codecs that are not text encodings (rot13)
@@ -223,7 +229,7 @@ class ColumnMapping:
     def thousands(self) -> str:
         """The thousands separator in force: as set, else the one that is not the decimal one.
 
-        >>> ColumnMapping(decimal_separator=",").thousands, ColumnMapping().thousands
+        >>> ColumnMapping(decimal_separator=",", delimiter=";").thousands, ColumnMapping().thousands
         ('.', ',')
         """
         if self.thousands_separator is not None:
