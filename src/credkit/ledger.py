@@ -88,11 +88,17 @@ def _non_empty_id(instance: object, attribute: attrs.Attribute[Any], value: obje
 
 
 def _positive_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A document amount: above zero, in whole minor units of its currency."""
     money = check_money(value, attribute.name)
     if not money.is_positive:
         raise ValidationError(
             f"{attribute.name}: must be above zero, got {money} "
             "(record a reduction as a CreditNote, money received as a Payment)"
+        )
+    if not money.is_rounded():
+        raise ValidationError(
+            f"{attribute.name}: {money} has more decimals than {money.currency} has "
+            f"({money.minor_units}); a document is booked in whole minor units"
         )
 
 

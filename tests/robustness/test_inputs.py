@@ -60,3 +60,17 @@ def test_a_mapping_whose_delimiter_is_its_decimal_separator_is_refused() -> None
     with pytest.raises(ConfigError, match=r"^delimiter: ',' is also the decimal separator"):
         load(ColumnMapping, {"decimal_separator": ",", "delimiter": ","})
     assert ColumnMapping(decimal_separator=",", delimiter=";").thousands == "."
+
+
+def test_a_document_amount_with_more_decimals_than_its_currency_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(
+        ValidationError, match=r"^amount: 10.5 JPY has more decimals than JPY has \(0\)"
+    ):
+        Invoice("I1", "C1", date(2026, 1, 1), date(2026, 1, 31), Money.of("10.5", "JPY"))
+    path = tmp_path / "invoices.csv"
+    path.write_text(
+        "id,customer_id,issue_date,due_date,amount,currency\nI1,C1,2026-01-01,2026-01-31,10.5,JPY\n"
+    )
+    with pytest.raises(ValidationError, match=r"line 2, column amount: 10.5 JPY has more decimals"):
+        credkit_io.read_invoices(path)
+    assert Invoice("I2", "C1", date(2026, 1, 1), date(2026, 1, 31), Money.of("10", "JPY"))
