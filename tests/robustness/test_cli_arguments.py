@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -131,3 +133,32 @@ def test_the_reviews_calendar_edges_end_with_status_2_and_a_message(
     error = capsys.readouterr().err
     assert error.startswith("credkit: error: ")
     assert "outside the calendar credkit supports" in error
+
+
+@pytest.mark.parametrize(
+    ("buckets", "message"),
+    [
+        ("-30,60", r"--buckets: edges\[0\]: -30 is not above 0"),  # not "expected one argument"
+        ("-30", r"--buckets: edges\[0\]: -30 is not above 0"),
+        (",".join(str(day) for day in range(1, 52)), r"--buckets: 51 edges; at most 50"),
+    ],
+)
+def test_bucket_edges_are_checked_not_mistaken_for_options(
+    files: dict[str, str], buckets: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["age", files["ledger"], "--as-of", "2026-11-30", "--buckets", buckets]
+    assert main(argv) == 2
+    assert re.search(message, capsys.readouterr().err)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_is_refused_after_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from credkit.errors import ValidationError
+    from credkit.io import _table, read_open_items
+
+    # /dev/zero as an export used to be read until the machine ran out of memory
+    monkeypatch.setattr(_table, "MAX_STREAM_BYTES", 2**20)
+    with pytest.raises(
+        ValidationError, match=r"^/dev/zero: not a regular file and larger than 1,048,576"
+    ):
+        read_open_items("/dev/zero")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -36,6 +37,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_LIST_OPTIONS = ("--buckets",)
+_NEGATIVE_LOOKING = re.compile(r"-[0-9]")
+
+
+def _attach_list_values(argv: Sequence[str]) -> list[str]:
+    """``--buckets -30,60`` as ``--buckets=-30,60``: argparse would take ``-30,60`` for an
+    option and report a missing value, rather than the bad edge it is.
+
+    >>> _attach_list_values(["age", "x", "--buckets", "-30,60"])
+    ['age', 'x', '--buckets=-30,60']
+    """
+    result: list[str] = []
+    index = 0
+    while index < len(argv):
+        part = argv[index]
+        following = argv[index + 1] if index + 1 < len(argv) else None
+        if part in _LIST_OPTIONS and following is not None and _NEGATIVE_LOOKING.match(following):
+            result.append(f"{part}={following}")
+            index += 2
+            continue
+        result.append(part)
+        index += 1
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``credkit`` command with ``argv`` (default: the process arguments).
 
@@ -46,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     2
     """
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_attach_list_values(sys.argv[1:] if argv is None else argv))
     if args.version:
         print(f"credkit {__version__}")
         return 0

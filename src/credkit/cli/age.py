@@ -92,11 +92,20 @@ def add_parser(commands: Subcommands) -> None:
 # -- input ----------------------------------------------------------------------------
 
 
+MAX_BUCKET_EDGES = 50
+"""The most edges ``--buckets`` takes (a table of more columns helps nobody)."""
+
+
 def _buckets(text: str | None) -> Buckets:
     if text is None:
         return STANDARD
+    parts = text.split(",")
+    if len(parts) > MAX_BUCKET_EDGES:
+        raise ValidationError(
+            f"--buckets: {len(parts)} edges; at most {MAX_BUCKET_EDGES} are allowed"
+        )
     edges = []
-    for part in text.split(","):
+    for part in parts:
         try:
             edges.append(int(part.strip()))
         except ValueError:

@@ -35,6 +35,10 @@ def _decode(path: Path, data: bytes, encoding: str) -> str:
     return text.removeprefix("\ufeff")
 
 
+MAX_STREAM_BYTES = 256 * 2**20
+"""The most credkit reads from a pipe or device (not a regular file): 256 MiB. A regular
+file is read in blocks, whatever its size."""
+
 _BLOCK_CHARS: Final = 1 << 16
 """About how many characters a block of rows holds (it always ends at a line end).
 
@@ -112,11 +116,17 @@ class Table:
         self._text: str | None = None
         if not self.path.is_file():
             try:
-                data = self.path.read_bytes()
+                with self.path.open("rb") as stream:  # at most the limit: /dev/zero never ends
+                    data = stream.read(MAX_STREAM_BYTES + 1)
             except OSError as error:
                 raise ValidationError(
                     f"{self.name}: cannot read the file ({error.strerror or error})"
                 ) from None
+            if len(data) > MAX_STREAM_BYTES:
+                raise ValidationError(
+                    f"{self.name}: not a regular file and larger than {MAX_STREAM_BYTES:,} "
+                    "bytes, the most credkit reads from a pipe or device; save it to a file"
+                )
             self._text = _decode(self.path, data, encoding)
         wanted = [c for c in columns if c not in optional]
         with self._open() as file:
