@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
+
+from credkit._validate import shifted
 from credkit.cli._common import (
     Subcommands,
     add_currency_arguments,
@@ -26,7 +30,7 @@ from credkit.cli._common import (
     plain_number,
 )
 from credkit.errors import ValidationError
-from credkit.io import ColumnMapping, read_settlements
+from credkit.io import ColumnMapping, read_payment_history
 from credkit.kpi import (
     InsufficientData,
     PaymentBehaviour,
@@ -35,7 +39,7 @@ from credkit.kpi import (
 )
 from credkit.ledger import Ledger, Settlement
 
-__all__ = ["add_parser", "render", "run"]
+__all__ = ["Exclusion", "add_parser", "exclusions", "render", "run"]
 
 
 def add_parser(commands: Subcommands) -> None:
@@ -88,9 +92,73 @@ def add_parser(commands: Subcommands) -> None:
         parser,
         currency_help="weighting currency for customers with several currencies (needs --rates)",
     )
-    parser.add_argument("--format", choices=("table", "csv"), default="table", help="output format")
+    parser.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="output format"
+    )
     add_raw_csv_argument(parser)
     parser.set_defaults(func=run)
+
+
+# -- what was not analysed -------------------------------------------------------------
+
+
+@attrs.frozen
+class Exclusion:
+    """Lines or settlements of the input that the analysis left out, and why.
+
+    >>> Exclusion(reason="open", count=2, message="2 lines with no settled date").count
+    2
+    """
+
+    reason: str  # a stable code: open, before_window, after_as_of
+    count: int
+    message: str
+
+
+def exclusions(
+    settlements: tuple[Settlement, ...],
+    open_lines: tuple[int, ...],
+    *,
+    as_of: datetime.date,
+    window_months: int,
+) -> tuple[Exclusion, ...]:
+    """Everything the analysis leaves out, counted, with the reason (nothing dropped silently).
+
+    >>> exclusions((), (3, 7), as_of=datetime.date(2026, 3, 31), window_months=24)[0].message
+    '2 lines with no settled date (invoices still open), not analysed'
+    """
+    start = shifted(as_of, "window_months", months=-window_months)
+    before = sum(1 for s in settlements if s.settled_on <= start)
+    after = sum(1 for s in settlements if s.settled_on > as_of)
+    found = [
+        Exclusion(
+            reason="open",
+            count=len(open_lines),
+            message=f"{_lines(len(open_lines))} with no settled date (invoices still open), "
+            "not analysed",
+        ),
+        Exclusion(
+            reason="before_window",
+            count=before,
+            message=f"{_settlements_text(before)} on or before {start.isoformat()}, outside "
+            f"the {window_months}-month window, not analysed",
+        ),
+        Exclusion(
+            reason="after_as_of",
+            count=after,
+            message=f"{_settlements_text(after)} after {as_of.isoformat()}, the analysis date, "
+            "not analysed",
+        ),
+    ]
+    return tuple(e for e in found if e.count)
+
+
+def _lines(count: int) -> str:
+    return f"{count} line" + ("" if count == 1 else "s")
+
+
+def _settlements_text(count: int) -> str:
+    return f"{count} settlement" + ("" if count == 1 else "s")
 
 
 # -- output -----------------------------------------------------------------------------
@@ -210,6 +278,7 @@ def render(
     format: str = "table",
     top: int = 10,
     raw: bool = False,
+    excluded: tuple[Exclusion, ...] = (),
 ) -> str:
     """The results of :func:`~credkit.kpi.payment_behaviour` as a table or CSV.
 
@@ -222,22 +291,65 @@ def render(
     customer_id,status,currency,invoices,average_days_to_pay,average_days_beyond_terms,weighted_days_beyond_terms,weighted_days_late,share_on_time,share_early,payment_index,trend,trend_change
     """
     if format == "table":
-        return _table(results, as_of, top)
+        table = _table(results, as_of, top)
+        if excluded:
+            table += "\n\nNot analysed:\n" + "\n".join(f"  {e.message}" for e in excluded)
+        return table
     if format == "csv":
         return _csv(results, raw=raw)
-    raise ValidationError(f"format: expected 'table' or 'csv', got {format!r}")
+    if format == "json":
+        return _json(results, as_of, excluded)
+    raise ValidationError(f"format: expected 'table', 'csv' or 'json', got {format!r}")
+
+
+def _json(
+    results: Mapping[str, PaymentBehaviour | InsufficientData],
+    as_of: datetime.date,
+    excluded: tuple[Exclusion, ...],
+) -> str:
+    customers = []
+    for customer, value in results.items():
+        if isinstance(value, InsufficientData):
+            customers.append(
+                {"customer_id": customer, "status": "insufficient_data", "invoices": value.invoices}
+            )
+            continue
+        customers.append(
+            {
+                "customer_id": customer,
+                "status": "ok",
+                "currency": value.currency,
+                "invoices": value.invoices,
+                "average_days_to_pay": str(value.average_days_to_pay),
+                "average_days_beyond_terms": str(value.average_days_beyond_terms),
+                "weighted_days_beyond_terms": str(value.weighted_days_beyond_terms),
+                "share_on_time": str(value.share_on_time),
+                "payment_index": str(value.payment_index),
+                "trend": value.trend.direction.value,
+            }
+        )
+    document = {
+        "as_of": as_of.isoformat(),
+        "customers": customers,
+        "excluded": [attrs.asdict(e) for e in excluded],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 # -- input ------------------------------------------------------------------------------
 
 
-def _settlements(path: Path, mapping_path: Path | None) -> tuple[Settlement, ...]:
+def _settlements(
+    path: Path, mapping_path: Path | None
+) -> tuple[tuple[Settlement, ...], tuple[int, ...]]:
+    """The settlements, and the lines of open invoices (none from a ledger directory)."""
     source = ledger_or_mapping(
         path, mapping_path, default=ColumnMapping(settled_on="settled_on"), name="FILE"
     )
     if isinstance(source, Ledger):
-        return source.settlements()
-    return read_settlements(path, mapping=source)
+        return source.settlements(), ()
+    history = read_payment_history(path, mapping=source)
+    return history.settlements, history.open_lines
 
 
 def run(args: argparse.Namespace) -> int:
@@ -250,7 +362,7 @@ def run(args: argparse.Namespace) -> int:
         why="customers paying in several currencies are weighted in --currency, "
         "converted with --rates",
     )
-    settlements = _settlements(args.path, args.mapping)
+    settlements, open_lines = _settlements(args.path, args.mapping)
     as_of: datetime.date | None = args.as_of
     if as_of is None:
         if not settlements:
@@ -268,5 +380,15 @@ def run(args: argparse.Namespace) -> int:
         currency=args.currency,
         rates=rates,
     )
-    print(render(results, as_of=as_of, format=args.format, top=args.top, raw=args.raw_csv))
+    excluded = exclusions(settlements, open_lines, as_of=as_of, window_months=args.window_months)
+    print(
+        render(
+            results,
+            as_of=as_of,
+            format=args.format,
+            top=args.top,
+            raw=args.raw_csv,
+            excluded=excluded,
+        )
+    )
     return 0

@@ -18,7 +18,13 @@ Errors name the file, the line and the column.
 
 from credkit.io.aging import age_open_items
 from credkit.io.canonical import FILES, read_ledger, write_ledger
-from credkit.io.erp import read_invoices, read_open_items, read_settlements
+from credkit.io.erp import (
+    PaymentHistory,
+    read_invoices,
+    read_open_items,
+    read_payment_history,
+    read_settlements,
+)
 from credkit.io.mapping import ISO_DATE, ColumnMapping
 from credkit.io.rates import read_rates
 
@@ -26,10 +32,12 @@ __all__ = [
     "FILES",
     "ISO_DATE",
     "ColumnMapping",
+    "PaymentHistory",
     "age_open_items",
     "read_invoices",
     "read_ledger",
     "read_open_items",
+    "read_payment_history",
     "read_rates",
     "read_settlements",
     "write_ledger",

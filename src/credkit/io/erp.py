@@ -23,9 +23,12 @@ format %d.%m.%Y``; a header line alone reads as no records.
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Iterator
 from typing import Final
+
+import attrs
 
 from credkit.errors import ConfigError
 from credkit.io._table import Row, Table
@@ -33,7 +36,13 @@ from credkit.io.mapping import ColumnMapping
 from credkit.ledger import DocumentKind, Invoice, OpenItem, Settlement
 from credkit.money import Money
 
-__all__ = ["read_invoices", "read_open_items", "read_settlements"]
+__all__ = [
+    "PaymentHistory",
+    "read_invoices",
+    "read_open_items",
+    "read_payment_history",
+    "read_settlements",
+]
 
 _DEFAULT: Final = ColumnMapping()
 
@@ -94,6 +103,8 @@ def _table(path: _Path, mapping: ColumnMapping, *extra: str | None) -> Table:
         if mapping.currency is not None and mapping.default_currency is not None
         else set()
     )
+    if mapping.due_days is not None:
+        optional.add(mapping.due_date)  # else: issue date + due_days
     return Table(
         path,
         columns=_columns(mapping, *extra),
@@ -131,12 +142,25 @@ def _currency(row: Row, mapping: ColumnMapping) -> str:
     return mapping.default_currency
 
 
+def _due(row: Row, mapping: ColumnMapping, issued: datetime.date) -> datetime.date:
+    if mapping.due_days is not None and not row.table.has(mapping.due_date):
+        try:
+            return issued + datetime.timedelta(days=mapping.due_days)
+        except OverflowError:
+            row.column = mapping.issue_date
+            raise ValueError(
+                f"{issued.isoformat()} + {mapping.due_days} days is beyond 9999-12-31"
+            ) from None
+    return row.date(mapping.due_date)
+
+
 def _invoice(row: Row, mapping: ColumnMapping) -> Invoice:
+    issued = row.date(mapping.issue_date)
     return Invoice(
         row.text(mapping.document_id),
         row.text(mapping.customer_id),
-        row.date(mapping.issue_date),
-        row.date(mapping.due_date),
+        issued,
+        _due(row, mapping, issued),
         Money(row.amount(mapping.amount), _currency(row, mapping)),
         disputed=row.flag(mapping.disputed),
     )
@@ -172,14 +196,89 @@ def read_invoices(path: _Path, *, mapping: ColumnMapping | None = None) -> tuple
     return tuple(result)
 
 
-def read_settlements(path: _Path, *, mapping: ColumnMapping) -> tuple[Settlement, ...]:
+@attrs.frozen(kw_only=True)
+class PaymentHistory:
+    """A payment-history export as read: the settled invoices, and the lines of the
+    invoices still open (an empty settled date), which are not settlements.
+
+    ``open_lines`` holds their line numbers in the file, so that a report can say how
+    many lines it did not analyse, and why.
+    """
+
+    settlements: tuple[Settlement, ...]
+    open_lines: tuple[int, ...]
+
+
+def read_payment_history(path: _Path, *, mapping: ColumnMapping) -> PaymentHistory:
     """Paid invoices from a payment-history export with a "settled on" column.
 
     Each line whose ``settled_on`` cell is filled becomes a
     :class:`~credkit.ledger.Settlement` (``amount`` the invoice amount, ``credited``
     zero, since an export of this kind does not say how an invoice was settled); lines
-    with an empty cell are invoices still open and are not settlements. A settlement
-    dated before the invoice's issue date is an error.
+    with an empty cell are invoices still open, counted in ``open_lines``. A
+    settlement dated before the invoice's issue date is an error, and so is an
+    invoice given twice (a repeated line would count it twice).
+
+    >>> import pathlib, tempfile
+    >>> mapping = ColumnMapping(settled_on="paid_on")
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     path = pathlib.Path(directory, "history.csv")
+    ...     _ = path.write_text("id,customer_id,issue_date,due_date,amount,currency,paid_on\\n"
+    ...                         "I1,C1,2026-01-05,2026-02-04,10.00,EUR,2026-02-10\\n"
+    ...                         "I2,C1,2026-02-05,2026-03-07,20.00,EUR,\\n")
+    ...     history = read_payment_history(path, mapping=mapping)
+    >>> [(s.invoice_id, s.days_beyond_terms) for s in history.settlements], history.open_lines
+    ([('I1', 6)], (3,))
+    """
+    mapping = _check_mapping(mapping)
+    if mapping.settled_on is None:
+        raise ConfigError(
+            "the mapping names no settled-date column; read_settlements needs one "
+            "(for example settled_on = 'paid_on')",
+            path="settled_on",
+        )
+    fields = _fields(mapping)
+    settlements = []
+    open_lines = []
+    first_line: dict[str, int] = {}
+    for row in _rows(path, mapping, mapping.settled_on):
+        try:
+            invoice = _invoice(row, mapping)
+            if invoice.id in first_line:
+                row.column = mapping.document_id
+                raise ValueError(
+                    f"invoice {invoice.id!r} is also on line {first_line[invoice.id]}; "
+                    "give each invoice once"
+                )
+            first_line[invoice.id] = row.line
+            settled_text = row.optional(mapping.settled_on)
+            if settled_text is None:
+                open_lines.append(row.line)
+                continue
+            settled_on = row.date(mapping.settled_on)
+            if settled_on < invoice.issue_date:
+                raise ValueError(
+                    f"{settled_on.isoformat()} is before the issue date "
+                    f"{invoice.issue_date.isoformat()} of invoice {invoice.id!r}"
+                )
+        except ValueError as error:
+            raise row.fail(error, fields) from None
+        settlements.append(
+            Settlement(
+                invoice.id,
+                invoice.customer_id,
+                invoice.issue_date,
+                invoice.due_date,
+                invoice.amount,
+                settled_on=settled_on,
+                credited=Money.zero(invoice.amount.currency),
+            )
+        )
+    return PaymentHistory(settlements=tuple(settlements), open_lines=tuple(open_lines))
+
+
+def read_settlements(path: _Path, *, mapping: ColumnMapping) -> tuple[Settlement, ...]:
+    """The settlements of :func:`read_payment_history` (open invoices left out).
 
     >>> import pathlib, tempfile
     >>> mapping = ColumnMapping(settled_on="paid_on")
@@ -191,41 +290,7 @@ def read_settlements(path: _Path, *, mapping: ColumnMapping) -> tuple[Settlement
     ...     [(s.invoice_id, s.days_beyond_terms) for s in read_settlements(path, mapping=mapping)]
     [('I1', 6)]
     """
-    mapping = _check_mapping(mapping)
-    if mapping.settled_on is None:
-        raise ConfigError(
-            "the mapping names no settled-date column; read_settlements needs one "
-            "(for example settled_on = 'paid_on')",
-            path="settled_on",
-        )
-    fields = _fields(mapping)
-    result = []
-    for row in _rows(path, mapping, mapping.settled_on):
-        try:
-            invoice = _invoice(row, mapping)
-            settled_text = row.optional(mapping.settled_on)
-            if settled_text is None:
-                continue
-            settled_on = row.date(mapping.settled_on)
-            if settled_on < invoice.issue_date:
-                raise ValueError(
-                    f"{settled_on.isoformat()} is before the issue date "
-                    f"{invoice.issue_date.isoformat()} of invoice {invoice.id!r}"
-                )
-        except ValueError as error:
-            raise row.fail(error, fields) from None
-        result.append(
-            Settlement(
-                invoice.id,
-                invoice.customer_id,
-                invoice.issue_date,
-                invoice.due_date,
-                invoice.amount,
-                settled_on=settled_on,
-                credited=Money.zero(invoice.amount.currency),
-            )
-        )
-    return tuple(result)
+    return read_payment_history(path, mapping=mapping).settlements
 
 
 def _kind(row: Row, mapping: ColumnMapping, amount: Money) -> DocumentKind:
@@ -253,10 +318,12 @@ def _open_item(row: Row, mapping: ColumnMapping) -> OpenItem:
     if mapping.original_amount is not None and row.optional(mapping.original_amount):
         original = Money(row.amount(mapping.original_amount), currency)
     kind = _kind(row, mapping, amount)
-    if row.optional(mapping.due_date) is None and kind is not DocumentKind.INVOICE:
+    if kind is not DocumentKind.INVOICE and (
+        not row.table.has(mapping.due_date) or row.optional(mapping.due_date) is None
+    ):
         due = issued
     else:
-        due = row.date(mapping.due_date)
+        due = _due(row, mapping, issued)
     return OpenItem(
         document_id,
         customer_id,

@@ -107,6 +107,10 @@ class ColumnMapping:
       :class:`~credkit.ledger.DocumentKind`); used by :func:`~credkit.io.read_open_items`;
     * ``original_amount``: the document's full amount, for open items.
 
+    ``due_days`` serves exports without a due-date column: a file that has no
+    ``due_date`` column gets the issue date plus ``due_days`` as each invoice's due
+    date (a file that has the column is read as it is).
+
     ``date_format`` is a :meth:`~datetime.datetime.strptime` pattern (``"%d.%m.%Y"``);
     ``decimal_separator`` is ``"."`` or ``","``; ``thousands_separator`` is one of
     ``""`` (none allowed), ``"."``, ``","``, ``" "`` (also no-break spaces) or ``"'"``,
@@ -143,6 +147,7 @@ class ColumnMapping:
         factory=lambda: dict(_DEFAULT_KINDS), kw_only=True, converter=_kind_map, hash=False
     )
     default_currency: str | None = attrs.field(default=None, kw_only=True)
+    due_days: int | None = attrs.field(default=None, kw_only=True)
     date_format: str = attrs.field(default=ISO_DATE, kw_only=True)
     decimal_separator: str = attrs.field(default=".", kw_only=True)
     thousands_separator: str | None = attrs.field(default=None, kw_only=True)
@@ -170,6 +175,15 @@ class ColumnMapping:
                 path="default_currency",
             )
         self._check_date_format()
+        if self.due_days is not None and (
+            isinstance(self.due_days, bool)
+            or not isinstance(self.due_days, int)
+            or not 0 <= self.due_days <= 3650
+        ):
+            raise ConfigError(
+                f"expected a whole number of days from 0 to 3650, got {self.due_days!r}",
+                path="due_days",
+            )
         _check_choice("decimal_separator", self.decimal_separator, (".", ","))
         if self.thousands_separator is not None:
             _check_choice("thousands_separator", self.thousands_separator, _THOUSANDS)
