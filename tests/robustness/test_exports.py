@@ -88,3 +88,21 @@ def test_the_age_command_writes_safe_crlf_csv(
     assert "\r\n'=HYPERLINK(1),EUR," in out
     assert main([*argv, "--raw-csv"]) == 0
     assert "\r\n=HYPERLINK(1),EUR," in capsys.readouterr().out
+
+
+def test_terminal_tables_show_control_characters_as_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from credkit.cli import main
+
+    evil = "C1\x1b[2J\x07"  # clear the screen and ring the bell
+    ledger = Ledger(
+        customers=[Customer(evil, "Evil", country="DE", currency="EUR")],
+        invoices=[Invoice("I1", evil, date(2026, 1, 1), date(2026, 1, 31), Money.of(5, "EUR"))],
+    )
+    credkit_io.write_ledger(ledger, tmp_path / "ledger")
+    assert main(["age", str(tmp_path / "ledger"), "--as-of", "2026-03-31"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "C1\\x1b[2J\\x07" in out

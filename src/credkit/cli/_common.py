@@ -45,6 +45,7 @@ __all__ = [
     "non_negative_int",
     "plain_amount",
     "plain_number",
+    "printable",
     "safe_cell",
 ]
 
@@ -261,10 +262,27 @@ def plain_amount(money: Money) -> str:
     return plain_number(money.round().amount, minor_units(money.currency))
 
 
+def printable(text: str) -> str:
+    r"""``text`` with control characters written as escapes, safe to print to a terminal.
+
+    An id from a file may hold an escape sequence that would recolour, move or clear
+    the terminal; it is shown, not obeyed.
+
+    >>> printable("C1\x1b[2J"), printable("Müller\tGmbH")
+    ('C1\\x1b[2J', 'Müller\\tGmbH')
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def grid(
     header: Sequence[str], rows: Sequence[Sequence[str]], *, left: Collection[str]
 ) -> list[str]:
     """A plain-text table: the header, a rule of dashes, then one line per row.
+
+    Cells go through :func:`printable`, so control characters in ids from a file show
+    as escapes rather than acting on the terminal.
 
     Each column is as wide as its widest cell; columns are separated by two spaces
     and lines have no trailing spaces. The columns whose headers are named in
@@ -282,6 +300,7 @@ def grid(
         raise ValidationError(
             f"left: {unknown[0]!r} is not a column; expected one of {', '.join(map(repr, header))}"
         )
+    rows = [[printable(cell) for cell in cells] for cells in rows]
     widths = [max(len(cells[i]) for cells in [header, *rows]) for i in range(len(header))]
     lefts = [name in left for name in header]
 
