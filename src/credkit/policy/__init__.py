@@ -63,6 +63,7 @@ from credkit.policy.registry import (
     RuleSpec,
 )
 from credkit.policy.result import Outcome, RuleResult, WhenMissing, format_amount
+from credkit.policy.rules import BUILTIN_RULE_TYPES as _BUILTIN_RULE_TYPES
 from credkit.policy.rules import Rule
 
 __all__ = [
@@ -98,30 +99,15 @@ __all__ = [
     "load_policy_set",
 ]
 
-_MOVED = (
-    "BUILTIN_RULE_TYPES",
-    "CustomerBlocked",
-    "DynamicLimit",
-    "GroupLimit",
-    "LimitValidity",
-    "MaxOrderValue",
-    "OverdueAmount",
-    "OverdueShare",
-    "OverdueTooOld",
-    "PaymentIndexFloor",
-    "RequireLimit",
-    "ReviewOverdue",
-    "RiskClassBlocked",
-    "ScoreFloor",
-    "StaticLimit",
-    "SubLimits",
-    "WatchList",
-)
-
 __getattr__ = moved_names(
     __name__,
     {
         "DunningLevel": "credkit.policy.rules.DunningLevelReached",
-        **{name: f"credkit.policy.rules.{name}" for name in _MOVED},
+        "BUILTIN_RULE_TYPES": "credkit.policy.rules.BUILTIN_RULE_TYPES",
+        **{
+            kind.__name__: f"credkit.policy.rules.{kind.__name__}"
+            for kind in _BUILTIN_RULE_TYPES
+            if kind.__name__ != "DunningLevelReached"
+        },
     },
 )
