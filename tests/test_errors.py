@@ -13,6 +13,7 @@ from credkit.errors import (
     ConfigError,
     CredkitError,
     CurrencyMismatchError,
+    OutOfBoundsError,
     PermissionDenied,
     PolicyError,
     RateNotFoundError,
@@ -25,6 +26,7 @@ from credkit.errors import (
 TREE: list[tuple[type[CredkitError], type[BaseException], type[BaseException] | None]] = [
     (ValidationError, CredkitError, ValueError),
     (CurrencyMismatchError, ValidationError, ValueError),
+    (OutOfBoundsError, ValidationError, ValueError),
     (ConfigError, ValidationError, ValueError),
     (RateNotFoundError, CredkitError, LookupError),
     (PolicyError, CredkitError, ValueError),
@@ -37,6 +39,7 @@ DEFAULT_MESSAGES: dict[type[CredkitError], str] = {
     CredkitError: "credkit error",
     ValidationError: "invalid value",
     CurrencyMismatchError: "currencies differ",
+    OutOfBoundsError: "number out of bounds",
     ConfigError: "invalid configuration",
     RateNotFoundError: "no exchange rate",
     PolicyError: "policy cannot be evaluated",

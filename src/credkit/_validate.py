@@ -36,7 +36,7 @@ from typing import Any, ParamSpec, TypeVar
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from credkit.errors import CredkitError, ValidationError
+from credkit.errors import CredkitError, OutOfBoundsError, ValidationError
 from credkit.money import Money, minor_units, to_decimal
 
 __all__ = [
@@ -696,11 +696,22 @@ def guard_arithmetic(
     credkit.errors.ValidationError: a, b: the ratio cannot be computed: the figures are too large or too precise for exact decimal arithmetic (Overflow)
     """
 
+    inputs = {name.strip() for name in fields.split(",")}
+
     def decorate(func: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(func)
         def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             try:
                 return func(*args, **kwargs)
+            except OutOfBoundsError as error:
+                if error.message.split(":", 1)[0].split("[", 1)[0] in inputs:
+                    raise  # an input itself is beyond the bounds, and the error names it
+                # a figure computed from inputs within the bounds is beyond them: name the
+                # inputs, not the figure
+                raise ValidationError(
+                    f"{fields}: {what} cannot be computed: a figure computed from them is "
+                    f"too large or too small ({error.message})"
+                ) from None
             except ArithmeticError as error:
                 if isinstance(error, CredkitError):
                     raise

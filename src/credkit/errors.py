@@ -7,6 +7,7 @@ who already catch ``ValueError`` or ``LookupError`` keep working::
     CredkitError
      ├── ValidationError (ValueError)        bad input: a value, a document, a ledger
      │    ├── CurrencyMismatchError          amounts of two currencies were mixed
+     │    ├── OutOfBoundsError               a number beyond credkit's documented bounds
      │    └── ConfigError                    a configuration document is invalid
      ├── RateNotFoundError (LookupError)     no exchange rate for a pair and date
      ├── PolicyError (ValueError)            a policy cannot be evaluated as written
@@ -31,6 +32,7 @@ __all__ = [
     "ConfigError",
     "CredkitError",
     "CurrencyMismatchError",
+    "OutOfBoundsError",
     "PermissionDenied",
     "PolicyError",
     "RateNotFoundError",
@@ -84,6 +86,19 @@ class CurrencyMismatchError(ValidationError):
     """
 
     default_message = "currencies differ"
+
+
+class OutOfBoundsError(ValidationError):
+    """A number beyond credkit's documented bounds (see :func:`credkit.money.to_decimal`).
+
+    >>> from credkit import Money
+    >>> Money.of("1e999999", "EUR")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.OutOfBoundsError: amount: '1e999999' is out of bounds: ...
+    """
+
+    default_message = "number out of bounds"
 
 
 class ConfigError(ValidationError):

@@ -41,7 +41,7 @@ import attrs
 import babel
 import babel.numbers
 
-from credkit.errors import CurrencyMismatchError, ValidationError
+from credkit.errors import CurrencyMismatchError, OutOfBoundsError, ValidationError
 
 __all__ = [
     "DEFAULT_ROUNDING",
@@ -124,7 +124,7 @@ def to_decimal(value: object, *, field: str = "amount") -> Decimal:
     >>> to_decimal("1e999999")
     Traceback (most recent call last):
     ...
-    credkit.errors.ValidationError: amount: '1e999999' is out of bounds: credkit takes numbers of at most 50 significant digits between 1E-30 and 1E+31 in size
+    credkit.errors.OutOfBoundsError: amount: '1e999999' is out of bounds: credkit takes numbers of at most 50 significant digits between 1E-30 and 1E+31 in size
     >>> to_decimal("-0.00")
     Decimal('0.00')
     """
@@ -165,7 +165,7 @@ def to_decimal(value: object, *, field: str = "amount") -> Decimal:
     # arithmetic inside credkit may carry more (a Decimal), but never a larger size.
     digits = len(result.as_tuple().digits) if not isinstance(value, Decimal) else 0
     if digits > MAX_DIGITS or not MIN_MAGNITUDE <= magnitude <= MAX_MAGNITUDE:
-        raise ValidationError(
+        raise OutOfBoundsError(
             f"{field}: {_shown(value)} is out of bounds: credkit takes numbers of at most "
             f"{MAX_DIGITS} significant digits between 1E{MIN_MAGNITUDE} and "
             f"1E+{MAX_MAGNITUDE + 1} in size"
