@@ -376,3 +376,12 @@ def test_levels_and_ladders_are_plain_values() -> None:
     b = load(DunningLadder, _document())
     assert a == b
     assert hash(a) == hash(b)
+
+
+def test_a_fee_of_an_unknown_kind_is_a_validation_error_not_a_type_error() -> None:
+    # Issue 14 (peer parity, docs fix): Fee("unknown") raised attrs' TypeError.
+    with pytest.raises(
+        ValidationError, match=r"^kind: expected one of 'none', 'fixed', 'percentage'"
+    ):
+        Fee("unknown")  # type: ignore[arg-type]
+    assert Fee("percentage", percent=2).kind is FeeKind.PERCENTAGE  # type: ignore[arg-type]

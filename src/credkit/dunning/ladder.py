@@ -55,6 +55,8 @@ from credkit._validate import (
     check_number,
     count,
     describe,
+    enum_converter,
+    one_of,
     optional_text,
     text,
     to_number,
@@ -141,6 +143,13 @@ class ChargeTreatment(enum.Enum):
     BOOK = "book"
 
 
+_to_fee_kind = enum_converter(FeeKind)
+
+
+def _fee_kind(value: object) -> Any:
+    return _to_fee_kind(value)
+
+
 @attrs.frozen
 class Fee:
     """A dunning fee, charged once per item and level.
@@ -149,8 +158,9 @@ class Fee:
     * ``FeeKind.FIXED``: ``amounts`` holds one amount per currency; an item in a
       currency that is not listed raises rather than guess a conversion.
     * ``FeeKind.PERCENTAGE``: ``percent`` of the dunned amount, that is the item's
-      open amount on the day of the run, never of the amount plus earlier fees
-      (Tryton charges on both, which compounds fees level after level).
+      open amount on the day of the run, never of the amount plus earlier fees (so
+      fees do not compound level after level; Tryton's fee is likewise a percentage
+      of the dunned line).
 
     Fees are rounded to the currency's minor units, half away from zero.
 
@@ -162,10 +172,14 @@ class Fee:
     Traceback (most recent call last):
     ...
     credkit.errors.ValidationError: fee.amounts: no fixed fee in USD (given in EUR); add one for every currency that is dunned
+    >>> Fee("unknown")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: kind: expected one of 'none', 'fixed', 'percentage', got str 'unknown'
     """
 
     kind: FeeKind = attrs.field(
-        default=FeeKind.NONE, validator=attrs.validators.instance_of(FeeKind)
+        default=FeeKind.NONE, converter=_fee_kind, validator=one_of(FeeKind)
     )
     amounts: tuple[Money, ...] = attrs.field(
         default=(), kw_only=True, converter=to_tuple, validator=amounts
