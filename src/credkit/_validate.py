@@ -191,12 +191,6 @@ def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
     check_text(value, attribute.name)
 
 
-def optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validator: ``None`` or a non-empty string."""
-    if value is not None:
-        check_text(value, attribute.name)
-
-
 def count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validator: a whole number (``int``, not ``bool``) from 0 to 100000 (days, months, ...)."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -231,12 +225,6 @@ def is_date(instance: object, attribute: attrs.Attribute[Any], value: object) ->
     check_date(value, attribute.name)
 
 
-def optional_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validator: ``None`` or a ``datetime.date``."""
-    if value is not None:
-        check_date(value, attribute.name)
-
-
 def check_money(value: object, field: str) -> Money:
     """Return ``value`` if it is :class:`~credkit.money.Money`, else raise naming ``field``.
 
@@ -257,25 +245,11 @@ def is_money(instance: object, attribute: attrs.Attribute[Any], value: object) -
     check_money(value, attribute.name)
 
 
-def optional_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validator: ``None`` or a :class:`~credkit.money.Money` (any sign)."""
-    if value is not None:
-        check_money(value, attribute.name)
-
-
 def non_negative_money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validator: Money of zero or more."""
     money = check_money(value, attribute.name)
     if money.is_negative:
         raise ValidationError(f"{attribute.name}: must be zero or more, got {money}")
-
-
-def optional_non_negative_money(
-    instance: object, attribute: attrs.Attribute[Any], value: object
-) -> None:
-    """Validator: ``None`` or Money of zero or more."""
-    if value is not None:
-        non_negative_money(instance, attribute, value)
 
 
 def tuple_of(cls: type[Any] | tuple[type[Any], ...], what: str) -> Validator:
@@ -358,12 +332,6 @@ def number(instance: object, attribute: attrs.Attribute[Any], value: object) -> 
     check_number(value, attribute.name)
 
 
-def optional_number(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validator: ``None`` or a finite ``Decimal``."""
-    if value is not None:
-        check_number(value, attribute.name)
-
-
 def number_between(
     low: Decimal | int | None,
     high: Decimal | int | None,
@@ -403,12 +371,6 @@ def fraction(instance: object, attribute: attrs.Attribute[Any], value: object) -
         raise ValidationError(
             f"{attribute.name}: must be from 0 to 1 (a fraction such as 0.05 for 5 %), got {share}"
         )
-
-
-def optional_fraction(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validator: ``None`` or a number from 0 to 1."""
-    if value is not None:
-        fraction(instance, attribute, value)
 
 
 def non_negative(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -454,12 +416,6 @@ def optional_whole(minimum: int) -> Validator:
     return optional(whole(minimum))
 
 
-def optional_count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Validator: ``None`` or a whole number from 0 to 100000 (see :func:`count`)."""
-    if value is not None:
-        count(instance, attribute, value)
-
-
 def optional(validator: Validator) -> Validator:
     """Validator factory: ``None`` or what ``validator`` accepts (attrs' ``optional``).
 
@@ -476,6 +432,28 @@ def optional(validator: Validator) -> Validator:
             validator(instance, attribute, value)
 
     return validate
+
+
+optional_text = optional(text)
+"""Validator: ``None`` or a non-empty string."""
+
+optional_date = optional(is_date)
+"""Validator: ``None`` or a ``datetime.date``."""
+
+optional_money = optional(is_money)
+"""Validator: ``None`` or a :class:`~credkit.money.Money` (any sign)."""
+
+optional_non_negative_money = optional(non_negative_money)
+"""Validator: ``None`` or Money of zero or more."""
+
+optional_number = optional(number)
+"""Validator: ``None`` or a finite ``Decimal``."""
+
+optional_fraction = optional(fraction)
+"""Validator: ``None`` or a number from 0 to 1."""
+
+optional_count = optional(count)
+"""Validator: ``None`` or a whole number from 0 to 100000 (see :func:`count`)."""
 
 
 def instance_of(kind: type) -> Validator:
@@ -559,7 +537,7 @@ def iso_day(text: str) -> datetime.date:
 
 
 def shifted(day: datetime.date, field: str, *, days: int = 0, months: int = 0) -> datetime.date:
-    """``day`` moved by ``days`` and ``months`` (negative: back), or a ValidationError
+    """``day`` moved by ``months`` and then ``days`` (negative: back), or a ValidationError
     naming ``field`` when that leaves the calendar Python supports (years 1 to 9999).
 
     >>> shifted(datetime.date(2026, 3, 31), "window_months", months=-1)
@@ -570,7 +548,7 @@ def shifted(day: datetime.date, field: str, *, days: int = 0, months: int = 0) -
     credkit.errors.ValidationError: window_months: 2026-03-31 and 100000 months back is outside the calendar credkit supports (0001-01-01 to 9999-12-31)
     """
     try:
-        return day + datetime.timedelta(days=days) + relativedelta(months=months)
+        return day + relativedelta(months=months) + datetime.timedelta(days=days)
     except (OverflowError, ValueError):
         moves = [
             f"{abs(amount)} {unit} {'back' if amount < 0 else 'on'}"

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import attrs
 
-from credkit._validate import shifted
 from credkit.cli._common import (
     Subcommands,
     add_currency_arguments,
@@ -36,6 +35,7 @@ from credkit.kpi import (
     PaymentBehaviour,
     most_deteriorated,
     payment_behaviour,
+    window_start,
 )
 from credkit.ledger import Ledger, Settlement
 
@@ -127,7 +127,7 @@ def exclusions(
     >>> exclusions((), (3, 7), as_of=datetime.date(2026, 3, 31), window_months=24)[0].message
     '2 lines with no settled date (invoices still open), not analysed'
     """
-    start = shifted(as_of, "window_months", months=-window_months)
+    start = window_start(as_of, window_months=window_months) - datetime.timedelta(days=1)
     before = sum(1 for s in settlements if s.settled_on <= start)
     after = sum(1 for s in settlements if s.settled_on > as_of)
     found = [

@@ -23,6 +23,7 @@ from credkit.kpi.behaviour import (
     payment_behaviour,
     payment_index,
     payment_trends,
+    window_start,
 )
 from credkit.kpi.formulas import (
     Amount,
@@ -65,4 +66,5 @@ __all__ = [
     "payment_trends",
     "percent_current",
     "turnover_days",
+    "window_start",
 ]

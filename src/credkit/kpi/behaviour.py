@@ -59,7 +59,6 @@ from decimal import Decimal
 from typing import Any, Final
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from credkit._validate import shifted
 from credkit.errors import CurrencyMismatchError, ValidationError
@@ -77,6 +76,7 @@ __all__ = [
     "payment_behaviour",
     "payment_index",
     "payment_trends",
+    "window_start",
 ]
 
 INDEX_ANCHORS: Final[tuple[tuple[int, int], ...]] = (
@@ -416,6 +416,16 @@ def _whole(value: object, field: str, minimum: int) -> int:
     return value
 
 
+def window_start(as_of: datetime.date, *, window_months: int = 24) -> datetime.date:
+    """The first day of the window of :func:`payment_behaviour` (``PaymentBehaviour.window_start``):
+    settlements from it to ``as_of`` are analysed, earlier ones are not.
+
+    >>> window_start(datetime.date(2026, 3, 31), window_months=24)
+    datetime.date(2024, 4, 1)
+    """
+    return shifted(as_of, "window_months", months=-window_months, days=1)
+
+
 def _bounds(as_of: object, window_months: int, recent_months: int, baseline_months: int) -> _Bounds:
     if isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date):
         raise ValidationError(
@@ -425,7 +435,7 @@ def _bounds(as_of: object, window_months: int, recent_months: int, baseline_mont
     recent = shifted(as_of, "recent_months", months=-recent_months)
     return _Bounds(
         as_of=as_of.toordinal(),
-        window=shifted(as_of, "window_months", months=-window_months).toordinal(),
+        window=window_start(as_of, window_months=window_months).toordinal() - 1,
         recent=recent.toordinal(),
         baseline=shifted(recent, "baseline_months", months=-baseline_months).toordinal(),
     )
@@ -541,7 +551,7 @@ def payment_behaviour(
     )
     threshold = _threshold(threshold_days)
     trend_needed = _whole(trend_min_invoices, "trend_min_invoices", 1)
-    window_start = as_of - relativedelta(months=window) + datetime.timedelta(days=1)
+    first_day = window_start(as_of, window_months=window)
     result: dict[str, PaymentBehaviour | InsufficientData] = {}
     for customer, acc in _collect(settlements, bounds, currency, rates).items():
         n = acc[_N]
@@ -555,7 +565,7 @@ def payment_behaviour(
         result[customer] = PaymentBehaviour(
             customer,
             as_of=as_of,
-            window_start=window_start,
+            window_start=first_day,
             currency=acc[_CUR],
             invoices=n,
             amount_paid=Money(weight, acc[_CUR]),
