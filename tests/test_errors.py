@@ -11,8 +11,10 @@ import credkit.errors as errors_module
 from credkit.errors import (
     BureauError,
     ConfigError,
+    ConflictError,
     CredkitError,
     CurrencyMismatchError,
+    DuplicateRecordError,
     OutOfBoundsError,
     PermissionDenied,
     PolicyError,
@@ -27,11 +29,13 @@ TREE: list[tuple[type[CredkitError], type[BaseException], type[BaseException] | 
     (ValidationError, CredkitError, ValueError),
     (CurrencyMismatchError, ValidationError, ValueError),
     (OutOfBoundsError, ValidationError, ValueError),
+    (DuplicateRecordError, ValidationError, ValueError),
     (ConfigError, ValidationError, ValueError),
     (RateNotFoundError, CredkitError, LookupError),
     (PolicyError, CredkitError, ValueError),
     (PermissionDenied, CredkitError, PermissionError),
     (StorageError, CredkitError, RuntimeError),
+    (ConflictError, StorageError, RuntimeError),
     (BureauError, CredkitError, RuntimeError),
 ]
 
@@ -45,6 +49,8 @@ DEFAULT_MESSAGES: dict[type[CredkitError], str] = {
     PolicyError: "policy cannot be evaluated",
     PermissionDenied: "permission denied",
     StorageError: "storage failed",
+    ConflictError: "a concurrent unit of work got in the way; nothing was written, retry",
+    DuplicateRecordError: "a different record with the same key is already stored",
     BureauError: "credit bureau failed",
 }
 

@@ -74,3 +74,14 @@ def test_the_wheel_carries_the_licence_and_honest_metadata(wheel: zipfile.ZipFil
 
 def test_no_test_or_docs_files_leak_into_the_wheel(wheel: zipfile.ZipFile) -> None:
     assert all(name.startswith("credkit") for name in wheel.namelist())
+
+
+def test_the_wheel_carries_the_store_migrations(wheel: zipfile.ZipFile) -> None:
+    # SQLStore.upgrade() runs Alembic from these files; without them no database can be set up.
+    names = set(wheel.namelist())
+    folder = "credkit/storage/sql/migrations/"
+    assert {
+        folder + "env.py",
+        folder + "script.py.mako",
+        folder + "versions/0001_initial.py",
+    } <= names

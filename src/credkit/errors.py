@@ -8,11 +8,13 @@ who already catch ``ValueError`` or ``LookupError`` keep working::
      ├── ValidationError (ValueError)        bad input: a value, a document, a ledger
      │    ├── CurrencyMismatchError          amounts of two currencies were mixed
      │    ├── OutOfBoundsError               a number beyond credkit's documented bounds
+     │    ├── DuplicateRecordError           a store holds a different record under that key
      │    └── ConfigError                    a configuration document is invalid
      ├── RateNotFoundError (LookupError)     no exchange rate for a pair and date
      ├── PolicyError (ValueError)            a policy cannot be evaluated as written
      ├── PermissionDenied (PermissionError)  an action needs authority the actor lacks
      ├── StorageError (RuntimeError)         a storage backend failed
+     │    └── ConflictError                  a concurrent unit got in the way; retry
      └── BureauError (RuntimeError)          a credit bureau failed or answered badly
 
 Messages name the field, the offending value and what would be accepted.
@@ -30,8 +32,10 @@ from __future__ import annotations
 __all__ = [
     "BureauError",
     "ConfigError",
+    "ConflictError",
     "CredkitError",
     "CurrencyMismatchError",
+    "DuplicateRecordError",
     "OutOfBoundsError",
     "PermissionDenied",
     "PolicyError",
@@ -170,6 +174,32 @@ class StorageError(CredkitError, RuntimeError):
     """
 
     default_message = "storage failed"
+
+
+class ConflictError(StorageError):
+    """A concurrent unit of work got in the way (deadlock, serialization failure, busy).
+
+    Nothing of the unit was written; running it again is safe.
+    :func:`credkit.storage.atomic` does so by itself.
+
+    >>> str(ConflictError())
+    'a concurrent unit of work got in the way; nothing was written, retry'
+    """
+
+    default_message = "a concurrent unit of work got in the way; nothing was written, retry"
+
+
+class DuplicateRecordError(ValidationError):
+    """A record with the same key is already stored with different values.
+
+    Storing the same record again is a no-op; storing a *different* record under a
+    key already taken is refused, so that nothing is silently replaced.
+
+    >>> str(DuplicateRecordError())
+    'a different record with the same key is already stored'
+    """
+
+    default_message = "a different record with the same key is already stored"
 
 
 class BureauError(CredkitError, RuntimeError):

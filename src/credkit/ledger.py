@@ -64,6 +64,7 @@ __all__ = [
     "OpenItem",
     "Payment",
     "Settlement",
+    "check_allocations",
     "oldest_first",
 ]
 
@@ -324,6 +325,77 @@ class Settlement:
         return (self.settled_on - self.due_date).days
 
 
+def check_allocations(
+    allocations: Iterable[Allocation],
+    documents: Mapping[str, Document],
+    applied: Mapping[str, Decimal] | None = None,
+) -> dict[str, Decimal]:
+    """Check new allocations against their documents and what is already applied to them.
+
+    ``documents`` holds at least every document the allocations name; ``applied`` what
+    other allocations already apply to or from each of them (none by default). A
+    :class:`Ledger` checks its allocations with it, and so does every store. Returns
+    the applied totals afterwards. Raises a ValidationError naming ``allocations[i]``
+    for unknown ids, a source that is not a payment or credit note, a target that is
+    not an invoice, crossing customers or currencies, a date before either document,
+    or over-allocation.
+
+    >>> docs = {"I1": Invoice("I1", "C1", date(2026, 1, 1), date(2026, 1, 31), Money.of(100, "EUR")),
+    ...         "P1": Payment("P1", "C1", date(2026, 2, 1), Money.of(150, "EUR"))}
+    >>> check_allocations([Allocation("P1", "I1", Money.of(60, "EUR"), date(2026, 2, 1))], docs, {"I1": Decimal(50)})
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: allocations[0].amount: over-allocates 'I1' (100 EUR) by 10 EUR
+    """
+    totals = {key: Decimal(value) for key, value in (applied or {}).items()}
+    for index, allocation in enumerate(allocations):
+        where = f"allocations[{index}]"
+        if not isinstance(allocation, Allocation):
+            raise ValidationError(f"{where}: expected an Allocation, got {allocation!r}")
+        source = documents.get(allocation.source_id)
+        target = documents.get(allocation.target_id)
+        if not isinstance(source, Payment | CreditNote):
+            found = "unknown id" if source is None else "an invoice"
+            raise ValidationError(
+                f"{where}.source_id: {allocation.source_id!r} is {found}; "
+                "expected a payment or credit note id"
+            )
+        if not isinstance(target, Invoice):
+            found = "unknown id" if target is None else "not an invoice"
+            raise ValidationError(
+                f"{where}.target_id: {allocation.target_id!r} is {found}; expected an invoice id"
+            )
+        if source.customer_id != target.customer_id:
+            raise ValidationError(
+                f"{where}: {source.id!r} of customer {source.customer_id!r} cannot settle "
+                f"{target.id!r} of customer {target.customer_id!r}"
+            )
+        for document in (source, target):
+            if allocation.amount.currency != document.amount.currency:
+                raise ValidationError(
+                    f"{where}.amount: {allocation.amount} is not in the currency of "
+                    f"{document.id!r} ({document.amount.currency})"
+                )
+        earliest = max(_document_date(source), target.issue_date)
+        if allocation.applied_on < earliest:
+            raise ValidationError(
+                f"{where}.applied_on: {allocation.applied_on.isoformat()} is before "
+                f"{earliest.isoformat()}, when both {source.id!r} and {target.id!r} existed"
+            )
+        for document in (source, target):
+            total = EXACT_CONTEXT.add(totals.get(document.id, Decimal(0)), allocation.amount.amount)
+            if total > document.amount.amount:
+                over = Money(
+                    EXACT_CONTEXT.subtract(total, document.amount.amount),
+                    document.amount.currency,
+                )
+                raise ValidationError(
+                    f"{where}.amount: over-allocates {document.id!r} ({document.amount}) by {over}"
+                )
+            totals[document.id] = total
+    return totals
+
+
 # -- the ledger -----------------------------------------------------------------------
 
 
@@ -373,6 +445,13 @@ def _records(values: Iterable[Any], kind: type, field: str) -> tuple[Any, ...]:
                 f"{field}[{index}]: expected {kind.__name__}, got {type(value).__name__} {value!r}"
             )
     return result
+
+
+def _by_customer(documents: Iterable[Document]) -> dict[str, tuple[Document, ...]]:
+    grouped: dict[str, list[Document]] = defaultdict(list)
+    for document in documents:
+        grouped[document.customer_id].append(document)
+    return {key: tuple(items) for key, items in grouped.items()}
 
 
 def _customer_tuple(values: Iterable[Customer]) -> tuple[Customer, ...]:
@@ -425,15 +504,30 @@ class Ledger:
     _documents: dict[str, Document] = attrs.field(init=False, repr=False)
     _by_target: dict[str, _Trail] = attrs.field(init=False, repr=False)
     _by_source: dict[str, _Trail] = attrs.field(init=False, repr=False)
+    # customer id -> its documents, in the order of _documents (customers without any left out)
+    _by_customer: dict[str, tuple[Document, ...]] = attrs.field(init=False, repr=False)
+    # parent id -> ids of its direct children, in the order of customers
+    _children: dict[str, tuple[str, ...]] = attrs.field(init=False, repr=False)
+    # id of a customer with a parent -> its position in customers (orders group members)
+    _positions: dict[str, int] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         customers = self._index_customers()
         documents = self._index_documents(customers)
-        self._check_allocations(documents)
+        check_allocations(self.allocations, documents)
         object.__setattr__(self, "_customers", customers)
         object.__setattr__(self, "_documents", documents)
         object.__setattr__(self, "_by_target", _trails((a.target_id, a) for a in self.allocations))
         object.__setattr__(self, "_by_source", _trails((a.source_id, a) for a in self.allocations))
+        object.__setattr__(self, "_by_customer", _by_customer(documents.values()))
+        children: dict[str, list[str]] = defaultdict(list)
+        positions: dict[str, int] = {}
+        for index, customer in enumerate(self.customers):
+            if customer.parent_id is not None:
+                children[customer.parent_id].append(customer.id)
+                positions[customer.id] = index
+        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+        object.__setattr__(self, "_positions", positions)
 
     def _index_customers(self) -> dict[str, Customer]:
         customers: dict[str, Customer] = {}
@@ -480,55 +574,6 @@ class Ledger:
                 documents[document.id] = document
         return documents
 
-    def _check_allocations(self, documents: Mapping[str, Document]) -> None:
-        applied: dict[str, Decimal] = defaultdict(Decimal)
-        for index, allocation in enumerate(self.allocations):
-            where = f"allocations[{index}]"
-            source = documents.get(allocation.source_id)
-            target = documents.get(allocation.target_id)
-            if not isinstance(source, Payment | CreditNote):
-                found = "unknown id" if source is None else "an invoice"
-                raise ValidationError(
-                    f"{where}.source_id: {allocation.source_id!r} is {found}; "
-                    "expected a payment or credit note id"
-                )
-            if not isinstance(target, Invoice):
-                found = "unknown id" if target is None else "not an invoice"
-                raise ValidationError(
-                    f"{where}.target_id: {allocation.target_id!r} is {found}; "
-                    "expected an invoice id"
-                )
-            if source.customer_id != target.customer_id:
-                raise ValidationError(
-                    f"{where}: {source.id!r} of customer {source.customer_id!r} cannot settle "
-                    f"{target.id!r} of customer {target.customer_id!r}"
-                )
-            for document in (source, target):
-                if allocation.amount.currency != document.amount.currency:
-                    raise ValidationError(
-                        f"{where}.amount: {allocation.amount} is not in the currency of "
-                        f"{document.id!r} ({document.amount.currency})"
-                    )
-            earliest = max(_document_date(source), target.issue_date)
-            if allocation.applied_on < earliest:
-                raise ValidationError(
-                    f"{where}.applied_on: {allocation.applied_on.isoformat()} is before "
-                    f"{earliest.isoformat()}, when both {source.id!r} and {target.id!r} existed"
-                )
-            for document in (source, target):
-                applied[document.id] = EXACT_CONTEXT.add(
-                    applied[document.id], allocation.amount.amount
-                )
-                if applied[document.id] > document.amount.amount:
-                    over = Money(
-                        EXACT_CONTEXT.subtract(applied[document.id], document.amount.amount),
-                        document.amount.currency,
-                    )
-                    raise ValidationError(
-                        f"{where}.amount: over-allocates {document.id!r} "
-                        f"({document.amount}) by {over}"
-                    )
-
     # -- look-ups -------------------------------------------------------------------
 
     def customer(self, customer_id: str) -> Customer:
@@ -541,6 +586,38 @@ class Ledger:
             return self._customers[customer_id]
         except KeyError:
             raise ValidationError(f"customer_id: unknown customer {customer_id!r}") from None
+
+    def group(self, customer_id: str) -> tuple[str, tuple[str, ...]]:
+        """The credit group of ``customer_id``: its top-most ancestor's id and every member's id.
+
+        The group is the customer's top-most ancestor by ``parent_id`` (the root) and
+        everyone below it. Members come root first, then the others in the order they
+        appear in :attr:`customers`. A customer without parent or children is a group
+        of its own, ``(id, (id,))``.
+
+        >>> ledger = Ledger(customers=[
+        ...     Customer("S2", "Sub Two", country="DE", currency="EUR", parent_id="H"),
+        ...     Customer("H", "Holding", country="DE", currency="EUR"),
+        ...     Customer("G", "Grandchild", country="DE", currency="EUR", parent_id="S1"),
+        ...     Customer("S1", "Sub One", country="DE", currency="EUR", parent_id="H"),
+        ...     Customer("X", "Alone", country="DE", currency="EUR"),
+        ... ])
+        >>> ledger.group("G")
+        ('H', ('H', 'S2', 'G', 'S1'))
+        >>> ledger.group("X")
+        ('X', ('X',))
+        """
+        root = self.customer(customer_id)
+        while root.parent_id is not None:
+            root = self._customers[root.parent_id]
+        below: list[str] = []
+        pending = [root.id]
+        while pending:
+            children = self._children.get(pending.pop(), ())
+            below.extend(children)
+            pending.extend(children)
+        below.sort(key=self._positions.__getitem__)
+        return root.id, (root.id, *below)
 
     def document(self, document_id: str) -> Invoice | CreditNote | Payment:
         """The invoice, credit note or payment with ``document_id``.
@@ -573,7 +650,9 @@ class Ledger:
         Later documents and later allocations are ignored, so a report as of a past date
         does not change when payments arrive afterwards. Unapplied payments and credit
         notes appear with negative amounts. Items come in document order: invoices,
-        credit notes, payments.
+        credit notes, payments. With ``customer_id`` only that customer's documents are
+        read (the ledger indexes them by customer when it is built), so the cost of the
+        call does not grow with the rest of the book.
 
         >>> from datetime import date, datetime
         >>> ledger = Ledger(
@@ -584,12 +663,14 @@ class Ledger:
         [('payment', '-80 EUR')]
         """
         check_date(as_of, "as_of")
-        if customer_id is not None:
+        documents: Iterable[Document]
+        if customer_id is None:
+            documents = self._documents.values()
+        else:
             self.customer(customer_id)
+            documents = self._by_customer.get(customer_id, ())
         items: list[OpenItem] = []
-        for document in self._documents.values():
-            if customer_id is not None and document.customer_id != customer_id:
-                continue
+        for document in documents:
             issued = _document_date(document)
             if issued > as_of:
                 continue

@@ -157,11 +157,12 @@ def _check_limits(limits: object) -> Mapping[str, LimitLike]:
 
 
 class _Group:
-    """The ledger's parent/child links and exposures, in one currency at a time."""
+    """The parent/child links of ``customer_id``'s credit group, and exposures in one currency."""
 
     def __init__(
         self,
         ledger: Ledger,
+        customer_id: str,
         *,
         as_of: date,
         exposures: Mapping[str, Money] | None,
@@ -171,10 +172,13 @@ class _Group:
         self.as_of = as_of
         self.rates = rates
         self.exposures = exposures
+        # Only the group's own members: Ledger.group lists them in the order of
+        # ledger.customers, so each parent's children keep that order too.
         self.children: dict[str, list[Customer]] = {}
-        for customer in ledger.customers:
-            if customer.parent_id is not None:
-                self.children.setdefault(customer.parent_id, []).append(customer)
+        for member_id in ledger.group(customer_id)[1][1:]:
+            member = ledger.customer(member_id)
+            if member.parent_id is not None:
+                self.children.setdefault(member.parent_id, []).append(member)
 
     def descendants(self, customer_id: str) -> list[str]:
         found = [customer_id]
@@ -255,7 +259,9 @@ def group_status(
     check_date(as_of, "as_of")
     limits = _check_limits(limits)
     parent = ledger.customer(parent_id)
-    group = _Group(ledger, as_of=as_of, exposures=_check_exposures(exposures), rates=rates)
+    group = _Group(
+        ledger, parent_id, as_of=as_of, exposures=_check_exposures(exposures), rates=rates
+    )
     if parent_id in limits:
         group_limit = _amount_of(limits[parent_id], f"limits[{parent_id!r}]")
     else:
@@ -328,7 +334,9 @@ def group_headroom(
     check_date(as_of, "as_of")
     limits = _check_limits(limits)
     member = ledger.customer(customer_id)
-    group = _Group(ledger, as_of=as_of, exposures=_check_exposures(exposures), rates=rates)
+    group = _Group(
+        ledger, customer_id, as_of=as_of, exposures=_check_exposures(exposures), rates=rates
+    )
     best: tuple[Money, str, str] | None = None
     branch = member
     while branch.parent_id is not None:

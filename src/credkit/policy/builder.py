@@ -61,7 +61,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -105,20 +104,6 @@ def _to_currency(
             )
         result += convert(Money(amount, code), currency, on=on, rates=rates).amount
     return result
-
-
-def _group_members(ledger: Ledger, customer_id: str) -> tuple[str, tuple[str, ...]]:
-    root = ledger.customer(customer_id)
-    while root.parent_id is not None:
-        root = ledger.customer(root.parent_id)
-    children: dict[str, list[str]] = defaultdict(list)
-    for customer in ledger.customers:
-        if customer.parent_id is not None:
-            children[customer.parent_id].append(customer.id)
-    members = [root.id]
-    for member in members:  # grows while iterating: a breadth-first walk
-        members.extend(children.get(member, ()))
-    return root.id, tuple(members)
 
 
 def _component(
@@ -311,13 +296,16 @@ def build_profile(
             components.append(component)
     exposure = Exposure.converted(components, currency=currency, on=as_of, rates=rates)
 
-    group_id, members = _group_members(ledger, customer_id)
+    group_id, members = ledger.group(customer_id)  # indexed when the ledger was built
     in_group = len(members) > 1
     group_exposure: Money | None = None
     if group_limit is not None:
-        member_set = set(members)
+        # per member, from the ledger's customer index (totals are exact and sorted by currency,
+        # so the order in which the members' items are added does not change them)
         group_net = MoneyTotals.of(
-            item.amount for item in ledger.open_items(as_of) if item.customer_id in member_set
+            item.amount
+            for member in members
+            for item in ledger.open_items(as_of, customer_id=member)
         )
         group_total = _to_currency(group_net, currency, on=as_of, rates=rates, what="open items")
         group_total += (

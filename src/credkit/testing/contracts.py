@@ -8,6 +8,8 @@ runs the same kits against its own implementations.
 - :class:`RateSourceContract`: a :class:`~credkit.fx.RateSource` (exchange rates).
 - :class:`RuleContract`: a credit rule, built-in or custom
   (:class:`~credkit.policy.rules.Rule`).
+- :class:`StoreContract`: a store of credkit's records (:class:`~credkit.storage.Store`),
+  defined in :mod:`credkit.testing.stores`.
 
 The kits need the ``test`` extra (pytest and hypothesis). A class whose name starts
 with ``Test`` is collected by pytest; the kits' own names do not, so only your
@@ -38,9 +40,10 @@ from credkit.errors import RateNotFoundError
 from credkit.fx import RateSource
 from credkit.policy import CreditProfile, OrderRequest, Policy, PolicyEntry, RuleResult, check
 from credkit.policy.rules import Rule
+from credkit.testing.stores import StoreContract
 from credkit.testing.strategies import credit_profiles, order_requests
 
-__all__ = ["RateSourceContract", "RuleContract"]
+__all__ = ["RateSourceContract", "RuleContract", "StoreContract"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")

@@ -1,0 +1,257 @@
+"""What a store is: one small protocol per kind of record, and the unit of work over them.
+
+A host implements these over its own tables (or uses :class:`~credkit.storage.MemoryStore`
+or :class:`~credkit.storage.SQLStore`) and proves it with
+:class:`credkit.testing.contracts.StoreContract`. Every read and write happens inside a
+*unit of work*: ``with store.unit("C1") as unit:`` locks customer ``C1`` and its credit
+group against other units, and either everything the block wrote is kept or, when the
+block raises, nothing is.
+
+The contracts every implementation keeps (the kit checks each):
+
+- **Reads return core values**: a :class:`~credkit.ledger.Ledger` slice, a
+  :class:`~credkit.limits.CreditLimit`, a :class:`~credkit.dunning.DunningHistory`.
+- **Reads are per customer or group, as of a date**: :meth:`DocumentRecords.ledger`
+  returns one credit group's documents dated on or before ``as_of`` and allocations
+  applied on or before it, never the whole book.
+- **Writes are idempotent**: storing a record that is already stored, identical, is a
+  no-op (the methods say how many records were new); storing a *different* record
+  under a key already taken raises :class:`~credkit.errors.DuplicateRecordError`.
+  Records that change by nature (a reservation's amount, a dispute's status) are
+  replaced by key, and the method returns what they replaced.
+- **Bad records are refused** with :class:`~credkit.errors.ValidationError` naming the
+  field: unknown customers, allocations that cross customers or currencies or
+  over-allocate, amounts finer than their currency's minor unit.
+- **Units are atomic and isolated**: see :class:`Store`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, runtime_checkable
+
+from credkit.dunning import Block, DunningHistory, DunningRecord, PaymentPlan, PromiseToPay
+from credkit.ledger import Allocation, CreditNote, Customer, Invoice, Ledger, Payment
+from credkit.limits import CreditLimit
+from credkit.storage.records import AuditEntry, BureauEntry, Dispute, Reservation, Snapshot
+
+__all__ = [
+    "AuditLog",
+    "BureauCache",
+    "CaseRecords",
+    "CustomerRecords",
+    "DocumentRecords",
+    "DunningRecords",
+    "LimitRecords",
+    "ReservationRecords",
+    "SnapshotRecords",
+    "Store",
+    "Unit",
+]
+
+Document = Invoice | CreditNote | Payment
+
+
+@runtime_checkable
+class CustomerRecords(Protocol):
+    """Customers and their credit groups (by ``parent_id``)."""
+
+    def add_customers(self, customers: Iterable[Customer]) -> int:
+        """Store customers (parents before or beside their children); return how many were new.
+
+        A customer whose ``parent_id`` is neither stored nor in ``customers`` is refused.
+        """
+        ...
+
+    def customer(self, customer_id: str) -> Customer:
+        """The stored customer (``ValidationError`` naming ``customer_id`` if unknown)."""
+        ...
+
+    def group(self, customer_id: str) -> tuple[Customer, ...]:
+        """The customer's credit group: its top-most ancestor first, then every member
+        below it ordered by id (a customer alone is a group of one)."""
+        ...
+
+
+@runtime_checkable
+class DocumentRecords(Protocol):
+    """Invoices, credit notes, payments and the allocations between them."""
+
+    def add_documents(self, documents: Iterable[Document]) -> int:
+        """Store documents of stored customers; return how many were new."""
+        ...
+
+    def add_allocations(self, allocations: Iterable[Allocation]) -> int:
+        """Store allocations between stored documents; return how many were new.
+
+        An allocation equal in every field to a stored one is the same record.
+        """
+        ...
+
+    def ledger(self, customer_id: str, *, as_of: datetime.date) -> Ledger:
+        """The customer's credit group as a :class:`~credkit.ledger.Ledger`, as of ``as_of``:
+        its members (as :meth:`CustomerRecords.group` orders them), their documents dated
+        on or before ``as_of`` (by date, then id) and the allocations applied on or before
+        it (by date, source, target, amount)."""
+        ...
+
+
+@runtime_checkable
+class LimitRecords(Protocol):
+    """Credit limits and their history (see :func:`~credkit.storage.limit_in_force`)."""
+
+    def add_limit(self, limit: CreditLimit) -> bool:
+        """Store a limit; True if new. The key is (customer, kind, ``valid_from``)."""
+        ...
+
+    def limits(self, customer_id: str) -> tuple[CreditLimit, ...]:
+        """Every limit of the customer, by ``valid_from`` then kind."""
+        ...
+
+
+@runtime_checkable
+class ReservationRecords(Protocol):
+    """Open sales orders' reservations against the limit."""
+
+    def reserve(self, reservation: Reservation) -> Reservation | None:
+        """Hold (or replace) the order's reservation; return the one it replaced."""
+        ...
+
+    def release(self, order_id: str) -> Reservation | None:
+        """Drop the order's reservation; return it (None if there was none)."""
+        ...
+
+    def reservations(self, customer_id: str) -> tuple[Reservation, ...]:
+        """The customer's reservations, by order id."""
+        ...
+
+
+@runtime_checkable
+class DunningRecords(Protocol):
+    """What was sent, or failed to send, to whom and when."""
+
+    def record_dunning(self, records: Iterable[DunningRecord]) -> int:
+        """Store dunning records; return how many were new (an identical one is a no-op)."""
+        ...
+
+    def dunning_history(self, customer_id: str) -> DunningHistory:
+        """The customer's dunning history, in the order it was recorded."""
+        ...
+
+
+@runtime_checkable
+class CaseRecords(Protocol):
+    """Blocks, promises to pay, payment plans and disputes."""
+
+    def add_block(self, block: Block) -> bool:
+        """Store a block; True if new (an identical block is a no-op)."""
+        ...
+
+    def blocks(self, customer_id: str) -> tuple[Block, ...]:
+        """The customer's blocks, in the order they were stored."""
+        ...
+
+    def add_promise(self, promise: PromiseToPay) -> bool:
+        """Store a promise to pay; True if new. The key is its id."""
+        ...
+
+    def promises(self, customer_id: str) -> tuple[PromiseToPay, ...]:
+        """The customer's promises, by id."""
+        ...
+
+    def add_plan(self, plan: PaymentPlan) -> bool:
+        """Store a payment plan; True if new. The key is its id."""
+        ...
+
+    def plans(self, customer_id: str) -> tuple[PaymentPlan, ...]:
+        """The customer's payment plans, by id."""
+        ...
+
+    def save_dispute(self, dispute: Dispute) -> Dispute | None:
+        """Store or update a dispute (by id); return the version it replaced."""
+        ...
+
+    def disputes(self, customer_id: str) -> tuple[Dispute, ...]:
+        """The customer's disputes, by id."""
+        ...
+
+
+@runtime_checkable
+class SnapshotRecords(Protocol):
+    """Costly figures kept with the date they are true of."""
+
+    def put_snapshot(self, snapshot: Snapshot) -> bool:
+        """Store a snapshot; True if new. The key is (customer, ``as_of``)."""
+        ...
+
+    def snapshot(self, customer_id: str, *, as_of: datetime.date) -> Snapshot | None:
+        """The latest snapshot dated on or before ``as_of`` (None if there is none)."""
+        ...
+
+
+@runtime_checkable
+class BureauCache(Protocol):
+    """Credit bureau reports as received."""
+
+    def cache_report(self, entry: BureauEntry) -> bool:
+        """Store a report; True if new. The key is (provider, subject, ``fetched_at``)."""
+        ...
+
+    def cached_report(
+        self, provider: str, subject_id: str, *, as_of: datetime.datetime | None = None
+    ) -> BureauEntry | None:
+        """The latest report fetched at or before ``as_of`` (any time when None)."""
+        ...
+
+
+@runtime_checkable
+class AuditLog(Protocol):
+    """The append-only, hash-chained decision and audit log."""
+
+    def append(
+        self, customer_id: str, kind: str, payload: Mapping[str, Any], *, at: datetime.datetime
+    ) -> AuditEntry:
+        """Append an entry chained to the customer's previous one; return it."""
+        ...
+
+    def audit_log(self, customer_id: str, *, since: int = 0) -> tuple[AuditEntry, ...]:
+        """The customer's entries with a sequence above ``since``, oldest first."""
+        ...
+
+
+@runtime_checkable
+class Unit(
+    CustomerRecords,
+    DocumentRecords,
+    LimitRecords,
+    ReservationRecords,
+    DunningRecords,
+    CaseRecords,
+    SnapshotRecords,
+    BureauCache,
+    AuditLog,
+    Protocol,
+):
+    """Every kind of record, read and written within one unit of work."""
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Where a host keeps credkit's records.
+
+    ``store.unit(*customer_ids)`` opens a unit of work. It locks each named customer
+    and the top-most ancestor of its credit group, in one global order (sorted by
+    id), so that two units can never wait for each other in a cycle; a second unit
+    for the same customer or group waits until the first ends. Leaving the block
+    commits; an exception rolls everything back and propagates. A unit that names
+    no customer locks none (bulk loads, reports). A backend that detects a conflict
+    instead of waiting (deadlock, serialization failure, a busy database) raises
+    :class:`~credkit.errors.ConflictError` with nothing written;
+    :func:`~credkit.storage.atomic` runs a unit again when that happens.
+    """
+
+    def unit(self, *customer_ids: str) -> AbstractContextManager[Unit]:
+        """A unit of work locking ``customer_ids`` and their groups."""
+        ...

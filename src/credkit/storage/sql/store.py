@@ -1,0 +1,965 @@
+"""SQLStore: credkit's records in SQLite, PostgreSQL or MariaDB/MySQL, on SQLAlchemy Core.
+
+How a unit of work is isolated, per backend:
+
+- **SQLite** (the embedded default, ``sqlite:///credkit.db``): each unit starts with
+  ``BEGIN IMMEDIATE``, which takes the database's write lock at once, so units run
+  one at a time; a unit that waits longer than ``lock_timeout`` seconds raises
+  :class:`~credkit.errors.ConflictError`. The database runs in WAL mode.
+- **PostgreSQL** (``postgresql://``, driver psycopg 3) and **MariaDB/MySQL**
+  (``mariadb://`` or ``mysql://``, driver PyMySQL): each unit is a ``READ COMMITTED``
+  transaction that first locks the rows of the customers it names and of their
+  groups' roots with ``SELECT ... FOR UPDATE``, one row at a time in
+  :func:`~credkit.storage.rules.lock_order`. Deadlocks, serialization failures and
+  lock-wait timeouts roll the unit back and raise ConflictError;
+  :func:`~credkit.storage.atomic` runs it again.
+
+The schema is managed by the Alembic migrations shipped in this package:
+:meth:`SQLStore.upgrade` (or ``credkit db upgrade``) brings a database to the
+newest, and a store refuses to work on a database at another version.
+
+>>> import tempfile, pathlib
+>>> from datetime import date
+>>> from credkit import Money
+>>> from credkit.ledger import Customer, Invoice
+>>> folder = tempfile.mkdtemp()
+>>> store = SQLStore(f"sqlite:///{pathlib.Path(folder) / 'credkit.db'}")
+>>> store.upgrade()
+'0001'
+>>> with store.unit() as unit:
+...     unit.add_customers([Customer("C1", "Acme GmbH", country="DE", currency="EUR")])
+...     unit.add_documents([Invoice("INV-1", "C1", date(2026, 1, 5), date(2026, 2, 4), Money.of("1000.00", "EUR"))])
+1
+1
+>>> with store.unit("C1") as unit:
+...     unit.ledger("C1", as_of=date(2026, 3, 1)).balance(date(2026, 3, 1))
+{'EUR': Money('1000.00', 'EUR')}
+>>> store.dispose()
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+
+from credkit._validate import check_date, check_text
+from credkit.config import converter
+from credkit.dunning import Block, DunningHistory, DunningRecord, PaymentPlan, PromiseToPay
+from credkit.errors import ConflictError, StorageError, ValidationError
+from credkit.ledger import (
+    Allocation,
+    CreditNote,
+    Customer,
+    DocumentKind,
+    Invoice,
+    Ledger,
+    Payment,
+    check_allocations,
+)
+from credkit.limits import CreditLimit
+from credkit.storage.records import (
+    AuditEntry,
+    BureauEntry,
+    Dispute,
+    Reservation,
+    Snapshot,
+    chain_hash,
+)
+from credkit.storage.rules import (
+    document_date,
+    from_minor_units,
+    lock_order,
+    new_or_same,
+    parents_first,
+    to_minor_units,
+)
+from credkit.storage.sql.schema import Schema
+
+__all__ = ["DEFAULT_URL", "HEAD", "SQLStore", "SQLUnit"]
+
+HEAD: Final = "0001"
+"""The schema version (Alembic revision) this release of credkit works on."""
+
+DEFAULT_URL: Final = "sqlite:///credkit.db"
+"""Where a store is when no URL is given: the SQLite file ``credkit.db`` in the working directory."""
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_CHUNK = 500  # ids per IN (...) list
+_DRIVERS = {
+    "postgresql": "postgresql+psycopg",
+    "mariadb": "mariadb+pymysql",
+    "mysql": "mysql+pymysql",
+}
+
+Document = Invoice | CreditNote | Payment
+R = TypeVar("R")
+
+
+def _url(url: str | sa.URL) -> sa.URL:
+    try:
+        parsed = sa.make_url(url)
+    except (sa.exc.ArgumentError, ValueError, TypeError) as error:
+        raise ValidationError(
+            f"url: {url!r} is not a database URL (e.g. sqlite:///credkit.db, "
+            "postgresql://user@host/db, mariadb://user@host/db)"
+        ) from error
+    if parsed.drivername in _DRIVERS:
+        parsed = parsed.set(drivername=_DRIVERS[parsed.drivername])
+    if parsed.get_backend_name() not in ("sqlite", "postgresql", "mysql", "mariadb"):
+        raise ValidationError(
+            f"url: backend {parsed.get_backend_name()!r} is not supported; "
+            "use sqlite, postgresql, mariadb or mysql"
+        )
+    return parsed
+
+
+def _conflict(error: sa.exc.DBAPIError) -> bool:
+    """Whether a database error means "another unit got in the way" (safe to retry)."""
+    if isinstance(error, sa.exc.IntegrityError):
+        return True  # a concurrent unit stored the same key first
+    original = error.orig
+    if getattr(original, "sqlstate", None) in ("40001", "40P01", "55P03"):
+        return True  # PostgreSQL: serialization failure, deadlock, lock not available
+    arguments = getattr(original, "args", ())
+    if arguments and arguments[0] in (1205, 1213):
+        return True  # MariaDB/MySQL: lock wait timeout, deadlock
+    text = str(original).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def _json(record: object) -> str:
+    return json.dumps(converter.unstructure(record), sort_keys=True, separators=(",", ":"))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _stamp(moment: datetime.datetime) -> str:
+    """A UTC time as text that sorts as the times do."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def _chunks(values: Sequence[R]) -> Iterator[Sequence[R]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+class SQLStore:
+    """A :class:`~credkit.storage.Store` in a relational database (see the module).
+
+    ``url`` defaults to ``sqlite:///credkit.db``; ``postgresql://`` uses psycopg 3 and
+    ``mariadb://`` / ``mysql://`` PyMySQL unless the URL names another driver.
+    ``prefix`` (default ``credkit_``) starts every table name; ``schema`` puts the
+    tables in a database schema of their own instead. ``unit_class`` (a subclass of
+    :class:`SQLUnit`) reads customers and documents from the host's own tables. Needs
+    the ``sql`` extra.
+
+    >>> SQLStore("oracle://scott@db/orcl")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: url: backend 'oracle' is not supported; use sqlite, postgresql, mariadb or mysql
+    """
+
+    def __init__(
+        self,
+        url: str | sa.URL = DEFAULT_URL,
+        *,
+        prefix: str = "credkit_",
+        schema: str | None = None,
+        lock_timeout: float = 30.0,
+        unit_class: type[SQLUnit] | None = None,
+    ) -> None:
+        self.url = _url(url)
+        self.unit_class = SQLUnit if unit_class is None else unit_class
+        self.tables = Schema(prefix=prefix, schema=schema)
+        self.backend = self.url.get_backend_name()
+        if self.backend == "sqlite":
+            engine = sa.create_engine(
+                self.url, connect_args={"timeout": lock_timeout, "check_same_thread": False}
+            )
+            sa.event.listen(engine, "connect", _sqlite_connect)
+            sa.event.listen(engine, "begin", _sqlite_begin)
+        else:
+            engine = sa.create_engine(
+                self.url, isolation_level="READ COMMITTED", pool_pre_ping=True
+            )
+        self.engine = engine
+        self._ready = False
+        self._local = threading.local()
+
+    def __repr__(self) -> str:
+        return f"SQLStore({self.url.render_as_string(hide_password=True)!r})"
+
+    def dispose(self) -> None:
+        """Close every pooled connection (the store can still be used afterwards)."""
+        self.engine.dispose()
+
+    # -- schema ---------------------------------------------------------------------
+
+    def _alembic(self, connection: sa.Connection) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(_MIGRATIONS))
+        config.attributes["connection"] = connection
+        config.attributes["credkit_schema"] = self.tables
+        return config
+
+    def version(self) -> str | None:
+        """The schema version of the database (None before :meth:`upgrade`)."""
+        with self.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection,
+                opts={
+                    "version_table": self.tables.version_table,
+                    "version_table_schema": self.tables.schema,
+                },
+            )
+            return context.get_current_revision()
+
+    def upgrade(self, revision: str = "head") -> str:
+        """Bring the database to ``revision`` (the newest by default); return the version.
+
+        Running it again on an up-to-date database changes nothing.
+        """
+        with self.engine.begin() as connection:
+            if self.tables.schema is not None and self.backend == "postgresql":
+                connection.execute(sa.schema.CreateSchema(self.tables.schema, if_not_exists=True))
+            command.upgrade(self._alembic(connection), revision)
+        self._ready = False
+        version = self.version()
+        return version or ""
+
+    def counts(self) -> dict[str, int]:
+        """How many rows each of credkit's tables holds, by table name without the prefix."""
+        self._check_version()
+        with self.engine.connect() as connection:
+            return {
+                table.name.removeprefix(self.tables.prefix): connection.execute(
+                    sa.select(sa.func.count()).select_from(table)
+                ).scalar_one()
+                for table in self.tables.record_tables
+            }
+
+    def _check_version(self) -> None:
+        if self._ready:
+            return
+        try:
+            version = self.version()
+        except sa.exc.DBAPIError as error:
+            raise StorageError(f"{self!r}: cannot read the schema version: {error.orig}") from error
+        if version != HEAD:
+            found = f"version {version}" if version else "no credkit schema"
+            raise StorageError(
+                f"{self!r}: the database has {found}; this credkit needs version {HEAD}. "
+                "Run store.upgrade() or `credkit db upgrade --url URL`"
+            )
+        self._ready = True
+
+    # -- units ----------------------------------------------------------------------
+
+    @contextmanager
+    def unit(self, *customer_ids: str) -> Iterator[SQLUnit]:
+        """A unit of work locking ``customer_ids`` and their groups' roots (see the module)."""
+        for index, customer_id in enumerate(customer_ids):
+            check_text(customer_id, f"customer_ids[{index}]")
+        if getattr(self._local, "active", False):
+            raise StorageError(
+                "unit: this thread is already inside a unit of this store; units do not nest"
+            )
+        self._check_version()
+        self._local.active = True
+        try:
+            with self.engine.begin() as connection:
+                unit = self.unit_class(connection, self.tables)
+                if customer_ids:
+                    unit.lock(customer_ids)
+                yield unit
+        except sa.exc.DBAPIError as error:
+            if _conflict(error):
+                raise ConflictError(
+                    f"a concurrent unit of work got in the way ({error.orig}); "
+                    "nothing was written, retry"
+                ) from error
+            raise StorageError(f"{self!r}: {error.orig}") from error
+        finally:
+            self._local.active = False
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" event emit BEGIN
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class SQLUnit:
+    """The records of an :class:`SQLStore` within one transaction (one unit of work).
+
+    A host whose customers and documents already live in its own tables subclasses
+    it and overrides what reads or writes them: :meth:`known_customers`,
+    :meth:`customer`, :meth:`group`, :meth:`lock`, ``add_customers``,
+    ``add_documents``, ``add_allocations`` and ``ledger``; everything else (limits,
+    reservations, the audit log, ...) stays in credkit's tables, in the same
+    transaction. ``connection`` is that transaction's connection and ``tables``
+    credkit's :class:`~credkit.storage.sql.Schema`. The how-to "Keep credkit's
+    records beside your own" walks through one.
+    """
+
+    def __init__(self, connection: sa.Connection, tables: Schema) -> None:
+        self.connection = connection
+        self.tables = tables
+        self._c = connection
+        self._t = tables
+
+    def lock(self, customer_ids: Sequence[str]) -> None:
+        """Lock the customers and their groups' roots against other units, in lock order.
+
+        On PostgreSQL and MariaDB: ``SELECT ... FOR UPDATE`` on each customer's row, one
+        at a time in :func:`~credkit.storage.rules.lock_order`. On SQLite nothing: the
+        unit's ``BEGIN IMMEDIATE`` already holds the database's write lock.
+        """
+        customers = self._t.customers
+        query = sa.select(customers.c.id, customers.c.root_id).where(
+            customers.c.id.in_(customer_ids)
+        )
+        roots: dict[str, str] = dict(self._c.execute(query).all())
+        if self._c.dialect.name == "sqlite":
+            return
+        for customer_id in lock_order(customer_ids, roots.get):
+            self._c.execute(
+                sa.select(customers.c.id).where(customers.c.id == customer_id).with_for_update()
+            )
+
+    def known_customers(self, customer_ids: Iterable[str]) -> set[str]:
+        """Which of ``customer_ids`` are stored customers."""
+        return set(self._customers(customer_ids))
+
+    def _rows(self, statement: sa.Executable) -> list[sa.Row[Any]]:
+        return list(self._c.execute(statement))
+
+    # -- customers ------------------------------------------------------------------
+
+    @staticmethod
+    def _customer(row: sa.Row[Any]) -> Customer:
+        return Customer(
+            row.id,
+            row.name,
+            country=row.country,
+            currency=row.currency,
+            segment=row.segment,
+            industry=row.industry,
+            parent_id=row.parent_id,
+        )
+
+    def _customers(self, ids: Iterable[str]) -> dict[str, sa.Row[Any]]:
+        table = self._t.customers
+        found: dict[str, sa.Row[Any]] = {}
+        for chunk in _chunks(sorted(set(ids))):
+            for row in self._rows(sa.select(table).where(table.c.id.in_(chunk))):
+                found[row.id] = row
+        return found
+
+    def _known(self, customer_ids: Iterable[str], field: str = "customer_id") -> None:
+        wanted = {check_text(customer_id, field) for customer_id in customer_ids}
+        missing = wanted - self.known_customers(wanted)
+        if missing:
+            raise ValidationError(f"{field}: unknown customer {min(missing)!r}")
+
+    def add_customers(self, customers: Iterable[Customer]) -> int:
+        given = list(customers)
+        ids = {c.id for c in given if isinstance(c, Customer)}
+        parents = {c.parent_id for c in given if isinstance(c, Customer) and c.parent_id}
+        stored = self._customers(ids | parents)
+        rows: list[dict[str, Any]] = []
+        roots = {i: row.root_id for i, row in stored.items()}
+        for customer in parents_first(given, lambda i: i in stored):
+            what = f"customer {customer.id!r}"
+            old = stored.get(customer.id)
+            if new_or_same(None if old is None else self._customer(old), customer, what):
+                parent = customer.parent_id
+                roots[customer.id] = customer.id if parent is None else roots[parent]
+                rows.append(
+                    {
+                        "id": customer.id,
+                        "name": customer.name,
+                        "country": customer.country,
+                        "currency": customer.currency,
+                        "segment": customer.segment,
+                        "industry": customer.industry,
+                        "parent_id": parent,
+                        "root_id": roots[customer.id],
+                    }
+                )
+        for chunk in _chunks(rows):
+            self._c.execute(sa.insert(self._t.customers), list(chunk))
+        return len(rows)
+
+    def customer(self, customer_id: str) -> Customer:
+        check_text(customer_id, "customer_id")
+        row = self._customers([customer_id]).get(customer_id)
+        if row is None:
+            raise ValidationError(f"customer_id: unknown customer {customer_id!r}")
+        return self._customer(row)
+
+    def group(self, customer_id: str) -> tuple[Customer, ...]:
+        root = self.customer(customer_id)
+        table = self._t.customers
+        (root_id,) = self._c.execute(sa.select(table.c.root_id).where(table.c.id == root.id)).one()
+        rows = self._rows(sa.select(table).where(table.c.root_id == root_id).order_by(table.c.id))
+        members = [self._customer(row) for row in rows]
+        return tuple(sorted(members, key=lambda c: (c.id != root_id, c.id)))
+
+    # -- documents ------------------------------------------------------------------
+
+    @staticmethod
+    def _document(row: sa.Row[Any]) -> Document:
+        amount = from_minor_units(row.amount, row.currency)
+        if row.kind == DocumentKind.INVOICE.value:
+            return Invoice(
+                row.id, row.customer_id, row.dated, row.due_date, amount, disputed=row.disputed
+            )
+        if row.kind == DocumentKind.CREDIT_NOTE.value:
+            return CreditNote(
+                row.id,
+                row.customer_id,
+                row.dated,
+                amount,
+                invoice_id=row.invoice_id,
+                write_off=row.write_off,
+            )
+        return Payment(row.id, row.customer_id, row.dated, amount)
+
+    def _documents(self, ids: Iterable[str]) -> dict[str, Document]:
+        table = self._t.documents
+        found: dict[str, Document] = {}
+        for chunk in _chunks(sorted(set(ids))):
+            for row in self._rows(sa.select(table).where(table.c.id.in_(chunk))):
+                found[row.id] = self._document(row)
+        return found
+
+    def add_documents(self, documents: Iterable[Document]) -> int:
+        given = list(documents)
+        rows: list[dict[str, Any]] = []
+        for index, document in enumerate(given):
+            if not isinstance(document, Invoice | CreditNote | Payment):
+                raise ValidationError(
+                    f"documents[{index}]: expected an invoice, credit note or payment, "
+                    f"got {type(document).__name__} {document!r}"
+                )
+        self._known((d.customer_id for d in given), "documents.customer_id")
+        stored = self._documents(d.id for d in given)
+        seen: dict[str, Document] = {}
+        for index, document in enumerate(given):
+            amount = to_minor_units(document.amount, f"documents[{index}].amount")
+            what = f"document {document.id!r}"
+            if not new_or_same(stored.get(document.id) or seen.get(document.id), document, what):
+                continue
+            seen[document.id] = document
+            kind = (
+                DocumentKind.INVOICE
+                if isinstance(document, Invoice)
+                else DocumentKind.CREDIT_NOTE
+                if isinstance(document, CreditNote)
+                else DocumentKind.PAYMENT
+            )
+            rows.append(
+                {
+                    "id": document.id,
+                    "customer_id": document.customer_id,
+                    "kind": kind.value,
+                    "dated": document_date(document),
+                    "due_date": document.due_date if isinstance(document, Invoice) else None,
+                    "amount": amount,
+                    "currency": document.amount.currency,
+                    "disputed": isinstance(document, Invoice) and document.disputed,
+                    "invoice_id": document.invoice_id if isinstance(document, CreditNote) else None,
+                    "write_off": isinstance(document, CreditNote) and document.write_off,
+                }
+            )
+        for chunk in _chunks(rows):
+            self._c.execute(sa.insert(self._t.documents), list(chunk))
+        return len(rows)
+
+    def _applied(self, ids: Sequence[str], documents: Mapping[str, Document]) -> dict[str, Decimal]:
+        table = self._t.allocations
+        applied: dict[str, Decimal] = {}
+        for column in (table.c.source_id, table.c.target_id):
+            for chunk in _chunks(ids):
+                query = (
+                    sa.select(column, sa.func.sum(table.c.amount))
+                    .where(column.in_(chunk))
+                    .group_by(column)
+                )
+                for document_id, units in self._c.execute(query):
+                    currency = documents[document_id].amount.currency
+                    applied[document_id] = from_minor_units(int(units), currency).amount
+        return applied
+
+    def add_allocations(self, allocations: Iterable[Allocation]) -> int:
+        table = self._t.allocations
+        given = list(allocations)
+        keys: list[tuple[str, str, datetime.date, int]] = []
+        for index, allocation in enumerate(given):
+            if not isinstance(allocation, Allocation):
+                raise ValidationError(
+                    f"allocations[{index}]: expected an Allocation, got {allocation!r}"
+                )
+            units = to_minor_units(allocation.amount, f"allocations[{index}].amount")
+            keys.append((allocation.source_id, allocation.target_id, allocation.applied_on, units))
+        existing: set[tuple[str, str, datetime.date, int]] = set()
+        sources = sorted({key[0] for key in keys})
+        for chunk in _chunks(sources):
+            query = sa.select(
+                table.c.source_id, table.c.target_id, table.c.applied_on, table.c.amount
+            ).where(table.c.source_id.in_(chunk))
+            existing.update((s, t, d, int(a)) for s, t, d, a in self._c.execute(query))
+        new: list[Allocation] = []
+        new_keys: list[tuple[str, str, datetime.date, int]] = []
+        for allocation, key in zip(given, keys, strict=True):
+            if key not in existing:
+                existing.add(key)
+                new.append(allocation)
+                new_keys.append(key)
+        named = sorted({i for a in new for i in (a.source_id, a.target_id)})
+        documents = self._documents(named)
+        check_allocations(
+            new, documents, self._applied([i for i in named if i in documents], documents)
+        )
+        rows = [
+            {
+                "customer_id": documents[target].customer_id,
+                "source_id": source,
+                "target_id": target,
+                "amount": units,
+                "currency": documents[target].amount.currency,
+                "applied_on": applied_on,
+            }
+            for source, target, applied_on, units in new_keys
+        ]
+        for batch in _chunks(rows):
+            self._c.execute(sa.insert(table), list(batch))
+        return len(rows)
+
+    def ledger(self, customer_id: str, *, as_of: datetime.date) -> Ledger:
+        check_date(as_of, "as_of")
+        members = self.group(customer_id)
+        ids = [c.id for c in members]
+        documents_table = self._t.documents
+        allocations_table = self._t.allocations
+        documents = [
+            self._document(row)
+            for row in self._rows(
+                sa.select(documents_table)
+                .where(documents_table.c.customer_id.in_(ids), documents_table.c.dated <= as_of)
+                .order_by(documents_table.c.dated, documents_table.c.id)
+            )
+        ]
+        allocations = [
+            Allocation(
+                row.source_id,
+                row.target_id,
+                from_minor_units(row.amount, row.currency),
+                row.applied_on,
+            )
+            for row in self._rows(
+                sa.select(allocations_table)
+                .where(
+                    allocations_table.c.customer_id.in_(ids),
+                    allocations_table.c.applied_on <= as_of,
+                )
+                .order_by(
+                    allocations_table.c.applied_on,
+                    allocations_table.c.source_id,
+                    allocations_table.c.target_id,
+                    allocations_table.c.amount,
+                )
+            )
+        ]
+        return Ledger(
+            customers=members,
+            invoices=[d for d in documents if isinstance(d, Invoice)],
+            credit_notes=[d for d in documents if isinstance(d, CreditNote)],
+            payments=[d for d in documents if isinstance(d, Payment)],
+            allocations=allocations,
+        )
+
+    # -- records kept as JSON -------------------------------------------------------
+
+    def _record(self, table: sa.Table, cls: type[R], **key: object) -> R | None:
+        where = [table.c[column] == value for column, value in key.items()]
+        text = self._c.execute(sa.select(table.c.record).where(*where)).scalar_one_or_none()
+        return None if text is None else converter.structure(json.loads(text), cls)
+
+    def _put(
+        self, table: sa.Table, record: object, what: str, cls: type[Any], **key: object
+    ) -> bool:
+        if not new_or_same(self._record(table, cls, **key), record, what):
+            return False
+        self._c.execute(sa.insert(table).values(record=_json(record), **key))
+        return True
+
+    def _replace(self, table: sa.Table, record: Any, cls: type[R], **key: object) -> R | None:
+        old = self._record(table, cls, **key)
+        owner = getattr(old, "customer_id", record.customer_id)
+        if owner != record.customer_id:
+            name = table.name.removeprefix(self._t.prefix)
+            raise ValidationError(
+                f"{name}.customer_id: {next(iter(key.values()))!r} belongs to {owner!r}, "
+                f"not {record.customer_id!r}"
+            )
+        if old is not None:
+            where = [table.c[column] == value for column, value in key.items()]
+            self._c.execute(sa.delete(table).where(*where))
+        values = {**key, "record": _json(record)}
+        if "customer_id" in table.c and "customer_id" not in key:
+            values["customer_id"] = record.customer_id
+        self._c.execute(sa.insert(table).values(**values))
+        return old
+
+    def _all(
+        self,
+        table: sa.Table,
+        cls: type[R],
+        *where: sa.ColumnElement[bool],
+        order: Sequence[sa.ColumnElement[Any]],
+    ) -> tuple[R, ...]:
+        query = sa.select(table.c.record).where(*where).order_by(*order)
+        return tuple(
+            converter.structure(json.loads(text), cls) for text in self._c.execute(query).scalars()
+        )
+
+    def add_limit(self, limit: CreditLimit) -> bool:
+        if not isinstance(limit, CreditLimit):
+            raise ValidationError(f"limit: expected a CreditLimit, got {limit!r}")
+        if limit.amount is not None:
+            to_minor_units(limit.amount, "limit.amount")
+        self._known([limit.customer_id])
+        what = f"limit of {limit.customer_id!r} ({limit.kind.value}) from {limit.valid_from}"
+        return self._put(
+            self._t.limits,
+            limit,
+            what,
+            CreditLimit,
+            customer_id=limit.customer_id,
+            kind=limit.kind.value,
+            valid_from=limit.valid_from,
+        )
+
+    def limits(self, customer_id: str) -> tuple[CreditLimit, ...]:
+        self._known([customer_id])
+        table = self._t.limits
+        return self._all(
+            table,
+            CreditLimit,
+            table.c.customer_id == customer_id,
+            order=(table.c.valid_from, table.c.kind),
+        )
+
+    # -- reservations ---------------------------------------------------------------
+
+    @staticmethod
+    def _reservation(row: sa.Row[Any]) -> Reservation:
+        return Reservation(
+            row.order_id,
+            row.customer_id,
+            from_minor_units(row.amount, row.currency),
+            reserved_on=row.reserved_on,
+        )
+
+    def _reservation_of(self, order_id: str) -> Reservation | None:
+        table = self._t.reservations
+        row = self._c.execute(sa.select(table).where(table.c.order_id == order_id)).one_or_none()
+        return None if row is None else self._reservation(row)
+
+    def reserve(self, reservation: Reservation) -> Reservation | None:
+        if not isinstance(reservation, Reservation):
+            raise ValidationError(f"reservation: expected a Reservation, got {reservation!r}")
+        units = to_minor_units(reservation.amount, "reservation.amount")
+        self._known([reservation.customer_id])
+        table = self._t.reservations
+        old = self._reservation_of(reservation.order_id)
+        if old is not None:
+            if old.customer_id != reservation.customer_id:
+                raise ValidationError(
+                    f"reservation.customer_id: order {reservation.order_id!r} is reserved for "
+                    f"{old.customer_id!r}, not {reservation.customer_id!r}"
+                )
+            self._c.execute(sa.delete(table).where(table.c.order_id == reservation.order_id))
+        self._c.execute(
+            sa.insert(table).values(
+                order_id=reservation.order_id,
+                customer_id=reservation.customer_id,
+                amount=units,
+                currency=reservation.amount.currency,
+                reserved_on=reservation.reserved_on,
+            )
+        )
+        return old
+
+    def release(self, order_id: str) -> Reservation | None:
+        check_text(order_id, "order_id")
+        old = self._reservation_of(order_id)
+        if old is not None:
+            table = self._t.reservations
+            self._c.execute(sa.delete(table).where(table.c.order_id == order_id))
+        return old
+
+    def reservations(self, customer_id: str) -> tuple[Reservation, ...]:
+        self._known([customer_id])
+        table = self._t.reservations
+        rows = self._rows(
+            sa.select(table).where(table.c.customer_id == customer_id).order_by(table.c.order_id)
+        )
+        return tuple(self._reservation(row) for row in rows)
+
+    # -- dunning and blocks: logs of records stored once ----------------------------
+
+    def _log(self, table: sa.Table, records: Sequence[Any]) -> int:
+        added = 0
+        for record in records:
+            self._known([record.customer_id])
+            text = _json(record)
+            digest = _digest(text)
+            found = self._c.execute(
+                sa.select(table.c.id).where(
+                    table.c.customer_id == record.customer_id, table.c.digest == digest
+                )
+            ).first()
+            if found is None:
+                self._c.execute(
+                    sa.insert(table).values(
+                        customer_id=record.customer_id, digest=digest, record=text
+                    )
+                )
+                added += 1
+        return added
+
+    def record_dunning(self, records: Iterable[DunningRecord]) -> int:
+        given = list(records)
+        for index, record in enumerate(given):
+            if not isinstance(record, DunningRecord):
+                raise ValidationError(f"records[{index}]: expected a DunningRecord, got {record!r}")
+        return self._log(self._t.dunning, given)
+
+    def dunning_history(self, customer_id: str) -> DunningHistory:
+        self._known([customer_id])
+        table = self._t.dunning
+        return DunningHistory(
+            self._all(table, DunningRecord, table.c.customer_id == customer_id, order=(table.c.id,))
+        )
+
+    def add_block(self, block: Block) -> bool:
+        if not isinstance(block, Block):
+            raise ValidationError(f"block: expected a Block, got {block!r}")
+        return self._log(self._t.blocks, [block]) == 1
+
+    def blocks(self, customer_id: str) -> tuple[Block, ...]:
+        self._known([customer_id])
+        table = self._t.blocks
+        return self._all(table, Block, table.c.customer_id == customer_id, order=(table.c.id,))
+
+    # -- cases: promises, plans, disputes -------------------------------------------
+
+    def _add_case(self, kind: str, record: Any, cls: type[Any]) -> bool:
+        if not isinstance(record, cls):
+            raise ValidationError(f"{kind}: expected a {cls.__name__}, got {record!r}")
+        amount = record.total if isinstance(record, PaymentPlan) else record.amount
+        to_minor_units(amount, f"{kind}.amount")
+        self._known([record.customer_id])
+        table = self._t.cases
+        what = f"{kind} {record.id!r}"
+        if not new_or_same(self._record(table, cls, kind=kind, id=record.id), record, what):
+            return False
+        self._c.execute(
+            sa.insert(table).values(
+                kind=kind, id=record.id, customer_id=record.customer_id, record=_json(record)
+            )
+        )
+        return True
+
+    def _cases(self, kind: str, customer_id: str, cls: type[R]) -> tuple[R, ...]:
+        self._known([customer_id])
+        table = self._t.cases
+        return self._all(
+            table,
+            cls,
+            table.c.kind == kind,
+            table.c.customer_id == customer_id,
+            order=(table.c.id,),
+        )
+
+    def add_promise(self, promise: PromiseToPay) -> bool:
+        return self._add_case("promise", promise, PromiseToPay)
+
+    def promises(self, customer_id: str) -> tuple[PromiseToPay, ...]:
+        return self._cases("promise", customer_id, PromiseToPay)
+
+    def add_plan(self, plan: PaymentPlan) -> bool:
+        return self._add_case("plan", plan, PaymentPlan)
+
+    def plans(self, customer_id: str) -> tuple[PaymentPlan, ...]:
+        return self._cases("plan", customer_id, PaymentPlan)
+
+    def save_dispute(self, dispute: Dispute) -> Dispute | None:
+        if not isinstance(dispute, Dispute):
+            raise ValidationError(f"dispute: expected a Dispute, got {dispute!r}")
+        to_minor_units(dispute.amount, "dispute.amount")
+        self._known([dispute.customer_id])
+        return self._replace(self._t.cases, dispute, Dispute, kind="dispute", id=dispute.id)
+
+    def disputes(self, customer_id: str) -> tuple[Dispute, ...]:
+        return self._cases("dispute", customer_id, Dispute)
+
+    # -- snapshots and the bureau cache ---------------------------------------------
+
+    def put_snapshot(self, snapshot: Snapshot) -> bool:
+        if not isinstance(snapshot, Snapshot):
+            raise ValidationError(f"snapshot: expected a Snapshot, got {snapshot!r}")
+        self._known([snapshot.customer_id])
+        what = f"snapshot of {snapshot.customer_id!r} as of {snapshot.as_of}"
+        return self._put(
+            self._t.snapshots,
+            snapshot,
+            what,
+            Snapshot,
+            customer_id=snapshot.customer_id,
+            as_of=snapshot.as_of,
+        )
+
+    def snapshot(self, customer_id: str, *, as_of: datetime.date) -> Snapshot | None:
+        check_date(as_of, "as_of")
+        self._known([customer_id])
+        table = self._t.snapshots
+        text = self._c.execute(
+            sa.select(table.c.record)
+            .where(table.c.customer_id == customer_id, table.c.as_of <= as_of)
+            .order_by(table.c.as_of.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return None if text is None else converter.structure(json.loads(text), Snapshot)
+
+    @staticmethod
+    def _entry(text: str) -> BureauEntry:
+        data = json.loads(text)
+        return BureauEntry(
+            data["provider"],
+            data["subject_id"],
+            datetime.datetime.fromisoformat(data["fetched_at"]),
+            payload=data["payload"],
+            report_id=data["report_id"],
+        )
+
+    def cache_report(self, entry: BureauEntry) -> bool:
+        if not isinstance(entry, BureauEntry):
+            raise ValidationError(f"entry: expected a BureauEntry, got {entry!r}")
+        table = self._t.bureau
+        key = {
+            "provider": entry.provider,
+            "subject_id": entry.subject_id,
+            "fetched_at": _stamp(entry.fetched_at),
+        }
+        text = self._c.execute(
+            sa.select(table.c.record).where(*(table.c[k] == v for k, v in key.items()))
+        ).scalar_one_or_none()
+        what = f"report of {entry.provider} on {entry.subject_id!r} at {entry.fetched_at}"
+        if not new_or_same(None if text is None else self._entry(text), entry, what):
+            return False
+        record = {
+            "provider": entry.provider,
+            "subject_id": entry.subject_id,
+            "fetched_at": entry.fetched_at.isoformat(),
+            "payload": entry.payload,
+            "report_id": entry.report_id,
+        }
+        self._c.execute(sa.insert(table).values(**key, record=json.dumps(record, sort_keys=True)))
+        return True
+
+    def cached_report(
+        self, provider: str, subject_id: str, *, as_of: datetime.datetime | None = None
+    ) -> BureauEntry | None:
+        check_text(provider, "provider")
+        check_text(subject_id, "subject_id")
+        table = self._t.bureau
+        query = sa.select(table.c.record).where(
+            table.c.provider == provider, table.c.subject_id == subject_id
+        )
+        if as_of is not None:
+            query = query.where(table.c.fetched_at <= _stamp(as_of))
+        text = self._c.execute(
+            query.order_by(table.c.fetched_at.desc()).limit(1)
+        ).scalar_one_or_none()
+        return None if text is None else self._entry(text)
+
+    # -- the audit log --------------------------------------------------------------
+
+    def append(
+        self, customer_id: str, kind: str, payload: Mapping[str, Any], *, at: datetime.datetime
+    ) -> AuditEntry:
+        self._known([customer_id])
+        table = self._t.audit
+        previous = (
+            self._c.execute(
+                sa.select(table.c.hash)
+                .where(table.c.customer_id == customer_id)
+                .order_by(table.c.sequence.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            or ""
+        )
+        draft = AuditEntry(
+            0, customer_id, at, kind, dict(payload), previous_hash=previous, hash="-"
+        )
+        digest = chain_hash(previous, draft.content())
+        result = self._c.execute(
+            sa.insert(table).values(
+                customer_id=customer_id,
+                at=at.isoformat(),
+                kind=kind,
+                payload=json.dumps(draft.payload, sort_keys=True),
+                previous_hash=previous,
+                hash=digest,
+            )
+        )
+        (sequence,) = result.inserted_primary_key or (None,)
+        if not isinstance(sequence, int):
+            raise StorageError(f"audit: the database returned no sequence number ({sequence!r})")
+        return AuditEntry(
+            sequence, customer_id, at, kind, draft.payload, previous_hash=previous, hash=digest
+        )
+
+    def audit_log(self, customer_id: str, *, since: int = 0) -> tuple[AuditEntry, ...]:
+        self._known([customer_id])
+        table = self._t.audit
+        rows = self._rows(
+            sa.select(table)
+            .where(table.c.customer_id == customer_id, table.c.sequence > since)
+            .order_by(table.c.sequence)
+        )
+        return tuple(
+            AuditEntry(
+                row.sequence,
+                row.customer_id,
+                datetime.datetime.fromisoformat(row.at),
+                row.kind,
+                json.loads(row.payload),
+                previous_hash=row.previous_hash,
+                hash=row.hash,
+            )
+            for row in rows
+        )

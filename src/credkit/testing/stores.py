@@ -1,0 +1,785 @@
+"""The conformance kit of a store: the whole contract of :mod:`credkit.storage`, as tests.
+
+A host that keeps credkit's records in its own tables subclasses
+:class:`StoreContract`, says how to make an empty store, and pytest runs the contract;
+credkit runs the same kit on :class:`~credkit.storage.MemoryStore` and on
+:class:`~credkit.storage.SQLStore` over SQLite, PostgreSQL and MariaDB::
+
+    from credkit.testing.contracts import StoreContract
+
+    class TestOdooStore(StoreContract):
+        def make_store(self):
+            return OdooStore(env=make_empty_test_env())
+
+``make_store`` must return an *empty* store each time it is called (a kit test may
+call it more than once). The kit checks:
+
+- round trips exact to the minor unit in every currency (EUR, JPY with none, BHD
+  with three), for every kind of record;
+- as-of reads: documents and allocations after ``as_of`` are not in the slice, and
+  a slice is the credit group, not the book;
+- idempotent loads (the same record again adds nothing) and refusal of a different
+  record under a stored key, of unknown customers, of over-allocation, of amounts
+  finer than the currency allows and of text no database keeps (NUL characters);
+- atomic rollback: a unit that raises leaves nothing behind;
+- isolation: real threads reserving against one limit (and one group limit) through
+  :func:`~credkit.storage.atomic` never take more than the limit;
+- the audit log's hash chain, as :func:`~credkit.storage.verify_chain` checks it;
+- the core's invariant: a customer's slice from the store has the same open items
+  as the :class:`~credkit.ledger.Ledger` it was loaded from (hypothesis);
+- a hypothesis state machine loading documents, allocations, limits and
+  reservations in random order, every read agreeing with a simple model.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import threading
+from collections.abc import Callable
+from decimal import Decimal
+from typing import ClassVar
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from credkit.aging import age
+from credkit.dunning import (
+    Block,
+    BlockReason,
+    Channel,
+    DunningRecord,
+    PaymentPlan,
+    PlanInstalment,
+    PromiseToPay,
+    SendStatus,
+)
+from credkit.errors import DuplicateRecordError, ValidationError
+from credkit.ledger import Allocation, CreditNote, Customer, Invoice, Ledger, Payment
+from credkit.limits import CreditLimit, LimitKind
+from credkit.money import Money
+from credkit.storage import (
+    BureauEntry,
+    Dispute,
+    DisputeStatus,
+    Reservation,
+    Snapshot,
+    Store,
+    Unit,
+    atomic,
+    limit_in_force,
+    verify_chain,
+)
+from credkit.testing.strategies import ledgers
+
+__all__ = ["StoreContract"]
+
+DAY = datetime.date(2026, 3, 2)
+NOON = datetime.datetime(2026, 3, 2, 12, 0, tzinfo=datetime.UTC)
+
+
+def _customer(customer_id: str, currency: str = "EUR", parent_id: str | None = None) -> Customer:
+    return Customer(
+        customer_id, f"Customer {customer_id}", country="DE", currency=currency, parent_id=parent_id
+    )
+
+
+def _day(offset: int) -> datetime.date:
+    return DAY + datetime.timedelta(days=offset)
+
+
+def _load(store: Store, ledger: Ledger) -> None:
+    with store.unit() as unit:
+        unit.add_customers(ledger.customers)
+        unit.add_documents([*ledger.invoices, *ledger.credit_notes, *ledger.payments])
+        unit.add_allocations(ledger.allocations)
+
+
+def _in_one_unit(store: Store, *writes: Callable[[Unit], object]) -> None:
+    with store.unit() as unit:
+        for write in writes:
+            write(unit)
+
+
+def _storable(ledger: Ledger) -> bool:
+    """Whether every customer's text can be kept by a database (no NUL, no lone surrogate)."""
+    texts = [t for c in ledger.customers for t in (c.name, c.segment, c.industry) if t]
+    return not any("\x00" in t or _SURROGATE.search(t) for t in texts)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _open(ledger: Ledger, customer_id: str, as_of: datetime.date) -> set[tuple[str, Money]]:
+    return {(i.document_id, i.amount) for i in ledger.open_items(as_of, customer_id=customer_id)}
+
+
+class StoreContract:
+    """The contract of a :class:`~credkit.storage.Store`; override :meth:`make_store`.
+
+    ``threads`` is how many threads the isolation tests run at once.
+
+    >>> from credkit.storage import MemoryStore
+    >>> class TestMemory(StoreContract):
+    ...     def make_store(self):
+    ...         return MemoryStore()
+    >>> TestMemory().test_it_is_a_store()
+    """
+
+    threads: ClassVar[int] = 8
+
+    def make_store(self) -> Store:
+        """A new, empty store."""
+        raise NotImplementedError("override make_store() to return a new, empty store")
+
+    # -- shape ----------------------------------------------------------------------
+
+    def test_it_is_a_store(self) -> None:
+        store = self.make_store()
+        assert isinstance(store, Store)
+        with store.unit() as unit:
+            assert isinstance(unit, Unit)
+
+    # -- round trips ----------------------------------------------------------------
+
+    def test_documents_round_trip_exact_in_every_currency(self) -> None:
+        store = self.make_store()
+        documents: list[Invoice | CreditNote | Payment] = []
+        allocations: list[Allocation] = []
+        for code, amount, part in (
+            ("EUR", "1234.56", "0.01"),
+            ("JPY", "1000001", "1"),
+            ("BHD", "9876.543", "0.001"),
+        ):
+            customer = f"C-{code}"
+            invoice = Invoice(
+                f"I-{code}", customer, _day(0), _day(30), Money.of(amount, code), disputed=True
+            )
+            note = CreditNote(
+                f"N-{code}",
+                customer,
+                _day(1),
+                Money.of(part, code),
+                invoice_id=invoice.id,
+                write_off=True,
+            )
+            payment = Payment(f"P-{code}", customer, _day(2), Money.of(amount, code))
+            documents += [invoice, note, payment]
+            allocations += [
+                Allocation(note.id, invoice.id, Money.of(part, code), _day(1)),
+                Allocation(payment.id, invoice.id, Money.of(part, code), _day(3)),
+            ]
+        with store.unit() as unit:
+            unit.add_customers([_customer(f"C-{c}", c) for c in ("EUR", "JPY", "BHD")])
+            assert unit.add_documents(documents) == len(documents)
+            assert unit.add_allocations(allocations) == len(allocations)
+        for code in ("EUR", "JPY", "BHD"):
+            with store.unit(f"C-{code}") as unit:
+                ledger = unit.ledger(f"C-{code}", as_of=_day(40))
+            found: list[Invoice | CreditNote | Payment] = [
+                *ledger.invoices,
+                *ledger.credit_notes,
+                *ledger.payments,
+            ]
+            stored = {d.id: d for d in found}
+            for document in documents:
+                if document.customer_id == f"C-{code}":
+                    assert stored[document.id] == document, (stored[document.id], document)
+                    assert stored[document.id].amount.amount == document.amount.amount
+            assert sorted(map(repr, ledger.allocations)) == sorted(
+                repr(a) for a in allocations if a.source_id.endswith(code)
+            )
+
+    def test_other_records_round_trip(self) -> None:
+        store = self.make_store()
+        limit = CreditLimit(
+            "C1",
+            Money.of("25000.00", "EUR"),
+            currency="EUR",
+            valid_from=_day(0),
+            valid_to=_day(365),
+            next_review=_day(180),
+            approved_by=("ana", "ben"),
+            approved_on=_day(-1),
+        )
+        insured = CreditLimit(
+            "C1",
+            Money.of("10000.00", "EUR"),
+            currency="EUR",
+            valid_from=_day(0),
+            kind=LimitKind.INSURED,
+        )
+        unlimited = CreditLimit("C1", None, currency="EUR", valid_from=_day(400))
+        dunning = DunningRecord(
+            "C1",
+            ("I1", "I2"),
+            level=2,
+            on=_day(5),
+            channel=Channel.EMAIL,
+            status=SendStatus.FAILED,
+            ladder_id="std",
+        )
+        block = Block("C1", BlockReason.DISPUTE, until=_day(20), item_ids=("I1",), note="call")
+        promise = PromiseToPay(
+            "PTP-1",
+            "C1",
+            Money.of("100.10", "EUR"),
+            promised_for=_day(10),
+            made_on=_day(1),
+            item_ids=("I1",),
+        )
+        plan = PaymentPlan(
+            "PL-1",
+            "C1",
+            instalments=[
+                PlanInstalment(_day(30), Money.of("50.05", "EUR")),
+                PlanInstalment(_day(60), Money.of("50.05", "EUR")),
+            ],
+            agreed_on=_day(0),
+        )
+        dispute = Dispute(
+            "D-1", "C1", "I1", Money.of("12.34", "EUR"), reason="price", opened_on=_day(3)
+        )
+        snapshot = Snapshot(
+            "C1",
+            as_of=_day(0),
+            payment_index="78.5",
+            trend="improving",
+            score="612",
+            risk_class="B",
+            source="card v3",
+        )
+        report = BureauEntry(
+            "creditsafe", "DE-1", NOON, payload={"rating": "B", "limit": "5000"}, report_id="R-9"
+        )
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1")])
+        with store.unit("C1") as unit:
+            assert [unit.add_limit(x) for x in (limit, insured, unlimited)] == [True] * 3
+            assert unit.record_dunning([dunning]) == 1
+            assert unit.add_block(block)
+            assert unit.add_promise(promise)
+            assert unit.add_plan(plan)
+            assert unit.save_dispute(dispute) is None
+            assert unit.put_snapshot(snapshot)
+            assert unit.cache_report(report)
+        with store.unit("C1") as unit:
+            assert unit.limits("C1") == (insured, limit, unlimited)  # by valid_from, then kind
+            assert unit.dunning_history("C1").records == (dunning,)
+            assert unit.blocks("C1") == (block,)
+            assert unit.promises("C1") == (promise,)
+            assert unit.plans("C1") == (plan,)
+            assert unit.disputes("C1") == (dispute,)
+            assert unit.snapshot("C1", as_of=_day(0)) == snapshot
+            assert unit.cached_report("creditsafe", "DE-1") == report
+
+    # -- as-of reads and slices -----------------------------------------------------
+
+    def test_as_of_reads_ignore_later_records(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1"), _customer("C2")])
+            unit.add_documents(
+                [
+                    Invoice("I1", "C1", _day(0), _day(30), Money.of(100, "EUR")),
+                    Invoice("I2", "C1", _day(10), _day(40), Money.of(50, "EUR")),
+                    Payment("P1", "C1", _day(20), Money.of(100, "EUR")),
+                    Invoice("I9", "C2", _day(0), _day(30), Money.of(999, "EUR")),
+                ]
+            )
+            unit.add_allocations([Allocation("P1", "I1", Money.of(100, "EUR"), _day(25))])
+            unit.put_snapshot(Snapshot("C1", as_of=_day(0), payment_index=70))
+            unit.put_snapshot(Snapshot("C1", as_of=_day(30), payment_index=60))
+            for hours in (0, 48):
+                unit.cache_report(
+                    BureauEntry(
+                        "dnb", "C1", NOON + datetime.timedelta(hours=hours), payload={"h": hours}
+                    )
+                )
+        with store.unit("C1") as unit:
+            early = unit.ledger("C1", as_of=_day(5))
+            middle = unit.ledger("C1", as_of=_day(22))
+            late = unit.ledger("C1", as_of=_day(26))
+            assert [i.id for i in early.invoices] == ["I1"]
+            assert not early.payments
+            assert {i.id for i in middle.invoices} == {"I1", "I2"}
+            assert [p.id for p in middle.payments] == ["P1"]
+            assert not middle.allocations
+            assert len(late.allocations) == 1
+            assert {c.id for c in late.customers} == {"C1"}, "a slice is the group, not the book"
+            assert unit.snapshot("C1", as_of=_day(-1)) is None
+            assert unit.snapshot("C1", as_of=_day(29)).payment_index == 70  # type: ignore[union-attr]
+            assert unit.snapshot("C1", as_of=_day(31)).payment_index == 60  # type: ignore[union-attr]
+            at = NOON + datetime.timedelta(hours=1)
+            assert unit.cached_report("dnb", "C1", as_of=at).payload == {"h": 0}  # type: ignore[union-attr]
+            assert unit.cached_report("dnb", "C1").payload == {"h": 48}  # type: ignore[union-attr]
+            assert unit.cached_report("dnb", "C1", as_of=NOON - datetime.timedelta(1)) is None
+
+    def test_a_slice_is_the_credit_group(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers(
+                [
+                    _customer("G-2", parent_id="G"),
+                    _customer("G"),
+                    _customer("G-1", parent_id="G"),
+                    _customer("G-1-a", parent_id="G-1"),
+                    _customer("X"),
+                ]
+            )
+            unit.add_documents(
+                [
+                    Invoice(f"I-{c}", c, _day(0), _day(30), Money.of(10, "EUR"))
+                    for c in ("G", "G-1", "G-1-a", "G-2", "X")
+                ]
+            )
+        with store.unit("G-1-a") as unit:
+            assert [c.id for c in unit.group("G-1-a")] == ["G", "G-1", "G-1-a", "G-2"]
+            ledger = unit.ledger("G-1-a", as_of=_day(1))
+            assert sorted(i.id for i in ledger.invoices) == ["I-G", "I-G-1", "I-G-1-a", "I-G-2"]
+            assert [c.id for c in unit.group("X")] == ["X"]
+
+    # -- idempotence and refusals ---------------------------------------------------
+
+    def test_loading_twice_adds_nothing(self) -> None:
+        store = self.make_store()
+        customers = [_customer("C1"), _customer("C2", parent_id="C1")]
+        documents: list[Invoice | Payment] = [
+            Invoice("I1", "C1", _day(0), _day(30), Money.of("100.00", "EUR")),
+            Payment("P1", "C1", _day(3), Money.of("40.00", "EUR")),
+        ]
+        allocation = Allocation("P1", "I1", Money.of("40.00", "EUR"), _day(3))
+        counts = []
+        for _ in range(2):
+            with store.unit() as unit:
+                counts.append(
+                    (
+                        unit.add_customers(customers),
+                        unit.add_documents(documents),
+                        unit.add_allocations([allocation]),
+                        unit.record_dunning(
+                            [
+                                DunningRecord(
+                                    "C1", ("I1",), level=1, on=_day(31), channel=Channel.LETTER
+                                )
+                            ]
+                        ),
+                        unit.add_limit(
+                            CreditLimit(
+                                "C1", Money.of(500, "EUR"), currency="EUR", valid_from=_day(0)
+                            )
+                        ),
+                    )
+                )
+        assert counts == [(2, 2, 1, 1, True), (0, 0, 0, 0, False)]
+        with store.unit("C1") as unit:
+            ledger = unit.ledger("C1", as_of=_day(40))
+            assert len(ledger.invoices) == 1
+            assert len(ledger.allocations) == 1
+            assert len(unit.dunning_history("C1")) == 1
+
+    def test_a_different_record_under_a_stored_key_is_refused(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1")])
+            unit.add_documents([Invoice("I1", "C1", _day(0), _day(30), Money.of(100, "EUR"))])
+        changed: list[Callable[[Unit], object]] = [
+            lambda u: u.add_customers([Customer("C1", "Other name", country="DE", currency="EUR")]),
+            lambda u: u.add_documents(
+                [Invoice("I1", "C1", _day(0), _day(30), Money.of(101, "EUR"))]
+            ),
+        ]
+        for change in changed:
+            with pytest.raises(DuplicateRecordError, match="already stored"), store.unit() as unit:
+                change(unit)
+        with store.unit("C1") as unit:
+            assert unit.customer("C1").name == "Customer C1"
+            assert unit.ledger("C1", as_of=_day(1)).invoices[0].amount == Money.of(100, "EUR")
+
+    def test_bad_records_are_refused_and_nothing_is_written(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1"), _customer("C2")])
+            unit.add_documents(
+                [
+                    Invoice("I1", "C1", _day(0), _day(30), Money.of(100, "EUR")),
+                    Payment("P1", "C1", _day(1), Money.of(500, "EUR")),
+                    Payment("P2", "C2", _day(1), Money.of(500, "EUR")),
+                ]
+            )
+        bad: list[tuple[Callable[[Unit], object], str]] = [
+            (
+                lambda u: u.add_documents(
+                    [Invoice("I7", "NOPE", _day(0), _day(1), Money.of(1, "EUR"))]
+                ),
+                "NOPE",
+            ),
+            (
+                lambda u: u.add_documents(
+                    [Invoice("I8", "C1", _day(0), _day(1), Money.of("0.001", "EUR"))]
+                ),
+                "0.001",
+            ),
+            (
+                lambda u: u.add_allocations(
+                    [Allocation("P1", "I1", Money.of(101, "EUR"), _day(2))]
+                ),
+                "over-allocates",
+            ),
+            (
+                lambda u: u.add_allocations([Allocation("P2", "I1", Money.of(1, "EUR"), _day(2))]),
+                "cannot settle",
+            ),
+            (
+                lambda u: u.add_allocations([Allocation("P1", "I1", Money.of(1, "EUR"), _day(0))]),
+                "applied_on",
+            ),
+            (lambda u: u.add_customers([_customer("C3", parent_id="C9")]), "C9"),
+            (
+                lambda u: u.add_customers(
+                    [Customer("C4", "Nul\x00Name", country="DE", currency="EUR")]
+                ),
+                "customers[0].name",
+            ),
+            (
+                lambda u: u.reserve(Reservation("SO-1", "C9", Money.of(1, "EUR"), reserved_on=DAY)),
+                "C9",
+            ),
+        ]
+        fine = Invoice("I-NEW", "C1", _day(0), _day(9), Money.of(5, "EUR"))
+        for write, word in bad:
+            with pytest.raises(ValidationError, match=re.escape(word)):
+                _in_one_unit(store, lambda u: u.add_documents([fine]), write)
+            with store.unit("C1") as unit:
+                ids = [i.id for i in unit.ledger("C1", as_of=_day(60)).invoices]
+                assert ids == ["I1"], f"a refused unit left {ids} behind"
+
+    def test_a_unit_that_raises_leaves_nothing(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1")])
+        try:
+            with store.unit("C1") as unit:
+                unit.add_documents([Invoice("I1", "C1", _day(0), _day(30), Money.of(100, "EUR"))])
+                unit.reserve(Reservation("SO-1", "C1", Money.of(5, "EUR"), reserved_on=DAY))
+                unit.add_limit(
+                    CreditLimit("C1", Money.of(9, "EUR"), currency="EUR", valid_from=DAY)
+                )
+                unit.append("C1", "decision", {"order": "SO-1"}, at=NOON)
+                unit.put_snapshot(Snapshot("C1", as_of=DAY, score=1))
+                raise RuntimeError("host failure after the writes")
+        except RuntimeError:
+            pass
+        with store.unit("C1") as unit:
+            assert not unit.ledger("C1", as_of=_day(60)).invoices
+            assert unit.reservations("C1") == ()
+            assert unit.limits("C1") == ()
+            assert unit.audit_log("C1") == ()
+            assert unit.snapshot("C1", as_of=DAY) is None
+
+    # -- records that change by nature ----------------------------------------------
+
+    def test_reservations_and_disputes_are_replaced_by_key(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1"), _customer("C2")])
+        first = Reservation("SO-1", "C1", Money.of(100, "EUR"), reserved_on=DAY)
+        grown = Reservation("SO-1", "C1", Money.of(150, "EUR"), reserved_on=_day(1))
+        open_dispute = Dispute("D-1", "C1", "I1", Money.of(10, "EUR"), reason="x", opened_on=DAY)
+        resolved = Dispute(
+            "D-1",
+            "C1",
+            "I1",
+            Money.of(10, "EUR"),
+            reason="x",
+            opened_on=DAY,
+            status=DisputeStatus.RESOLVED,
+            resolved_on=_day(4),
+        )
+        with store.unit("C1") as unit:
+            assert unit.reserve(first) is None
+            assert unit.reserve(grown) == first
+            assert unit.reservations("C1") == (grown,)
+            assert unit.save_dispute(open_dispute) is None
+            assert unit.save_dispute(resolved) == open_dispute
+            assert unit.disputes("C1") == (resolved,)
+            with pytest.raises(ValidationError, match="SO-1"):
+                unit.reserve(Reservation("SO-1", "C2", Money.of(1, "EUR"), reserved_on=DAY))
+        with store.unit("C1") as unit:
+            assert unit.release("SO-1") == grown
+            assert unit.release("SO-1") is None
+            assert unit.reservations("C1") == ()
+
+    def test_limit_in_force_over_stored_history(self) -> None:
+        store = self.make_store()
+        base = CreditLimit("C1", Money.of(10000, "EUR"), currency="EUR", valid_from=_day(0))
+        season = CreditLimit(
+            "C1", Money.of(15000, "EUR"), currency="EUR", valid_from=_day(30), valid_to=_day(60)
+        )
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1")])
+            unit.add_limit(season)
+            unit.add_limit(base)
+        with store.unit("C1") as unit:
+            history = unit.limits("C1")
+        assert history == (base, season)
+        assert limit_in_force(history, as_of=_day(-1)) is None
+        assert limit_in_force(history, as_of=_day(45)) == season
+        assert limit_in_force(history, as_of=_day(61)) == base
+
+    # -- the audit log --------------------------------------------------------------
+
+    def test_the_audit_log_is_a_hash_chain(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1"), _customer("C2")])
+        entries = []
+        for n in range(4):
+            for customer in ("C1", "C2"):
+                with store.unit(customer) as unit:
+                    entries.append(
+                        unit.append(
+                            customer,
+                            "decision",
+                            {"n": n, "amount": "1.10"},
+                            at=NOON + datetime.timedelta(minutes=n),
+                        )
+                    )
+        with store.unit("C1", "C2") as unit:
+            one, two = unit.audit_log("C1"), unit.audit_log("C2")
+            assert unit.audit_log("C1", since=one[1].sequence) == one[2:]
+        assert verify_chain(one) == 4
+        assert verify_chain(two) == 4
+        assert list(one) == [e for e in entries if e.customer_id == "C1"]
+        assert [e.payload["n"] for e in one] == [0, 1, 2, 3]
+        sequences = [e.sequence for e in entries]
+        assert sequences == sorted(sequences)
+        assert len(set(sequences)) == len(sequences)
+
+    # -- isolation ------------------------------------------------------------------
+
+    def _race(self, store: Store, customers: list[str], cap: Money, tries: int) -> None:
+        """Threads reserve 100 EUR at a time while the total of ``customers`` stays within ``cap``."""
+        errors: list[BaseException] = []
+        start = threading.Barrier(self.threads)
+
+        def worker(number: int) -> None:
+            try:
+                start.wait()
+                for attempt in range(tries):
+                    customer = customers[(number + attempt) % len(customers)]
+
+                    def reserve(
+                        unit: Unit, customer: str = customer, attempt: int = attempt
+                    ) -> None:
+                        held = sum(
+                            (r.amount for c in customers for r in unit.reservations(c)),
+                            Money.zero("EUR"),
+                        )
+                        if held + Money.of(100, "EUR") <= cap:
+                            unit.reserve(
+                                Reservation(
+                                    f"SO-{number}-{attempt}",
+                                    customer,
+                                    Money.of(100, "EUR"),
+                                    reserved_on=DAY,
+                                )
+                            )
+
+                    atomic(store, reserve, customer, attempts=50)
+            except BaseException as error:  # reported by the main thread
+                errors.append(error)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(self.threads)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors, errors
+        with store.unit(*customers) as unit:
+            held = [r for c in customers for r in unit.reservations(c)]
+        total = sum((r.amount for r in held), Money.zero("EUR"))
+        assert total == cap, f"{len(held)} reservations hold {total}; the cap is {cap}"
+
+    def test_concurrent_units_for_one_customer_never_exceed_a_limit(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1")])
+        self._race(store, ["C1"], Money.of(1000, "EUR"), tries=3)
+
+    def test_concurrent_units_for_one_group_never_exceed_a_group_limit(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers(
+                [_customer("G"), _customer("G-1", parent_id="G"), _customer("G-2", parent_id="G")]
+            )
+        self._race(store, ["G-1", "G-2"], Money.of(1000, "EUR"), tries=3)
+
+    # -- the core's invariants ------------------------------------------------------
+
+    def test_a_slice_has_the_open_items_of_the_ledger_it_was_loaded_from(self) -> None:
+        @settings(
+            max_examples=15,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
+        @given(
+            ledger=ledgers(max_customers=3, max_documents=12).filter(_storable),
+            offset=st.integers(-10, 800),
+        )
+        def prove(ledger: Ledger, offset: int) -> None:
+            store = self.make_store()
+            _load(store, ledger)
+            as_of = datetime.date(2024, 1, 1) + datetime.timedelta(days=offset)
+            for customer in ledger.customers:
+                with store.unit(customer.id) as unit:
+                    stored = unit.ledger(customer.id, as_of=as_of)
+                assert _open(stored, customer.id, as_of) == _open(ledger, customer.id, as_of)
+                mine = stored.open_items(as_of, customer_id=customer.id)
+                assert age(mine, as_of=as_of) == age(
+                    ledger.open_items(as_of, customer_id=customer.id), as_of=as_of
+                )
+                assert stored.balance(as_of, customer_id=customer.id) == ledger.balance(
+                    as_of, customer_id=customer.id
+                )
+
+        prove()
+
+    def test_random_loads_agree_with_a_model(self) -> None:
+        make_store = self.make_store
+
+        class Machine(_StoreMachine):
+            def new_store(self) -> Store:
+                return make_store()
+
+        Machine.TestCase.settings = settings(
+            max_examples=10,
+            stateful_step_count=15,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        )
+        Machine.TestCase().runTest()
+
+
+_AMOUNTS = st.integers(1, 500_00).map(lambda cents: Money(Decimal(cents).scaleb(-2), "EUR"))
+
+
+class _StoreMachine(RuleBasedStateMachine):
+    """Loads records in random order into a store and a plain model; reads must agree."""
+
+    def new_store(self) -> Store:
+        raise NotImplementedError
+
+    @initialize()
+    def start(self) -> None:
+        self.store = self.new_store()
+        with self.store.unit() as unit:
+            unit.add_customers([_customer("C1"), _customer("C2", parent_id="C1"), _customer("C3")])
+        self.documents: dict[str, Invoice | Payment] = {}
+        self.applied: dict[str, Decimal] = {}
+        self.allocations: set[Allocation] = set()
+        self.limits: dict[tuple[str, datetime.date], CreditLimit] = {}
+        self.reservations: dict[str, Reservation] = {}
+
+    @rule(
+        customer=st.sampled_from(["C1", "C2", "C3"]),
+        day=st.integers(0, 60),
+        amount=_AMOUNTS,
+        payment=st.booleans(),
+    )
+    def add_document(self, customer: str, day: int, amount: Money, payment: bool) -> None:
+        number = len(self.documents)
+        document: Invoice | Payment = (
+            Payment(f"P{number}", customer, _day(day), amount)
+            if payment
+            else Invoice(f"I{number}", customer, _day(day), _day(day + 30), amount)
+        )
+        with self.store.unit(customer) as unit:
+            assert unit.add_documents([document, document]) == 1
+        self.documents[document.id] = document
+
+    @rule(data=st.data())
+    def allocate(self, data: st.DataObject) -> None:
+        pairs = [
+            (p, i)
+            for p in self.documents.values()
+            if isinstance(p, Payment)
+            for i in self.documents.values()
+            if isinstance(i, Invoice) and i.customer_id == p.customer_id
+        ]
+        if not pairs:
+            return
+        payment, invoice = data.draw(st.sampled_from(pairs))
+        room = min(
+            payment.amount.amount - self.applied.get(payment.id, Decimal(0)),
+            invoice.amount.amount - self.applied.get(invoice.id, Decimal(0)),
+        )
+        amount = Money(Decimal(data.draw(st.integers(1, 200_00))).scaleb(-2), "EUR")
+        day = max(payment.received_on, invoice.issue_date) + datetime.timedelta(
+            data.draw(st.integers(0, 9))
+        )
+        allocation = Allocation(payment.id, invoice.id, amount, day)
+        fits = amount.amount <= room
+        try:
+            with self.store.unit(payment.customer_id) as unit:
+                added = unit.add_allocations([allocation])
+        except ValidationError:
+            assert not fits or allocation in self.allocations
+            return
+        assert fits or allocation in self.allocations
+        if added:
+            self.allocations.add(allocation)
+            for key in (payment.id, invoice.id):
+                self.applied[key] = self.applied.get(key, Decimal(0)) + amount.amount
+
+    @rule(customer=st.sampled_from(["C1", "C2", "C3"]), day=st.integers(0, 60), amount=_AMOUNTS)
+    def add_limit(self, customer: str, day: int, amount: Money) -> None:
+        limit = CreditLimit(customer, amount, currency="EUR", valid_from=_day(day))
+        stored = self.limits.get((customer, limit.valid_from))
+        try:
+            with self.store.unit(customer) as unit:
+                added = unit.add_limit(limit)
+        except DuplicateRecordError:
+            assert stored is not None
+            assert stored != limit
+            return
+        assert added == (stored is None)
+        self.limits.setdefault((customer, limit.valid_from), limit)
+
+    @rule(
+        customer=st.sampled_from(["C1", "C2", "C3"]),
+        order=st.integers(0, 5),
+        amount=_AMOUNTS,
+        release=st.booleans(),
+    )
+    def reserve(self, customer: str, order: int, amount: Money, release: bool) -> None:
+        order_id = f"SO-{customer}-{order}"
+        with self.store.unit(customer) as unit:
+            if release:
+                assert unit.release(order_id) == self.reservations.pop(order_id, None)
+            else:
+                reservation = Reservation(order_id, customer, amount, reserved_on=DAY)
+                assert unit.reserve(reservation) == self.reservations.get(order_id)
+                self.reservations[order_id] = reservation
+
+    @invariant()
+    def reads_agree(self) -> None:
+        if not hasattr(self, "store"):
+            return
+        as_of = _day(200)
+        for customer in ("C1", "C2", "C3"):
+            with self.store.unit(customer) as unit:
+                ledger = unit.ledger(customer, as_of=as_of)
+                limits = unit.limits(customer)
+                reservations = unit.reservations(customer)
+            group = {"C1", "C2"} if customer != "C3" else {"C3"}
+            mine = {d.id for d in self.documents.values() if d.customer_id in group}
+            found: list[Invoice | Payment] = [*ledger.invoices, *ledger.payments]
+            assert {d.id for d in found} == mine
+            assert set(ledger.allocations) == {a for a in self.allocations if a.target_id in mine}
+            assert set(limits) == {v for k, v in self.limits.items() if k[0] == customer}
+            assert set(reservations) == {
+                r for r in self.reservations.values() if r.customer_id == customer
+            }

@@ -1,0 +1,69 @@
+"""Stores for the storage tests: memory, SQLite files, and the real servers.
+
+PostgreSQL and MariaDB are reached through ``CREDKIT_TEST_POSTGRES_URL`` and
+``CREDKIT_TEST_MARIADB_URL``. ``.ci/run`` sets both and ``CREDKIT_REQUIRE_SERVERS=1``,
+so that a missing server fails CI. Locally the defaults point at the servers of the
+development machine; when a server does not answer (and neither that variable nor ``CI``
+is set), its tests skip and say why.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from credkit.storage.sql import SQLStore
+
+SERVERS = {
+    "postgresql": ("CREDKIT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"),
+    "mariadb": ("CREDKIT_TEST_MARIADB_URL", "mariadb://root@127.0.0.1:3306/test"),
+}
+
+_answered: dict[str, str | None] = {}
+
+
+def server_url(backend: str) -> str:
+    """The server's URL, or a skip (a failure under CI) when it does not answer."""
+    variable, default = SERVERS[backend]
+    url = os.environ.get(variable, default)
+    if backend not in _answered:
+        try:
+            engine = sa.create_engine(SQLStore(url).url)
+            with engine.connect():
+                pass
+            engine.dispose()
+            _answered[backend] = None
+        except Exception as error:  # any failure to connect means "no server"
+            _answered[backend] = f"{type(error).__name__}: {error}".splitlines()[0]
+    problem = _answered[backend]
+    if problem is not None:
+        message = f"{backend} at {url} did not answer ({problem}); set {variable}"
+        if os.environ.get("CREDKIT_REQUIRE_SERVERS") or os.environ.get("CI"):
+            pytest.fail(f"{message}. CI needs every server (CREDKIT_REQUIRE_SERVERS is set).")
+        pytest.skip(message)
+    return url
+
+
+_stores: dict[tuple[str, str], SQLStore] = {}
+
+
+def empty_sql_store(url: str, prefix: str = "credkit_t_") -> SQLStore:
+    """A store on ``url`` at the newest schema with every credkit table emptied.
+
+    One store (one connection pool) per URL and prefix serves the whole session.
+    """
+    store = _stores.get((url, prefix))
+    if store is None:
+        store = _stores[(url, prefix)] = SQLStore(url, prefix=prefix)
+        store.upgrade()
+    with store.engine.begin() as connection:
+        for table in store.tables.record_tables:
+            connection.execute(sa.delete(table))
+    return store
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: object) -> str:
+    return f"sqlite:///{tmp_path}/credkit.db"

@@ -1,0 +1,216 @@
+"""SQLStore beyond the kit: migrations, prefixes and schemas beside a host's tables, errors."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from tests.storage.conftest import server_url
+
+from credkit import Money
+from credkit.errors import ConflictError, StorageError, ValidationError
+from credkit.ledger import Customer, Invoice
+from credkit.storage import BureauEntry, Reservation, Unit, atomic
+from credkit.storage.sql import HEAD, SQLStore
+
+BACKENDS = ["sqlite", "postgresql", "mariadb"]
+ACME = Customer("C1", "Acme", country="DE", currency="EUR")
+
+
+def _url(backend: str, tmp_path: object) -> str:
+    return f"sqlite:///{tmp_path}/store.db" if backend == "sqlite" else server_url(backend)
+
+
+def _drop(store: SQLStore) -> None:
+    with store.engine.begin() as connection:
+        for table in store.tables.record_tables:
+            table.drop(connection, checkfirst=True)
+        sa.Table(store.tables.version_table, sa.MetaData(schema=store.tables.schema)).drop(
+            connection, checkfirst=True
+        )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_newest_migration_builds_exactly_the_schema_module(
+    backend: str, tmp_path: object
+) -> None:
+    store = SQLStore(_url(backend, tmp_path), prefix="credkit_m_")
+    _drop(store)
+    assert store.version() is None
+    assert store.upgrade() == HEAD
+    assert store.upgrade() == HEAD  # again: nothing to do
+    with store.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "include_name": lambda name, kind, _: (
+                    kind != "table"
+                    or (
+                        (name or "").startswith("credkit_m_") and name != store.tables.version_table
+                    )
+                ),
+                "compare_type": True,
+            },
+        )
+        differences = compare_metadata(context, store.tables.metadata)
+    assert differences == []
+    _drop(store)
+    store.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_credkit_tables_live_beside_the_host_s_own(backend: str, tmp_path: object) -> None:
+    url = _url(backend, tmp_path)
+    host = sa.MetaData()
+    orders = sa.Table("host_orders", host, sa.Column("id", sa.Integer, primary_key=True))
+    host_version = sa.Table("alembic_version", host, sa.Column("version_num", sa.String(32)))
+    engine = sa.create_engine(SQLStore(url).url)
+    host.drop_all(engine)
+    host.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(sa.insert(orders).values(id=7))
+        connection.execute(sa.insert(host_version).values(version_num="host-42"))
+    store = SQLStore(url, prefix="credkit_h_")
+    _drop(store)
+    store.upgrade()
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(host_version.c.version_num)).scalars().all() == [
+            "host-42"
+        ]
+        assert connection.execute(sa.select(orders.c.id)).scalars().all() == [7]
+        names = set(sa.inspect(connection).get_table_names())
+    assert "credkit_h_alembic_version" in names
+    assert {t.name for t in store.tables.record_tables} <= names
+    _drop(store)
+    host.drop_all(engine)
+    engine.dispose()
+    store.dispose()
+
+
+def test_postgresql_tables_can_live_in_a_schema_of_their_own() -> None:
+    url = server_url("postgresql")
+    store = SQLStore(url, prefix="", schema="credkit_test_schema")
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS credkit_test_schema CASCADE"))
+    assert store.upgrade() == HEAD
+    with store.unit() as unit:
+        assert unit.add_customers([ACME]) == 1
+    with store.engine.connect() as connection:
+        tables = sa.inspect(connection).get_table_names(schema="credkit_test_schema")
+    assert {"customers", "documents", "alembic_version"} <= set(tables)
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA credkit_test_schema CASCADE"))
+    store.dispose()
+
+
+def test_a_store_refuses_a_database_at_another_version(tmp_path: object) -> None:
+    store = SQLStore(f"sqlite:///{tmp_path}/old.db")
+    with pytest.raises(StorageError, match=r"no credkit schema.*credkit db upgrade"):
+        store.counts()
+    with pytest.raises(StorageError, match="needs version 0001"), store.unit():
+        pass
+    store.upgrade()
+    assert store.counts()["customers"] == 0
+    store.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("oracle://scott@db/orcl", "backend 'oracle' is not supported"),
+        ("not a url", "is not a database URL"),
+    ],
+)
+def test_bad_urls_are_refused_with_what_is_accepted(url: str, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        SQLStore(url)
+
+
+@pytest.mark.parametrize(("prefix", "schema"), [("bad-prefix", None), ("ok_", "drop table;")])
+def test_prefixes_and_schemas_are_plain_names(prefix: str, schema: str | None) -> None:
+    with pytest.raises(ValidationError, match="is not a plain SQL name"):
+        SQLStore("sqlite://", prefix=prefix, schema=schema)
+
+
+def test_an_sqlite_unit_that_cannot_get_the_lock_is_a_conflict_and_atomic_retries(
+    tmp_path: object,
+) -> None:
+    url = f"sqlite:///{tmp_path}/busy.db"
+    store = SQLStore(url, lock_timeout=0.05)
+    store.upgrade()
+    with store.unit() as unit:
+        unit.add_customers([ACME])
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with store.unit("C1"):
+            holding.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(5)
+    with pytest.raises(ConflictError, match="nothing was written"), store.unit("C1") as unit:
+        unit.reserve(
+            Reservation("SO-1", "C1", Money.of(1, "EUR"), reserved_on=datetime.date(2026, 1, 1))
+        )
+    threading.Timer(0.2, release.set).start()
+    order = Reservation("SO-2", "C1", Money.of(2, "EUR"), reserved_on=datetime.date(2026, 1, 1))
+    assert atomic(store, lambda unit: unit.reserve(order), "C1", attempts=40, pause=0.05) is None
+    holder.join()
+    with store.unit("C1") as unit:
+        assert unit.reservations("C1") == (order,)
+    store.dispose()
+
+
+def test_units_do_not_nest(tmp_path: object) -> None:
+    store = SQLStore(f"sqlite:///{tmp_path}/nest.db")
+    store.upgrade()
+    with store.unit(), pytest.raises(StorageError, match="units do not nest"), store.unit():
+        pass
+    store.dispose()
+
+
+def test_amounts_beyond_a_64_bit_column_are_refused(tmp_path: object) -> None:
+    store = SQLStore(f"sqlite:///{tmp_path}/big.db")
+    store.upgrade()
+    huge = Invoice(
+        "I1",
+        "C1",
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 1, 2),
+        Money.of("100000000000000000", "EUR"),
+    )
+
+    def load(unit: Unit) -> None:
+        unit.add_customers([ACME])
+        unit.add_documents([huge])
+
+    with pytest.raises(
+        ValidationError, match=r"documents\[0\].amount: .* beyond what a store keeps"
+    ):
+        atomic(store, load)
+    assert store.counts()["customers"] == 0
+    store.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_bureau_report_larger_than_a_mysql_text_column_round_trips(
+    backend: str, tmp_path: object
+) -> None:
+    store = SQLStore(_url(backend, tmp_path), prefix="credkit_big_")
+    _drop(store)
+    store.upgrade()
+    at = datetime.datetime(2026, 5, 4, 9, 30, tzinfo=datetime.UTC)
+    report = BureauEntry("dnb", "DE-1", at, payload={"filing": "x" * 200_000, "é": "ü"})
+    with store.unit() as unit:
+        assert unit.cache_report(report)
+    with store.unit() as unit:
+        assert unit.cached_report("dnb", "DE-1") == report
+    _drop(store)
+    store.dispose()
