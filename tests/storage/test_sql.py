@@ -214,3 +214,13 @@ def test_a_bureau_report_larger_than_a_mysql_text_column_round_trips(
         assert unit.cached_report("dnb", "DE-1") == report
     _drop(store)
     store.dispose()
+
+
+def test_unreachable_databases_and_unknown_versions_are_storage_errors(tmp_path: object) -> None:
+    missing = SQLStore(f"sqlite:///{tmp_path}/no/such/folder/credkit.db")
+    with pytest.raises(StorageError, match="unable to open database file"):
+        missing.version()
+    store = SQLStore(f"sqlite:///{tmp_path}/store.db")
+    with pytest.raises(StorageError, match="9999"):
+        store.upgrade("9999")
+    store.dispose()

@@ -19,7 +19,9 @@ def add_parser(commands: Subcommands) -> None:
         "sample",
         help="write a seeded synthetic portfolio as CSV files",
         description="Write the seeded synthetic portfolio (customers, invoices, credit notes, "
-        "payments, allocations) as CSV files in the canonical layout that `credkit age` reads.",
+        "payments, allocations) as CSV files in the canonical layout that `credkit age` reads, "
+        "with its credit limits, open sales orders and dunning history beside them "
+        "(limits.csv, orders.csv, dunning.csv), which `credkit db load` stores.",
     )
     parser.add_argument("--out", required=True, type=Path, help="directory to write to")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
@@ -30,7 +32,16 @@ def add_parser(commands: Subcommands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Generate the portfolio and write it to ``args.out``."""
+    """Generate the portfolio and write it to ``args.out``, with its limits, orders and dunning.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     run(argparse.Namespace(out=Path(folder), seed=1, customers=3))
+    ...     sorted(path.name for path in Path(folder).iterdir())
+    wrote 3 customers, ... credit limits, ... open orders and ... dunning records to ...
+    0
+    ['allocations.csv', 'credit_notes.csv', 'customers.csv', 'dunning.csv', 'invoices.csv', 'limits.csv', 'orders.csv', 'payments.csv']
+    """
     if args.customers < 1:
         raise ValidationError(f"--customers: must be at least 1, got {args.customers}")
     try:
@@ -39,11 +50,18 @@ def run(args: argparse.Namespace) -> int:
         raise ValidationError(f"--out: cannot create {str(args.out)!r}: {error}") from None
     portfolio = sample.generate(seed=args.seed, customers=args.customers)
     io.write_ledger(portfolio.ledger, args.out)
+    limits = sample.credit_limits(portfolio)
+    orders = sample.open_orders(portfolio)
+    dunning = sample.dunning_history(portfolio)
+    io.write_limits(limits, args.out / io.RECORD_FILES["limits"][0])
+    io.write_orders(orders, args.out / io.RECORD_FILES["orders"][0])
+    io.write_dunning(dunning, args.out / io.RECORD_FILES["dunning"][0])
     ledger = portfolio.ledger
     print(
         f"wrote {len(ledger.customers)} customers, {len(ledger.invoices)} invoices, "
-        f"{len(ledger.credit_notes)} credit notes, {len(ledger.payments)} payments and "
-        f"{len(ledger.allocations)} allocations to {args.out} "
+        f"{len(ledger.credit_notes)} credit notes, {len(ledger.payments)} payments, "
+        f"{len(ledger.allocations)} allocations, {len(limits)} credit limits, "
+        f"{len(orders)} open orders and {len(dunning.records)} dunning records to {args.out} "
         f"(seed {args.seed}, {portfolio.start.isoformat()} to {portfolio.end.isoformat()})"
     )
     return 0

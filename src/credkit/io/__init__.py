@@ -7,6 +7,10 @@
   described by a :class:`ColumnMapping` (column names, date format, decimal comma,
   delimiter, encoding);
 * :func:`read_rates`: dated exchange rates into a :class:`~credkit.fx.RateTable`;
+* :func:`write_limits` / :func:`read_limits`, :func:`write_orders` /
+  :func:`read_orders`, :func:`write_dunning` / :func:`read_dunning`: credit limits,
+  open sales orders and dunning history, the files beside a ledger
+  (:data:`RECORD_FILES`); :func:`line_numbers` says which line each record came from;
 * :func:`age_open_items`: an aging report straight from an open-item export, read in
   one pass without building an item per line (for large files).
 
@@ -27,18 +31,36 @@ from credkit.io.erp import (
 )
 from credkit.io.mapping import ISO_DATE, ColumnMapping
 from credkit.io.rates import read_rates
+from credkit.io.records import (
+    RECORD_FILES,
+    line_numbers,
+    read_dunning,
+    read_limits,
+    read_orders,
+    write_dunning,
+    write_limits,
+    write_orders,
+)
 
 __all__ = [
     "FILES",
     "ISO_DATE",
+    "RECORD_FILES",
     "ColumnMapping",
     "PaymentHistory",
     "age_open_items",
+    "line_numbers",
+    "read_dunning",
     "read_invoices",
     "read_ledger",
+    "read_limits",
     "read_open_items",
+    "read_orders",
     "read_payment_history",
     "read_rates",
     "read_settlements",
+    "write_dunning",
     "write_ledger",
+    "write_limits",
+    "write_orders",
 ]

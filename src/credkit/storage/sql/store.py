@@ -53,6 +53,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.util import CommandError as AlembicError
 
 from credkit._validate import check_date, check_text
 from credkit.config import converter
@@ -186,6 +187,18 @@ class SQLStore:
         self.unit_class = SQLUnit if unit_class is None else unit_class
         self.tables = Schema(prefix=prefix, schema=schema)
         self.backend = self.url.get_backend_name()
+        try:
+            self.engine = self._engine(lock_timeout)
+        except ImportError as error:
+            raise StorageError(
+                f"url: the driver {self.url.get_driver_name()!r} for {self.backend} is not "
+                f"installed ({error.name or error}); pip install 'credkit-b2b[sql]' brings "
+                "psycopg for PostgreSQL and PyMySQL for MariaDB/MySQL"
+            ) from None
+        self._ready = False
+        self._local = threading.local()
+
+    def _engine(self, lock_timeout: float) -> sa.Engine:
         if self.backend == "sqlite":
             engine = sa.create_engine(
                 self.url, connect_args={"timeout": lock_timeout, "check_same_thread": False}
@@ -196,12 +209,19 @@ class SQLStore:
             engine = sa.create_engine(
                 self.url, isolation_level="READ COMMITTED", pool_pre_ping=True
             )
-        self.engine = engine
-        self._ready = False
-        self._local = threading.local()
+        return engine
 
     def __repr__(self) -> str:
-        return f"SQLStore({self.url.render_as_string(hide_password=True)!r})"
+        return f"SQLStore({self.where!r})"
+
+    @property
+    def where(self) -> str:
+        """The database's URL with the password hidden, to show people.
+
+        >>> SQLStore("postgresql://app:secret@db.example/credit").where
+        'postgresql+psycopg://app:***@db.example/credit'
+        """
+        return self.url.render_as_string(hide_password=True)
 
     def dispose(self) -> None:
         """Close every pooled connection (the store can still be used afterwards)."""
@@ -216,9 +236,24 @@ class SQLStore:
         config.attributes["credkit_schema"] = self.tables
         return config
 
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Database and migration failures as credkit errors: ConflictError or StorageError."""
+        try:
+            yield
+        except sa.exc.DBAPIError as error:
+            if _conflict(error):
+                raise ConflictError(
+                    f"a concurrent unit of work got in the way ({error.orig}); "
+                    "nothing was written, retry"
+                ) from error
+            raise StorageError(f"{self.where}: {error.orig}") from error
+        except (sa.exc.SQLAlchemyError, AlembicError) as error:
+            raise StorageError(f"{self.where}: {error}") from error
+
     def version(self) -> str | None:
         """The schema version of the database (None before :meth:`upgrade`)."""
-        with self.engine.connect() as connection:
+        with self._errors(), self.engine.connect() as connection:
             context = MigrationContext.configure(
                 connection,
                 opts={
@@ -233,7 +268,7 @@ class SQLStore:
 
         Running it again on an up-to-date database changes nothing.
         """
-        with self.engine.begin() as connection:
+        with self._errors(), self.engine.begin() as connection:
             if self.tables.schema is not None and self.backend == "postgresql":
                 connection.execute(sa.schema.CreateSchema(self.tables.schema, if_not_exists=True))
             command.upgrade(self._alembic(connection), revision)
@@ -244,7 +279,7 @@ class SQLStore:
     def counts(self) -> dict[str, int]:
         """How many rows each of credkit's tables holds, by table name without the prefix."""
         self._check_version()
-        with self.engine.connect() as connection:
+        with self._errors(), self.engine.connect() as connection:
             return {
                 table.name.removeprefix(self.tables.prefix): connection.execute(
                     sa.select(sa.func.count()).select_from(table)
@@ -255,14 +290,11 @@ class SQLStore:
     def _check_version(self) -> None:
         if self._ready:
             return
-        try:
-            version = self.version()
-        except sa.exc.DBAPIError as error:
-            raise StorageError(f"{self!r}: cannot read the schema version: {error.orig}") from error
+        version = self.version()
         if version != HEAD:
             found = f"version {version}" if version else "no credkit schema"
             raise StorageError(
-                f"{self!r}: the database has {found}; this credkit needs version {HEAD}. "
+                f"{self.where}: the database has {found}; this credkit needs version {HEAD}. "
                 "Run store.upgrade() or `credkit db upgrade --url URL`"
             )
         self._ready = True
@@ -281,18 +313,11 @@ class SQLStore:
         self._check_version()
         self._local.active = True
         try:
-            with self.engine.begin() as connection:
+            with self._errors(), self.engine.begin() as connection:
                 unit = self.unit_class(connection, self.tables)
                 if customer_ids:
                     unit.lock(customer_ids)
                 yield unit
-        except sa.exc.DBAPIError as error:
-            if _conflict(error):
-                raise ConflictError(
-                    f"a concurrent unit of work got in the way ({error.orig}); "
-                    "nothing was written, retry"
-                ) from error
-            raise StorageError(f"{self!r}: {error.orig}") from error
         finally:
             self._local.active = False
 
