@@ -603,6 +603,36 @@ class StoreContract:
         total = sum((r.amount for r in held), Money.zero("EUR"))
         assert total == cap, f"{len(held)} reservations hold {total}; the cap is {cap}"
 
+    def test_concurrent_allocations_never_over_allocate(self) -> None:
+        store = self.make_store()
+        invoice = Invoice("I1", "C1", _day(0), _day(30), Money.of(100, "EUR"))
+        payments = [
+            Payment(f"P{n}", "C1", _day(1), Money.of(60, "EUR")) for n in range(self.threads)
+        ]
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1")])
+            unit.add_documents([invoice, *payments])
+        outcomes: list[str] = []
+        start = threading.Barrier(self.threads)
+
+        def allocate(payment: Payment) -> None:
+            allocation = Allocation(payment.id, "I1", Money.of(60, "EUR"), _day(2))
+            start.wait()
+            try:
+                atomic(store, lambda unit: unit.add_allocations([allocation]), attempts=50)
+                outcomes.append("stored")
+            except ValidationError as error:
+                outcomes.append("over" if "over-allocates" in str(error) else str(error))
+
+        threads = [threading.Thread(target=allocate, args=(p,)) for p in payments]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["over"] * (self.threads - 1) + ["stored"]
+        with store.unit("C1") as unit:
+            assert len(unit.ledger("C1", as_of=_day(9)).allocations) == 1
+
     def test_concurrent_units_for_one_customer_never_exceed_a_limit(self) -> None:
         store = self.make_store()
         with store.unit() as unit:

@@ -343,7 +343,7 @@ class SQLUnit:
     reservations, the audit log, ...) stays in credkit's tables, in the same
     transaction. ``connection`` is that transaction's connection and ``tables``
     credkit's :class:`~credkit.storage.sql.Schema`. The how-to "Keep credkit's
-    records beside your own" walks through one.
+    records beside your own tables" walks through one.
     """
 
     def __init__(self, connection: sa.Connection, tables: Schema) -> None:
@@ -563,6 +563,9 @@ class SQLUnit:
                 new_keys.append(key)
         named = sorted({i for a in new for i in (a.source_id, a.target_id)})
         documents = self._documents(named)
+        # what is applied already must not change before these rows are in: a unit that
+        # named other customers (or none) holds no lock on these documents' customers yet
+        self.lock(sorted({d.customer_id for d in documents.values()}))
         check_allocations(
             new, documents, self._applied([i for i in named if i in documents], documents)
         )
