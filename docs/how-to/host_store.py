@@ -197,6 +197,10 @@ class HostUnit(SQLUnit):
             raise ValidationError(f"customer_id: unknown customer {customer_id!r}")
         return found
 
+    def customer_ids(self) -> tuple[str, ...]:
+        query = sa.select(partner.c.id).order_by(partner.c.id)
+        return tuple(self.connection.execute(query).scalars())
+
     def group(self, customer_id: str) -> tuple[Customer, ...]:
         root = self._root(customer_id)
         if root is None:

@@ -34,6 +34,7 @@ TABLES = (
     "documents",
     "dunning",
     "limits",
+    "orders",
     "reservations",
     "snapshots",
 )

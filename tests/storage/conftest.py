@@ -49,14 +49,24 @@ def server_url(backend: str) -> str:
 _stores: dict[tuple[str, str], SQLStore] = {}
 
 
+def drop_tables(store: SQLStore) -> None:
+    """Drop credkit's tables and migration version table under the store's prefix."""
+    with store.engine.begin() as connection:
+        for table in store.tables.record_tables:
+            table.drop(connection, checkfirst=True)
+        version = sa.Table(store.tables.version_table, sa.MetaData(schema=store.tables.schema))
+        version.drop(connection, checkfirst=True)
+
+
 def empty_sql_store(url: str, prefix: str = "credkit_t_") -> SQLStore:
     """A store on ``url`` at the newest schema with every credkit table emptied.
 
     One store (one connection pool) per URL and prefix serves the whole session.
     """
     store = _stores.get((url, prefix))
-    if store is None:
+    if store is None:  # a schema of this very credkit, whatever an earlier run left there
         store = _stores[(url, prefix)] = SQLStore(url, prefix=prefix)
+        drop_tables(store)
         store.upgrade()
     with store.engine.begin() as connection:
         for table in store.tables.record_tables:

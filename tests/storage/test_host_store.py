@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 import sqlalchemy as sa
-from tests.storage.conftest import server_url
+from tests.storage.conftest import drop_tables, server_url
 
 from credkit import Money
 from credkit.ledger import Customer, Invoice
@@ -58,6 +58,7 @@ def empty_host_store(url: str) -> SQLStore:
         store = _stores[url] = SQLStore(url, prefix="credkit_hs_", unit_class=host_store.HostUnit)
         host_store.metadata.drop_all(store.engine)
         host_store.create_host_tables(store.engine)
+        drop_tables(store)  # credkit's, as an earlier run may have left them
         store.upgrade()
     with store.engine.begin() as connection:
         for table in store.tables.record_tables:  # credkit's tables

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from tests.storage.conftest import server_url
+from tests.storage.conftest import drop_tables, server_url
 
 from credkit import Money
 from credkit.errors import ConflictError, StorageError, ValidationError
@@ -25,13 +25,7 @@ def _url(backend: str, tmp_path: object) -> str:
     return f"sqlite:///{tmp_path}/store.db" if backend == "sqlite" else server_url(backend)
 
 
-def _drop(store: SQLStore) -> None:
-    with store.engine.begin() as connection:
-        for table in store.tables.record_tables:
-            table.drop(connection, checkfirst=True)
-        sa.Table(store.tables.version_table, sa.MetaData(schema=store.tables.schema)).drop(
-            connection, checkfirst=True
-        )
+_drop = drop_tables
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

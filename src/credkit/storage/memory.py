@@ -49,6 +49,8 @@ from credkit.storage.records import (
     AuditEntry,
     BureauEntry,
     Dispute,
+    OrderRecord,
+    OrderStatus,
     Reservation,
     Snapshot,
     chain_hash,
@@ -87,6 +89,8 @@ class _State:
         self.applied: dict[str, Decimal] = {}
         self.limits: dict[str, dict[tuple[datetime.date, str], CreditLimit]] = defaultdict(dict)
         self.reservations: dict[str, Reservation] = {}
+        self.orders: dict[str, OrderRecord] = {}
+        self.held: dict[str, None] = {}
         self.orders_of: dict[str, dict[str, None]] = defaultdict(dict)
         self.dunning: dict[str, list[DunningRecord]] = defaultdict(list)
         self.blocks: dict[str, list[Block]] = defaultdict(list)
@@ -265,6 +269,10 @@ class _MemoryUnit:
         with self._mutex:
             return self._known(customer_id)
 
+    def customer_ids(self) -> tuple[str, ...]:
+        with self._mutex:
+            return tuple(sorted(self._s.customers))
+
     def group(self, customer_id: str) -> tuple[Customer, ...]:
         with self._mutex:
             self._known(customer_id)
@@ -398,6 +406,33 @@ class _MemoryUnit:
             orders = sorted(self._s.orders_of.get(customer_id, ()))
             return tuple(self._s.reservations[order_id] for order_id in orders)
 
+    # -- orders -----------------------------------------------------------------------
+
+    def save_order(self, record: OrderRecord) -> OrderRecord | None:
+        _checked(record, OrderRecord, "record", "an OrderRecord")
+        to_minor_units(record.amount, "record.amount")
+        with self._mutex:
+            old: OrderRecord | None = self._put_case("order", self._s.orders, record)
+            if record.status is OrderStatus.HELD:
+                self._set(self._s.held, record.order_id, None)
+            elif record.order_id in self._s.held:
+                del self._s.held[record.order_id]
+                self._undo.append(lambda: self._s.held.__setitem__(record.order_id, None))
+            return old
+
+    def order(self, order_id: str) -> OrderRecord | None:
+        check_text(order_id, "order_id")
+        with self._mutex:
+            return self._s.orders.get(order_id)
+
+    def orders(self, customer_id: str) -> tuple[OrderRecord, ...]:
+        return self._cases("order", self._s.orders, customer_id)
+
+    def held_orders(self) -> tuple[OrderRecord, ...]:
+        with self._mutex:
+            held = [self._s.orders[i] for i in self._s.held]
+        return tuple(sorted(held, key=lambda r: (r.order_date, r.order_id)))
+
     # -- dunning --------------------------------------------------------------------
 
     def record_dunning(self, records: Iterable[DunningRecord]) -> int:
@@ -437,14 +472,15 @@ class _MemoryUnit:
     def _put_case(self, what: str, mapping: dict[str, Any], record: Any) -> Any:
         """Store ``record`` by id, indexed under its customer; return what it replaced."""
         self._known(record.customer_id)
-        old = mapping.get(record.id)
+        key = record.order_id if isinstance(record, OrderRecord) else record.id
+        old = mapping.get(key)
         if old is not None and old.customer_id != record.customer_id:
             raise ValidationError(
-                f"{what}.customer_id: {what} {record.id!r} belongs to {old.customer_id!r}, "
+                f"{what}.customer_id: {what} {key!r} belongs to {old.customer_id!r}, "
                 f"not {record.customer_id!r}"
             )
-        self._set(mapping, record.id, record)
-        self._set(self._s.cases_of[(what, record.customer_id)], record.id, None)
+        self._set(mapping, key, record)
+        self._set(self._s.cases_of[(what, record.customer_id)], key, None)
         return old
 
     def _add_case(self, what: str, mapping: dict[str, Any], record: Any) -> bool:
@@ -459,7 +495,7 @@ class _MemoryUnit:
     def _cases(self, what: str, mapping: Mapping[str, Any], customer_id: str) -> tuple[Any, ...]:
         with self._mutex:
             self._known(customer_id)
-            ids = sorted(self._s.cases_of.get((what, customer_id), ()))
+            ids = sorted(self._s.cases_of.get((what, customer_id), ()))  # ids or order ids
             return tuple(mapping[i] for i in ids)
 
     def add_promise(self, promise: PromiseToPay) -> bool:

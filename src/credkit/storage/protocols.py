@@ -35,7 +35,14 @@ from typing import Any, Protocol, runtime_checkable
 from credkit.dunning import Block, DunningHistory, DunningRecord, PaymentPlan, PromiseToPay
 from credkit.ledger import Allocation, CreditNote, Customer, Invoice, Ledger, Payment
 from credkit.limits import CreditLimit
-from credkit.storage.records import AuditEntry, BureauEntry, Dispute, Reservation, Snapshot
+from credkit.storage.records import (
+    AuditEntry,
+    BureauEntry,
+    Dispute,
+    OrderRecord,
+    Reservation,
+    Snapshot,
+)
 
 __all__ = [
     "AuditLog",
@@ -45,6 +52,7 @@ __all__ = [
     "DocumentRecords",
     "DunningRecords",
     "LimitRecords",
+    "OrderRecords",
     "ReservationRecords",
     "SnapshotRecords",
     "Store",
@@ -67,6 +75,11 @@ class CustomerRecords(Protocol):
 
     def customer(self, customer_id: str) -> Customer:
         """The stored customer (``ValidationError`` naming ``customer_id`` if unknown)."""
+        ...
+
+    def customer_ids(self) -> tuple[str, ...]:
+        """Every stored customer's id, sorted (for runs over the whole book, such as
+        verifying the audit log; per-order work never needs it)."""
         ...
 
     def group(self, customer_id: str) -> tuple[Customer, ...]:
@@ -125,6 +138,27 @@ class ReservationRecords(Protocol):
 
     def reservations(self, customer_id: str) -> tuple[Reservation, ...]:
         """The customer's reservations, by order id."""
+        ...
+
+
+@runtime_checkable
+class OrderRecords(Protocol):
+    """Sales orders as the credit desk decided them (its held-order queue)."""
+
+    def save_order(self, record: OrderRecord) -> OrderRecord | None:
+        """Store or update an order (by id); return the version it replaced."""
+        ...
+
+    def order(self, order_id: str) -> OrderRecord | None:
+        """The stored order (None if there is none)."""
+        ...
+
+    def orders(self, customer_id: str) -> tuple[OrderRecord, ...]:
+        """The customer's orders, by order id."""
+        ...
+
+    def held_orders(self) -> tuple[OrderRecord, ...]:
+        """Every customer's held orders, oldest order date first (then by id)."""
         ...
 
 
@@ -227,6 +261,7 @@ class Unit(
     DocumentRecords,
     LimitRecords,
     ReservationRecords,
+    OrderRecords,
     DunningRecords,
     CaseRecords,
     SnapshotRecords,

@@ -25,7 +25,7 @@ import datetime
 import enum
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -51,6 +51,8 @@ __all__ = [
     "Dispute",
     "DisputeStatus",
     "JSONValue",
+    "OrderRecord",
+    "OrderStatus",
     "Reservation",
     "Snapshot",
     "chain_hash",
@@ -182,6 +184,62 @@ class Dispute:
         False
         """
         return self.status in (DisputeStatus.OPEN, DisputeStatus.IN_REVIEW)
+
+
+class OrderStatus(enum.Enum):
+    """Where a sales order stands at the credit desk.
+
+    ``APPROVED`` orders hold a :class:`Reservation`; ``HELD`` orders wait in the queue
+    for someone with the authority to release or reject them.
+
+    >>> OrderStatus("held")
+    <OrderStatus.HELD: 'held'>
+    """
+
+    APPROVED = "approved"
+    HELD = "held"
+    REJECTED = "rejected"
+    INVOICED = "invoiced"
+    CANCELLED = "cancelled"
+
+
+_order_status = enum_converter(OrderStatus)
+
+
+def _to_order_status(value: object) -> Any:
+    return _order_status(value)
+
+
+def _codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class OrderRecord:
+    """A sales order as the credit desk last decided it; saving it again updates it.
+
+    ``codes`` are the reason codes of the decision that set ``status``, ``decided_on``
+    its date, and ``entry`` the sequence number of the audit entry that recorded it.
+
+    >>> from datetime import date
+    >>> OrderRecord("SO-1", "C1", Money.of(500, "EUR"), order_date=date(2026, 5, 4),
+    ...             status="held", codes=("OVER_LIMIT",), decided_on=date(2026, 5, 4), entry=7).status
+    <OrderStatus.HELD: 'held'>
+    """
+
+    order_id: str = attrs.field(validator=text)
+    customer_id: str = attrs.field(validator=text)
+    amount: Money = attrs.field(validator=attrs.validators.instance_of(Money))
+    order_date: datetime.date = attrs.field(kw_only=True, validator=is_date)
+    status: OrderStatus = attrs.field(
+        kw_only=True,
+        converter=_to_order_status,
+        validator=attrs.validators.instance_of(OrderStatus),
+    )
+    codes: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_codes)
+    decided_on: datetime.date = attrs.field(kw_only=True, validator=is_date)
+    entry: int = attrs.field(kw_only=True, validator=attrs.validators.instance_of(int))
+    prepaid: bool = attrs.field(default=False, kw_only=True)
 
 
 @attrs.frozen

@@ -40,6 +40,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import ClassVar
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -64,6 +65,8 @@ from credkit.storage import (
     BureauEntry,
     Dispute,
     DisputeStatus,
+    OrderRecord,
+    OrderStatus,
     Reservation,
     Snapshot,
     Store,
@@ -340,6 +343,7 @@ class StoreContract:
             ledger = unit.ledger("G-1-a", as_of=_day(1))
             assert sorted(i.id for i in ledger.invoices) == ["I-G", "I-G-1", "I-G-1-a", "I-G-2"]
             assert [c.id for c in unit.group("X")] == ["X"]
+            assert unit.customer_ids() == ("G", "G-1", "G-1-a", "G-2", "X")
 
     # -- idempotence and refusals ---------------------------------------------------
 
@@ -511,6 +515,47 @@ class StoreContract:
             assert unit.release("SO-1") == grown
             assert unit.release("SO-1") is None
             assert unit.reservations("C1") == ()
+
+    def test_orders_are_replaced_by_id_and_held_ones_queue_across_customers(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1"), _customer("C2")])
+
+        def order(order_id: str, customer: str, day: int, status: OrderStatus) -> OrderRecord:
+            return OrderRecord(
+                order_id,
+                customer,
+                Money.of("250.50", "EUR"),
+                order_date=_day(day),
+                status=status,
+                codes=("OVER_LIMIT",) if status is OrderStatus.HELD else (),
+                decided_on=_day(day),
+                entry=day + 1,
+            )
+
+        late = order("SO-A", "C1", 5, OrderStatus.HELD)
+        early = order("SO-B", "C2", 1, OrderStatus.HELD)
+        approved = order("SO-C", "C1", 0, OrderStatus.APPROVED)
+        with store.unit("C1", "C2") as unit:
+            assert [unit.save_order(r) for r in (late, early, approved)] == [None] * 3
+            assert unit.held_orders() == (early, late)
+            assert unit.orders("C1") == (late, approved)
+            released = attrs.evolve(late, status=OrderStatus.APPROVED, codes=(), entry=9)
+            assert unit.save_order(released) == late
+            assert unit.order("SO-A") == released
+            assert unit.held_orders() == (early,)
+            assert unit.order("SO-Z") is None
+            with pytest.raises(ValidationError, match="SO-B"):
+                unit.save_order(attrs.evolve(early, customer_id="C1"))
+
+        def fail(_: Unit) -> None:
+            raise RuntimeError("rolled back")
+
+        rejected = attrs.evolve(early, status=OrderStatus.REJECTED)
+        with pytest.raises(RuntimeError):
+            _in_one_unit(store, lambda unit: unit.save_order(rejected), fail)
+        with store.unit() as unit:
+            assert unit.held_orders() == (early,)
 
     def test_limit_in_force_over_stored_history(self) -> None:
         store = self.make_store()

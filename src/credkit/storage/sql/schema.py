@@ -122,6 +122,14 @@ class Schema:
             sa.Column("currency", sa.String(3), nullable=False),
             sa.Column("reserved_on", sa.Date, nullable=False),
         )
+        self.orders = sa.Table(
+            f"{p}orders",
+            m,
+            sa.Column("order_id", ID, primary_key=True),
+            sa.Column("customer_id", ID, nullable=False, index=True),
+            sa.Column("status", sa.String(12), nullable=False, index=True),
+            sa.Column("record", DOCUMENT, nullable=False),
+        )
         self.dunning = _log(m, f"{p}dunning")
         self.blocks = _log(m, f"{p}blocks")
         self.cases = _records(m, f"{p}cases", ("kind", sa.String(12)), ("id", ID))
@@ -153,7 +161,7 @@ class Schema:
         """Every table, by name (for counts and clean-up).
 
         >>> len(Schema().record_tables)
-        11
+        12
         """
         return tuple(self.metadata.sorted_tables)
 

@@ -74,6 +74,8 @@ from credkit.storage.records import (
     AuditEntry,
     BureauEntry,
     Dispute,
+    OrderRecord,
+    OrderStatus,
     Reservation,
     Snapshot,
     chain_hash,
@@ -338,7 +340,7 @@ class SQLUnit:
 
     A host whose customers and documents already live in its own tables subclasses
     it and overrides what reads or writes them: :meth:`known_customers`,
-    :meth:`customer`, :meth:`group`, :meth:`lock`, ``add_customers``,
+    :meth:`customer`, ``customer_ids``, :meth:`group`, :meth:`lock`, ``add_customers``,
     ``add_documents``, ``add_allocations`` and ``ledger``; everything else (limits,
     reservations, the audit log, ...) stays in credkit's tables, in the same
     transaction. ``connection`` is that transaction's connection and ``tables``
@@ -441,6 +443,10 @@ class SQLUnit:
         if row is None:
             raise ValidationError(f"customer_id: unknown customer {customer_id!r}")
         return self._customer(row)
+
+    def customer_ids(self) -> tuple[str, ...]:
+        table = self._t.customers
+        return tuple(self._c.execute(sa.select(table.c.id).order_by(table.c.id)).scalars())
 
     def group(self, customer_id: str) -> tuple[Customer, ...]:
         root = self.customer(customer_id)
@@ -642,7 +648,14 @@ class SQLUnit:
         self._c.execute(sa.insert(table).values(record=_json(record), **key))
         return True
 
-    def _replace(self, table: sa.Table, record: Any, cls: type[R], **key: object) -> R | None:
+    def _replace(
+        self,
+        table: sa.Table,
+        record: Any,
+        cls: type[R],
+        columns: Mapping[str, object] | None = None,
+        **key: object,
+    ) -> R | None:
         old = self._record(table, cls, **key)
         owner = getattr(old, "customer_id", record.customer_id)
         if owner != record.customer_id:
@@ -654,7 +667,7 @@ class SQLUnit:
         if old is not None:
             where = [table.c[column] == value for column, value in key.items()]
             self._c.execute(sa.delete(table).where(*where))
-        values = {**key, "record": _json(record)}
+        values = {**key, **(columns or {}), "record": _json(record)}
         if "customer_id" in table.c and "customer_id" not in key:
             values["customer_id"] = record.customer_id
         self._c.execute(sa.insert(table).values(**values))
@@ -755,6 +768,34 @@ class SQLUnit:
             sa.select(table).where(table.c.customer_id == customer_id).order_by(table.c.order_id)
         )
         return tuple(self._reservation(row) for row in rows)
+
+    # -- orders ---------------------------------------------------------------------
+
+    def save_order(self, record: OrderRecord) -> OrderRecord | None:
+        if not isinstance(record, OrderRecord):
+            raise ValidationError(f"record: expected an OrderRecord, got {record!r}")
+        to_minor_units(record.amount, "record.amount")
+        self._known([record.customer_id])
+        columns = {"status": record.status.value}
+        return self._replace(self._t.orders, record, OrderRecord, columns, order_id=record.order_id)
+
+    def order(self, order_id: str) -> OrderRecord | None:
+        check_text(order_id, "order_id")
+        return self._record(self._t.orders, OrderRecord, order_id=order_id)
+
+    def orders(self, customer_id: str) -> tuple[OrderRecord, ...]:
+        self._known([customer_id])
+        table = self._t.orders
+        return self._all(
+            table, OrderRecord, table.c.customer_id == customer_id, order=(table.c.order_id,)
+        )
+
+    def held_orders(self) -> tuple[OrderRecord, ...]:
+        table = self._t.orders
+        held = self._all(
+            table, OrderRecord, table.c.status == OrderStatus.HELD.value, order=(table.c.order_id,)
+        )
+        return tuple(sorted(held, key=lambda r: (r.order_date, r.order_id)))
 
     # -- dunning and blocks: logs of records stored once ----------------------------
 

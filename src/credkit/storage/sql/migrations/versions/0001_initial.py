@@ -97,6 +97,16 @@ def upgrade() -> None:
     op.create_index(
         f"ix_{p}reservations_customer_id", f"{p}reservations", ["customer_id"], schema=schema
     )
+    op.create_table(
+        f"{p}orders",
+        sa.Column("order_id", ID, primary_key=True),
+        sa.Column("customer_id", ID, nullable=False),
+        sa.Column("status", sa.String(12), nullable=False),
+        sa.Column("record", DOCUMENT, nullable=False),
+        schema=schema,
+    )
+    op.create_index(f"ix_{p}orders_customer_id", f"{p}orders", ["customer_id"], schema=schema)
+    op.create_index(f"ix_{p}orders_status", f"{p}orders", ["status"], schema=schema)
     for log in ("dunning", "blocks"):
         op.create_table(
             f"{p}{log}",
@@ -154,6 +164,7 @@ def downgrade() -> None:
         "cases",
         "blocks",
         "dunning",
+        "orders",
         "reservations",
         "limits",
         "allocations",
