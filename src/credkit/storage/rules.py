@@ -227,6 +227,7 @@ def atomic(
     *customer_ids: str,
     attempts: int = 10,
     pause: float = 0.01,
+    on_conflict: Callable[[ConflictError], None] | None = None,
 ) -> T:
     """Run ``work(unit)`` in a unit of work, again when a conflict rolled it back.
 
@@ -234,6 +235,7 @@ def atomic(
     busy database) means nothing was written; ``work`` runs again, up to
     ``attempts`` times, after a short random pause that doubles each time. Any other
     error propagates at once. ``work`` must not have effects outside the unit.
+    ``on_conflict`` is told of each conflict that led to another attempt (to count them).
 
     >>> from credkit.storage import MemoryStore
     >>> from credkit.ledger import Customer
@@ -247,9 +249,11 @@ def atomic(
         try:
             with store.unit(*customer_ids) as unit:
                 return work(unit)
-        except ConflictError:
+        except ConflictError as conflict:
             if attempt == attempts - 1:
                 raise
+            if on_conflict is not None:
+                on_conflict(conflict)
             time.sleep(random.uniform(0, pause * 2**attempt))  # jitter, not secrecy
     raise AssertionError("unreachable")  # pragma: no cover
 

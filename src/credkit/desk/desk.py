@@ -1,0 +1,755 @@
+"""The credit desk: order checks against a store, in one atomic step with the reservation.
+
+:class:`CreditDesk` is where the pure core meets a store. For an order it opens one
+unit of work that locks the customer and its credit group, reads what the check
+needs (the group's ledger slice, the limit in force, open reservations, the dunning
+level, the latest snapshot), builds the :class:`~credkit.policy.CreditProfile`, runs
+:func:`~credkit.policy.check`, reserves the approved amount and appends the decision
+to the customer's hash-chained audit log. Because the check and the reservation are
+one unit, two orders checked at the same moment cannot both take the last headroom:
+the approved exposure of a customer, and of its group, never exceeds the limit in
+force plus what the policy tolerates.
+
+Held orders wait in :meth:`CreditDesk.held_orders` until a user releases, rejects or
+overrides them; those writes ask the :class:`~credkit.desk.access.Authorizer`, and an
+amount over the limit needs the authority the desk's
+:class:`~credkit.limits.ApprovalMatrix` gives for it (two approvers where it says
+four eyes). Denied attempts are logged too.
+
+What the desk reads, and how:
+
+- **the limit** is :func:`~credkit.storage.limit_in_force` of the customer's limits
+  (kind ``internal``); a customer without one is refused
+  (:class:`~credkit.errors.PolicyError`), never checked against an invented limit.
+  In a credit group, the group limit is the limit in force of the group's top-most
+  customer.
+- **open orders** are the customer's reservations (other members' reservations count
+  towards the group's exposure);
+- **the dunning level** is the highest level sent, by ``as_of``, for an item still
+  open;
+- **payment index, trend, score and risk class** come from the latest
+  :class:`~credkit.storage.Snapshot` on or before ``as_of``; its date is logged.
+
+>>> from datetime import date
+>>> from credkit import Money
+>>> from credkit.ledger import Customer
+>>> from credkit.limits import CreditLimit
+>>> from credkit.policy import OrderRequest, Policy, PolicyEntry
+>>> from credkit.policy.rules import GroupLimit, StaticLimit
+>>> from credkit.storage import MemoryStore
+>>> store = MemoryStore()
+>>> with store.unit() as unit:
+...     unit.add_customers([Customer("C1", "Acme GmbH", country="DE", currency="EUR")])
+...     unit.add_limit(CreditLimit("C1", Money.of(1000, "EUR"), currency="EUR", valid_from=date(2026, 1, 1)))
+1
+True
+>>> policy = Policy("standard", version="1", rules=[PolicyEntry(StaticLimit()), PolicyEntry(GroupLimit())])
+>>> desk = CreditDesk(store, policy)
+>>> first = desk.check_order(OrderRequest("SO-1", Money.of(800, "EUR"), order_date=date(2026, 5, 4), customer_id="C1"), as_of=date(2026, 5, 4))
+>>> second = desk.check_order(OrderRequest("SO-2", Money.of(300, "EUR"), order_date=date(2026, 5, 4), customer_id="C1"), as_of=date(2026, 5, 4))
+>>> first.outcome.value, second.outcome.value, [o.order_id for o in desk.held_orders()]
+('approve', 'hold', ['SO-2'])
+>>> desk.verify_log()
+2
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from credkit._validate import check_date, check_text
+from credkit.config import converter
+from credkit.desk.access import Action, Authorizer, RoleTable
+from credkit.desk.backtest import Backtest, BacktestChange
+from credkit.errors import (
+    ConflictError,
+    DuplicateRecordError,
+    PermissionDenied,
+    PolicyError,
+    StorageError,
+    ValidationError,
+)
+from credkit.fx import RateSource, convert
+from credkit.ledger import DocumentKind, Invoice
+from credkit.limits import ApprovalMatrix, Approver, CreditLimit
+from credkit.money import Money, MoneyTotals
+from credkit.policy import (
+    CreditProfile,
+    Decision,
+    OrderRequest,
+    Outcome,
+    Policy,
+    PolicySet,
+    build_profile,
+    check,
+)
+from credkit.storage import (
+    AuditEntry,
+    OrderRecord,
+    OrderStatus,
+    Reservation,
+    Store,
+    Unit,
+    atomic,
+    limit_in_force,
+    verify_chain,
+)
+
+__all__ = ["CreditDesk"]
+
+_T = TypeVar("_T")
+
+_STATUS = {
+    Outcome.APPROVE: OrderStatus.APPROVED,
+    Outcome.HOLD: OrderStatus.HELD,
+    Outcome.REJECT: OrderStatus.REJECTED,
+}
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _order(value: object) -> OrderRequest:
+    if not isinstance(value, OrderRequest):
+        raise ValidationError(f"order: expected an OrderRequest, got {type(value).__name__}")
+    if value.customer_id is None:
+        raise ValidationError(
+            f"order.customer_id: order {value.order_id!r} names no customer; the desk needs one"
+        )
+    return value
+
+
+def _users(value: str | Sequence[str], field: str) -> tuple[str, ...]:
+    users = (value,) if isinstance(value, str) else tuple(value)
+    if not users:
+        raise ValidationError(f"{field}: name at least one user")
+    return tuple(check_text(user, field) for user in users)
+
+
+class CreditDesk:
+    """Order checks, reservations, the held-order queue and the audit log over a store.
+
+    ``policies`` is a :class:`~credkit.policy.Policy` or a
+    :class:`~credkit.policy.PolicySet`; ``rates`` converts amounts in other currencies
+    (reservations, groups in several currencies); ``authorizer`` says who may release,
+    reject and override (default: a :class:`~credkit.desk.access.RoleTable` with no
+    users, so nobody may); ``approvals`` says who may release how much over the
+    limit (without it, only orders within the limit can be released); ``clock``
+    gives the time written into the log (UTC); ``attempts`` is how often a unit is
+    run again after a conflict (see :func:`~credkit.storage.atomic`); ``conflicts``
+    counts those retries.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        policies: Policy | PolicySet,
+        *,
+        rates: RateSource | None = None,
+        authorizer: Authorizer | None = None,
+        approvals: ApprovalMatrix | None = None,
+        clock: Callable[[], datetime.datetime] | None = None,
+        attempts: int = 20,
+    ) -> None:
+        if not isinstance(policies, Policy | PolicySet):
+            raise ValidationError(
+                f"policies: expected a Policy or a PolicySet, got {type(policies).__name__}"
+            )
+        self.store = store
+        self.policies = policies
+        self.rates = rates
+        self.authorizer: Authorizer = RoleTable() if authorizer is None else authorizer
+        self.approvals = approvals
+        self.clock = _now if clock is None else clock
+        self.attempts = attempts
+        self.conflicts = 0
+        self._counting = threading.Lock()
+
+    def _atomic(self, work: Callable[[Unit], _T], customer_id: str) -> _T:
+        return atomic(
+            self.store, work, customer_id, attempts=self.attempts, on_conflict=self._conflict
+        )
+
+    def _conflict(self, _: ConflictError) -> None:
+        with self._counting:
+            self.conflicts += 1
+
+    # -- reading a profile ----------------------------------------------------------
+
+    def _in(self, money: Money, currency: str, as_of: datetime.date, field: str) -> Money:
+        if money.currency == currency:
+            return money
+        if self.rates is None:
+            raise ValidationError(
+                f"{field}: {money} is not in {currency}; give the desk rates to convert it"
+            )
+        return convert(money, currency, on=as_of, rates=self.rates)
+
+    def _total(
+        self, reservations: Iterable[Reservation], currency: str, as_of: datetime.date
+    ) -> Money:
+        totals = MoneyTotals.of(r.amount for r in reservations)
+        return sum(
+            (self._in(m, currency, as_of, "reservations") for m in totals.nonzero()),
+            Money.zero(currency),
+        )
+
+    def _profile(
+        self, unit: Unit, order: OrderRequest, as_of: datetime.date
+    ) -> tuple[CreditProfile, dict[str, Any]]:
+        customer_id = order.customer_id
+        assert customer_id is not None
+        ledger = unit.ledger(customer_id, as_of=as_of)
+        limit = limit_in_force(unit.limits(customer_id), as_of=as_of)
+        if limit is None:
+            raise PolicyError(
+                f"customer {customer_id!r} has no credit limit in force on {as_of}; store one "
+                "before checking its orders (a CreditLimit with amount=None means no limit)"
+            )
+        currency = limit.currency
+        members = [c.id for c in ledger.customers]
+        root = members[0]
+        group_limit = None
+        group_other = None
+        if len(members) > 1:
+            root_limit = (
+                limit if root == customer_id else limit_in_force(unit.limits(root), as_of=as_of)
+            )
+            if root_limit is not None and root_limit.amount is not None:
+                group_limit = self._in(root_limit.amount, currency, as_of, "group limit")
+                others = [r for m in members if m != customer_id for r in unit.reservations(m)]
+                group_other = self._total(others, currency, as_of)
+        own = [r for r in unit.reservations(customer_id) if r.order_id != order.order_id]
+        history = unit.dunning_history(customer_id)
+        open_invoices = [
+            item.document_id
+            for item in ledger.open_items(as_of, customer_id=customer_id)
+            if item.kind is DocumentKind.INVOICE
+        ]
+        level = max((history.reached(i, as_of=as_of)[0] for i in open_invoices), default=0)
+        snapshot = unit.snapshot(customer_id, as_of=as_of)
+        profile = build_profile(
+            ledger,
+            customer_id,
+            as_of=as_of,
+            limit=limit,
+            open_orders=self._total(own, currency, as_of),
+            rates=self.rates,
+            dunning_level=level,
+            payment_index=None if snapshot is None else snapshot.payment_index,
+            trend=None if snapshot is None else snapshot.trend,
+            score=None if snapshot is None else snapshot.score,
+            risk_class=None if snapshot is None else snapshot.risk_class,
+            group_limit=group_limit,
+            group_other_exposure=group_other,
+        )
+        sources = {
+            "limit": {"kind": limit.kind.value, "valid_from": limit.valid_from.isoformat()},
+            "snapshot_as_of": None if snapshot is None else snapshot.as_of.isoformat(),
+            "reservations": len(own),
+        }
+        return profile, sources
+
+    # -- the log --------------------------------------------------------------------
+
+    def _log(
+        self, unit: Unit, customer_id: str, event: str, user: str | None, **fields: Any
+    ) -> AuditEntry:
+        payload = {"event": event, "user": user, **fields}
+        return unit.append(customer_id, event, payload, at=self.clock())
+
+    def _decided(
+        self,
+        unit: Unit,
+        event: str,
+        decision: Decision,
+        sources: Mapping[str, Any],
+        user: str | None,
+        **fields: Any,
+    ) -> AuditEntry:
+        order = decision.order
+        policy = decision.policy
+        assert order.customer_id is not None
+        return self._log(
+            unit,
+            order.customer_id,
+            event,
+            user,
+            order_id=order.order_id,
+            outcome=decision.outcome.value,
+            codes=list(decision.codes),
+            fingerprint=decision.fingerprint,
+            policy={"id": policy.id, "version": policy.version, "digest": policy.digest},
+            profile=converter.unstructure(decision.profile),
+            order=converter.unstructure(order),
+            sources=dict(sources),
+            **fields,
+        )
+
+    def _save(
+        self,
+        unit: Unit,
+        order: OrderRequest,
+        status: OrderStatus,
+        codes: Sequence[str],
+        as_of: datetime.date,
+        entry: AuditEntry,
+    ) -> None:
+        assert order.customer_id is not None
+        unit.save_order(
+            OrderRecord(
+                order.order_id,
+                order.customer_id,
+                order.amount,
+                order_date=order.order_date,
+                prepaid=order.prepaid,
+                status=status,
+                codes=tuple(codes),
+                decided_on=as_of,
+                entry=entry.sequence,
+            )
+        )
+
+    def _hold_exposure(self, unit: Unit, order: OrderRequest, as_of: datetime.date) -> None:
+        assert order.customer_id is not None
+        if order.prepaid or not order.amount.is_positive:
+            unit.release(order.order_id)
+            return
+        unit.reserve(
+            Reservation(order.order_id, order.customer_id, order.amount, reserved_on=as_of)
+        )
+
+    # -- checking orders ------------------------------------------------------------
+
+    def check_order(
+        self, order: OrderRequest, *, as_of: datetime.date, user: str | None = None
+    ) -> Decision:
+        """Check ``order`` against its customer's records, reserve it if approved, log it.
+
+        An order already decided is not decided again: the same order (amount, date,
+        customer) returns the logged decision replayed; a different one under the
+        same id is refused (:class:`~credkit.errors.DuplicateRecordError`; use
+        :meth:`order_changed`). Deadlocks and other conflicts are retried.
+        """
+        order = _order(order)
+        check_date(as_of, "as_of")
+        customer_id = order.customer_id
+        assert customer_id is not None
+
+        def work(unit: Unit) -> Decision:
+            stored = unit.order(order.order_id)
+            if stored is not None:
+                return self._replay(unit, stored, order)
+            profile, sources = self._profile(unit, order, as_of)
+            decision = check(profile, order, self.policies)
+            if decision.outcome is Outcome.APPROVE:
+                self._hold_exposure(unit, order, as_of)
+            entry = self._decided(unit, "decision", decision, sources, user)
+            self._save(unit, order, _STATUS[decision.outcome], decision.codes, as_of, entry)
+            return decision
+
+        return self._atomic(work, customer_id)
+
+    def _replay(self, unit: Unit, stored: OrderRecord, order: OrderRequest) -> Decision:
+        same = (stored.customer_id, stored.amount, stored.order_date, stored.prepaid) == (
+            order.customer_id,
+            order.amount,
+            order.order_date,
+            order.prepaid,
+        )
+        if not same:
+            raise DuplicateRecordError(
+                f"order {order.order_id!r}: already decided with other values ({stored.amount}, "
+                f"{stored.order_date}); use order_changed() for a changed order"
+            )
+        entry = next(
+            e
+            for e in unit.audit_log(stored.customer_id, since=stored.entry - 1)
+            if e.sequence == stored.entry
+        )
+        return check(*self._inputs(entry), self.policies)
+
+    @staticmethod
+    def _inputs(entry: AuditEntry) -> tuple[CreditProfile, OrderRequest]:
+        """The profile and the order a logged decision was made on."""
+        profile = converter.structure(entry.payload["profile"], CreditProfile)
+        order = converter.structure(entry.payload["order"], OrderRequest)
+        return profile, order
+
+    def order_changed(
+        self, order: OrderRequest, *, as_of: datetime.date, user: str | None = None
+    ) -> Decision:
+        """Check a changed order again, in place of its earlier decision.
+
+        The order's own reservation does not count against it; if the new decision
+        approves, the reservation takes the new amount, otherwise it is released and
+        the order waits in the queue (held) or is rejected.
+        """
+        order = _order(order)
+        check_date(as_of, "as_of")
+        customer_id = order.customer_id
+        assert customer_id is not None
+
+        def work(unit: Unit) -> Decision:
+            stored = self._stored(unit, order.order_id, customer_id)
+            if stored.status in (OrderStatus.INVOICED, OrderStatus.CANCELLED):
+                raise ValidationError(
+                    f"order {order.order_id!r} is {stored.status.value}; it cannot change"
+                )
+            profile, sources = self._profile(unit, order, as_of)
+            decision = check(profile, order, self.policies)
+            if decision.outcome is Outcome.APPROVE:
+                self._hold_exposure(unit, order, as_of)
+            else:
+                unit.release(order.order_id)
+            entry = self._decided(unit, "change", decision, sources, user)
+            self._save(unit, order, _STATUS[decision.outcome], decision.codes, as_of, entry)
+            return decision
+
+        return self._atomic(work, customer_id)
+
+    def _stored(self, unit: Unit, order_id: str, customer_id: str | None = None) -> OrderRecord:
+        stored = unit.order(check_text(order_id, "order_id"))
+        if stored is None:
+            raise ValidationError(f"order_id: the desk has no order {order_id!r}")
+        if customer_id is not None and stored.customer_id != customer_id:
+            raise ValidationError(
+                f"order.customer_id: order {order_id!r} belongs to {stored.customer_id!r}, "
+                f"not {customer_id!r}"
+            )
+        return stored
+
+    def _customer_of(self, order_id: str) -> str:
+        with self.store.unit() as unit:
+            return self._stored(unit, order_id).customer_id
+
+    def _finish(
+        self,
+        order_id: str,
+        status: OrderStatus,
+        event: str,
+        as_of: datetime.date,
+        user: str | None,
+        first: Callable[[Unit, OrderRecord], None] | None = None,
+        **fields: Any,
+    ) -> OrderRecord:
+        check_date(as_of, "as_of")
+        customer_id = self._customer_of(order_id)
+
+        def work(unit: Unit) -> OrderRecord:
+            stored = self._stored(unit, order_id)
+            if stored.status in (OrderStatus.INVOICED, OrderStatus.CANCELLED):
+                raise ValidationError(f"order {order_id!r} is {stored.status.value} already")
+            if first is not None:
+                first(unit, stored)
+            unit.release(order_id)
+            entry = self._log(unit, customer_id, event, user, order_id=order_id, **fields)
+            record = OrderRecord(
+                stored.order_id,
+                stored.customer_id,
+                stored.amount,
+                order_date=stored.order_date,
+                prepaid=stored.prepaid,
+                status=status,
+                codes=stored.codes,
+                decided_on=as_of,
+                entry=entry.sequence,
+            )
+            unit.save_order(record)
+            return record
+
+        return self._atomic(work, customer_id)
+
+    def order_invoiced(
+        self, order_id: str, invoice: Invoice, *, user: str | None = None
+    ) -> OrderRecord:
+        """The order became ``invoice``: store the invoice and release the reservation, at once.
+
+        The exposure moves from open orders to open receivables in one unit, so it is
+        never counted twice nor lost.
+        """
+        if not isinstance(invoice, Invoice):
+            raise ValidationError(f"invoice: expected an Invoice, got {type(invoice).__name__}")
+
+        def add(unit: Unit, stored: OrderRecord) -> None:
+            if invoice.customer_id != stored.customer_id:
+                raise ValidationError(
+                    f"invoice.customer_id: {invoice.customer_id!r} is not the order's customer "
+                    f"{stored.customer_id!r}"
+                )
+            unit.add_documents([invoice])
+
+        return self._finish(
+            order_id,
+            OrderStatus.INVOICED,
+            "invoiced",
+            invoice.issue_date,
+            user,
+            add,
+            invoice_id=invoice.id,
+        )
+
+    def order_cancelled(
+        self, order_id: str, *, as_of: datetime.date, user: str | None = None
+    ) -> OrderRecord:
+        """The order was cancelled: release its reservation and take it out of the queue."""
+        return self._finish(order_id, OrderStatus.CANCELLED, "cancelled", as_of, user)
+
+    # -- the held-order queue -------------------------------------------------------
+
+    def held_orders(self) -> tuple[OrderRecord, ...]:
+        """Every held order, oldest first."""
+        with self.store.unit() as unit:
+            return unit.held_orders()
+
+    def _authorize(self, users: Sequence[str], action: Action, customer_id: str) -> None:
+        for user in users:
+            if not self.authorizer.allows(user, action, customer_id=customer_id):
+                self._denied(customer_id, user, action, f"user {user!r} may not {action.value}")
+
+    def _denied(self, customer_id: str, user: str, action: Action, message: str) -> None:
+        def log(unit: Unit) -> None:
+            self._log(unit, customer_id, "denied", user, action=action.value, message=message)
+
+        self._atomic(log, customer_id)
+        raise PermissionDenied(message)
+
+    def _over_limit(self, decision: Decision) -> Money | None:
+        profile = decision.profile
+        available = profile.available_credit
+        if available is None:
+            return None
+        amount = self._in(decision.order.amount, profile.currency, profile.as_of, "order.amount")
+        over = amount - available
+        return over if over.is_positive else None
+
+    def _refusal(
+        self, users: Sequence[str], action: Action, over: Money, as_of: datetime.date
+    ) -> tuple[str, str] | None:
+        """Who may not approve ``over`` (the amount over the limit) and why; None if they may."""
+        if self.approvals is None:
+            return users[0], f"{over} over the limit needs an approval matrix; the desk has none"
+        needed = 1
+        for user in users:
+            approver = Approver(user, roles=self.authorizer.roles_of(user))
+            try:
+                band = self.approvals.check_approver(
+                    approver, over, on=as_of, rates=self.rates, action=action.value
+                )
+            except PermissionDenied as error:
+                return user, error.message
+            needed = band.approvals
+        if len(set(users)) < needed:
+            return users[0], (
+                f"{over} over the limit needs {needed} different approvers, "
+                f"got {len(set(users))} ({', '.join(sorted(set(users)))})"
+            )
+        return None
+
+    def _resolve(
+        self,
+        order_id: str,
+        users: str | Sequence[str],
+        reason: str,
+        as_of: datetime.date,
+        action: Action,
+        allowed: tuple[OrderStatus, ...],
+    ) -> OrderRecord:
+        approvers = _users(users, "users")
+        check_text(reason, "reason")
+        check_date(as_of, "as_of")
+        customer_id = self._customer_of(order_id)
+        self._authorize(approvers, action, customer_id)
+
+        def work(unit: Unit) -> tuple[OrderRecord | None, tuple[str, str] | None]:
+            stored = self._stored(unit, order_id)
+            if stored.status not in allowed:
+                names = " or ".join(s.value for s in allowed)
+                raise ValidationError(
+                    f"order {order_id!r} is {stored.status.value}; only a {names} order can be "
+                    f"{'released' if action is Action.RELEASE else 'overridden'}"
+                )
+            order = OrderRequest(
+                stored.order_id,
+                stored.amount,
+                order_date=stored.order_date,
+                prepaid=stored.prepaid,
+                customer_id=stored.customer_id,
+            )
+            profile, sources = self._profile(unit, order, as_of)
+            decision = check(profile, order, self.policies)
+            if decision.outcome is Outcome.REJECT and action is Action.RELEASE:
+                raise PolicyError(
+                    f"order {order_id!r} is now rejected by the policy "
+                    f"({', '.join(decision.codes)}); reject it, or override it"
+                )
+            over = None if decision.outcome is Outcome.APPROVE else self._over_limit(decision)
+            if over is not None:
+                refusal = self._refusal(approvers, action, over, as_of)
+                if refusal is not None:
+                    return None, refusal  # nothing written; logged below, in its own unit
+            self._hold_exposure(unit, order, as_of)
+            entry = self._decided(
+                unit,
+                action.value,
+                decision,
+                sources,
+                approvers[0],
+                approvers=list(approvers),
+                reason=reason,
+                over_limit=None
+                if over is None
+                else {"amount": str(over.amount), "currency": over.currency},
+            )
+            self._save(unit, order, OrderStatus.APPROVED, decision.codes, as_of, entry)
+            return unit.order(order_id), None
+
+        record, refusal = self._atomic(work, customer_id)
+        if refusal is not None:
+            self._denied(customer_id, refusal[0], action, refusal[1])
+        assert record is not None
+        return record
+
+    def release(
+        self, order_id: str, *, users: str | Sequence[str], reason: str, as_of: datetime.date
+    ) -> OrderRecord:
+        """Release a held order: check it again against current exposure and reserve it.
+
+        If it now passes, any user allowed to release it may. If it is still over the
+        limit, ``users`` must together hold the authority the approval matrix gives for
+        the amount over the limit (two different users where the band asks for four
+        eyes). An order the policy now rejects cannot be released (only overridden).
+        Returns the approved order; the log entry holds the re-check's decision, the
+        approvers, the reason and the amount approved over the limit.
+        """
+        return self._resolve(order_id, users, reason, as_of, Action.RELEASE, (OrderStatus.HELD,))
+
+    def override(
+        self, order_id: str, *, users: str | Sequence[str], reason: str, as_of: datetime.date
+    ) -> OrderRecord:
+        """Approve a held or rejected order whatever the policy says, within the users' authority."""
+        return self._resolve(
+            order_id,
+            users,
+            reason,
+            as_of,
+            Action.OVERRIDE,
+            (OrderStatus.HELD, OrderStatus.REJECTED),
+        )
+
+    def reject(self, order_id: str, *, user: str, reason: str, as_of: datetime.date) -> OrderRecord:
+        """Reject a held order: it leaves the queue and holds nothing."""
+        check_text(reason, "reason")
+        customer_id = self._customer_of(order_id)
+        self._authorize([check_text(user, "user")], Action.REJECT, customer_id)
+
+        def held(_: Unit, stored: OrderRecord) -> None:
+            if stored.status is not OrderStatus.HELD:
+                raise ValidationError(
+                    f"order {order_id!r} is {stored.status.value}; only a held order can be rejected"
+                )
+
+        return self._finish(
+            order_id, OrderStatus.REJECTED, "reject", as_of, user, held, reason=reason
+        )
+
+    # -- limits ---------------------------------------------------------------------
+
+    def set_limit(self, limit: CreditLimit, *, user: str) -> bool:
+        """Store a new limit for a customer (logged); True if it was new."""
+        if not isinstance(limit, CreditLimit):
+            raise ValidationError(f"limit: expected a CreditLimit, got {type(limit).__name__}")
+        self._authorize([check_text(user, "user")], Action.CHANGE_LIMIT, limit.customer_id)
+
+        def work(unit: Unit) -> bool:
+            added = unit.add_limit(limit)
+            if added:
+                self._log(
+                    unit, limit.customer_id, "limit", user, limit=converter.unstructure(limit)
+                )
+            return added
+
+        return self._atomic(work, limit.customer_id)
+
+    # -- the log --------------------------------------------------------------------
+
+    def verify_log(self, customer_ids: Iterable[str] | None = None) -> int:
+        """Re-check every customer's audit chain and that each order's entry is in it.
+
+        Returns how many entries were checked; raises
+        :class:`~credkit.errors.StorageError` naming the first bad entry: one edited,
+        deleted, inserted or reordered (a deleted last entry is found through the
+        order that points to it).
+        """
+        checked = 0
+        with self.store.unit() as unit:
+            ids = tuple(unit.customer_ids() if customer_ids is None else customer_ids)
+            for customer_id in ids:
+                entries = unit.audit_log(customer_id)
+                checked += verify_chain(entries)
+                last: dict[str, int] = {}
+                for entry in entries:
+                    order_id = entry.payload.get("order_id")
+                    if isinstance(order_id, str) and entry.kind != "denied":
+                        last[order_id] = entry.sequence
+                for record in unit.orders(customer_id):
+                    if last.get(record.order_id) != record.entry:
+                        raise StorageError(
+                            f"audit log of {customer_id!r}: order {record.order_id!r} was last "
+                            f"decided in entry {record.entry}, but the log's last entry for it "
+                            f"is {last.get(record.order_id)} (an entry was deleted or inserted)"
+                        )
+        return checked
+
+    def backtest(
+        self,
+        policies: Policy | PolicySet,
+        *,
+        start: datetime.date,
+        end: datetime.date,
+        customer_ids: Iterable[str] | None = None,
+    ) -> Backtest:
+        """Replay the logged decisions dated ``start`` to ``end`` under ``policies``.
+
+        Every decision's inputs (profile and order, as logged) are checked again; the
+        result lists those whose outcome or reason codes would change.
+        """
+        check_date(start, "start")
+        check_date(end, "end")
+        changes: list[BacktestChange] = []
+        replayed = 0
+        with self.store.unit() as unit:
+            ids = tuple(unit.customer_ids() if customer_ids is None else customer_ids)
+            entries = [
+                e for c in ids for e in unit.audit_log(c) if e.kind in ("decision", "change")
+            ]
+        for entry in entries:
+            profile, order = self._inputs(entry)
+            if not start <= profile.as_of <= end:
+                continue
+            replayed += 1
+            after = check(profile, order, policies)
+            logged = (entry.payload["outcome"], tuple(entry.payload["codes"]))
+            if logged != (after.outcome.value, after.codes):
+                changes.append(
+                    BacktestChange(
+                        order.order_id,
+                        entry.customer_id,
+                        as_of=profile.as_of,
+                        amount=order.amount,
+                        before=logged[0],
+                        after=after.outcome.value,
+                        codes_before=logged[1],
+                        codes_after=after.codes,
+                    )
+                )
+        return Backtest(
+            policy_id=policies.id,
+            policy_version=policies.version,
+            decisions=replayed,
+            changes=tuple(changes),
+        )
