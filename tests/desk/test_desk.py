@@ -333,3 +333,13 @@ def test_a_backtest_lists_the_decisions_another_policy_would_change(store: Memor
         ).decisions
         == 0
     )
+
+
+def test_a_dry_run_checks_without_reserving_logging_or_queueing(store: MemoryStore) -> None:
+    d = desk(store)
+    d.check_order(order("SO-1", "C1", 900), as_of=DAY)
+    trial = d.check_order(order("SO-2", "C1", 200), as_of=DAY, dry_run=True)
+    assert trial.outcome is Outcome.HOLD
+    assert _reserved(store, "C1") == Money.of(900, "EUR")
+    assert d.held_orders() == ()
+    assert _events(store, "C1") == ["decision"]

@@ -326,9 +326,17 @@ class CreditDesk:
     # -- checking orders ------------------------------------------------------------
 
     def check_order(
-        self, order: OrderRequest, *, as_of: datetime.date, user: str | None = None
+        self,
+        order: OrderRequest,
+        *,
+        as_of: datetime.date,
+        user: str | None = None,
+        dry_run: bool = False,
     ) -> Decision:
         """Check ``order`` against its customer's records, reserve it if approved, log it.
+
+        With ``dry_run`` the order is checked the same way but nothing is reserved,
+        logged or queued (an order already decided is checked afresh, not replayed).
 
         An order already decided is not decided again: the same order (amount, date,
         customer) returns the logged decision replayed; a different one under the
@@ -341,11 +349,13 @@ class CreditDesk:
         assert customer_id is not None
 
         def work(unit: Unit) -> Decision:
-            stored = unit.order(order.order_id)
+            stored = None if dry_run else unit.order(order.order_id)
             if stored is not None:
                 return self._replay(unit, stored, order)
             profile, sources = self._profile(unit, order, as_of)
             decision = check(profile, order, self.policies)
+            if dry_run:
+                return decision
             if decision.outcome is Outcome.APPROVE:
                 self._hold_exposure(unit, order, as_of)
             entry = self._decided(unit, "decision", decision, sources, user)
