@@ -353,6 +353,7 @@ class SQLUnit:
         self.tables = tables
         self._c = connection
         self._t = tables
+        self._seen: dict[str, sa.Row[Any]] = {}  # customer rows read in this unit
 
     def lock(self, customer_ids: Sequence[str]) -> None:
         """Lock the customers and their groups' roots against other units, in lock order.
@@ -361,13 +362,11 @@ class SQLUnit:
         at a time in :func:`~credkit.storage.rules.lock_order`. On SQLite nothing: the
         unit's ``BEGIN IMMEDIATE`` already holds the database's write lock.
         """
-        customers = self._t.customers
-        query = sa.select(customers.c.id, customers.c.root_id).where(
-            customers.c.id.in_(customer_ids)
-        )
-        roots: dict[str, str] = dict(self._c.execute(query).all())
         if self._c.dialect.name == "sqlite":
             return
+        customers = self._t.customers
+        rows = self._customers(customer_ids)
+        roots = {customer_id: row.root_id for customer_id, row in rows.items()}
         for customer_id in lock_order(customer_ids, roots.get):
             self._c.execute(
                 sa.select(customers.c.id).where(customers.c.id == customer_id).with_for_update()
@@ -395,12 +394,14 @@ class SQLUnit:
         )
 
     def _customers(self, ids: Iterable[str]) -> dict[str, sa.Row[Any]]:
+        """Stored customers' rows by id, read once per unit (a stored customer never changes)."""
+        wanted = set(ids)
+        missing = sorted(wanted - self._seen.keys())
         table = self._t.customers
-        found: dict[str, sa.Row[Any]] = {}
-        for chunk in _chunks(sorted(set(ids))):
+        for chunk in _chunks(missing):
             for row in self._rows(sa.select(table).where(table.c.id.in_(chunk))):
-                found[row.id] = row
-        return found
+                self._seen[row.id] = row
+        return {i: self._seen[i] for i in wanted if i in self._seen}
 
     def _known(self, customer_ids: Iterable[str], field: str = "customer_id") -> None:
         wanted = {check_text(customer_id, field) for customer_id in customer_ids}
@@ -449,12 +450,22 @@ class SQLUnit:
         return tuple(self._c.execute(sa.select(table.c.id).order_by(table.c.id)).scalars())
 
     def group(self, customer_id: str) -> tuple[Customer, ...]:
-        root = self.customer(customer_id)
+        check_text(customer_id, "customer_id")
         table = self._t.customers
-        (root_id,) = self._c.execute(sa.select(table.c.root_id).where(table.c.id == root.id)).one()
+        known = self._seen.get(customer_id)
+        root_id: Any = (
+            sa.select(table.c.root_id).where(table.c.id == customer_id).scalar_subquery()
+            if known is None
+            else known.root_id
+        )
         rows = self._rows(sa.select(table).where(table.c.root_id == root_id).order_by(table.c.id))
-        members = [self._customer(row) for row in rows]
-        return tuple(sorted(members, key=lambda c: (c.id != root_id, c.id)))
+        if not rows:
+            raise ValidationError(f"customer_id: unknown customer {customer_id!r}")
+        self._seen.update((row.id, row) for row in rows)
+        root = rows[0].root_id
+        return tuple(
+            self._customer(row) for row in sorted(rows, key=lambda r: (r.id != root, r.id))
+        )
 
     # -- documents ------------------------------------------------------------------
 
