@@ -343,3 +343,46 @@ def test_a_dry_run_checks_without_reserving_logging_or_queueing(store: MemorySto
     assert _reserved(store, "C1") == Money.of(900, "EUR")
     assert d.held_orders() == ()
     assert _events(store, "C1") == ["decision"]
+
+
+def test_a_repeated_check_replays_the_first_decision_even_after_a_release(
+    store: MemoryStore,
+) -> None:
+    d = desk(store)
+    d.check_order(order("SO-1", "C1", 900), as_of=DAY)
+    first = d.check_order(order("SO-2", "C1", 200), as_of=DAY)
+    d.order_cancelled("SO-1", as_of=DAY)
+    d.release("SO-2", users="clerk", reason="room again", as_of=DAY)
+    again = d.check_order(order("SO-2", "C1", 200), as_of=DAY)
+    assert (again.outcome, again.fingerprint) == (first.outcome, first.fingerprint)
+    d.order_cancelled("SO-2", as_of=DAY)
+    assert d.check_order(order("SO-2", "C1", 200), as_of=DAY).outcome is Outcome.HOLD
+
+
+def test_a_replay_under_another_policy_is_refused_not_invented(store: MemoryStore) -> None:
+    desk(store).check_order(order("SO-1", "C1", 1001), as_of=DAY)
+    lenient = Policy("lenient", version="9", rules=[PolicyEntry(StaticLimit(tolerance="0.5"))])
+    later = CreditDesk(store, lenient)
+    with pytest.raises(PolicyError, match="under policy 'standard' version 1"):
+        later.check_order(order("SO-1", "C1", 1001), as_of=DAY)
+
+
+def test_a_stored_open_order_that_is_held_no_longer_holds_exposure(store: MemoryStore) -> None:
+    from credkit.storage import Reservation
+
+    with store.unit("C1") as unit:  # loaded from the ERP before the desk saw it
+        unit.reserve(Reservation("SO-1", "C1", Money.of(1500, "EUR"), reserved_on=DAY))
+    assert desk(store).check_order(order("SO-1", "C1", 1500), as_of=DAY).outcome is Outcome.HOLD
+    assert _reserved(store, "C1") == Money.zero("EUR")
+
+
+def test_releasing_past_the_group_limit_needs_authority_for_the_group_excess() -> None:
+    store = MemoryStore()
+    book(store, {"G": 1000, "G-1": 5000, "G-2": 5000}, parents={"G-1": "G", "G-2": "G"})
+    d = desk(store)
+    d.check_order(order("SO-1", "G-1", 1000), as_of=DAY)
+    held = d.check_order(order("SO-2", "G-2", 1000), as_of=DAY)
+    assert held.codes == ("GROUP_LIMIT_EXCEEDED",)  # within G-2's own 5,000
+    with pytest.raises(PermissionDenied, match="clerk"):
+        d.release("SO-2", users="clerk", reason="please", as_of=DAY)  # 1,000 over: a manager's
+    assert d.release("SO-2", users="manager", reason="ok", as_of=DAY).status is OrderStatus.APPROVED

@@ -114,3 +114,11 @@ def test_a_forged_entry_is_found_even_with_a_correct_hash(
     # the chain itself is consistent, but the order's record points to another entry
     with pytest.raises(StorageError, match="order 'SO-3' was last decided in entry"):
         d.verify_log()
+
+
+def test_an_unreadable_entry_is_named(history: tuple[SQLStore, CreditDesk]) -> None:
+    store, d = history
+    row = _rows(store)[2]
+    _update(store, row.sequence, payload="{not json")
+    with pytest.raises(StorageError, match=f"audit entry {row.sequence}: cannot be read back"):
+        d.verify_log()

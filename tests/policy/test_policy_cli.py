@@ -68,10 +68,9 @@ def test_check_orders_against_a_ledger_with_limits(
         tmp_path / "limits.csv",
         "customer_id,amount,currency,valid_to\nC1,10000.00,EUR,2027-06-30\nC2,,GBP,\n",
     )
-    status = run(
-        [str(orders), "--ledger", str(ledger_dir), "--limits", str(limits), "--as-of", "2026-11-02"]
-    )
-    assert status == 0
+    argv = [str(orders), "--ledger", str(ledger_dir), "--limits", str(limits)]
+    status = run([*argv, "--as-of", "2026-11-02"])
+    assert status == 1  # orders are held
     out = capsys.readouterr().out
     assert out.splitlines()[0] == (
         "Credit check as of 2026-11-02, policy credkit-default version 1"
@@ -89,6 +88,7 @@ def test_check_orders_against_a_ledger_with_limits(
     assert "hold NO_LIMIT: no credit limit on the profile" in out
     assert "PREPAID: prepaid order" in out
     assert out.rstrip().endswith("4 orders: 2 approved, 2 held, 0 rejected")
+    assert run([*argv, "--as-of", "2026-11-02", "--no-fail-on-hold"]) == 0
 
 
 def test_check_json_output(
@@ -102,12 +102,15 @@ def test_check_json_output(
         tmp_path / "policy.toml",
         'id = "mine"\nversion = "4"\n[[rules]]\nrule = "overdue_too_old"\nmax_days = 0\n',
     )
+    limits = write(tmp_path / "limits.csv", "customer_id,amount,currency\nC2,6000.00,GBP\n")
     assert (
         run(
             [
                 str(orders),
                 "--ledger",
                 str(ledger_dir),
+                "--limits",
+                str(limits),
                 "--policy",
                 str(policy),
                 "--as-of",
@@ -116,19 +119,21 @@ def test_check_json_output(
                 "json",
             ]
         )
-        == 0
+        == 1  # held
     )
     document = json.loads(capsys.readouterr().out)
     assert (document["policy_id"], document["policy_version"], document["limits"]) == (
         "mine",
         "4",
-        "synthetic",
+        str(limits),
     )
+    assert document["errors"] == []
     [decision] = document["decisions"]
     assert decision["outcome"] == "hold"
     assert decision["order_date"] == "2026-11-03"
     assert decision["reasons"][0]["code"] == "OVERDUE_TOO_OLD"
-    assert decision["available_before"] == "3000.00"  # synthetic limit: 2 x 3,000.00 GBP
+    assert decision["line"] == 2
+    assert decision["available_before"] == "3000.00"  # limit 6,000.00 GBP - 3,000.00 GBP open
     assert len(decision["fingerprint"]) == 64
 
 
@@ -150,7 +155,7 @@ def test_check_against_the_sample_uses_its_end_date_and_synthetic_limits(
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("customer_id,order_id,amount\nC1,SO-1,1\n", "missing column currency, prepaid"),
+        ("customer_id,order_id,amount\nC1,SO-1,1\n", "missing column currency;"),
         (
             "customer_id,order_id,amount,currency,prepaid\nC1,SO-1,1.5.0,EUR,no\n",
             "line 2, column amount: '1.5.0' is not a number",
@@ -176,12 +181,8 @@ def test_check_against_the_sample_uses_its_end_date_and_synthetic_limits(
             "line 2, column order_date: '1.11.2026' is not a date",
         ),
         (
-            "customer_id,order_id,amount,currency,prepaid\nC1,SO-1,1,GBP,no\n",
-            "order.amount: 1 GBP is not in the profile's currency EUR",
-        ),
-        (
-            "customer_id,order_id,amount,currency,prepaid\nC9,SO-1,1,EUR,no\n",
-            "customer_id: unknown customer 'C9'",
+            "customer_id,order_id,amount,currency,order_date,ordered_on\nC1,SO-1,1,EUR,,\n",
+            "has both columns order_date and ordered_on",
         ),
     ],
 )
@@ -189,9 +190,117 @@ def test_bad_order_files_are_reported_with_the_line(
     tmp_path: Path, ledger_dir: Path, text: str, message: str
 ) -> None:
     orders = write(tmp_path / "orders.csv", text)
+    limits = write(tmp_path / "limits.csv", "customer_id,amount,currency\nC1,10000.00,EUR\n")
     with pytest.raises(CredkitError) as caught:
-        run([str(orders), "--ledger", str(ledger_dir), "--as-of", "2026-11-02"])
+        run(
+            [
+                str(orders),
+                "--ledger",
+                str(ledger_dir),
+                "--limits",
+                str(limits),
+                "--as-of",
+                "2026-11-02",
+            ]
+        )
     assert message in str(caught.value)
+
+
+def test_orders_that_cannot_be_checked_are_reported_by_line_and_the_others_checked(
+    tmp_path: Path, ledger_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    orders = write(
+        tmp_path / "orders.csv",
+        "customer_id,order_id,amount,currency\nC1,SO-1,1,GBP\nC9,SO-2,1,EUR\nC1,SO-3,1,EUR\n",
+    )
+    limits = write(tmp_path / "limits.csv", "customer_id,amount,currency\nC1,10000.00,EUR\n")
+    argv = [str(orders), "--ledger", str(ledger_dir), "--limits", str(limits)]
+    assert run([*argv, "--as-of", "2026-11-02"]) == 2
+    captured = capsys.readouterr()
+    errors = captured.err.splitlines()
+    assert errors[0].startswith(f"credkit: error: {orders}, line 2: order 'SO-1': order.amount: ")
+    assert "1 GBP is not in the profile's currency EUR" in errors[0]
+    assert errors[1] == (
+        f"credkit: error: {orders}, line 3: order 'SO-2': customer_id: unknown customer 'C9'"
+    )
+    assert "SO-3" in captured.out
+    assert captured.out.rstrip().endswith(
+        "1 order: 1 approved, 0 held, 0 rejected; 2 not checked (see the errors)"
+    )
+    assert run([*argv, "--as-of", "2026-11-02", "--format", "json", "--no-fail-on-hold"]) == 2
+    document = json.loads(capsys.readouterr().out)
+    assert [d["order_id"] for d in document["decisions"]] == ["SO-3"]
+    assert [(e["line"], e["order_id"]) for e in document["errors"]] == [(2, "SO-1"), (3, "SO-2")]
+    assert document["counts"]["not_checked"] == 2
+
+
+def test_prepaid_and_the_date_column_are_optional_and_ordered_on_is_read(
+    tmp_path: Path, ledger_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the orders.csv that ``credkit sample`` writes: no prepaid, the date in ordered_on
+    orders = write(
+        tmp_path / "orders.csv",
+        "order_id,customer_id,amount,currency,ordered_on\nSO-1,C1,100.00,EUR,2026-10-30\n",
+    )
+    limits = write(tmp_path / "limits.csv", "customer_id,amount,currency\nC1,10000.00,EUR\n")
+    argv = [str(orders), "--ledger", str(ledger_dir), "--limits", str(limits)]
+    assert run([*argv, "--as-of", "2026-11-02", "--format", "json"]) == 0
+    [decision] = json.loads(capsys.readouterr().out)["decisions"]
+    assert (decision["order_date"], decision["outcome"]) == ("2026-10-30", "approve")
+    assert check_command.read_orders(orders, as_of=datetime.date(2026, 11, 2))[0].prepaid is False
+
+
+def test_a_ledger_of_ones_own_needs_its_limits(tmp_path: Path, ledger_dir: Path) -> None:
+    orders = write(tmp_path / "orders.csv", "customer_id,order_id,amount,currency\nC1,SO-1,1,EUR\n")
+    with pytest.raises(ValidationError, match=r"^--limits: checking the ledger of --ledger needs"):
+        run([str(orders), "--ledger", str(ledger_dir), "--as-of", "2026-11-02"])
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--dry-run"], "--dry-run: only with --url"),
+        (["--prefix", "x_"], "--prefix: only with --url"),
+        (["--user", "ana"], "--user: only with --url"),
+        (["--url", "sqlite:///x.db"], "--as-of: required with --url"),
+        (["--url", "sqlite:///x.db", "--as-of", "2026-11-02", "--user", " "], "--user: empty"),
+        (
+            ["--url", "sqlite:///x.db", "--as-of", "2026-11-02", "--ledger", "."],
+            "--ledger: not with --url",
+        ),
+        (
+            ["--url", "sqlite:///x.db", "--as-of", "2026-11-02", "--limits", "l.csv"],
+            "--limits: not with --url",
+        ),
+    ],
+)
+def test_options_of_the_two_modes_are_not_mixed(
+    tmp_path: Path, options: list[str], message: str
+) -> None:
+    orders = write(tmp_path / "orders.csv", "customer_id,order_id,amount,currency\n")
+    with pytest.raises(ValidationError, match=f"^{message}"):
+        run([str(orders), *options])
+
+
+def test_limits_with_a_history_give_each_customer_its_limit_in_force(
+    tmp_path: Path, ledger_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the limits.csv of ``credkit sample``: limits over time, of two kinds
+    limits = write(
+        tmp_path / "limits.csv",
+        "customer_id,amount,currency,valid_from,valid_to,kind\n"
+        "C1,5000,EUR,2025-01-01,,internal\n"
+        "C1,9000,EUR,2026-10-01,2026-10-31,internal\n"
+        "C1,50000,EUR,2026-01-01,,insured\n",
+    )
+    orders = write(tmp_path / "orders.csv", "customer_id,order_id,amount,currency\nC1,SO-1,1,EUR\n")
+    argv = [str(orders), "--ledger", str(ledger_dir), "--limits", str(limits), "--format", "json"]
+    run([*argv, "--as-of", "2026-10-15"])
+    [decision] = json.loads(capsys.readouterr().out)["decisions"]
+    assert decision["available_before"] == "1000.00"  # the temporary 9,000 - 8,000 open
+    run([*argv, "--as-of", "2026-11-02"])
+    [decision] = json.loads(capsys.readouterr().out)["decisions"]
+    assert decision["available_before"] == "-3000.00"  # the base 5,000 again
 
 
 def test_bad_limit_files_are_reported_with_the_line(tmp_path: Path, ledger_dir: Path) -> None:
@@ -199,8 +308,9 @@ def test_bad_limit_files_are_reported_with_the_line(tmp_path: Path, ledger_dir: 
     limits = write(tmp_path / "limits.csv", "customer_id,amount,currency\nC1,10,EUR\nC1,20,EUR\n")
     with pytest.raises(ValidationError, match=r"line 3, column customer_id: 'C1' has a limit"):
         run([str(orders), "--ledger", str(ledger_dir), "--limits", str(limits)])
+    good = write(tmp_path / "good.csv", "customer_id,amount,currency\nC1,10,EUR\n")
     with pytest.raises(ValidationError, match=r"cannot read"):
-        run([str(tmp_path / "missing.csv"), "--ledger", str(ledger_dir)])
+        run([str(tmp_path / "missing.csv"), "--ledger", str(ledger_dir), "--limits", str(good)])
 
 
 def test_synthetic_limit_rounds_up_to_a_thousand_and_is_at_least_a_thousand() -> None:
@@ -270,8 +380,8 @@ def test_limits_in_another_currency_convert_the_ledger_with_rates(
     limits = write(tmp_path / "limits.csv", "customer_id,amount,currency\nC1,20000,USD\n")
     rates = write(tmp_path / "rates.csv", "valid_from,base,quote,rate\n2026-10-01,EUR,USD,1.25\n")
     common = [str(orders), "--ledger", str(ledger_dir), "--limits", str(limits)]
-    with pytest.raises(CredkitError, match=r"open items include 8000.00 EUR"):
-        run([*common, "--as-of", "2026-11-02"])
+    assert run([*common, "--as-of", "2026-11-02"]) == 2  # the order could not be checked
+    assert "open items include 8000.00 EUR" in capsys.readouterr().err
     assert run([*common, "--rates", str(rates), "--as-of", "2026-11-02", "--format", "json"]) == 0
     [decision] = json.loads(capsys.readouterr().out)["decisions"]
     assert (decision["outcome"], decision["currency"]) == ("approve", "USD")

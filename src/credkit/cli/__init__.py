@@ -17,12 +17,24 @@ import sys
 from collections.abc import Sequence
 
 from credkit._version import __version__
-from credkit.cli import age, behaviour, check, db, demo, dunning, kpi, limits, sample, score
+from credkit.cli import (
+    age,
+    audit,
+    behaviour,
+    check,
+    db,
+    demo,
+    dunning,
+    kpi,
+    limits,
+    sample,
+    score,
+)
 from credkit.errors import CredkitError
 
 __all__ = ["main"]
 
-_COMMANDS = (demo, sample, age, kpi, behaviour, score, limits, check, dunning, db)
+_COMMANDS = (demo, sample, age, kpi, behaviour, score, limits, check, dunning, db, audit)
 
 
 def _parser() -> argparse.ArgumentParser:

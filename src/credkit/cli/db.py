@@ -20,10 +20,8 @@ files again stores nothing new, and says so kind by kind.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -31,6 +29,15 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from credkit.cli._common import Subcommands, grid, ledger_or_mapping, plain_number
+from credkit.cli._store import (
+    ENVIRONMENT_VARIABLE,
+    add_store_arguments,
+    closing,
+    default_url,
+    hint,
+    missing_file,
+    open_store,
+)
 from credkit.errors import CredkitError, DuplicateRecordError, StorageError, ValidationError
 from credkit.io import (
     FILES,
@@ -51,10 +58,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ENVIRONMENT_VARIABLE", "add_parser", "default_url", "run"]
 
-ENVIRONMENT_VARIABLE: Final = "CREDKIT_DB_URL"
-"""The environment variable ``--url`` defaults to."""
-
-_FALLBACK_URL: Final = "sqlite:///credkit.db"
 _LABELS: Final = {
     "customers": "customers",
     "invoices": "invoices",
@@ -75,16 +78,6 @@ _READERS: Final[Mapping[str, Callable[[Path], Sequence[Any]]]] = {
 _FIELD: Final = re.compile(r"([A-Za-z_]\w*)(?:\[(\d+)\])?(?:\.([A-Za-z_]\w*))?: ")
 
 
-def default_url(environ: Mapping[str, str] | None = None) -> str:
-    """The database URL without ``--url``: ``$CREDKIT_DB_URL``, else ``sqlite:///credkit.db``.
-
-    >>> default_url({}), default_url({"CREDKIT_DB_URL": "postgresql://app@db/credit"})
-    ('sqlite:///credkit.db', 'postgresql://app@db/credit')
-    """
-    value = (os.environ if environ is None else environ).get(ENVIRONMENT_VARIABLE, "")
-    return value.strip() or _FALLBACK_URL
-
-
 def add_parser(commands: Subcommands) -> None:
     """Register ``credkit db`` and its actions on the sub-command parser ``commands``.
 
@@ -95,18 +88,7 @@ def add_parser(commands: Subcommands) -> None:
     ('load', PosixPath('sample'), 'sqlite:///x.db')
     """
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--url",
-        metavar="URL",
-        help=f"database URL, e.g. sqlite:///credkit.db, postgresql://user@host/db or "
-        f"mariadb://user@host/db (default: ${ENVIRONMENT_VARIABLE}, else {_FALLBACK_URL})",
-    )
-    common.add_argument(
-        "--prefix",
-        default="credkit_",
-        metavar="PREFIX",
-        help="start of every credkit table name (default credkit_)",
-    )
+    add_store_arguments(common)
     parser = commands.add_parser(
         "db",
         help="create, upgrade, inspect and load a credkit database",
@@ -186,53 +168,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace) -> SQLStore:
-    url = args.url if args.url is not None else default_url()
-    try:
-        from credkit.storage.sql import SQLStore
-    except ImportError as error:
-        raise StorageError(
-            f"credkit db needs the sql extra ({error.name or error} is not installed): "
-            "pip install 'credkit-b2b[sql]'"
-        ) from None
-    try:
-        return SQLStore(url, prefix=args.prefix)
-    except (
-        ValidationError,
-        StorageError,
-    ) as error:  # a URL or a prefix it refuses: name the option
-        option = "--prefix" if error.message.startswith("prefix: ") else "--url"
-        detail = error.message.removeprefix("prefix: ").removeprefix("url: ")
-        raise type(error)(f"{option}: {detail}") from None
-
-
-def _sqlite_file(store: SQLStore) -> Path | None:
-    """The file of an SQLite database (None for other databases and in-memory ones)."""
-    database = store.url.database
-    if store.backend != "sqlite" or not database or database == ":memory:":
-        return None
-    if database.startswith("file:") or store.url.query.get("mode") == "memory":
-        return None
-    return Path(database)
-
-
-def _missing_file(store: SQLStore) -> Path | None:
-    path = _sqlite_file(store)
-    return path if path is not None and not path.exists() else None
-
-
-@contextmanager
-def _database(store: SQLStore) -> Iterator[None]:
-    """Close the store's connections when the command is done (the store names its own errors)."""
-    try:
-        yield
-    finally:
-        store.dispose()
-
-
-def _hint(store: SQLStore, action: str) -> str:
-    prefix = store.tables.prefix
-    option = "" if prefix == "credkit_" else f" --prefix {prefix}"
-    return f"`credkit db {action} --url {store.where}{option}`"
+    return open_store(args.url, args.prefix, command="credkit db")
 
 
 # -- init, upgrade, status ------------------------------------------------------------
@@ -240,17 +176,17 @@ def _hint(store: SQLStore, action: str) -> str:
 
 def _migrate(args: argparse.Namespace, *, create: bool) -> int:
     store = _open(args)
-    missing = _missing_file(store)
+    missing = missing_file(store)
     if missing is not None and not create:
         raise StorageError(
-            f"--url: there is no database file {str(missing)!r}; {_hint(store, 'init')} creates one"
+            f"--url: there is no database file {str(missing)!r}; {hint(store, 'init')} creates one"
         )
     if missing is not None and not missing.parent.is_dir():
         raise StorageError(
             f"--url: cannot create {str(missing)!r}: the directory "
             f"{str(missing.parent)!r} does not exist"
         )
-    with _database(store):
+    with closing(store):
         before = store.version()
         after = store.upgrade()
     if before == after:
@@ -275,24 +211,22 @@ def _status(args: argparse.Namespace) -> int:
     from credkit.storage.sql import HEAD  # importable: _open checked
 
     print(f"database: {store.where}")
-    missing = _missing_file(store)
+    missing = missing_file(store)
     if missing is not None:
-        print(
-            f"schema: none; there is no file {str(missing)!r} ({_hint(store, 'init')} creates it)"
-        )
+        print(f"schema: none; there is no file {str(missing)!r} ({hint(store, 'init')} creates it)")
         return 1
-    with _database(store):
+    with closing(store):
         version = store.version()
         if version != HEAD:
             if version is None:
                 print(
                     f"schema: none; the database has no credkit tables (run "
-                    f"{_hint(store, 'upgrade')} to create them)"
+                    f"{hint(store, 'upgrade')} to create them)"
                 )
             else:
                 print(
                     f"schema: version {version}, but this credkit works on version {HEAD} "
-                    f"(run {_hint(store, 'upgrade')}, or upgrade credkit if the database is newer)"
+                    f"(run {hint(store, 'upgrade')}, or upgrade credkit if the database is newer)"
                 )
             return 1
         counts = store.counts()
@@ -510,27 +444,27 @@ def _add(unit: Unit, source: _Source, *, export: bool) -> _Count:
 
 def _load(args: argparse.Namespace) -> int:
     store = _open(args)
-    missing = _missing_file(store)
+    missing = missing_file(store)
     if missing is not None:
         raise StorageError(
-            f"--url: there is no database file {str(missing)!r}; {_hint(store, 'init')} creates one"
+            f"--url: there is no database file {str(missing)!r}; {hint(store, 'init')} creates one"
         )
     sources = _sources(args.path, args.mapping)  # every file is read before anything is stored
     from credkit.storage.sql import HEAD  # importable: _open checked
 
-    with _database(store):
+    with closing(store):
         version = store.version()
     if version != HEAD:
         found = "no credkit tables" if version is None else f"schema version {version}"
         raise StorageError(
             f"{store.where} has {found}; this credkit needs version {HEAD}: run "
-            f"{_hint(store, 'upgrade')} first"
+            f"{hint(store, 'upgrade')} first"
         )
     export = args.mapping is not None or (
         args.path.is_file() and args.path.name not in {n for n, _ in RECORD_FILES.values()}
     )
     counts = []
-    with _database(store), store.unit() as unit:
+    with closing(store), store.unit() as unit:
         for source in sources:
             counts.append(_add(unit, source, export=export))
     for count in counts:

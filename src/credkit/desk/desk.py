@@ -358,6 +358,8 @@ class CreditDesk:
                 return decision
             if decision.outcome is Outcome.APPROVE:
                 self._hold_exposure(unit, order, as_of)
+            else:  # an open order stored before the desk saw it holds nothing once held
+                unit.release(order.order_id)
             entry = self._decided(unit, "decision", decision, sources, user)
             self._save(unit, order, _STATUS[decision.outcome], decision.codes, as_of, entry)
             return decision
@@ -378,10 +380,23 @@ class CreditDesk:
             )
         entry = next(
             e
-            for e in unit.audit_log(stored.customer_id, since=stored.entry - 1)
-            if e.sequence == stored.entry
+            for e in unit.audit_log(stored.customer_id)
+            if e.kind == "decision" and e.payload.get("order_id") == order.order_id
         )
-        return check(*self._inputs(entry), self.policies)
+        profile, logged_order = self._inputs(entry)
+        decision = check(profile, logged_order, self.policies)
+        logged = entry.payload["policy"]
+        if (decision.outcome.value, list(decision.codes), decision.policy.digest) != (
+            entry.payload["outcome"],
+            entry.payload["codes"],
+            logged["digest"],
+        ):
+            raise PolicyError(
+                f"order {order.order_id!r} was decided in audit entry {entry.sequence} under "
+                f"policy {logged['id']!r} version {logged['version']}, which the desk no longer "
+                "uses; read that decision from the audit log"
+            )
+        return decision
 
     @staticmethod
     def _inputs(entry: AuditEntry) -> tuple[CreditProfile, OrderRequest]:
@@ -529,13 +544,16 @@ class CreditDesk:
         raise PermissionDenied(message)
 
     def _over_limit(self, decision: Decision) -> Money | None:
+        """How far the order takes the customer, or its group, over its limit (the larger)."""
         profile = decision.profile
-        available = profile.available_credit
-        if available is None:
-            return None
         amount = self._in(decision.order.amount, profile.currency, profile.as_of, "order.amount")
-        over = amount - available
-        return over if over.is_positive else None
+        overs = []
+        if profile.available_credit is not None:
+            overs.append(amount - profile.available_credit)
+        if profile.group_limit is not None and profile.group_exposure is not None:
+            overs.append(profile.group_exposure + amount - profile.group_limit)
+        over = max(overs, key=lambda m: m.amount, default=None)
+        return over if over is not None and over.is_positive else None
 
     def _refusal(
         self, users: Sequence[str], action: Action, over: Money, as_of: datetime.date
@@ -696,9 +714,12 @@ class CreditDesk:
         order that points to it).
         """
         checked = 0
-        with self.store.unit() as unit:
-            ids = tuple(unit.customer_ids() if customer_ids is None else customer_ids)
-            for customer_id in ids:
+        if customer_ids is None:
+            with self.store.unit() as unit:
+                customer_ids = unit.customer_ids()
+        for customer_id in tuple(customer_ids):
+            # each customer inside its own locked unit: no check can write half-way through
+            with self.store.unit(customer_id) as unit:
                 entries = unit.audit_log(customer_id)
                 checked += verify_chain(entries)
                 last: dict[str, int] = {}

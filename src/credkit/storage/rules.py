@@ -233,7 +233,8 @@ def atomic(
 
     A :class:`~credkit.errors.ConflictError` (deadlock, serialization failure, a
     busy database) means nothing was written; ``work`` runs again, up to
-    ``attempts`` times, after a short random pause that doubles each time. Any other
+    ``attempts`` times, after a short random pause that doubles each time (up to a
+    second). Any other
     error propagates at once. ``work`` must not have effects outside the unit.
     ``on_conflict`` is told of each conflict that led to another attempt (to count them).
 
@@ -254,7 +255,8 @@ def atomic(
                 raise
             if on_conflict is not None:
                 on_conflict(conflict)
-            time.sleep(random.uniform(0, pause * 2**attempt))  # jitter, not secrecy
+            # jitter, not secrecy; doubling up to a second between attempts
+            time.sleep(random.uniform(0, min(pause * 2**attempt, 1.0)))
     raise AssertionError("unreachable")  # pragma: no cover
 
 

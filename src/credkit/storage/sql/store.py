@@ -1031,8 +1031,12 @@ class SQLUnit:
             .where(table.c.customer_id == customer_id, table.c.sequence > since)
             .order_by(table.c.sequence)
         )
-        return tuple(
-            AuditEntry(
+        return tuple(self._audit_entry(row) for row in rows)
+
+    @staticmethod
+    def _audit_entry(row: sa.Row[Any]) -> AuditEntry:
+        try:
+            return AuditEntry(
                 row.sequence,
                 row.customer_id,
                 datetime.datetime.fromisoformat(row.at),
@@ -1041,5 +1045,7 @@ class SQLUnit:
                 previous_hash=row.previous_hash,
                 hash=row.hash,
             )
-            for row in rows
-        )
+        except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
+            raise StorageError(
+                f"audit entry {row.sequence}: cannot be read back ({error}); the row was changed"
+            ) from error
