@@ -25,7 +25,7 @@ pytest.importorskip("sqlalchemy", reason="credkit check --url needs the sql extr
 
 import sqlalchemy as sa
 from tests.desk.conftest import APPROVALS, USERS
-from tests.storage.conftest import SERVERS, server_url
+from tests.storage.conftest import SERVERS, drop_tables, server_url
 
 from credkit.cli import main
 from credkit.cli.check import DEFAULT_POLICY
@@ -62,14 +62,7 @@ def rates(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _drop(url: str, prefix: str) -> None:
     store = SQLStore(url, prefix=prefix)
     try:
-        with store.engine.begin() as connection:
-            store.tables.metadata.drop_all(connection)
-            version = sa.Table(
-                store.tables.version_table,
-                sa.MetaData(schema=store.tables.schema),
-                sa.Column("version_num", sa.String(32)),
-            )
-            version.drop(connection, checkfirst=True)
+        drop_tables(store)
     finally:
         store.dispose()
 

@@ -17,8 +17,7 @@ import pytest
 
 pytest.importorskip("sqlalchemy", reason="credkit db needs the sql extra (SQLAlchemy)")
 
-import sqlalchemy as sa
-from tests.storage.conftest import SERVERS, server_url
+from tests.storage.conftest import SERVERS, drop_tables, server_url
 
 from credkit.cli import main
 from credkit.cli.db import default_url
@@ -54,14 +53,7 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _drop(url: str, prefix: str) -> None:
     store = SQLStore(url, prefix=prefix)
     try:
-        with store.engine.begin() as connection:
-            store.tables.metadata.drop_all(connection)
-            version = sa.Table(
-                store.tables.version_table,
-                sa.MetaData(schema=store.tables.schema),
-                sa.Column("version_num", sa.String(32)),
-            )
-            version.drop(connection, checkfirst=True)
+        drop_tables(store)
     finally:
         store.dispose()
 
