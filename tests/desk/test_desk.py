@@ -386,3 +386,24 @@ def test_releasing_past_the_group_limit_needs_authority_for_the_group_excess() -
     with pytest.raises(PermissionDenied, match="clerk"):
         d.release("SO-2", users="clerk", reason="please", as_of=DAY)  # 1,000 over: a manager's
     assert d.release("SO-2", users="manager", reason="ok", as_of=DAY).status is OrderStatus.APPROVED
+
+
+def test_the_approval_matrix_sees_the_customer_s_risk_class(store: MemoryStore) -> None:
+    from credkit.limits import ApprovalMatrix, AuthorityBand
+
+    risky_needs_boss = ApprovalMatrix(
+        "over-limit",
+        version="2",
+        currency="EUR",
+        bands=(
+            AuthorityBand(risk_classes=("E",), roles=("controller",)),
+            AuthorityBand(roles=("credit_clerk", "credit_manager", "controller")),
+        ),
+    )
+    with store.unit("C1") as unit:
+        unit.put_snapshot(Snapshot("C1", as_of=DAY, risk_class="E"))
+    d = desk(store, approvals=risky_needs_boss)
+    d.check_order(order("SO-1", "C1", 1100), as_of=DAY)
+    with pytest.raises(PermissionDenied, match="controller"):
+        d.release("SO-1", users="clerk", reason="x", as_of=DAY)
+    assert d.release("SO-1", users="boss", reason="x", as_of=DAY).status is OrderStatus.APPROVED

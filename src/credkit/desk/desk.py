@@ -379,10 +379,18 @@ class CreditDesk:
                 f"{stored.order_date}); use order_changed() for a changed order"
             )
         entry = next(
-            e
-            for e in unit.audit_log(stored.customer_id)
-            if e.kind == "decision" and e.payload.get("order_id") == order.order_id
+            (
+                e
+                for e in unit.audit_log(stored.customer_id)
+                if e.kind == "decision" and e.payload.get("order_id") == order.order_id
+            ),
+            None,
         )
+        if entry is None:
+            raise StorageError(
+                f"audit log of {stored.customer_id!r}: order {order.order_id!r} is stored but "
+                "its decision is not in the log (run verify_log)"
+            )
         profile, logged_order = self._inputs(entry)
         decision = check(profile, logged_order, self.policies)
         logged = entry.payload["policy"]
@@ -556,7 +564,7 @@ class CreditDesk:
         return over if over is not None and over.is_positive else None
 
     def _refusal(
-        self, users: Sequence[str], action: Action, over: Money, as_of: datetime.date
+        self, users: Sequence[str], action: Action, over: Money, profile: CreditProfile
     ) -> tuple[str, str] | None:
         """Who may not approve ``over`` (the amount over the limit) and why; None if they may."""
         if self.approvals is None:
@@ -566,7 +574,12 @@ class CreditDesk:
             approver = Approver(user, roles=self.authorizer.roles_of(user))
             try:
                 band = self.approvals.check_approver(
-                    approver, over, on=as_of, rates=self.rates, action=action.value
+                    approver,
+                    over,
+                    risk_class=profile.risk_class,
+                    on=profile.as_of,
+                    rates=self.rates,
+                    action=action.value,
                 )
             except PermissionDenied as error:
                 return user, error.message
@@ -617,7 +630,7 @@ class CreditDesk:
                 )
             over = None if decision.outcome is Outcome.APPROVE else self._over_limit(decision)
             if over is not None:
-                refusal = self._refusal(approvers, action, over, as_of)
+                refusal = self._refusal(approvers, action, over, decision.profile)
                 if refusal is not None:
                     return None, refusal  # nothing written; logged below, in its own unit
             self._hold_exposure(unit, order, as_of)
