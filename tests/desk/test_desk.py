@@ -407,3 +407,23 @@ def test_the_approval_matrix_sees_the_customer_s_risk_class(store: MemoryStore) 
     with pytest.raises(PermissionDenied, match="controller"):
         d.release("SO-1", users="clerk", reason="x", as_of=DAY)
     assert d.release("SO-1", users="boss", reason="x", as_of=DAY).status is OrderStatus.APPROVED
+
+
+def test_activating_a_policy_is_a_right_and_is_logged_in_the_desk_chain(
+    store: MemoryStore,
+) -> None:
+    from credkit.storage import DESK_CHAIN
+
+    d = desk(store)
+    stricter = Policy("strict", version="2", rules=[PolicyEntry(StaticLimit())])
+    with pytest.raises(PermissionDenied, match="'manager' may not activate_policy"):
+        d.activate(stricter, user="manager")
+    assert d.policies is POLICY
+    entry = d.activate(stricter, user="boss")
+    assert d.policies is stricter
+    assert entry.payload["policies"] == [
+        {"id": "strict", "version": "2", "digest": stricter.digest}
+    ]
+    with store.unit(DESK_CHAIN) as unit:
+        assert [e.kind for e in unit.audit_log(DESK_CHAIN)] == ["denied", "policy"]
+    assert d.verify_log() == 2

@@ -15,7 +15,7 @@ from tests.desk.conftest import DAY, book, desk, order
 from tests.storage.conftest import empty_sql_store, server_url
 
 from credkit.desk import CreditDesk
-from credkit.errors import StorageError
+from credkit.errors import PermissionDenied, StorageError
 from credkit.storage.records import chain_hash
 from credkit.storage.sql import SQLStore
 
@@ -121,4 +121,20 @@ def test_an_unreadable_entry_is_named(history: tuple[SQLStore, CreditDesk]) -> N
     row = _rows(store)[2]
     _update(store, row.sequence, payload="{not json")
     with pytest.raises(StorageError, match=f"audit entry {row.sequence}: cannot be read back"):
+        d.verify_log()
+
+
+def test_a_deleted_trailing_entry_that_no_order_points_to_is_found_after_an_anchor(
+    history: tuple[SQLStore, CreditDesk],
+) -> None:
+    store, d = history
+    with pytest.raises(PermissionDenied):
+        d.release("SO-3", users="nobody", reason="x", as_of=DAY)  # a denied attempt, logged
+    d.anchor(user="nightly")
+    denied = _rows(store)[-1]
+    assert denied.kind == "denied"
+    audit = store.tables.audit
+    with store.engine.begin() as connection:
+        connection.execute(sa.delete(audit).where(audit.c.sequence == denied.sequence))
+    with pytest.raises(StorageError, match=f"entry {denied.sequence}, anchored in desk entry"):
         d.verify_log()

@@ -87,6 +87,7 @@ from credkit.policy import (
     check,
 )
 from credkit.storage import (
+    DESK_CHAIN,
     AuditEntry,
     OrderRecord,
     OrderStatus,
@@ -716,6 +717,52 @@ class CreditDesk:
 
         return self._atomic(work, limit.customer_id)
 
+    # -- the desk's own chain: policies and anchors ------------------------------------
+
+    def activate(self, policies: Policy | PolicySet, *, user: str) -> AuditEntry:
+        """Make ``policies`` the desk's policies from now on, logged in the desk chain.
+
+        Needs the ``activate_policy`` right; the entry records each policy's id, version
+        and digest, so a decision can be matched to the policy that made it.
+        """
+        if not isinstance(policies, Policy | PolicySet):
+            raise ValidationError(
+                f"policies: expected a Policy or a PolicySet, got {type(policies).__name__}"
+            )
+        self._authorize([check_text(user, "user")], Action.ACTIVATE_POLICY, DESK_CHAIN)
+        members = [policies] if isinstance(policies, Policy) else list(policies.policies)
+
+        def log(unit: Unit) -> AuditEntry:
+            return self._log(
+                unit,
+                DESK_CHAIN,
+                "policy",
+                user,
+                id=policies.id,
+                version=policies.version,
+                policies=[{"id": p.id, "version": p.version, "digest": p.digest} for p in members],
+            )
+
+        entry = self._atomic(log, DESK_CHAIN)
+        self.policies = policies
+        return entry
+
+    def anchor(self, *, user: str | None = None) -> AuditEntry:
+        """Record every customer's chain head in the desk chain (run it, say, nightly).
+
+        :meth:`verify_log` then finds a trailing entry deleted after the anchor (a
+        denied attempt, a limit change: entries no order points to).
+        """
+        heads: dict[str, list[object]] = {}
+        with self.store.unit() as unit:
+            for customer_id in unit.customer_ids():
+                entries = unit.audit_log(customer_id)
+                if entries:
+                    heads[customer_id] = [entries[-1].sequence, entries[-1].hash]
+        return self._atomic(
+            lambda unit: self._log(unit, DESK_CHAIN, "anchor", user, heads=heads), DESK_CHAIN
+        )
+
     # -- the log --------------------------------------------------------------------
 
     def verify_log(self, customer_ids: Iterable[str] | None = None) -> int:
@@ -727,9 +774,15 @@ class CreditDesk:
         order that points to it).
         """
         checked = 0
-        if customer_ids is None:
-            with self.store.unit() as unit:
+        with self.store.unit(DESK_CHAIN) as unit:
+            desk_chain = unit.audit_log(DESK_CHAIN)
+            if customer_ids is None:
                 customer_ids = unit.customer_ids()
+        checked += verify_chain(desk_chain)
+        anchored: dict[str, list[tuple[int, str, int]]] = {}
+        for entry in desk_chain:
+            for customer_id, (sequence, digest) in entry.payload.get("heads", {}).items():
+                anchored.setdefault(customer_id, []).append((sequence, digest, entry.sequence))
         for customer_id in tuple(customer_ids):
             # each customer inside its own locked unit: no check can write half-way through
             with self.store.unit(customer_id) as unit:
@@ -740,6 +793,13 @@ class CreditDesk:
                     order_id = entry.payload.get("order_id")
                     if isinstance(order_id, str) and entry.kind != "denied":
                         last[order_id] = entry.sequence
+                hashes = {e.sequence: e.hash for e in entries}
+                for sequence, digest, anchor in anchored.get(customer_id, ()):
+                    if hashes.get(sequence) != digest:
+                        raise StorageError(
+                            f"audit log of {customer_id!r}: entry {sequence}, anchored in desk "
+                            f"entry {anchor}, is gone or changed"
+                        )
                 for record in unit.orders(customer_id):
                     if last.get(record.order_id) != record.entry:
                         raise StorageError(

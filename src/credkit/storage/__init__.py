@@ -44,6 +44,7 @@ from credkit.storage.protocols import (
     Unit,
 )
 from credkit.storage.records import (
+    DESK_CHAIN,
     AuditEntry,
     BureauEntry,
     Dispute,
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     from credkit.storage.sql import SQLStore
 
 __all__ = [
+    "DESK_CHAIN",
     "AuditEntry",
     "AuditLog",
     "BureauCache",

@@ -247,11 +247,15 @@ class AuditLog(Protocol):
     def append(
         self, customer_id: str, kind: str, payload: Mapping[str, Any], *, at: datetime.datetime
     ) -> AuditEntry:
-        """Append an entry chained to the customer's previous one; return it."""
+        """Append an entry chained to the customer's previous one; return it.
+
+        ``customer_id`` may also be :data:`~credkit.storage.records.DESK_CHAIN` (``"*"``),
+        the chain of entries that belong to no customer.
+        """
         ...
 
     def audit_log(self, customer_id: str, *, since: int = 0) -> tuple[AuditEntry, ...]:
-        """The customer's entries with a sequence above ``since``, oldest first."""
+        """The customer's (or the desk chain's) entries with a sequence above ``since``."""
         ...
 
 

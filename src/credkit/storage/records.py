@@ -27,7 +27,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -46,6 +46,7 @@ from credkit.errors import ValidationError
 from credkit.money import Money
 
 __all__ = [
+    "DESK_CHAIN",
     "AuditEntry",
     "BureauEntry",
     "Dispute",
@@ -57,6 +58,10 @@ __all__ = [
     "Snapshot",
     "chain_hash",
 ]
+
+DESK_CHAIN: Final = "*"
+"""The name of the audit chain that belongs to no customer: the desk's own (anchors of
+every customer's chain head, policy activations). No customer id may be ``"*"``."""
 
 JSONValue = None | bool | int | str | list[Any] | dict[str, Any]
 """What a payload may hold: JSON's values (no floats: exact figures go as strings)."""

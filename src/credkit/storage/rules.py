@@ -30,7 +30,7 @@ from credkit.ledger import CreditNote, Customer, Invoice, Payment
 from credkit.limits import CreditLimit, LimitKind
 from credkit.money import EXACT_CONTEXT, Money, minor_units
 from credkit.storage.protocols import Store, Unit
-from credkit.storage.records import AuditEntry, chain_hash
+from credkit.storage.records import DESK_CHAIN, AuditEntry, chain_hash
 
 __all__ = [
     "MAX_MINOR_UNITS",
@@ -140,6 +140,11 @@ def parents_first(
         if not isinstance(customer, Customer):
             raise ValidationError(
                 f"customers[{index}]: expected a Customer, got {type(customer).__name__}"
+            )
+        if customer.id == DESK_CHAIN:
+            raise ValidationError(
+                f"customers[{index}].id: {DESK_CHAIN!r} names the desk's own audit chain; "
+                "choose another id"
             )
         for field in ("name", "segment", "industry"):
             value = getattr(customer, field)

@@ -62,6 +62,7 @@ from credkit.ledger import Allocation, CreditNote, Customer, Invoice, Ledger, Pa
 from credkit.limits import CreditLimit, LimitKind
 from credkit.money import Money
 from credkit.storage import (
+    DESK_CHAIN,
     BureauEntry,
     Dispute,
     DisputeStatus,
@@ -599,6 +600,12 @@ class StoreContract:
         assert verify_chain(two) == 4
         assert list(one) == [e for e in entries if e.customer_id == "C1"]
         assert [e.payload["n"] for e in one] == [0, 1, 2, 3]
+        with store.unit(DESK_CHAIN) as unit:  # the chain that belongs to no customer
+            desk = unit.append(DESK_CHAIN, "anchor", {"heads": {}}, at=NOON)
+            assert unit.audit_log(DESK_CHAIN) == (desk,)
+        assert verify_chain([desk]) == 1
+        with pytest.raises(ValidationError, match="desk's own audit chain"), store.unit() as unit:
+            unit.add_customers([_customer(DESK_CHAIN)])
         sequences = [e.sequence for e in entries]
         assert sequences == sorted(sequences)
         assert len(set(sequences)) == len(sequences)
