@@ -74,9 +74,9 @@ from credkit.ledger import (
     Ledger,
     Payment,
     check_allocations,
+    document_date,
 )
 from credkit.storage.rules import (
-    document_date,
     from_minor_units,
     lock_order,
     new_or_same,

@@ -65,6 +65,7 @@ __all__ = [
     "Payment",
     "Settlement",
     "check_allocations",
+    "document_date",
     "oldest_first",
 ]
 
@@ -376,7 +377,7 @@ def check_allocations(
                     f"{where}.amount: {allocation.amount} is not in the currency of "
                     f"{document.id!r} ({document.amount.currency})"
                 )
-        earliest = max(_document_date(source), target.issue_date)
+        earliest = max(document_date(source), target.issue_date)
         if allocation.applied_on < earliest:
             raise ValidationError(
                 f"{where}.applied_on: {allocation.applied_on.isoformat()} is before "
@@ -428,7 +429,12 @@ _NO_TRAIL = _Trail((), ())
 Document = Invoice | CreditNote | Payment
 
 
-def _document_date(document: Document) -> date:
+def document_date(document: Document) -> date:
+    """The date a document exists from: its issue date, or the day a payment arrived.
+
+    >>> document_date(Payment("P1", "C1", date(2026, 2, 10), Money.of(5, "EUR")))
+    datetime.date(2026, 2, 10)
+    """
     return document.received_on if isinstance(document, Payment) else document.issue_date
 
 
@@ -638,7 +644,7 @@ class Ledger:
         >>> Ledger().last_date() is None
         True
         """
-        dates = [_document_date(d) for d in self._documents.values()]
+        dates = [document_date(d) for d in self._documents.values()]
         dates.extend(a.applied_on for a in self.allocations)
         return max(dates, default=None)
 
@@ -671,7 +677,7 @@ class Ledger:
             documents = self._by_customer.get(customer_id, ())
         items: list[OpenItem] = []
         for document in documents:
-            issued = _document_date(document)
+            issued = document_date(document)
             if issued > as_of:
                 continue
             if isinstance(document, Invoice):
@@ -752,7 +758,7 @@ class Ledger:
                 f"allocation: {allocation.source_id!r} -> {allocation.target_id!r} is not an "
                 "allocation of this ledger"
             )
-        return max(_document_date(source), target.issue_date)
+        return max(document_date(source), target.issue_date)
 
     def settlements(self) -> tuple[Settlement, ...]:
         """Every invoice settled in full, with the date the money that closed it arrived.
@@ -857,7 +863,7 @@ class Ledger:
             raise ValidationError(
                 f"source_id: {source_id!r} is an invoice; expected a payment or credit note id"
             )
-        on = applied_on if applied_on is not None else _document_date(source)
+        on = applied_on if applied_on is not None else document_date(source)
         # Allocations already recorded for later dates are commitments too: count them all,
         # so that the new allocations can never over-allocate the source or an invoice.
         unapplied = source.amount.amount - self._by_source.get(source_id, _NO_TRAIL).applied_by(

@@ -11,8 +11,6 @@ import datetime
 import json
 import re
 import shutil
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,6 @@ pytest.importorskip("sqlalchemy", reason="credkit check --url needs the sql extr
 
 import sqlalchemy as sa
 from tests.desk.conftest import APPROVALS, USERS
-from tests.storage.conftest import SERVERS, drop_tables, server_url
 
 from credkit.cli import main
 from credkit.cli.check import DEFAULT_POLICY
@@ -57,28 +54,6 @@ def rates(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("rates") / "rates.csv"
     path.write_text(RATES, encoding="utf-8")
     return path
-
-
-def _drop(url: str, prefix: str) -> None:
-    store = SQLStore(url, prefix=prefix)
-    try:
-        drop_tables(store)
-    finally:
-        store.dispose()
-
-
-@pytest.fixture(params=["sqlite", *SERVERS])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[list[str]]:
-    """The ``--url`` (and ``--prefix``) options of an empty database (see test_db_command)."""
-    if request.param == "sqlite":
-        yield ["--url", f"sqlite:///{tmp_path / 'credkit.db'}"]
-        return
-    url = server_url(request.param)
-    prefix = f"t{uuid.uuid4().hex[:10]}_"
-    try:
-        yield ["--url", url, "--prefix", prefix]
-    finally:
-        _drop(url, prefix)
 
 
 @pytest.fixture

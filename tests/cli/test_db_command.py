@@ -9,19 +9,15 @@ from __future__ import annotations
 import csv
 import re
 import sqlite3
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("sqlalchemy", reason="credkit db needs the sql extra (SQLAlchemy)")
 
-from tests.storage.conftest import SERVERS, drop_tables, server_url
 
 from credkit.cli import main
 from credkit.cli.db import default_url
-from credkit.storage.sql import SQLStore
 
 TABLES = (
     "allocations",
@@ -48,37 +44,6 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "out"
     assert main(["sample", "--out", str(out), "--seed", "3", "--customers", "8"]) == 0
     return out
-
-
-def _drop(url: str, prefix: str) -> None:
-    store = SQLStore(url, prefix=prefix)
-    try:
-        drop_tables(store)
-    finally:
-        store.dispose()
-
-
-def _server_url(backend: str) -> str:
-    """The URL of the server's test database, or a skip (a failure where servers are required)."""
-    return server_url(backend)
-
-
-@pytest.fixture(params=["sqlite", *SERVERS])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[list[str]]:
-    """The ``--url`` (and ``--prefix``) options of a database with nothing in it yet.
-
-    SQLite: a file under ``tmp_path`` (not created yet). A server: the database of its
-    environment variable, with tables under a prefix of their own, dropped afterwards.
-    """
-    if request.param == "sqlite":
-        yield ["--url", f"sqlite:///{tmp_path / 'credkit.db'}"]
-        return
-    url = _server_url(request.param)
-    prefix = f"t{uuid.uuid4().hex[:10]}_"
-    try:
-        yield ["--url", url, "--prefix", prefix]
-    finally:
-        _drop(url, prefix)
 
 
 def _counts(capsys: pytest.CaptureFixture[str], options: list[str]) -> dict[str, int]:

@@ -145,6 +145,13 @@ def ready_store(url: str | None, prefix: str, *, command: str) -> SQLStore:
         raise StorageError(
             f"--url: there is no database file {str(missing)!r}; {hint(store, 'init')} creates one"
         )
+    require_schema(store)
+    return store
+
+
+def require_schema(store: SQLStore) -> None:
+    """Raise a StorageError naming the ``credkit db upgrade`` command unless the database
+    has this credkit's schema."""
     from credkit.storage.sql import HEAD  # importable: open_store checked
 
     with closing(store):
@@ -155,4 +162,3 @@ def ready_store(url: str | None, prefix: str, *, command: str) -> SQLStore:
             f"{store.where} has {found}; this credkit needs version {HEAD}: run "
             f"{hint(store, 'upgrade')} first"
         )
-    return store

@@ -37,6 +37,7 @@ from credkit.cli._store import (
     hint,
     missing_file,
     open_store,
+    require_schema,
 )
 from credkit.errors import CredkitError, DuplicateRecordError, StorageError, ValidationError
 from credkit.io import (
@@ -450,16 +451,7 @@ def _load(args: argparse.Namespace) -> int:
             f"--url: there is no database file {str(missing)!r}; {hint(store, 'init')} creates one"
         )
     sources = _sources(args.path, args.mapping)  # every file is read before anything is stored
-    from credkit.storage.sql import HEAD  # importable: _open checked
-
-    with closing(store):
-        version = store.version()
-    if version != HEAD:
-        found = "no credkit tables" if version is None else f"schema version {version}"
-        raise StorageError(
-            f"{store.where} has {found}; this credkit needs version {HEAD}: run "
-            f"{hint(store, 'upgrade')} first"
-        )
+    require_schema(store)
     export = args.mapping is not None or (
         args.path.is_file() and args.path.name not in {n for n, _ in RECORD_FILES.values()}
     )

@@ -60,6 +60,8 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
+import attrs
+
 from credkit._validate import check_date, check_text
 from credkit.config import converter
 from credkit.desk.access import Action, Authorizer, RoleTable
@@ -482,17 +484,7 @@ class CreditDesk:
                 first(unit, stored)
             unit.release(order_id)
             entry = self._log(unit, customer_id, event, user, order_id=order_id, **fields)
-            record = OrderRecord(
-                stored.order_id,
-                stored.customer_id,
-                stored.amount,
-                order_date=stored.order_date,
-                prepaid=stored.prepaid,
-                status=status,
-                codes=stored.codes,
-                decided_on=as_of,
-                entry=entry.sequence,
-            )
+            record = attrs.evolve(stored, status=status, decided_on=as_of, entry=entry.sequence)
             unit.save_order(record)
             return record
 

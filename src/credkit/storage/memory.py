@@ -43,6 +43,7 @@ from credkit.ledger import (
     Ledger,
     Payment,
     check_allocations,
+    document_date,
 )
 from credkit.limits import CreditLimit
 from credkit.storage.records import (
@@ -57,7 +58,7 @@ from credkit.storage.records import (
     chain_hash,
 )
 from credkit.storage.rules import (
-    document_date,
+    expect,
     lock_order,
     new_or_same,
     parents_first,
@@ -68,12 +69,6 @@ __all__ = ["MemoryStore"]
 
 Document = Invoice | CreditNote | Payment
 _Undo = Callable[[], None]
-
-
-def _checked(value: object, kind: type | tuple[type, ...], field: str, what: str) -> Any:
-    if not isinstance(value, kind):
-        raise ValidationError(f"{field}: expected {what}, got {type(value).__name__} {value!r}")
-    return value
 
 
 class _State:
@@ -288,7 +283,7 @@ class _MemoryUnit:
             added = 0
             for index, document in enumerate(documents):
                 field = f"documents[{index}]"
-                _checked(
+                expect(
                     document,
                     (Invoice, CreditNote, Payment),
                     field,
@@ -308,7 +303,7 @@ class _MemoryUnit:
             given = list(allocations)
             new: list[Allocation] = []
             for index, allocation in enumerate(given):
-                _checked(allocation, Allocation, f"allocations[{index}]", "an Allocation")
+                expect(allocation, Allocation, f"allocations[{index}]", "an Allocation")
                 to_minor_units(allocation.amount, f"allocations[{index}].amount")
                 if allocation not in self._s.allocations and allocation not in new:
                     new.append(allocation)
@@ -354,7 +349,7 @@ class _MemoryUnit:
     # -- limits ---------------------------------------------------------------------
 
     def add_limit(self, limit: CreditLimit) -> bool:
-        _checked(limit, CreditLimit, "limit", "a CreditLimit")
+        expect(limit, CreditLimit, "limit", "a CreditLimit")
         if limit.amount is not None:
             to_minor_units(limit.amount, "limit.amount")
         with self._mutex:
@@ -376,7 +371,7 @@ class _MemoryUnit:
     # -- reservations ---------------------------------------------------------------
 
     def reserve(self, reservation: Reservation) -> Reservation | None:
-        _checked(reservation, Reservation, "reservation", "a Reservation")
+        expect(reservation, Reservation, "reservation", "a Reservation")
         to_minor_units(reservation.amount, "reservation.amount")
         with self._mutex:
             self._known(reservation.customer_id)
@@ -410,7 +405,7 @@ class _MemoryUnit:
     # -- orders -----------------------------------------------------------------------
 
     def save_order(self, record: OrderRecord) -> OrderRecord | None:
-        _checked(record, OrderRecord, "record", "an OrderRecord")
+        expect(record, OrderRecord, "record", "an OrderRecord")
         to_minor_units(record.amount, "record.amount")
         with self._mutex:
             old: OrderRecord | None = self._put_case("order", self._s.orders, record)
@@ -440,7 +435,7 @@ class _MemoryUnit:
         with self._mutex:
             added = 0
             for index, record in enumerate(records):
-                _checked(record, DunningRecord, f"records[{index}]", "a DunningRecord")
+                expect(record, DunningRecord, f"records[{index}]", "a DunningRecord")
                 self._known(record.customer_id)
                 stored = self._s.dunning[record.customer_id]
                 if record not in stored:
@@ -456,7 +451,7 @@ class _MemoryUnit:
     # -- cases ----------------------------------------------------------------------
 
     def add_block(self, block: Block) -> bool:
-        _checked(block, Block, "block", "a Block")
+        expect(block, Block, "block", "a Block")
         with self._mutex:
             self._known(block.customer_id)
             stored = self._s.blocks[block.customer_id]
@@ -500,21 +495,21 @@ class _MemoryUnit:
             return tuple(mapping[i] for i in ids)
 
     def add_promise(self, promise: PromiseToPay) -> bool:
-        _checked(promise, PromiseToPay, "promise", "a PromiseToPay")
+        expect(promise, PromiseToPay, "promise", "a PromiseToPay")
         return self._add_case("promise", self._s.promises, promise)
 
     def promises(self, customer_id: str) -> tuple[PromiseToPay, ...]:
         return self._cases("promise", self._s.promises, customer_id)
 
     def add_plan(self, plan: PaymentPlan) -> bool:
-        _checked(plan, PaymentPlan, "plan", "a PaymentPlan")
+        expect(plan, PaymentPlan, "plan", "a PaymentPlan")
         return self._add_case("plan", self._s.plans, plan)
 
     def plans(self, customer_id: str) -> tuple[PaymentPlan, ...]:
         return self._cases("plan", self._s.plans, customer_id)
 
     def save_dispute(self, dispute: Dispute) -> Dispute | None:
-        _checked(dispute, Dispute, "dispute", "a Dispute")
+        expect(dispute, Dispute, "dispute", "a Dispute")
         to_minor_units(dispute.amount, "dispute.amount")
         with self._mutex:
             old: Dispute | None = self._put_case("dispute", self._s.disputes, dispute)
@@ -526,7 +521,7 @@ class _MemoryUnit:
     # -- snapshots and the bureau cache ---------------------------------------------
 
     def put_snapshot(self, snapshot: Snapshot) -> bool:
-        _checked(snapshot, Snapshot, "snapshot", "a Snapshot")
+        expect(snapshot, Snapshot, "snapshot", "a Snapshot")
         with self._mutex:
             self._known(snapshot.customer_id)
             stored = self._s.snapshots[snapshot.customer_id]
@@ -546,7 +541,7 @@ class _MemoryUnit:
             return stored[days[index - 1]] if index else None
 
     def cache_report(self, entry: BureauEntry) -> bool:
-        _checked(entry, BureauEntry, "entry", "a BureauEntry")
+        expect(entry, BureauEntry, "entry", "a BureauEntry")
         with self._mutex:
             stored = self._s.bureau[(entry.provider, entry.subject_id)]
             what = f"report of {entry.provider} on {entry.subject_id!r} at {entry.fetched_at}"

@@ -22,11 +22,11 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from credkit._validate import check_date, check_text
+from credkit._validate import check_date, check_text, describe
 from credkit.errors import ConflictError, DuplicateRecordError, StorageError, ValidationError
-from credkit.ledger import CreditNote, Customer, Invoice, Payment
+from credkit.ledger import Customer
 from credkit.limits import CreditLimit, LimitKind
 from credkit.money import EXACT_CONTEXT, Money, minor_units
 from credkit.storage.protocols import Store, Unit
@@ -35,7 +35,7 @@ from credkit.storage.records import DESK_CHAIN, AuditEntry, chain_hash
 __all__ = [
     "MAX_MINOR_UNITS",
     "atomic",
-    "document_date",
+    "expect",
     "from_minor_units",
     "limit_in_force",
     "lock_order",
@@ -46,7 +46,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-Document = Invoice | CreditNote | Payment
 
 MAX_MINOR_UNITS = 2**63 - 1
 """The largest amount a store keeps, in minor units (a signed 64-bit integer column)."""
@@ -87,14 +86,17 @@ def from_minor_units(units: int, currency: str) -> Money:
     return Money(Decimal(units).scaleb(-minor_units(currency), EXACT_CONTEXT), currency)
 
 
-def document_date(document: Document) -> datetime.date:
-    """The date a document exists from: issue date, or the day a payment arrived.
+def expect(value: object, kind: type | tuple[type, ...], field: str, what: str) -> Any:
+    """``value`` if it is a ``kind``; otherwise a ValidationError naming ``field`` and ``what``.
 
-    >>> from credkit import Money
-    >>> document_date(Payment("P1", "C1", datetime.date(2026, 2, 10), Money.of(5, "EUR")))
-    datetime.date(2026, 2, 10)
+    >>> expect(5, str, "records[0]", "a DunningRecord")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: records[0]: expected a DunningRecord, got int 5
     """
-    return document.received_on if isinstance(document, Payment) else document.issue_date
+    if not isinstance(value, kind):
+        raise ValidationError(f"{field}: expected {what}, got {describe(value)}")
+    return value
 
 
 def new_or_same(stored: T | None, record: T, what: str) -> bool:

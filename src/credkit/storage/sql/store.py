@@ -68,6 +68,7 @@ from credkit.ledger import (
     Ledger,
     Payment,
     check_allocations,
+    document_date,
 )
 from credkit.limits import CreditLimit
 from credkit.storage.records import (
@@ -82,7 +83,7 @@ from credkit.storage.records import (
     chain_hash,
 )
 from credkit.storage.rules import (
-    document_date,
+    expect,
     from_minor_units,
     lock_order,
     new_or_same,
@@ -513,11 +514,12 @@ class SQLUnit:
         given = list(documents)
         rows: list[dict[str, Any]] = []
         for index, document in enumerate(given):
-            if not isinstance(document, Invoice | CreditNote | Payment):
-                raise ValidationError(
-                    f"documents[{index}]: expected an invoice, credit note or payment, "
-                    f"got {type(document).__name__} {document!r}"
-                )
+            expect(
+                document,
+                (Invoice, CreditNote, Payment),
+                f"documents[{index}]",
+                "an invoice, credit note or payment",
+            )
         self._known((d.customer_id for d in given), "documents.customer_id")
         stored = self._documents(d.id for d in given)
         seen: dict[str, Document] = {}
@@ -572,10 +574,7 @@ class SQLUnit:
         given = list(allocations)
         keys: list[tuple[str, str, datetime.date, int]] = []
         for index, allocation in enumerate(given):
-            if not isinstance(allocation, Allocation):
-                raise ValidationError(
-                    f"allocations[{index}]: expected an Allocation, got {allocation!r}"
-                )
+            expect(allocation, Allocation, f"allocations[{index}]", "an Allocation")
             units = to_minor_units(allocation.amount, f"allocations[{index}].amount")
             keys.append((allocation.source_id, allocation.target_id, allocation.applied_on, units))
         existing: set[tuple[str, str, datetime.date, int]] = set()
@@ -711,8 +710,7 @@ class SQLUnit:
         )
 
     def add_limit(self, limit: CreditLimit) -> bool:
-        if not isinstance(limit, CreditLimit):
-            raise ValidationError(f"limit: expected a CreditLimit, got {limit!r}")
+        expect(limit, CreditLimit, "limit", "a CreditLimit")
         if limit.amount is not None:
             to_minor_units(limit.amount, "limit.amount")
         self._known([limit.customer_id])
@@ -754,8 +752,7 @@ class SQLUnit:
         return None if row is None else self._reservation(row)
 
     def reserve(self, reservation: Reservation) -> Reservation | None:
-        if not isinstance(reservation, Reservation):
-            raise ValidationError(f"reservation: expected a Reservation, got {reservation!r}")
+        expect(reservation, Reservation, "reservation", "a Reservation")
         units = to_minor_units(reservation.amount, "reservation.amount")
         self._known([reservation.customer_id])
         table = self._t.reservations
@@ -797,8 +794,7 @@ class SQLUnit:
     # -- orders ---------------------------------------------------------------------
 
     def save_order(self, record: OrderRecord) -> OrderRecord | None:
-        if not isinstance(record, OrderRecord):
-            raise ValidationError(f"record: expected an OrderRecord, got {record!r}")
+        expect(record, OrderRecord, "record", "an OrderRecord")
         to_minor_units(record.amount, "record.amount")
         self._known([record.customer_id])
         columns = {"status": record.status.value}
@@ -847,8 +843,7 @@ class SQLUnit:
     def record_dunning(self, records: Iterable[DunningRecord]) -> int:
         given = list(records)
         for index, record in enumerate(given):
-            if not isinstance(record, DunningRecord):
-                raise ValidationError(f"records[{index}]: expected a DunningRecord, got {record!r}")
+            expect(record, DunningRecord, f"records[{index}]", "a DunningRecord")
         return self._log(self._t.dunning, given)
 
     def dunning_history(self, customer_id: str) -> DunningHistory:
@@ -859,8 +854,7 @@ class SQLUnit:
         )
 
     def add_block(self, block: Block) -> bool:
-        if not isinstance(block, Block):
-            raise ValidationError(f"block: expected a Block, got {block!r}")
+        expect(block, Block, "block", "a Block")
         return self._log(self._t.blocks, [block]) == 1
 
     def blocks(self, customer_id: str) -> tuple[Block, ...]:
@@ -871,8 +865,7 @@ class SQLUnit:
     # -- cases: promises, plans, disputes -------------------------------------------
 
     def _add_case(self, kind: str, record: Any, cls: type[Any]) -> bool:
-        if not isinstance(record, cls):
-            raise ValidationError(f"{kind}: expected a {cls.__name__}, got {record!r}")
+        expect(record, cls, kind, f"a {cls.__name__}")
         amount = record.total if isinstance(record, PaymentPlan) else record.amount
         to_minor_units(amount, f"{kind}.amount")
         self._known([record.customer_id])
@@ -911,8 +904,7 @@ class SQLUnit:
         return self._cases("plan", customer_id, PaymentPlan)
 
     def save_dispute(self, dispute: Dispute) -> Dispute | None:
-        if not isinstance(dispute, Dispute):
-            raise ValidationError(f"dispute: expected a Dispute, got {dispute!r}")
+        expect(dispute, Dispute, "dispute", "a Dispute")
         to_minor_units(dispute.amount, "dispute.amount")
         self._known([dispute.customer_id])
         return self._replace(self._t.cases, dispute, Dispute, kind="dispute", id=dispute.id)
@@ -923,8 +915,7 @@ class SQLUnit:
     # -- snapshots and the bureau cache ---------------------------------------------
 
     def put_snapshot(self, snapshot: Snapshot) -> bool:
-        if not isinstance(snapshot, Snapshot):
-            raise ValidationError(f"snapshot: expected a Snapshot, got {snapshot!r}")
+        expect(snapshot, Snapshot, "snapshot", "a Snapshot")
         self._known([snapshot.customer_id])
         what = f"snapshot of {snapshot.customer_id!r} as of {snapshot.as_of}"
         return self._put(
@@ -960,8 +951,7 @@ class SQLUnit:
         )
 
     def cache_report(self, entry: BureauEntry) -> bool:
-        if not isinstance(entry, BureauEntry):
-            raise ValidationError(f"entry: expected a BureauEntry, got {entry!r}")
+        expect(entry, BureauEntry, "entry", "a BureauEntry")
         table = self._t.bureau
         key = {
             "provider": entry.provider,
