@@ -408,7 +408,9 @@ class _MemoryUnit:
         expect(record, OrderRecord, "record", "an OrderRecord")
         to_minor_units(record.amount, "record.amount")
         with self._mutex:
-            old: OrderRecord | None = self._put_case("order", self._s.orders, record)
+            old: OrderRecord | None = self._put_case(
+                "order", self._s.orders, record, record.order_id
+            )
             if record.status is OrderStatus.HELD:
                 self._set(self._s.held, record.order_id, None)
             elif record.order_id in self._s.held:
@@ -465,10 +467,9 @@ class _MemoryUnit:
             self._known(customer_id)
             return tuple(self._s.blocks.get(customer_id, ()))
 
-    def _put_case(self, what: str, mapping: dict[str, Any], record: Any) -> Any:
-        """Store ``record`` by id, indexed under its customer; return what it replaced."""
+    def _put_case(self, what: str, mapping: dict[str, Any], record: Any, key: str) -> Any:
+        """Store ``record`` under ``key``, indexed under its customer; return what it replaced."""
         self._known(record.customer_id)
-        key = record.order_id if isinstance(record, OrderRecord) else record.id
         old = mapping.get(key)
         if old is not None and old.customer_id != record.customer_id:
             raise ValidationError(
@@ -484,7 +485,7 @@ class _MemoryUnit:
         to_minor_units(amount, f"{what}.amount")
         with self._mutex:
             if new_or_same(mapping.get(record.id), record, f"{what} {record.id!r}"):
-                self._put_case(what, mapping, record)
+                self._put_case(what, mapping, record, record.id)
                 return True
             return False
 
@@ -512,7 +513,7 @@ class _MemoryUnit:
         expect(dispute, Dispute, "dispute", "a Dispute")
         to_minor_units(dispute.amount, "dispute.amount")
         with self._mutex:
-            old: Dispute | None = self._put_case("dispute", self._s.disputes, dispute)
+            old: Dispute | None = self._put_case("dispute", self._s.disputes, dispute, dispute.id)
             return old
 
     def disputes(self, customer_id: str) -> tuple[Dispute, ...]:
