@@ -585,6 +585,7 @@ def open_store(backend: str, documents: int, url: str, reload: bool) -> tuple[SQ
     store = open_plain(backend, documents, url)
     seconds = None if reload else cached(store, documents)
     if seconds is not None:
+        store.upgrade()  # a book cached by an older credkit gains the newer tables
         return store, f"cached (the load took {seconds:.0f} s)"
     drop(store)
     store = SQLStore(store.url, prefix=store.tables.prefix)

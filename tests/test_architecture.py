@@ -38,6 +38,8 @@ LAYERS: dict[str, int] = {
     "limits": 6,
     "policy": 7,
     "dunning": 8,
+    "statement": 9,  # statements of account: aging, and the letters' template sandbox
+    "forecast": 9,  # cash-in forecast: payment history, promises and plans
     # the shell
     "io": 9,
     "sample": 9,

@@ -10,16 +10,19 @@ import pytest
 import credkit.errors as errors_module
 from credkit.errors import (
     BureauError,
+    BureauUnavailable,
     ConfigError,
     ConflictError,
     CredkitError,
     CurrencyMismatchError,
     DuplicateRecordError,
+    MalformedReport,
     OutOfBoundsError,
     PermissionDenied,
     PolicyError,
     RateNotFoundError,
     StorageError,
+    SubjectNotFound,
     ValidationError,
 )
 
@@ -37,6 +40,9 @@ TREE: list[tuple[type[CredkitError], type[BaseException], type[BaseException] | 
     (StorageError, CredkitError, RuntimeError),
     (ConflictError, StorageError, RuntimeError),
     (BureauError, CredkitError, RuntimeError),
+    (SubjectNotFound, BureauError, LookupError),
+    (BureauUnavailable, BureauError, RuntimeError),
+    (MalformedReport, BureauError, ValueError),
 ]
 
 DEFAULT_MESSAGES: dict[type[CredkitError], str] = {
@@ -52,6 +58,9 @@ DEFAULT_MESSAGES: dict[type[CredkitError], str] = {
     ConflictError: "a concurrent unit of work got in the way; nothing was written, retry",
     DuplicateRecordError: "a different record with the same key is already stored",
     BureauError: "credit bureau failed",
+    SubjectNotFound: "the bureau knows no such subject",
+    BureauUnavailable: "the credit bureau is unavailable",
+    MalformedReport: "the credit bureau's answer cannot be read as a report",
 }
 
 

@@ -36,7 +36,10 @@ SOURCE_ROOT = Path(credkit.__file__).parent
 RUNTIME_DEPENDENCIES = {"attrs", "cattrs", "dateutil", "babel", "credkit"}
 TEST_DEPENDENCIES = {"hypothesis", "pytest"}
 # Subpackages behind an extra may import that extra's distributions.
-EXTRA_DEPENDENCIES = {("storage", "sql"): {"sqlalchemy", "alembic"}}  # the ``sql`` extra
+EXTRA_DEPENDENCIES = {
+    ("storage", "sql"): {"sqlalchemy", "alembic"},  # the ``sql`` extra
+    ("bureau", "http.py"): {"httpx"},  # the ``bureau`` extra
+}
 
 
 def _top_level(name: str) -> str:

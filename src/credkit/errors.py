@@ -16,6 +16,9 @@ who already catch ``ValueError`` or ``LookupError`` keep working::
      ├── StorageError (RuntimeError)         a storage backend failed
      │    └── ConflictError                  a concurrent unit got in the way; retry
      └── BureauError (RuntimeError)          a credit bureau failed or answered badly
+          ├── SubjectNotFound (LookupError)  the bureau knows no such company
+          ├── BureauUnavailable              no answer: timeout, refused, 429/5xx, circuit open
+          └── MalformedReport (ValueError)   an answer that cannot be read as a report
 
 Messages name the field, the offending value and what would be accepted.
 
@@ -31,16 +34,19 @@ from __future__ import annotations
 
 __all__ = [
     "BureauError",
+    "BureauUnavailable",
     "ConfigError",
     "ConflictError",
     "CredkitError",
     "CurrencyMismatchError",
     "DuplicateRecordError",
+    "MalformedReport",
     "OutOfBoundsError",
     "PermissionDenied",
     "PolicyError",
     "RateNotFoundError",
     "StorageError",
+    "SubjectNotFound",
     "ValidationError",
 ]
 
@@ -210,3 +216,59 @@ class BureauError(CredkitError, RuntimeError):
     """
 
     default_message = "credit bureau failed"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        provider: str | None = None,
+        failures: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.provider = provider
+        self.failures = failures
+        """``(provider, reason)`` of each provider a :class:`~credkit.bureau.Waterfall` tried."""
+
+
+class SubjectNotFound(BureauError, LookupError):  # noqa: N818  (a lookup that found nothing)
+    """The bureau answered that it knows no company with that id.
+
+    >>> issubclass(SubjectNotFound, LookupError), str(SubjectNotFound())
+    (True, 'the bureau knows no such subject')
+    """
+
+    default_message = "the bureau knows no such subject"
+
+
+class BureauUnavailable(BureauError):  # noqa: N818  (named as the issue says)
+    """The bureau gave no usable answer now: a timeout, a refused connection, HTTP 429 or
+    5xx, or a circuit breaker that is open. Trying again later may work; ``retry_after``
+    is how many seconds the bureau asked to wait, when it said so.
+
+    >>> BureauUnavailable("creditsafe: HTTP 429", retry_after=30.0).retry_after
+    30.0
+    """
+
+    default_message = "the credit bureau is unavailable"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        provider: str | None = None,
+        failures: tuple[tuple[str, str], ...] = (),
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, provider=provider, failures=failures)
+        self.retry_after = retry_after
+
+
+class MalformedReport(BureauError, ValueError):  # noqa: N818  (named as the issue says)
+    """The bureau answered with something that is not a report credkit can read: invalid
+    or truncated JSON, a figure that is not a number, or no figure at all.
+
+    >>> issubclass(MalformedReport, ValueError)
+    True
+    """
+
+    default_message = "the credit bureau's answer cannot be read as a report"

@@ -89,4 +89,4 @@ def desk(store: Store, **options: Any) -> CreditDesk:
         "clock": lambda: next(clock),
         **options,
     }
-    return CreditDesk(store, POLICY, **settings)
+    return CreditDesk(store, settings.pop("policies", POLICY), **settings)

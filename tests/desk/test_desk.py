@@ -18,7 +18,7 @@ from credkit.errors import (
 )
 from credkit.ledger import Allocation, Payment
 from credkit.policy import Outcome, Policy, PolicyEntry
-from credkit.policy.rules import OverdueTooOld, StaticLimit
+from credkit.policy.rules import CustomerBlocked, OverdueTooOld, StaticLimit, WatchList
 from credkit.storage import MemoryStore, OrderStatus, Snapshot
 
 
@@ -128,6 +128,34 @@ def test_snapshots_and_dunning_reach_the_profile(store: MemoryStore) -> None:
     with store.unit("C1") as unit:
         sources = unit.audit_log("C1")[0].payload["sources"]
     assert sources["snapshot_as_of"] == (DAY - datetime.timedelta(3)).isoformat()
+
+
+def test_the_watch_list_and_order_blocks_reach_the_profile(store: MemoryStore) -> None:
+    policy = Policy(
+        "flags",
+        version="1",
+        rules=[
+            PolicyEntry(StaticLimit()),
+            PolicyEntry(CustomerBlocked(), on_fail="reject"),
+            PolicyEntry(WatchList(), on_fail="hold"),
+        ],
+    )
+    noon = datetime.datetime(2026, 5, 4, 12, tzinfo=datetime.UTC)
+    checks = desk(store, policies=policy)
+    assert checks.check_order(order("SO-1", "C1", 10), as_of=DAY).outcome is Outcome.APPROVE
+    with store.unit("C1") as unit:
+        unit.watch("C1", "OVERDUE_DAYS", by="monitor", at=noon)
+    watched = checks.check_order(order("SO-2", "C1", 10), as_of=DAY)
+    assert (watched.outcome, watched.codes) == (Outcome.HOLD, ("WATCH_LIST",))
+    with store.unit("C1") as unit:
+        unit.unwatch("C1")
+        unit.watch("C1", "OVER_LIMIT", by="monitor", at=noon, block_orders=True)
+    blocked = checks.check_order(order("SO-3", "C1", 10), as_of=DAY)
+    assert blocked.outcome is Outcome.REJECT
+    assert blocked.codes[0] == "CUSTOMER_BLOCKED"
+    with store.unit("C1") as unit:
+        sources = unit.audit_log("C1")[-1].payload["sources"]
+    assert sources["watch_list"] == {"reason": "OVER_LIMIT", "block_orders": True}
 
 
 # -- the order lifecycle ---------------------------------------------------------------

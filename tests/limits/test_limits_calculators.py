@@ -224,6 +224,44 @@ def test_bureau_factor() -> None:
     assert result.reason == "bureau suggested limit 120,000.00 EUR x 0.75"
 
 
+CLASS_FACTORS = [
+    ClassMultiplier("A", multiplier=1),
+    ClassMultiplier("C", multiplier="0.5"),
+    ClassMultiplier("E", multiplier=0),
+]
+
+
+def test_bureau_class_factors_scale_the_suggestion_by_the_bureaus_class() -> None:
+    method = BureauMethod(factor="0.8", class_factors=CLASS_FACTORS)
+    rated_c = method.recommend(inputs(bureau_limit=eur(120_000), bureau_class="C"))
+    # 120,000 x 0.8 x 0.5 = 48,000
+    assert rated_c.amount == eur("48000.00")
+    assert rated_c.reason == "bureau suggested limit 120,000.00 EUR x 0.4 (bureau class C)"
+    rated_e = method.recommend(inputs(bureau_limit=eur(120_000), bureau_class="E"))
+    assert rated_e.amount == eur("0.00")
+
+
+@pytest.mark.parametrize(
+    ("bureau_class", "why"),
+    [
+        (None, "no bureau risk class"),
+        ("B", "bureau class 'B' has no factor (classes: A, C, E)"),
+    ],
+)
+def test_bureau_class_factors_need_a_known_class(bureau_class: str | None, why: str) -> None:
+    method = BureauMethod(class_factors=CLASS_FACTORS)
+    result = method.recommend(inputs(bureau_limit=eur(120_000), bureau_class=bureau_class))
+    assert result.reason == f"not applicable: {why}"
+
+
+def test_bureau_class_factors_are_listed_once() -> None:
+    twice = [ClassMultiplier("A", multiplier=1), ClassMultiplier("A", multiplier=2)]
+    with pytest.raises(
+        ValidationError, match=r"^class_factors\[1\].risk_class: 'A' is listed twice"
+    ):
+        BureauMethod(class_factors=twice)
+
+
 def test_bureau_limit_in_another_currency() -> None:
     result = BureauMethod().recommend(inputs(bureau_limit=Money.of(85_000, "GBP")), rates=RATES)
     # 85,000 GBP / 0.85 = 100,000 EUR

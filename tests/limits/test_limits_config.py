@@ -73,7 +73,10 @@ WEIGHTED = LimitPolicy(
         TangibleNetWorthMethod(percent=Decimal("12.5"), max_age_months=18),
         WorkingCapitalMethod(percent=Decimal(20), name="wc"),
         SalesMethod(min_months=6),
-        BureauMethod(factor=Decimal("0.5")),
+        BureauMethod(
+            factor=Decimal("0.5"),
+            class_factors=(ClassMultiplier("A", multiplier=1), ClassMultiplier("D", multiplier=0)),
+        ),
         RiskClassMatrixMethod(
             cells=(
                 MatrixCell("A", Money.of(100_000, "EUR"), segment="wholesale"),

@@ -43,6 +43,7 @@ from credkit.policy import (
     load_policy,
 )
 from credkit.policy.rules import (
+    BureauReportRule,
     CustomerBlocked,
     DunningLevelReached,
     DynamicLimit,
@@ -330,6 +331,12 @@ def rules() -> st.SearchStrategy[Rule]:
         st.builds(WatchList),
         st.builds(GroupLimit, tolerance=tolerances),
         st.builds(SubLimits, tolerance=tolerances),
+        st.builds(
+            BureauReportRule,
+            max_age_days=st.none() | st.integers(0, 400),
+            refuse_insolvency=st.booleans(),
+            when_missing=when_missing,
+        ),
     )
 
 

@@ -192,7 +192,17 @@ def test_altman_on_arbitrary_statements_returns_or_raises_validation_error(
 
 def test_public_namespace_is_exactly_the_intended_names() -> None:
     public = {name for name in dir(credkit.scoring) if not name.startswith("_")}
-    modules = {"altman", "batch", "ratios", "results", "risk", "scaling", "scorecard", "statements"}
+    modules = {
+        "altman",
+        "batch",
+        "ratings",
+        "ratios",
+        "results",
+        "risk",
+        "scaling",
+        "scorecard",
+        "statements",
+    }
     assert public - modules == set(credkit.scoring.__all__)
     assert len(credkit.scoring.__all__) == len(set(credkit.scoring.__all__))  # ruff keeps it sorted
     for name in credkit.scoring.__all__:

@@ -19,22 +19,44 @@ from collections.abc import Sequence
 from credkit._version import __version__
 from credkit.cli import (
     age,
+    apply,
     audit,
     behaviour,
+    bureau,
     check,
     db,
     demo,
     dunning,
+    forecast,
     kpi,
     limits,
+    monitor,
     sample,
     score,
+    statement,
 )
 from credkit.errors import CredkitError
 
 __all__ = ["main"]
 
-_COMMANDS = (demo, sample, age, kpi, behaviour, score, limits, check, dunning, db, audit)
+_COMMANDS = (
+    demo,
+    sample,
+    age,
+    kpi,
+    behaviour,
+    score,
+    limits,
+    check,
+    dunning,
+    statement,
+    forecast,
+    db,
+    audit,
+    bureau,
+    monitor,
+    apply,
+)
 
 
 def _parser() -> argparse.ArgumentParser:

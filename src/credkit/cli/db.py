@@ -153,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     url = f"sqlite:///{folder}/credkit.db"
     ...     run(argparse.Namespace(action="init", url=url, prefix="credkit_"))
-    created the credkit tables in sqlite:///.../credkit.db (schema version 0001)
+    created the credkit tables in sqlite:///.../credkit.db (schema version 0003)
     0
     """
     actions: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -6,7 +6,7 @@ import argparse
 from collections import Counter
 
 from credkit import sample
-from credkit.cli import age, check, dunning, kpi, limits, score
+from credkit.cli import age, check, dunning, kpi, limits, monitor, score
 from credkit.cli._common import Subcommands
 
 __all__ = ["add_parser", "run", "summary"]
@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         limits.demo_section(portfolio),
         check.demo_section(portfolio),
         dunning.demo_section(portfolio),
+        monitor.demo_section(portfolio),
     ]
     print("\n\n".join(sections))
     return 0

@@ -37,7 +37,15 @@ from credkit.io import read_ledger
 from credkit.kpi import InsufficientData, PaymentBehaviour, payment_behaviour
 from credkit.ledger import Ledger
 
-__all__ = ["add_parser", "demo_ladder", "demo_section", "replay", "replay_dates", "run"]
+__all__ = [
+    "add_parser",
+    "demo_ladder",
+    "demo_section",
+    "replay",
+    "replay_dates",
+    "run",
+    "run_store",
+]
 
 
 def demo_ladder() -> DunningLadder:
@@ -79,11 +87,36 @@ def add_parser(commands: Subcommands) -> None:
         "directory, print the proposed reminders and the top of the collection worklist.",
     )
     parser.add_argument(
-        "path", nargs="?", type=Path, help="ledger directory in the canonical CSV layout"
+        "path",
+        nargs="?",
+        type=Path,
+        help="ledger directory in the canonical CSV layout; or 'record' followed by the "
+        "action ids to record as sent or failed in the store of --url",
+    )
+    parser.add_argument("record_ids", nargs="*", metavar="ACTION", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--as-of", type=iso_date, help="run date, YYYY-MM-DD (required unless recording)"
     )
     parser.add_argument(
-        "--as-of", required=True, type=iso_date, help="run date, YYYY-MM-DD (required)"
+        "--url",
+        metavar="URL",
+        help="propose from the dunning history of this credkit store (a database that "
+        "`credkit db init` made) instead of replaying runs as if every reminder was sent",
     )
+    parser.add_argument(
+        "--prefix", default="credkit_", help="with --url: start of every credkit table name"
+    )
+    parser.add_argument(
+        "--status",
+        choices=("sent", "failed"),
+        default="sent",
+        help="with record: whether the reminders went out (default sent)",
+    )
+    parser.add_argument("--channel", help="with record: how they went out (default: proposed)")
+    parser.add_argument(
+        "--on", type=iso_date, help="with record: the day they went out (default: proposed)"
+    )
+    parser.add_argument("--user", default="cli", help="with --url: the user the log names")
     parser.add_argument("--ladder", type=Path, help="dunning ladder or ladder set (.toml/.json)")
     parser.add_argument(
         "--replay-days",
@@ -293,7 +326,17 @@ def demo_section(portfolio: sample.SamplePortfolio) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run dunning as of ``args.as_of`` and print the run and the worklist."""
+    """Run dunning as of ``args.as_of`` and print the run and the worklist.
+
+    With ``--url``, propose from the store (:func:`run_store`); ``record`` records sends.
+    """
+    recording = args.path is not None and str(args.path) == "record"
+    if recording or args.url is not None:
+        return run_store(args, recording=recording)
+    if args.record_ids:
+        raise ValidationError(f"PATH: one ledger directory, got also {args.record_ids[0]!r}")
+    if args.as_of is None:
+        raise ValidationError("--as-of: required, YYYY-MM-DD")
     if args.replay_days < 0 or args.replay_days > 3660:
         raise ValidationError(f"--replay-days: must be from 0 to 3660, got {args.replay_days}")
     if args.every < 1 or args.every > 3660:
@@ -314,4 +357,58 @@ def run(args: argparse.Namespace) -> int:
     note = _replay_note(args.as_of, days=args.replay_days, every=args.every)
     print("\n".join(_format_run(result, replayed=note)))
     print("\n".join(_worklists(ledger, args.as_of, args.top)))
+    return 0
+
+
+def run_store(args: argparse.Namespace, *, recording: bool) -> int:
+    """``credkit dunning --url URL --as-of DATE`` and ``credkit dunning record ACTION ...``.
+
+    The run proposes from the store's dunning history (what was recorded as sent),
+    stores each proposal once and prints the new and the pending ones; ``record``
+    records the named proposals as ``--status`` (sent or failed) and books the
+    charges of those sent.
+    """
+    from credkit.cli._store import closing, ready_store
+    from credkit.desk import CreditDesk
+    from credkit.policy import Policy, PolicyEntry
+    from credkit.policy.rules import StaticLimit
+
+    store = ready_store(args.url, args.prefix, command="credkit dunning")
+    # dunning needs no credit policy; the desk is given a placeholder one
+    desk = CreditDesk(store, Policy("dunning", version="1", rules=[PolicyEntry(StaticLimit())]))
+    with closing(store):
+        if recording:
+            if not args.record_ids:
+                raise ValidationError("ACTION: name the action ids to record (customer/level/date)")
+            for action_id in args.record_ids:
+                result = desk.record_sent(
+                    action_id, args.channel, args.status, on=args.on, user=args.user
+                )
+                booked = ", ".join(f"{d.id} {d.amount}" for d in result.documents)
+                print(
+                    f"{action_id}: recorded as {result.proposal.status.value} on "
+                    f"{result.record.on.isoformat()} by {result.record.channel.value}"
+                    + (f"; booked {booked}" if booked else "")
+                )
+            return 0
+        if args.as_of is None:
+            raise ValidationError("--as-of: required, YYYY-MM-DD")
+        ladder = _ladder(args.ladder)
+        run_result = desk.dunning_run(args.as_of, ladder=ladder, user=args.user)
+        print(
+            f"Dunning run as of {args.as_of.isoformat()} from {store.where}: "
+            f"{len(run_result.new)} new reminder(s), {len(run_result.pending)} awaiting record"
+        )
+        new = {a.id for a in run_result.new}
+        for action in run_result.pending:
+            totals = ", ".join(m.round().format("en_US") for m in action.totals)
+            mark = "new" if action.id in new else "pending"
+            print(
+                f"  {action.id:<24} {mark:<7} level {action.level}  {action.channel.value:<17} "
+                f"{len(action.lines):>2} item(s)  {totals}"
+            )
+        for problem in run_result.problems:
+            print(f"  problem: {problem.customer_id}: {problem.message}")
+        if run_result.pending:
+            print("  record them with: credkit dunning record ACTION ... --url URL --status sent")
     return 0

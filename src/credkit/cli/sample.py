@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 import credkit.io as io
-from credkit import sample
+from credkit import bureau, sample
 from credkit.cli._common import Subcommands
 from credkit.errors import ValidationError
 
@@ -21,7 +21,8 @@ def add_parser(commands: Subcommands) -> None:
         description="Write the seeded synthetic portfolio (customers, invoices, credit notes, "
         "payments, allocations) as CSV files in the canonical layout that `credkit age` reads, "
         "with its credit limits, open sales orders and dunning history beside them "
-        "(limits.csv, orders.csv, dunning.csv), which `credkit db load` stores.",
+        "(limits.csv, orders.csv, dunning.csv), which `credkit db load` stores, and quarterly "
+        "bureau reports in bureau/ for `credkit bureau fetch --dir`.",
     )
     parser.add_argument("--out", required=True, type=Path, help="directory to write to")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
@@ -38,9 +39,9 @@ def run(args: argparse.Namespace) -> int:
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     run(argparse.Namespace(out=Path(folder), seed=1, customers=3))
     ...     sorted(path.name for path in Path(folder).iterdir())
-    wrote 3 customers, ... credit limits, ... open orders and ... dunning records to ...
+    wrote 3 customers, ... credit limits, ... open orders, ... dunning records and 12 bureau reports to ...
     0
-    ['allocations.csv', 'credit_notes.csv', 'customers.csv', 'dunning.csv', 'invoices.csv', 'limits.csv', 'orders.csv', 'payments.csv']
+    ['allocations.csv', 'bureau', 'credit_notes.csv', 'customers.csv', 'dunning.csv', 'invoices.csv', 'limits.csv', 'orders.csv', 'payments.csv']
     """
     if args.customers < 1:
         raise ValidationError(f"--customers: must be at least 1, got {args.customers}")
@@ -56,12 +57,15 @@ def run(args: argparse.Namespace) -> int:
     io.write_limits(limits, args.out / io.RECORD_FILES["limits"][0])
     io.write_orders(orders, args.out / io.RECORD_FILES["orders"][0])
     io.write_dunning(dunning, args.out / io.RECORD_FILES["dunning"][0])
+    reports = bureau.sample_reports(portfolio)
+    bureau.write_reports(reports, args.out / "bureau")
     ledger = portfolio.ledger
     print(
         f"wrote {len(ledger.customers)} customers, {len(ledger.invoices)} invoices, "
         f"{len(ledger.credit_notes)} credit notes, {len(ledger.payments)} payments, "
         f"{len(ledger.allocations)} allocations, {len(limits)} credit limits, "
-        f"{len(orders)} open orders and {len(dunning.records)} dunning records to {args.out} "
+        f"{len(orders)} open orders, {len(dunning.records)} dunning records and "
+        f"{len(reports)} bureau reports to {args.out} "
         f"(seed {args.seed}, {portfolio.start.isoformat()} to {portfolio.end.isoformat()})"
     )
     return 0

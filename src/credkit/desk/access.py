@@ -6,7 +6,8 @@ overriding a held order, changing a limit, activating a policy) asks the desk's
 others describe roles and users in a :class:`RoleTable` (built in Python or loaded
 from a configuration document). :data:`DEFAULT_ROLES` is the usual split:
 
-- ``credit_clerk``: checks orders, releases and rejects held orders;
+- ``credit_clerk``: checks orders, releases and rejects held orders, acknowledges
+  monitoring alerts;
 - ``credit_manager``: also overrides rejected orders and changes limits;
 - ``controller``: everything, policies included;
 - ``auditor``: reads the log and nothing else.
@@ -48,6 +49,8 @@ class Action(enum.Enum):
     CHANGE_LIMIT = "change_limit"
     ACTIVATE_POLICY = "activate_policy"
     VIEW = "view"
+    ACKNOWLEDGE = "acknowledge"
+    CREDIT = "credit"
 
 
 @runtime_checkable
@@ -68,7 +71,9 @@ class Authorizer(Protocol):
 
 
 DEFAULT_ROLES: Final[Mapping[str, frozenset[Action]]] = {
-    "credit_clerk": frozenset({Action.CHECK, Action.RELEASE, Action.REJECT, Action.VIEW}),
+    "credit_clerk": frozenset(
+        {Action.CHECK, Action.RELEASE, Action.REJECT, Action.VIEW, Action.ACKNOWLEDGE}
+    ),
     "credit_manager": frozenset(
         {
             Action.CHECK,
@@ -77,6 +82,8 @@ DEFAULT_ROLES: Final[Mapping[str, frozenset[Action]]] = {
             Action.OVERRIDE,
             Action.CHANGE_LIMIT,
             Action.VIEW,
+            Action.ACKNOWLEDGE,
+            Action.CREDIT,
         }
     ),
     "controller": frozenset(Action),

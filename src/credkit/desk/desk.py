@@ -63,9 +63,40 @@ from typing import Any, TypeVar
 import attrs
 
 from credkit._validate import check_date, check_text
+from credkit.bureau import Bureau
 from credkit.config import converter
+from credkit.desk import collections as desk_collections
+from credkit.desk import disputes as desk_disputes
 from credkit.desk.access import Action, Authorizer, RoleTable
+from credkit.desk.applications import (
+    ApplicationPolicy,
+    ApplicationResult,
+    CreditApplication,
+)
+from credkit.desk.applications import apply as apply_application
 from credkit.desk.backtest import Backtest, BacktestChange
+from credkit.desk.bureau import BureauLookup, look_up
+from credkit.desk.monitor import (
+    MonitorConfig,
+    MonitorRun,
+    Notification,
+    acknowledge_alert,
+    notify,
+    profile_flags,
+    run_monitor,
+)
+from credkit.dunning import (
+    CollectorAssignment,
+    CollectorTask,
+    Contact,
+    ContactEntry,
+    DunningAction,
+    DunningLadder,
+    InsurancePolicy,
+    InterestRule,
+    LadderSet,
+    SendStatus,
+)
 from credkit.errors import (
     ConflictError,
     DuplicateRecordError,
@@ -75,8 +106,8 @@ from credkit.errors import (
     ValidationError,
 )
 from credkit.fx import RateSource, convert
-from credkit.ledger import DocumentKind, Invoice
-from credkit.limits import ApprovalMatrix, Approver, CreditLimit
+from credkit.ledger import CreditNote, DocumentKind, Invoice
+from credkit.limits import ApprovalMatrix, Approver, CreditLimit, LimitPolicy
 from credkit.money import Money, MoneyTotals
 from credkit.policy import (
     CreditProfile,
@@ -88,9 +119,13 @@ from credkit.policy import (
     build_profile,
     check,
 )
+from credkit.scoring import Scorecard
 from credkit.storage import (
     DESK_CHAIN,
+    Alert,
     AuditEntry,
+    Dispute,
+    DisputeResolution,
     OrderRecord,
     OrderStatus,
     Reservation,
@@ -144,7 +179,10 @@ class CreditDesk:
     limit (without it, only orders within the limit can be released); ``clock``
     gives the time written into the log (UTC); ``attempts`` is how often a unit is
     run again after a conflict (see :func:`~credkit.storage.atomic`); ``conflicts``
-    counts those retries.
+    counts those retries. ``bureau`` (best a :class:`~credkit.bureau.CachedBureau`)
+    is asked about the customer before each check, outside the unit of work, under
+    the subject id ``subject(customer_id)`` (default: the customer id); see
+    :mod:`credkit.desk.bureau` for what reaches the profile and the log.
     """
 
     def __init__(
@@ -157,6 +195,8 @@ class CreditDesk:
         approvals: ApprovalMatrix | None = None,
         clock: Callable[[], datetime.datetime] | None = None,
         attempts: int = 20,
+        bureau: Bureau | None = None,
+        subject: Callable[[str], str] | None = None,
     ) -> None:
         if not isinstance(policies, Policy | PolicySet):
             raise ValidationError(
@@ -169,6 +209,8 @@ class CreditDesk:
         self.approvals = approvals
         self.clock = _now if clock is None else clock
         self.attempts = attempts
+        self.bureau = bureau
+        self.subject = subject
         self.conflicts = 0
         self._counting = threading.Lock()
 
@@ -201,8 +243,13 @@ class CreditDesk:
             Money.zero(currency),
         )
 
+    def _look_up(self, customer_id: str, as_of: datetime.date) -> BureauLookup | None:
+        if self.bureau is None:
+            return None
+        return look_up(self.bureau, customer_id, as_of=as_of, subject=self.subject)
+
     def _profile(
-        self, unit: Unit, order: OrderRequest, as_of: datetime.date
+        self, unit: Unit, order: OrderRequest, as_of: datetime.date, bureau: BureauLookup | None
     ) -> tuple[CreditProfile, dict[str, Any]]:
         customer_id = order.customer_id
         assert customer_id is not None
@@ -227,14 +274,21 @@ class CreditDesk:
                 others = [r for m in members if m != customer_id for r in unit.reservations(m)]
                 group_other = self._total(others, currency, as_of)
         own = [r for r in unit.reservations(customer_id) if r.order_id != order.order_id]
-        history = unit.dunning_history(customer_id)
         open_invoices = [
             item.document_id
             for item in ledger.open_items(as_of, customer_id=customer_id)
             if item.kind is DocumentKind.INVOICE
         ]
-        level = max((history.reached(i, as_of=as_of)[0] for i in open_invoices), default=0)
+        level = 0
+        if open_invoices:  # the dunning level is that of the open invoices
+            history = unit.dunning_history(customer_id)
+            level = max(history.reached(i, as_of=as_of)[0] for i in open_invoices)
         snapshot = unit.snapshot(customer_id, as_of=as_of)
+        risk_class = None if snapshot is None else snapshot.risk_class
+        if risk_class is None and bureau is not None:  # the bureau's class, on credkit's scale
+            risk_class = bureau.risk_class
+        watched = unit.watching(customer_id)
+        flags = profile_flags(watched)
         profile = build_profile(
             ledger,
             customer_id,
@@ -246,15 +300,23 @@ class CreditDesk:
             payment_index=None if snapshot is None else snapshot.payment_index,
             trend=None if snapshot is None else snapshot.trend,
             score=None if snapshot is None else snapshot.score,
-            risk_class=None if snapshot is None else snapshot.risk_class,
+            risk_class=risk_class,
+            bureau=None if bureau is None else bureau.fields,
             group_limit=group_limit,
+            blocked=flags["blocked"],
+            watch_list=flags["watch_list"],
             group_other_exposure=group_other,
         )
         sources = {
             "limit": {"kind": limit.kind.value, "valid_from": limit.valid_from.isoformat()},
             "snapshot_as_of": None if snapshot is None else snapshot.as_of.isoformat(),
             "reservations": len(own),
+            "watch_list": None
+            if watched is None
+            else {"reason": watched.reason, "block_orders": watched.block_orders},
         }
+        if bureau is not None:
+            sources["bureau"] = dict(bureau.source)
         return profile, sources
 
     # -- the log --------------------------------------------------------------------
@@ -350,12 +412,13 @@ class CreditDesk:
         check_date(as_of, "as_of")
         customer_id = order.customer_id
         assert customer_id is not None
+        bureau = self._look_up(customer_id, as_of)
 
         def work(unit: Unit) -> Decision:
             stored = None if dry_run else unit.order(order.order_id)
             if stored is not None:
                 return self._replay(unit, stored, order)
-            profile, sources = self._profile(unit, order, as_of)
+            profile, sources = self._profile(unit, order, as_of, bureau)
             decision = check(profile, order, self.policies)
             if dry_run:
                 return decision
@@ -429,6 +492,7 @@ class CreditDesk:
         check_date(as_of, "as_of")
         customer_id = order.customer_id
         assert customer_id is not None
+        bureau = self._look_up(customer_id, as_of)
 
         def work(unit: Unit) -> Decision:
             stored = self._stored(unit, order.order_id, customer_id)
@@ -436,7 +500,7 @@ class CreditDesk:
                 raise ValidationError(
                     f"order {order.order_id!r} is {stored.status.value}; it cannot change"
                 )
-            profile, sources = self._profile(unit, order, as_of)
+            profile, sources = self._profile(unit, order, as_of, bureau)
             decision = check(profile, order, self.policies)
             if decision.outcome is Outcome.APPROVE:
                 self._hold_exposure(unit, order, as_of)
@@ -598,6 +662,7 @@ class CreditDesk:
         check_date(as_of, "as_of")
         customer_id = self._customer_of(order_id)
         self._authorize(approvers, action, customer_id)
+        bureau = self._look_up(customer_id, as_of)
 
         def work(unit: Unit) -> tuple[OrderRecord | None, tuple[str, str] | None]:
             stored = self._stored(unit, order_id)
@@ -614,7 +679,7 @@ class CreditDesk:
                 prepaid=stored.prepaid,
                 customer_id=stored.customer_id,
             )
-            profile, sources = self._profile(unit, order, as_of)
+            profile, sources = self._profile(unit, order, as_of, bureau)
             decision = check(profile, order, self.policies)
             if decision.outcome is Outcome.REJECT and action is Action.RELEASE:
                 raise PolicyError(
@@ -849,3 +914,240 @@ class CreditDesk:
             decisions=replayed,
             changes=tuple(changes),
         )
+
+    # -- monitoring (credkit.desk.monitor) ----------------------------------------------
+
+    def monitor(
+        self,
+        as_of: datetime.date,
+        *,
+        config: MonitorConfig | None = None,
+        customer_ids: Iterable[str] | None = None,
+        bureau: Bureau | None = None,
+        subjects: Mapping[str, str] | None = None,
+    ) -> MonitorRun:
+        """Run the monitor's detectors over the store as of ``as_of``; store new alerts once.
+
+        See :func:`credkit.desk.monitor.run_monitor`; ``config`` defaults to
+        :func:`~credkit.desk.monitor.default_monitor_config`; with a ``bureau``, rating
+        downgrades and derogatory events are found too.
+        """
+        return run_monitor(
+            self,
+            as_of,
+            config=config,
+            customer_ids=customer_ids,
+            bureau=bureau,
+            subjects=subjects,
+        )
+
+    def notify(
+        self,
+        notifications: Notification | Iterable[Notification],
+        *,
+        config: MonitorConfig | None = None,
+    ) -> MonitorRun:
+        """Store pushed change events (a bureau's monitoring feed) as alerts, each once.
+
+        See :func:`credkit.desk.monitor.notify`.
+        """
+        return notify(self, notifications, config=config)
+
+    def acknowledge(self, key: str, *, user: str, note: str | None = None) -> Alert:
+        """``user`` acknowledges the alert under ``key`` (the ``acknowledge`` right; logged).
+
+        See :func:`credkit.desk.monitor.acknowledge_alert`.
+        """
+        return acknowledge_alert(self, key, user=user, note=note)
+
+    # -- credit applications (credkit.desk.applications) --------------------------------
+
+    def apply(
+        self,
+        application: CreditApplication,
+        *,
+        as_of: datetime.date,
+        user: str,
+        scorecard: Scorecard | None = None,
+        limit_policy: LimitPolicy | None = None,
+        policy: ApplicationPolicy | None = None,
+    ) -> ApplicationResult:
+        """Onboard ``application``: store the customer, bureau, score, recommend, request.
+
+        The limit is not set: the result's request goes through its lifecycle and the
+        approved limit through :meth:`set_limit`. See
+        :func:`credkit.desk.applications.apply`.
+        """
+        return apply_application(
+            self,
+            application,
+            as_of=as_of,
+            user=user,
+            scorecard=scorecard,
+            limit_policy=limit_policy,
+            policy=policy,
+        )
+
+    # -- collections (credkit.desk.collections, credkit.desk.disputes) ------------------
+
+    def dunning_run(
+        self,
+        as_of: datetime.date,
+        *,
+        ladder: DunningLadder | LadderSet,
+        customer_ids: Iterable[str] | None = None,
+        contacts: Mapping[str, Contact] | None = None,
+        interest: InterestRule | None = None,
+        risk_classes: Mapping[str, str] | None = None,
+        user: str | None = None,
+    ) -> desk_collections.StoreDunningRun:
+        """Propose today's reminders from what the store says was sent; store each once.
+
+        See :func:`credkit.desk.collections.store_dunning_run`.
+        """
+        return desk_collections.store_dunning_run(
+            self,
+            as_of,
+            ladder=ladder,
+            customer_ids=customer_ids,
+            contacts=contacts,
+            interest=interest,
+            risk_classes=risk_classes,
+            user=user,
+        )
+
+    def record_sent(
+        self,
+        action: DunningAction | str,
+        channel: str | None = None,
+        status: SendStatus | str = SendStatus.SENT,
+        *,
+        on: datetime.date | None = None,
+        user: str | None = None,
+    ) -> desk_collections.SendResult:
+        """Record that a proposed reminder was sent (or failed); book its charges when sent.
+
+        See :func:`credkit.desk.collections.record_sent`.
+        """
+        return desk_collections.record_sent(
+            self, action, status=status, channel=channel, on=on, user=user
+        )
+
+    def reverse_charge(
+        self, document_id: str, *, customer_id: str, on: datetime.date, user: str, reason: str
+    ) -> CreditNote:
+        """Cancel a booked dunning charge with a credit note (the ``credit`` right; logged).
+
+        See :func:`credkit.desk.collections.reverse_charge`.
+        """
+        return desk_collections.reverse_charge(
+            self, document_id, customer_id=customer_id, on=on, user=user, reason=reason
+        )
+
+    def save_dispute(self, dispute: Dispute, *, user: str) -> Dispute | None:
+        """Open or update a dispute case (logged). See :func:`credkit.desk.disputes.save_dispute`."""
+        return desk_disputes.save_dispute(self, dispute, user=user)
+
+    def resolve_dispute(
+        self,
+        dispute_id: str,
+        *,
+        customer_id: str,
+        resolution: DisputeResolution | str,
+        on: datetime.date,
+        user: str,
+        amount: Money | None = None,
+        note: str | None = None,
+    ) -> Dispute:
+        """End a dispute by credit note, write-off or rejection; store and allocate the document.
+
+        See :func:`credkit.desk.disputes.resolve_dispute`.
+        """
+        return desk_disputes.resolve_dispute(
+            self,
+            dispute_id,
+            customer_id=customer_id,
+            resolution=resolution,
+            on=on,
+            user=user,
+            amount=amount,
+            note=note,
+        )
+
+    def log_contact(self, entry: ContactEntry, *, user: str) -> bool:
+        """Store a contact-log entry (logged when new); True if it was new."""
+        check_text(user, "user")
+
+        def work(unit: Unit) -> bool:
+            added = unit.add_contact(entry)
+            if added:
+                self._log(
+                    unit, entry.customer_id, "contact", user, contact=converter.unstructure(entry)
+                )
+            return added
+
+        return self._atomic(work, entry.customer_id)
+
+    def assign_collector(
+        self, assignment: CollectorAssignment, *, user: str
+    ) -> CollectorAssignment | None:
+        """Make ``assignment`` the customer's collector (logged); return the one it replaced."""
+        check_text(user, "user")
+
+        def work(unit: Unit) -> CollectorAssignment | None:
+            old = unit.assign_collector(assignment)
+            self._log(
+                unit,
+                assignment.customer_id,
+                "collector",
+                user,
+                collector=assignment.collector,
+                since=assignment.since.isoformat(),
+            )
+            return old
+
+        return self._atomic(work, assignment.customer_id)
+
+    def insure(
+        self, customer_id: str, policy: InsurancePolicy | None, *, user: str
+    ) -> InsurancePolicy | None:
+        """Put the customer under a credit insurance ``policy`` (None: none; logged)."""
+        check_text(user, "user")
+
+        def work(unit: Unit) -> InsurancePolicy | None:
+            old = unit.insure(customer_id, policy)
+            self._log(
+                unit,
+                customer_id,
+                "insurance",
+                user,
+                policy=None if policy is None else converter.unstructure(policy),
+            )
+            return old
+
+        return self._atomic(work, customer_id)
+
+    def collector_worklist(
+        self,
+        as_of: datetime.date,
+        *,
+        currency: str | None = None,
+        rates: RateSource | None = None,
+        collector: str | None = None,
+    ) -> tuple[CollectorTask, ...]:
+        """Each collector's ranked customers with last contact, next step and insurance deadlines.
+
+        See :func:`credkit.desk.collections.desk_collector_worklist`.
+        """
+        return desk_collections.desk_collector_worklist(
+            self, as_of, currency=currency, rates=rates or self.rates, collector=collector
+        )
+
+    def insurance_alerts(
+        self, as_of: datetime.date, *, customer_ids: Iterable[str] | None = None
+    ) -> tuple[Alert, ...]:
+        """Raise alerts for credit insurance deadlines about to pass; return the new ones.
+
+        See :func:`credkit.desk.collections.insurance_alerts`.
+        """
+        return desk_collections.insurance_alerts(self, as_of, customer_ids=customer_ids)

@@ -18,6 +18,12 @@
   ranked by a documented priority.
 - :mod:`credkit.dunning.letters`: :func:`render_letter` in Jinja2's sandbox (the
   ``letters`` extra).
+- :mod:`credkit.dunning.disputes`: :func:`split_disputed`, the undisputed rest and the
+  disputed part of a contested item.
+- :mod:`credkit.dunning.contacts` and :mod:`credkit.dunning.collectors`: the contact
+  log, collector assignments and :func:`collector_worklist`, each collector's list.
+- :mod:`credkit.dunning.insurance`: :class:`InsurancePolicy` deadlines and
+  :func:`insurance_deadlines` (notify the insurer, file the claim).
 
 >>> from datetime import date
 >>> from credkit.ledger import DocumentKind, OpenItem
@@ -40,7 +46,23 @@ from credkit.dunning.actions import (
     ItemStatus,
 )
 from credkit.dunning.blocks import Block, BlockReason
+from credkit.dunning.collectors import CollectorTask, collector_worklist
+from credkit.dunning.contacts import (
+    CollectorAssignment,
+    ContactEntry,
+    ContactKind,
+    ContactOutcome,
+    last_contact,
+)
+from credkit.dunning.disputes import DISPUTED_SUFFIX, disputed_part_of, split_disputed
 from credkit.dunning.history import DunningHistory, DunningRecord, SendStatus
+from credkit.dunning.insurance import (
+    ClaimReference,
+    DeadlineKind,
+    InsuranceDeadline,
+    InsurancePolicy,
+    insurance_deadlines,
+)
 from credkit.dunning.interest import (
     DAYS_IN_YEAR,
     FixedRate,
@@ -92,13 +114,21 @@ from credkit.dunning.worklist import (
 __all__ = [
     "AGE_WEIGHTS",
     "DAYS_IN_YEAR",
+    "DISPUTED_SUFFIX",
     "ActionLine",
     "Block",
     "BlockReason",
     "Channel",
     "ChargeTreatment",
+    "ClaimReference",
+    "CollectorAssignment",
+    "CollectorTask",
     "Contact",
+    "ContactEntry",
+    "ContactKind",
+    "ContactOutcome",
     "DaysReference",
+    "DeadlineKind",
     "DunningAction",
     "DunningHistory",
     "DunningLadder",
@@ -110,6 +140,8 @@ __all__ = [
     "Fee",
     "FeeKind",
     "FixedRate",
+    "InsuranceDeadline",
+    "InsurancePolicy",
     "InterestCalculation",
     "InterestPeriod",
     "InterestRule",
@@ -135,10 +167,15 @@ __all__ = [
     "behaviour_weight",
     "collection_blocks",
     "collection_worklist",
+    "collector_worklist",
+    "disputed_part_of",
     "dunning_run",
     "half_year_start",
+    "insurance_deadlines",
     "invoice_interest",
+    "last_contact",
     "late_payment_interest",
     "render_letter",
+    "split_disputed",
     "uk_fixed_sum",
 ]

@@ -150,6 +150,79 @@ def _locale(value: object) -> str:
     return value
 
 
+def _environment(locale: str, *, autoescape: bool) -> Any:
+    """The bounded sandbox letters and statements render in, with the ``money`` and
+    ``date`` filters in ``locale`` (a locale :func:`_locale` accepted)."""
+    jinja2, sandbox = _jinja()
+
+    def money(value: object) -> str:
+        if not isinstance(value, Money):
+            raise ValidationError(
+                f"template: the money filter needs an amount, got {describe(value)}"
+            )
+        return value.format(locale)
+
+    def date(value: object, format: str = "long") -> str:
+        if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+            raise ValidationError(f"template: the date filter needs a date, got {describe(value)}")
+        if format not in _DATE_FORMATS:
+            raise ValidationError(
+                f"template: date format {format!r} is not one of {', '.join(_DATE_FORMATS)}"
+            )
+        return str(babel.dates.format_date(value, format=format, locale=locale))
+
+    environment = _bounded_environment(
+        sandbox,
+        undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,
+        keep_trailing_newline=True,
+    )
+    environment.filters["money"] = money
+    environment.filters["date"] = date
+    return environment
+
+
+def _render(environment: Any, template: str, context: dict[str, Any], *, what: str) -> str:
+    """Render ``template`` in the sandboxed ``environment``; every failure a ValidationError.
+
+    The output is cut off at :data:`MAX_LETTER_CHARS`; ``what`` names the document in
+    messages ("letter", "statement").
+    """
+    jinja2, _ = _jinja()
+    try:
+        compiled = environment.from_string(template)
+        parts: list[str] = []
+        length = 0
+        for part in compiled.generate(context):
+            length += len(part)
+            if length > MAX_LETTER_CHARS:
+                raise ValidationError(
+                    f"template: the {what} would be longer than {MAX_LETTER_CHARS:,} characters"
+                )
+            parts.append(part)
+        return "".join(parts)
+    except jinja2.exceptions.SecurityError as error:
+        raise ValidationError(f"template: not allowed in a {what} template: {error}") from None
+    except jinja2.TemplateSyntaxError as error:
+        raise ValidationError(f"template: line {error.lineno}: {error.message}") from None
+    except jinja2.UndefinedError as error:
+        raise ValidationError(f"template: {error.message}") from None
+    except CredkitError:
+        raise
+    except (
+        jinja2.TemplateError,
+        ArithmeticError,
+        TypeError,
+        ValueError,
+        LookupError,
+        AttributeError,
+        RecursionError,
+    ) as error:
+        raise ValidationError(
+            f"template: rendering failed: {type(error).__name__}: {error}"
+        ) from None
+
+
 def _context(action: DunningAction) -> dict[str, Any]:
     lines = [
         {
@@ -220,32 +293,7 @@ def render_letter(
     if extra is not None and not isinstance(extra, Mapping):
         raise ValidationError(f"extra: expected a mapping, got {describe(extra)}")
     chosen = _locale(locale)
-    jinja2, sandbox = _jinja()
-
-    def money(value: object) -> str:
-        if not isinstance(value, Money):
-            raise ValidationError(
-                f"template: the money filter needs an amount, got {describe(value)}"
-            )
-        return value.format(chosen)
-
-    def date(value: object, format: str = "long") -> str:
-        if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-            raise ValidationError(f"template: the date filter needs a date, got {describe(value)}")
-        if format not in _DATE_FORMATS:
-            raise ValidationError(
-                f"template: date format {format!r} is not one of {', '.join(_DATE_FORMATS)}"
-            )
-        return str(babel.dates.format_date(value, format=format, locale=chosen))
-
-    environment = _bounded_environment(
-        sandbox,
-        undefined=jinja2.StrictUndefined,
-        autoescape=autoescape,
-        keep_trailing_newline=True,
-    )
-    environment.filters["money"] = money
-    environment.filters["date"] = date
+    environment = _environment(chosen, autoescape=autoescape)
     context = _context(action)
     context.update(
         customer_name=customer_name,
@@ -253,35 +301,4 @@ def render_letter(
         locale=chosen,
         extra=dict(extra or {}),
     )
-    try:
-        compiled = environment.from_string(template)
-        parts: list[str] = []
-        length = 0
-        for part in compiled.generate(context):
-            length += len(part)
-            if length > MAX_LETTER_CHARS:
-                raise ValidationError(
-                    f"template: the letter would be longer than {MAX_LETTER_CHARS:,} characters"
-                )
-            parts.append(part)
-        return "".join(parts)
-    except jinja2.exceptions.SecurityError as error:
-        raise ValidationError(f"template: not allowed in a letter template: {error}") from None
-    except jinja2.TemplateSyntaxError as error:
-        raise ValidationError(f"template: line {error.lineno}: {error.message}") from None
-    except jinja2.UndefinedError as error:
-        raise ValidationError(f"template: {error.message}") from None
-    except CredkitError:
-        raise
-    except (
-        jinja2.TemplateError,
-        ArithmeticError,
-        TypeError,
-        ValueError,
-        LookupError,
-        AttributeError,
-        RecursionError,
-    ) as error:
-        raise ValidationError(
-            f"template: rendering failed: {type(error).__name__}: {error}"
-        ) from None
+    return _render(environment, template, context, what="letter")

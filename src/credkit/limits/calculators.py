@@ -421,12 +421,45 @@ class SalesMethod:
 
 
 @attrs.frozen
+class ClassMultiplier:
+    """The multiplier of a risk class in a :class:`RiskClassMatrixMethod` (base x multiplier).
+
+    >>> ClassMultiplier("B", multiplier="0.6").multiplier
+    Decimal('0.6')
+    """
+
+    risk_class: str = attrs.field(validator=text)
+    multiplier: Decimal = attrs.field(
+        kw_only=True, converter=to_number, validator=number_between(Decimal(0), Decimal(100))
+    )
+
+
+def _multipliers(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    tuple_of(ClassMultiplier, "a ClassMultiplier")(instance, attribute, value)
+    assert isinstance(value, tuple)
+    seen: set[str] = set()
+    for index, item in enumerate(value):
+        if item.risk_class in seen:
+            raise ValidationError(
+                f"{attribute.name}[{index}].risk_class: {item.risk_class!r} is listed twice"
+            )
+        seen.add(item.risk_class)
+
+
+@attrs.frozen
 class BureauMethod:
     """A credit bureau's suggested limit times ``factor``.
 
     Bureaus (Dun & Bradstreet, Creditsafe, Creditreform, ...) suggest a limit for
     each company from their own data; a policy may follow it, or take a share of it
     (a factor of 0.5 takes half). Does not apply without a suggested limit.
+
+    ``class_factors`` scale the share by the bureau's own view of the company: its
+    rating on credkit's scale (``LimitInputs.bureau_class``, see
+    :func:`credkit.bureau.report_class`) picks a multiplier, so that a suggestion
+    from a bureau rating the company "D" counts for less than one rated "A". With
+    class factors, an input without a bureau class, or with a class that has no
+    factor, makes the method not applicable.
 
     >>> from datetime import date
     >>> from credkit import Money
@@ -445,7 +478,24 @@ class BureauMethod:
         converter=to_number,
         validator=number_between(Decimal(0), Decimal(10), low_open=True),
     )
+    class_factors: tuple[ClassMultiplier, ...] = attrs.field(
+        default=(), kw_only=True, converter=to_tuple, validator=_multipliers
+    )
     name: str = attrs.field(default="bureau", kw_only=True, validator=text)
+
+    def _factor(self, inputs: LimitInputs) -> tuple[Decimal | None, str]:
+        """The factor for ``inputs`` and the words for it, or (None, why not)."""
+        if not self.class_factors:
+            return self.factor, plain_number(self.factor)
+        found = inputs.bureau_class
+        if found is None:
+            return None, "no bureau risk class"
+        for item in self.class_factors:
+            if item.risk_class == found:
+                factor = self.factor * item.multiplier
+                return factor, f"{plain_number(factor)} (bureau class {found})"
+        known = ", ".join(item.risk_class for item in self.class_factors)
+        return None, f"bureau class {found!r} has no factor (classes: {known})"
 
     @arithmetic_guard
     def recommend(self, inputs: LimitInputs, *, rates: RateSource | None = None) -> MethodResult:
@@ -459,6 +509,9 @@ class BureauMethod:
         """
         if inputs.bureau_limit is None:
             return MethodResult.not_applicable(self.name, self.kind, "no bureau suggested limit")
+        factor, words = self._factor(inputs)
+        if factor is None:
+            return MethodResult.not_applicable(self.name, self.kind, words)
         suggested = in_currency(
             inputs.bureau_limit,
             inputs.currency,
@@ -466,31 +519,17 @@ class BureauMethod:
             rates=rates,
             field="bureau_limit",
         )
-        amount = floor_minor(suggested * self.factor)
+        amount = floor_minor(suggested * factor)
         note = _converted_note(inputs.bureau_limit, suggested)
         return MethodResult(
             method=self.name,
             kind=self.kind,
             amount=amount,
-            reason=f"bureau suggested limit {fmt(suggested)}{note} x {plain_number(self.factor)}",
+            reason=f"bureau suggested limit {fmt(suggested)}{note} x {words}",
         )
 
 
 # -- risk-class matrix ---------------------------------------------------------------------------
-
-
-@attrs.frozen
-class ClassMultiplier:
-    """The multiplier of a risk class in a :class:`RiskClassMatrixMethod` (base x multiplier).
-
-    >>> ClassMultiplier("B", multiplier="0.6").multiplier
-    Decimal('0.6')
-    """
-
-    risk_class: str = attrs.field(validator=text)
-    multiplier: Decimal = attrs.field(
-        kw_only=True, converter=to_number, validator=number_between(Decimal(0), Decimal(100))
-    )
 
 
 @attrs.frozen
@@ -511,18 +550,6 @@ class MatrixCell:
             raise ValidationError(
                 f"segment: expected a non-empty string or None, got {describe(self.segment)}"
             )
-
-
-def _multipliers(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    tuple_of(ClassMultiplier, "a ClassMultiplier")(instance, attribute, value)
-    assert isinstance(value, tuple)
-    seen: set[str] = set()
-    for index, item in enumerate(value):
-        if item.risk_class in seen:
-            raise ValidationError(
-                f"multipliers[{index}].risk_class: {item.risk_class!r} is listed twice"
-            )
-        seen.add(item.risk_class)
 
 
 def _cells(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -144,7 +144,8 @@ class LimitInputs:
     oldest first; ``terms_days`` and ``grace_days`` are the payment terms and the
     days of tolerance after them; ``bureau_limit`` is a credit bureau's suggested
     limit (any currency); ``risk_class`` is a class name of the host's risk scale;
-    ``segment`` defaults to the customer's; ``insurance`` is a credit insurer's
+    ``bureau_class`` the bureau's rating on credkit's scale (see
+    :func:`credkit.bureau.report_class`); ``segment`` defaults to the customer's; ``insurance`` is a credit insurer's
     cover; ``current_limit`` is the limit in force, in the limit currency (``None``:
     none on record).
 
@@ -179,6 +180,7 @@ class LimitInputs:
         default=None, kw_only=True, validator=optional_non_negative_money
     )
     risk_class: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    bureau_class: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
     segment: str | None = attrs.field(
         kw_only=True,
         default=attrs.Factory(
@@ -239,6 +241,7 @@ class LimitInputs:
         statement: FinancialStatement | None = None,
         bureau_limit: Money | None = None,
         risk_class: str | None = None,
+        bureau_class: str | None = None,
         insurance: InsuranceCover | None = None,
         current_limit: Money | None = None,
     ) -> LimitInputs:
@@ -305,6 +308,7 @@ class LimitInputs:
             grace_days=grace_days,
             bureau_limit=bureau_limit,
             risk_class=risk_class,
+            bureau_class=bureau_class,
             insurance=insurance,
             current_limit=current_limit,
         )

@@ -621,7 +621,7 @@ def load_policy(
     >>> load_policy('id = "p"\\nversion = "1"\\n[[rules]]\\nrule = "static_limt"', format="toml")
     Traceback (most recent call last):
     ...
-    credkit.errors.ConfigError: rules[0].rule: unknown rule 'static_limt'; known rules are customer_blocked, dunning_level, dynamic_limit, group_limit, limit_validity, max_order_value, overdue_amount, overdue_share, overdue_too_old, payment_index_floor, require_limit, review_overdue, risk_class_blocked, score_floor, static_limit, sub_limits, watch_list
+    credkit.errors.ConfigError: rules[0].rule: unknown rule 'static_limt'; known rules are bureau_report, customer_blocked, dunning_level, dynamic_limit, group_limit, limit_validity, max_order_value, overdue_amount, overdue_share, overdue_too_old, payment_index_floor, require_limit, review_overdue, risk_class_blocked, score_floor, static_limit, sub_limits, watch_list
     """
     policy: Policy = _load(
         Policy, source, registry=BUILTIN_RULES if registry is None else registry, format=format

@@ -12,6 +12,8 @@ The modules, each re-exported here:
   :class:`Bin` and :class:`Category`;
 * :mod:`~credkit.scoring.scaling`: points-to-double-odds :class:`Scaling`;
 * :mod:`~credkit.scoring.risk`: :class:`RiskScale` and :class:`RiskClass`;
+* :mod:`~credkit.scoring.ratings`: :class:`RatingScale` (bureau grades and scores onto
+  risk classes), :class:`ProviderScale`, :class:`Grade` and :class:`ScoreBand`;
 * :mod:`~credkit.scoring.batch`: :func:`score_rows` for rows of text (CSV);
 * :func:`example_scorecard`: the example scorecard for B2B trade credit that
   ships with credkit (``credkit/data/trade-credit-scorecard.toml``).
@@ -39,6 +41,7 @@ from credkit.scoring.altman import (
     altman_z,
 )
 from credkit.scoring.batch import ScoredRow, score_rows
+from credkit.scoring.ratings import Grade, ProviderScale, RatingScale, ScoreBand
 from credkit.scoring.ratios import (
     EquityMeasure,
     current_ratio,
@@ -74,10 +77,14 @@ __all__ = [
     "Factor",
     "FactorContribution",
     "FinancialStatement",
+    "Grade",
     "OddsBasis",
+    "ProviderScale",
+    "RatingScale",
     "RiskClass",
     "RiskScale",
     "Scaling",
+    "ScoreBand",
     "ScoreResult",
     "Scorecard",
     "ScoredRow",

@@ -2,7 +2,7 @@
 
 - :mod:`credkit.storage.protocols`: :class:`Store` and its unit of work, one protocol
   per kind of record (customers, documents, limits, reservations, dunning, cases,
-  snapshots, the bureau cache, the audit log).
+  snapshots, the bureau cache, the audit log, monitoring alerts and the watch list).
 - :mod:`credkit.storage.records`: the records only a running system has
   (:class:`Reservation`, :class:`Dispute`, :class:`Snapshot`, :class:`BureauEntry`,
   :class:`AuditEntry`).
@@ -30,9 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 from credkit.storage.memory import MemoryStore
 from credkit.storage.protocols import (
+    AlertRecords,
     AuditLog,
     BureauCache,
     CaseRecords,
+    CollectionRecords,
     CustomerRecords,
     DocumentRecords,
     DunningRecords,
@@ -45,14 +47,21 @@ from credkit.storage.protocols import (
 )
 from credkit.storage.records import (
     DESK_CHAIN,
+    Alert,
+    AlertSeverity,
     AuditEntry,
     BureauEntry,
     Dispute,
+    DisputeResolution,
     DisputeStatus,
+    DunningProposal,
     OrderRecord,
     OrderStatus,
+    ProposalStatus,
     Reservation,
     Snapshot,
+    WatchEntry,
+    alert_key,
     chain_hash,
 )
 from credkit.storage.rules import atomic, limit_in_force, verify_chain
@@ -62,21 +71,28 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DESK_CHAIN",
+    "Alert",
+    "AlertRecords",
+    "AlertSeverity",
     "AuditEntry",
     "AuditLog",
     "BureauCache",
     "BureauEntry",
     "CaseRecords",
+    "CollectionRecords",
     "CustomerRecords",
     "Dispute",
+    "DisputeResolution",
     "DisputeStatus",
     "DocumentRecords",
+    "DunningProposal",
     "DunningRecords",
     "LimitRecords",
     "MemoryStore",
     "OrderRecord",
     "OrderRecords",
     "OrderStatus",
+    "ProposalStatus",
     "Reservation",
     "ReservationRecords",
     "SQLStore",
@@ -84,6 +100,8 @@ __all__ = [
     "SnapshotRecords",
     "Store",
     "Unit",
+    "WatchEntry",
+    "alert_key",
     "atomic",
     "chain_hash",
     "limit_in_force",

@@ -32,8 +32,19 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from credkit._validate import check_date, check_text
-from credkit.dunning import Block, DunningHistory, DunningRecord, PaymentPlan, PromiseToPay
+from credkit.dunning import (
+    Block,
+    CollectorAssignment,
+    ContactEntry,
+    DunningHistory,
+    DunningRecord,
+    InsurancePolicy,
+    PaymentPlan,
+    PromiseToPay,
+)
 from credkit.errors import StorageError, ValidationError
 from credkit.ledger import (
     Allocation,
@@ -48,13 +59,16 @@ from credkit.ledger import (
 from credkit.limits import CreditLimit
 from credkit.storage.records import (
     DESK_CHAIN,
+    Alert,
     AuditEntry,
     BureauEntry,
     Dispute,
+    DunningProposal,
     OrderRecord,
     OrderStatus,
     Reservation,
     Snapshot,
+    WatchEntry,
     chain_hash,
 )
 from credkit.storage.rules import (
@@ -572,23 +586,9 @@ class _MemoryUnit:
             chain = self._s.audit[customer_id]
             previous = chain[-1].hash if chain else ""
             draft = AuditEntry(
-                next(self._s.sequence),
-                customer_id,
-                at,
-                kind,
-                dict(payload),
-                previous_hash=previous,
-                hash="-",
+                0, customer_id, at, kind, dict(payload), previous_hash=previous, hash="-"
             )
-            entry = AuditEntry(
-                draft.sequence,
-                customer_id,
-                draft.at,
-                draft.kind,
-                draft.payload,
-                previous_hash=previous,
-                hash=chain_hash(previous, draft.content()),
-            )
+            entry = draft.numbered(next(self._s.sequence), chain_hash(previous, draft.content()))
             self._append(chain, entry)
             return entry
 
@@ -597,3 +597,220 @@ class _MemoryUnit:
             if customer_id != DESK_CHAIN:
                 self._known(customer_id)
             return tuple(e for e in self._s.audit.get(customer_id, ()) if e.sequence > since)
+
+    # -- monitoring: alerts and the watch list ----------------------------------------
+
+    def _monitoring(self) -> _Monitoring:
+        # kept beside the other records, created on first use
+        found: _Monitoring | None = getattr(self._s, "monitoring", None)
+        if found is None:
+            found = _Monitoring()
+            self._s.monitoring = found  # type: ignore[attr-defined]
+        return found
+
+    def save_alert(self, alert: Alert) -> bool:
+        expect(alert, Alert, "alert", "an Alert")
+        with self._mutex:
+            self._known(alert.customer_id)
+            alerts = self._monitoring().alerts
+            stored = alerts.get(alert.key)
+            if stored is not None:
+                if stored.customer_id != alert.customer_id:
+                    raise ValidationError(
+                        f"alert.key: {alert.key!r} belongs to {stored.customer_id!r}, "
+                        f"not {alert.customer_id!r}"
+                    )
+                return False
+            self._set(alerts, alert.key, alert)
+            return True
+
+    def alert(self, key: str) -> Alert | None:
+        check_text(key, "key")
+        with self._mutex:
+            return self._monitoring().alerts.get(key)
+
+    def alerts(
+        self,
+        customer_id: str | None = None,
+        *,
+        open_only: bool = False,
+        since: datetime.date | None = None,
+    ) -> tuple[Alert, ...]:
+        if since is not None:
+            check_date(since, "since")
+        with self._mutex:
+            if customer_id is not None:
+                self._known(customer_id)
+            found = [
+                a
+                for a in self._monitoring().alerts.values()
+                if (customer_id is None or a.customer_id == customer_id)
+                and (not open_only or a.is_open)
+                and (since is None or a.on >= since)
+            ]
+        return tuple(sorted(found, key=lambda a: (a.on, a.key)))
+
+    def acknowledge(
+        self, key: str, *, by: str, at: datetime.datetime, note: str | None = None
+    ) -> Alert:
+        check_text(key, "key")
+        check_text(by, "by")
+        with self._mutex:
+            alerts = self._monitoring().alerts
+            stored = alerts.get(key)
+            if stored is None:
+                raise ValidationError(f"key: no alert {key!r}")
+            if not stored.is_open:
+                return stored
+            done = attrs.evolve(stored, acknowledged_by=by, acknowledged_at=at, note=note)
+            self._set(alerts, key, done)
+            return done
+
+    def watch(
+        self,
+        customer_id: str,
+        reason: str,
+        *,
+        by: str,
+        at: datetime.datetime,
+        block_orders: bool = False,
+    ) -> bool:
+        entry = WatchEntry(customer_id, reason, by=by, at=at, block_orders=block_orders)
+        with self._mutex:
+            self._known(customer_id)
+            watched = self._monitoring().watched
+            if customer_id in watched:
+                return False
+            self._set(watched, customer_id, entry)
+            return True
+
+    def unwatch(self, customer_id: str) -> WatchEntry | None:
+        check_text(customer_id, "customer_id")
+        with self._mutex:
+            watched = self._monitoring().watched
+            old = watched.get(customer_id)
+            if old is not None:
+                del watched[customer_id]
+                self._undo.append(lambda: watched.__setitem__(customer_id, old))
+            return old
+
+    def watching(self, customer_id: str) -> WatchEntry | None:
+        check_text(customer_id, "customer_id")
+        with self._mutex:
+            return self._monitoring().watched.get(customer_id)
+
+    def watched(self) -> tuple[WatchEntry, ...]:
+        with self._mutex:
+            watched = self._monitoring().watched
+            return tuple(watched[i] for i in sorted(watched))
+
+    # -- collections: proposals, the contact log, collectors, insurance ----------------
+
+    def _collections(self) -> _Collections:
+        # kept beside the other records, created on first use
+        found: _Collections | None = getattr(self._s, "collections", None)
+        if found is None:
+            found = _Collections()
+            self._s.collections = found  # type: ignore[attr-defined]
+        return found
+
+    def save_proposal(self, proposal: DunningProposal) -> DunningProposal | None:
+        expect(proposal, DunningProposal, "proposal", "a DunningProposal")
+        with self._mutex:
+            self._known(proposal.customer_id)
+            stored = self._collections().proposals
+            old = stored.get(proposal.id)
+            if old is not None and old.customer_id != proposal.customer_id:
+                raise ValidationError(
+                    f"proposal.customer_id: proposal {proposal.id!r} belongs to "
+                    f"{old.customer_id!r}, not {proposal.customer_id!r}"
+                )
+            self._set(stored, proposal.id, proposal)
+            return old
+
+    def proposals(
+        self, customer_id: str, *, pending_only: bool = False
+    ) -> tuple[DunningProposal, ...]:
+        with self._mutex:
+            self._known(customer_id)
+            found = [
+                p
+                for p in self._collections().proposals.values()
+                if p.customer_id == customer_id and (p.is_pending or not pending_only)
+            ]
+        return tuple(sorted(found, key=lambda p: (p.on, p.id)))
+
+    def add_contact(self, entry: ContactEntry) -> bool:
+        expect(entry, ContactEntry, "entry", "a ContactEntry")
+        with self._mutex:
+            self._known(entry.customer_id)
+            stored = self._collections().contacts
+            if new_or_same(stored.get(entry.id), entry, f"contact {entry.id!r}"):
+                self._set(stored, entry.id, entry)
+                return True
+            return False
+
+    def contacts(self, customer_id: str) -> tuple[ContactEntry, ...]:
+        with self._mutex:
+            self._known(customer_id)
+            found = [
+                e for e in self._collections().contacts.values() if e.customer_id == customer_id
+            ]
+        return tuple(sorted(found, key=lambda e: (e.on, e.id)))
+
+    def assign_collector(self, assignment: CollectorAssignment) -> CollectorAssignment | None:
+        expect(assignment, CollectorAssignment, "assignment", "a CollectorAssignment")
+        with self._mutex:
+            self._known(assignment.customer_id)
+            stored = self._collections().collectors
+            old = stored.get(assignment.customer_id)
+            self._set(stored, assignment.customer_id, assignment)
+            return old
+
+    def collector_of(self, customer_id: str) -> CollectorAssignment | None:
+        check_text(customer_id, "customer_id")
+        with self._mutex:
+            return self._collections().collectors.get(customer_id)
+
+    def assignments(self) -> tuple[CollectorAssignment, ...]:
+        with self._mutex:
+            stored = self._collections().collectors
+            return tuple(stored[i] for i in sorted(stored))
+
+    def insure(self, customer_id: str, policy: InsurancePolicy | None) -> InsurancePolicy | None:
+        if policy is not None:
+            expect(policy, InsurancePolicy, "policy", "an InsurancePolicy or None")
+        with self._mutex:
+            self._known(customer_id)
+            stored = self._collections().insurance
+            old = stored.get(customer_id)
+            if policy is None:
+                if old is not None:
+                    del stored[customer_id]
+                    self._undo.append(lambda: stored.__setitem__(customer_id, old))
+            else:
+                self._set(stored, customer_id, policy)
+            return old
+
+    def insurance(self, customer_id: str) -> InsurancePolicy | None:
+        with self._mutex:
+            self._known(customer_id)
+            return self._collections().insurance.get(customer_id)
+
+
+class _Collections:
+    """A MemoryStore's dunning proposals, contact log, collectors and insurance policies."""
+
+    def __init__(self) -> None:
+        self.proposals: dict[str, DunningProposal] = {}
+        self.contacts: dict[str, ContactEntry] = {}
+        self.collectors: dict[str, CollectorAssignment] = {}
+        self.insurance: dict[str, InsurancePolicy] = {}
+
+
+class _Monitoring:
+    """A MemoryStore's alerts (by key) and watch list (by customer)."""
+
+    def __init__(self) -> None:
+        self.alerts: dict[str, Alert] = {}
+        self.watched: dict[str, WatchEntry] = {}

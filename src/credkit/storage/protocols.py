@@ -32,22 +32,36 @@ from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
-from credkit.dunning import Block, DunningHistory, DunningRecord, PaymentPlan, PromiseToPay
+from credkit.dunning import (
+    Block,
+    CollectorAssignment,
+    ContactEntry,
+    DunningHistory,
+    DunningRecord,
+    InsurancePolicy,
+    PaymentPlan,
+    PromiseToPay,
+)
 from credkit.ledger import Allocation, CreditNote, Customer, Invoice, Ledger, Payment
 from credkit.limits import CreditLimit
 from credkit.storage.records import (
+    Alert,
     AuditEntry,
     BureauEntry,
     Dispute,
+    DunningProposal,
     OrderRecord,
     Reservation,
     Snapshot,
+    WatchEntry,
 )
 
 __all__ = [
+    "AlertRecords",
     "AuditLog",
     "BureauCache",
     "CaseRecords",
+    "CollectionRecords",
     "CustomerRecords",
     "DocumentRecords",
     "DunningRecords",
@@ -260,6 +274,120 @@ class AuditLog(Protocol):
 
 
 @runtime_checkable
+class AlertRecords(Protocol):
+    """Monitoring alerts, kept once per key until acknowledged, and the watch list."""
+
+    def save_alert(self, alert: Alert) -> bool:
+        """Store an alert of a stored customer; True if new.
+
+        The key is ``alert.key``: an alert under a key already stored is a no-op (the
+        stored one, with its acknowledgement, stays), so that a run that finds the same
+        facts again, on any day, adds nothing. A key stored for another customer is
+        refused (:class:`~credkit.errors.ValidationError`).
+        """
+        ...
+
+    def alert(self, key: str) -> Alert | None:
+        """The alert stored under ``key`` (None if there is none)."""
+        ...
+
+    def alerts(
+        self,
+        customer_id: str | None = None,
+        *,
+        open_only: bool = False,
+        since: datetime.date | None = None,
+    ) -> tuple[Alert, ...]:
+        """The customer's alerts (every customer's when None), by day then key; only
+        unacknowledged ones with ``open_only``, only those found on or after ``since``."""
+        ...
+
+    def acknowledge(
+        self, key: str, *, by: str, at: datetime.datetime, note: str | None = None
+    ) -> Alert:
+        """Mark the alert under ``key`` acknowledged by ``by`` at ``at``; return it as stored.
+
+        An alert acknowledged already keeps its first acknowledgement; an unknown key
+        is refused (:class:`~credkit.errors.ValidationError` naming ``key``).
+        """
+        ...
+
+    def watch(
+        self,
+        customer_id: str,
+        reason: str,
+        *,
+        by: str,
+        at: datetime.datetime,
+        block_orders: bool = False,
+    ) -> bool:
+        """Put a stored customer on the watch list; True if new (a customer on the list
+        already stays as they are)."""
+        ...
+
+    def unwatch(self, customer_id: str) -> WatchEntry | None:
+        """Take the customer off the watch list; return the entry (None if not on it)."""
+        ...
+
+    def watching(self, customer_id: str) -> WatchEntry | None:
+        """The customer's watch-list entry (None if not on the list)."""
+        ...
+
+    def watched(self) -> tuple[WatchEntry, ...]:
+        """The whole watch list, by customer id."""
+        ...
+
+
+@runtime_checkable
+class CollectionRecords(Protocol):
+    """Collections work: dunning proposals, the contact log, collectors and insurance policies."""
+
+    def save_proposal(self, proposal: DunningProposal) -> DunningProposal | None:
+        """Store or update a dunning proposal (by its id); return the version it replaced.
+
+        The id stays with its customer: the same id for another customer is refused.
+        """
+        ...
+
+    def proposals(
+        self, customer_id: str, *, pending_only: bool = False
+    ) -> tuple[DunningProposal, ...]:
+        """The customer's proposals by day then id; only those still ``PROPOSED`` with
+        ``pending_only``."""
+        ...
+
+    def add_contact(self, entry: ContactEntry) -> bool:
+        """Store a contact-log entry; True if new. The key is its id (a different entry
+        under a stored id is refused with :class:`~credkit.errors.DuplicateRecordError`)."""
+        ...
+
+    def contacts(self, customer_id: str) -> tuple[ContactEntry, ...]:
+        """The customer's contact log, by day then id."""
+        ...
+
+    def assign_collector(self, assignment: CollectorAssignment) -> CollectorAssignment | None:
+        """Make ``assignment`` the customer's collector assignment; return the one it replaced."""
+        ...
+
+    def collector_of(self, customer_id: str) -> CollectorAssignment | None:
+        """The customer's collector assignment (None if there is none)."""
+        ...
+
+    def assignments(self) -> tuple[CollectorAssignment, ...]:
+        """Every customer's collector assignment, by customer id."""
+        ...
+
+    def insure(self, customer_id: str, policy: InsurancePolicy | None) -> InsurancePolicy | None:
+        """Put a stored customer under ``policy`` (None: no longer insured); return the
+        policy it replaced."""
+        ...
+
+    def insurance(self, customer_id: str) -> InsurancePolicy | None:
+        """The credit insurance policy covering the customer (None if there is none)."""
+        ...
+
+
+@runtime_checkable
 class Unit(
     CustomerRecords,
     DocumentRecords,
@@ -271,6 +399,8 @@ class Unit(
     SnapshotRecords,
     BureauCache,
     AuditLog,
+    AlertRecords,
+    CollectionRecords,
     Protocol,
 ):
     """Every kind of record, read and written within one unit of work."""

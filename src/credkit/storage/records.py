@@ -21,6 +21,7 @@ Money('2500.00', 'EUR')
 
 from __future__ import annotations
 
+import copy
 import datetime
 import enum
 import hashlib
@@ -32,30 +33,43 @@ from typing import Any, Final
 import attrs
 
 from credkit._validate import (
+    boolean,
     check_mapping,
+    check_text,
     enum_converter,
     is_date,
+    one_of,
     optional_date,
     optional_number,
     optional_text,
     positive_money,
+    shorten,
     text,
     to_optional_number,
 )
+from credkit.dunning.actions import DunningAction
 from credkit.errors import ValidationError
 from credkit.money import Money
 
 __all__ = [
     "DESK_CHAIN",
+    "KEY_LENGTH",
+    "Alert",
+    "AlertSeverity",
     "AuditEntry",
     "BureauEntry",
     "Dispute",
+    "DisputeResolution",
     "DisputeStatus",
+    "DunningProposal",
     "JSONValue",
     "OrderRecord",
     "OrderStatus",
+    "ProposalStatus",
     "Reservation",
     "Snapshot",
+    "WatchEntry",
+    "alert_key",
     "chain_hash",
 ]
 
@@ -140,6 +154,33 @@ class DisputeStatus(enum.Enum):
 _status = enum_converter(DisputeStatus)
 
 
+class DisputeResolution(enum.Enum):
+    """How a dispute ended.
+
+    * ``CREDIT_NOTE``: the customer was right; a credit note cancels the disputed amount.
+    * ``WRITE_OFF``: the amount is given up (a credit note marked ``write_off``).
+    * ``CUSTOMER_PAYS``: the claim was rejected; the amount is owed and dunned again.
+
+    >>> DisputeResolution("write_off")
+    <DisputeResolution.WRITE_OFF: 'write_off'>
+    """
+
+    CREDIT_NOTE = "credit_note"
+    WRITE_OFF = "write_off"
+    CUSTOMER_PAYS = "customer_pays"
+
+
+_resolution = enum_converter(DisputeResolution)
+
+
+def _notes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _to_optional_resolution(value: object) -> Any:
+    return None if value is None else _resolution(value)
+
+
 def _to_status(value: object) -> Any:
     return _status(value)
 
@@ -147,6 +188,11 @@ def _to_status(value: object) -> Any:
 @attrs.frozen
 class Dispute:
     """A customer's contest of ``amount`` of one item; saving it again updates its status.
+
+    ``amount`` may be part of the item's open amount: only that part is held back
+    from dunning. ``reason`` is a reason code (``price``, ``quality``, ``short_delivery``,
+    ...), ``owner`` who works the case, ``resolution`` how it ended and ``document_id``
+    the credit note that ended it, ``notes`` what happened on the way.
 
     >>> from datetime import date
     >>> d = Dispute("D-1", "C1", "INV-7", Money.of(120, "EUR"), reason="price",
@@ -171,8 +217,18 @@ class Dispute:
         default=None, kw_only=True, validator=optional_date
     )
     owner: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    resolution: DisputeResolution | None = attrs.field(
+        default=None,
+        kw_only=True,
+        converter=_to_optional_resolution,
+        validator=attrs.validators.optional(one_of(DisputeResolution)),
+    )
+    document_id: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    notes: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_notes)
 
     def __attrs_post_init__(self) -> None:
+        for index, note in enumerate(self.notes):
+            check_text(note, f"notes[{index}]")
         if self.resolved_on is not None and self.resolved_on < self.opened_on:
             raise ValidationError(
                 f"resolved_on: {self.resolved_on.isoformat()} is before opened_on "
@@ -352,3 +408,332 @@ class AuditEntry:
         '2026-01-01T00:00:00+00:00'
         """
         return self.content_of(self.customer_id, self.at, self.kind, self.payload)
+
+    def numbered(self, sequence: int, hash: str) -> AuditEntry:
+        """This entry with the sequence number a store gave it and its chain hash.
+
+        A store drafts an entry (sequence 0) to compute its hash, then numbers it; the
+        payload, checked and copied once for the draft, is not copied again.
+
+        >>> from datetime import datetime, timezone
+        >>> at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> AuditEntry(0, "C1", at, "x", {}, previous_hash="", hash="-").numbered(7, "h").sequence
+        7
+        """
+        if not isinstance(sequence, int) or isinstance(sequence, bool):
+            raise ValidationError(f"sequence: expected a whole number, got {sequence!r}")
+        entry = copy.copy(self)
+        object.__setattr__(entry, "sequence", sequence)
+        object.__setattr__(entry, "hash", check_text(hash, "hash"))
+        return entry
+
+
+# -- monitoring: alerts and the watch list ---------------------------------------------
+
+KEY_LENGTH: Final = 191
+"""The longest alert key a store keeps (MariaDB's longest indexable utf8mb4 key)."""
+
+
+class AlertSeverity(enum.Enum):
+    """How urgent an :class:`Alert` is, from ``info`` to ``critical``.
+
+    >>> AlertSeverity("critical").rank > AlertSeverity("warning").rank
+    True
+    """
+
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        """0 for ``info``, 1 for ``warning``, 2 for ``critical`` (to sort by urgency).
+
+        >>> AlertSeverity.INFO.rank
+        0
+        """
+        return list(AlertSeverity).index(self)
+
+
+_severity = enum_converter(AlertSeverity)
+
+
+def _to_severity(value: object) -> Any:
+    return _severity(value)
+
+
+def _figures(value: object) -> dict[str, Any]:
+    mapping: dict[str, Any] = check_mapping(value, "figures")  # type: ignore[arg-type]
+    _check_json(mapping, "figures")
+    copied: dict[str, Any] = json.loads(json.dumps(mapping))
+    return copied
+
+
+def _key(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_text(value, attribute.name)
+    assert isinstance(value, str)
+    if len(value) > KEY_LENGTH or value != value.strip():
+        raise ValidationError(
+            f"{attribute.name}: {shorten(repr(value))} is not a key a store keeps (at most "
+            f"{KEY_LENGTH} characters, no leading or trailing spaces); build it with alert_key()"
+        )
+
+
+def _optional_utc(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _utc(instance, attribute, value)
+
+
+def alert_key(reason: str, customer_id: str, *facts: object) -> str:
+    """The stable key of an alert: its reason code, its customer and the facts it is about.
+
+    The same facts give the same key whatever day a monitor runs, so a store keeps
+    the alert once. A key longer than a store keeps ends in a SHA-256 of the whole.
+
+    >>> alert_key("LIMIT_EXPIRING", "C1", "internal", "2026-12-31")
+    'LIMIT_EXPIRING:C1:internal:2026-12-31'
+    >>> len(alert_key("X", "C" * 300))
+    191
+    """
+    key = ":".join([check_text(reason, "reason"), check_text(customer_id, "customer_id")])
+    key += "".join(f":{fact}" for fact in facts)
+    if len(key) <= KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{key[: KEY_LENGTH - len(digest) - 1]}#{digest}"
+
+
+@attrs.frozen
+class Alert:
+    """Something a monitoring run found about a customer, kept until someone acknowledges it.
+
+    ``reason`` is a reason code (``LIMIT_EXPIRED``, ``OVERDUE_DAYS``, ...), ``on`` the
+    day the run found it, ``figures`` the numbers behind it (JSON values, exact
+    figures as strings), ``message`` one line for people. ``key`` names the facts
+    (see :func:`alert_key`): a store keeps one alert per key, so the same alert on the
+    same facts is stored once, whichever day it is found again. ``acknowledged_by``,
+    ``acknowledged_at`` (UTC) and ``note`` say who dealt with it.
+
+    >>> from datetime import date
+    >>> alert = Alert("C1", on=date(2026, 6, 1), reason="LIMIT_EXPIRED", severity="critical",
+    ...               figures={"valid_to": "2026-05-31"}, message="limit expired on 2026-05-31",
+    ...               key=alert_key("LIMIT_EXPIRED", "C1", "2026-05-31"))
+    >>> alert.severity, alert.is_open
+    (<AlertSeverity.CRITICAL: 'critical'>, True)
+    """
+
+    customer_id: str = attrs.field(validator=text)
+    on: datetime.date = attrs.field(kw_only=True, validator=is_date)
+    reason: str = attrs.field(kw_only=True, validator=text)
+    severity: AlertSeverity = attrs.field(
+        kw_only=True, converter=_to_severity, validator=one_of(AlertSeverity)
+    )
+    figures: dict[str, Any] = attrs.field(kw_only=True, converter=_figures)
+    message: str = attrs.field(kw_only=True, validator=text)
+    key: str = attrs.field(kw_only=True, validator=_key)
+    acknowledged_by: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    acknowledged_at: datetime.datetime | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_utc
+    )
+    note: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.acknowledged_by is None) != (self.acknowledged_at is None):
+            raise ValidationError(
+                "acknowledged_at: give acknowledged_by and acknowledged_at together, "
+                f"got {self.acknowledged_by!r} and {self.acknowledged_at!r}"
+            )
+
+    @property
+    def is_open(self) -> bool:
+        """Whether nobody has acknowledged the alert yet.
+
+        >>> from datetime import date, datetime, timezone
+        >>> Alert("C1", on=date(2026, 6, 1), reason="X", severity="info", figures={},
+        ...       message="m", key="X:C1", acknowledged_by="ana",
+        ...       acknowledged_at=datetime(2026, 6, 1, tzinfo=timezone.utc)).is_open
+        False
+        """
+        return self.acknowledged_by is None
+
+    def to_json(self) -> dict[str, Any]:
+        """The alert as a JSON mapping (dates and times in ISO form); :meth:`from_json` reads it.
+
+        >>> from datetime import date
+        >>> a = Alert("C1", on=date(2026, 6, 1), reason="X", severity="info", figures={"n": "1"},
+        ...           message="m", key="X:C1")
+        >>> Alert.from_json(a.to_json()) == a, a.to_json()["on"]
+        (True, '2026-06-01')
+        """
+        at = self.acknowledged_at
+        return {
+            "customer_id": self.customer_id,
+            "on": self.on.isoformat(),
+            "reason": self.reason,
+            "severity": self.severity.value,
+            "figures": self.figures,
+            "message": self.message,
+            "key": self.key,
+            "acknowledged_by": self.acknowledged_by,
+            "acknowledged_at": None if at is None else at.isoformat(),
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Alert:
+        """An alert from :meth:`to_json`'s mapping.
+
+        >>> Alert.from_json({"customer_id": "C1", "on": "2026-06-01", "reason": "X",
+        ...                  "severity": "warning", "figures": {}, "message": "m", "key": "X:C1"}).on
+        datetime.date(2026, 6, 1)
+        """
+        at = data.get("acknowledged_at")
+        return cls(
+            data["customer_id"],
+            on=datetime.date.fromisoformat(data["on"]),
+            reason=data["reason"],
+            severity=data["severity"],
+            figures=data["figures"],
+            message=data["message"],
+            key=data["key"],
+            acknowledged_by=data.get("acknowledged_by"),
+            acknowledged_at=None if at is None else datetime.datetime.fromisoformat(at),
+            note=data.get("note"),
+        )
+
+
+@attrs.frozen
+class WatchEntry:
+    """A customer on the watch list: why, put there by whom and when.
+
+    ``block_orders`` asks the desk to stop new orders of the customer (the
+    ``blocked`` flag of its :class:`~credkit.policy.CreditProfile`), not only to
+    watch them (the ``watch_list`` flag).
+
+    >>> from datetime import datetime, timezone
+    >>> entry = WatchEntry("C1", "OVERDUE_DAYS", by="monitor",
+    ...                    at=datetime(2026, 6, 1, tzinfo=timezone.utc))
+    >>> entry.block_orders, WatchEntry.from_json(entry.to_json()) == entry
+    (False, True)
+    """
+
+    customer_id: str = attrs.field(validator=text)
+    reason: str = attrs.field(validator=text)
+    by: str = attrs.field(kw_only=True, validator=text)
+    at: datetime.datetime = attrs.field(kw_only=True, validator=_utc)
+    block_orders: bool = attrs.field(default=False, kw_only=True, validator=boolean)
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as a JSON mapping (see :meth:`from_json`).
+
+        >>> from datetime import datetime, timezone
+        >>> WatchEntry("C1", "r", by="ana", at=datetime(2026, 6, 1, tzinfo=timezone.utc)).to_json()["at"]
+        '2026-06-01T00:00:00+00:00'
+        """
+        return {
+            "customer_id": self.customer_id,
+            "reason": self.reason,
+            "by": self.by,
+            "at": self.at.isoformat(),
+            "block_orders": self.block_orders,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> WatchEntry:
+        """An entry from :meth:`to_json`'s mapping.
+
+        >>> WatchEntry.from_json({"customer_id": "C1", "reason": "r", "by": "ana",
+        ...                       "at": "2026-06-01T00:00:00+00:00"}).block_orders
+        False
+        """
+        return cls(
+            data["customer_id"],
+            data["reason"],
+            by=data["by"],
+            at=datetime.datetime.fromisoformat(data["at"]),
+            block_orders=bool(data.get("block_orders", False)),
+        )
+
+
+# -- collections: dunning proposals -----------------------------------------------------
+
+
+class ProposalStatus(enum.Enum):
+    """Where a proposed reminder stands: proposed (not yet recorded), sent or failed.
+
+    >>> ProposalStatus("proposed")
+    <ProposalStatus.PROPOSED: 'proposed'>
+    """
+
+    PROPOSED = "proposed"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+_proposal_status = enum_converter(ProposalStatus)
+
+
+def _to_proposal_status(value: object) -> Any:
+    return _proposal_status(value)
+
+
+def _action(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, DunningAction):
+        raise ValidationError(
+            f"{attribute.name}: expected a DunningAction, got {type(value).__name__}"
+        )
+
+
+@attrs.frozen
+class DunningProposal:
+    """A reminder a dunning run proposed, kept until someone records whether it was sent.
+
+    The key is the action's id (``customer/level/date``). A run stores each action it
+    proposes as ``PROPOSED``; recording the send turns it ``SENT`` or ``FAILED`` (on
+    ``recorded_on``, by ``channel``). A proposal still ``PROPOSED`` is shown again by the
+    next run instead of a new one, so a crash between proposing and recording loses
+    nothing.
+
+    >>> from datetime import date
+    >>> from credkit.dunning import DunningHistory, DunningLadder, DunningLevel, dunning_run
+    >>> from credkit.ledger import DocumentKind, OpenItem
+    >>> item = OpenItem("I1", "C1", DocumentKind.INVOICE, date(2026, 1, 1), date(2026, 1, 31),
+    ...                 Money.of(90, "EUR"))
+    >>> ladder = DunningLadder("l", version="1", levels=(DunningLevel(5, template="t"),))
+    >>> action = dunning_run([item], DunningHistory(), as_of=date(2026, 2, 5), ladder=ladder).actions[0]
+    >>> proposal = DunningProposal(action)
+    >>> proposal.id, proposal.customer_id, proposal.is_pending
+    ('C1/1/2026-02-05', 'C1', True)
+    """
+
+    action: DunningAction = attrs.field(validator=_action)
+    status: ProposalStatus = attrs.field(
+        default=ProposalStatus.PROPOSED,
+        kw_only=True,
+        converter=_to_proposal_status,
+        validator=one_of(ProposalStatus),
+    )
+    recorded_on: datetime.date | None = attrs.field(
+        default=None, kw_only=True, validator=optional_date
+    )
+    channel: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+
+    @property
+    def id(self) -> str:
+        """The action's id: ``customer/level/date``."""
+        return self.action.id
+
+    @property
+    def customer_id(self) -> str:
+        """The customer the reminder is for."""
+        return self.action.customer_id
+
+    @property
+    def on(self) -> datetime.date:
+        """The day the run proposed it."""
+        return self.action.as_of
+
+    @property
+    def is_pending(self) -> bool:
+        """Whether nobody has recorded yet whether it was sent."""
+        return self.status is ProposalStatus.PROPOSED

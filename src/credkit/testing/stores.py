@@ -25,6 +25,11 @@ call it more than once). The kit checks:
 - isolation: real threads reserving against one limit (and one group limit) through
   :func:`~credkit.storage.atomic` never take more than the limit;
 - the audit log's hash chain, as :func:`~credkit.storage.verify_chain` checks it;
+- monitoring: an alert is stored once per key and read back exactly, its first
+  acknowledgement stands, and the watch list holds each customer once;
+- collections: dunning proposals replaced by id (pending ones listed), the contact
+  log kept once per id, collector assignments and insurance policies per customer,
+  disputes with their resolution and notes;
 - the core's invariant: a customer's slice from the store has the same open items
   as the :class:`~credkit.ledger.Ledger` it was loaded from (hypothesis);
 - a hypothesis state machine loading documents, allocations, limits and
@@ -51,27 +56,51 @@ from credkit.dunning import (
     Block,
     BlockReason,
     Channel,
+    CollectorAssignment,
+    ContactEntry,
+    ContactOutcome,
+    DunningHistory,
+    DunningLadder,
+    DunningLevel,
     DunningRecord,
+    Fee,
+    InsurancePolicy,
     PaymentPlan,
     PlanInstalment,
     PromiseToPay,
     SendStatus,
+    dunning_run,
 )
 from credkit.errors import DuplicateRecordError, ValidationError
-from credkit.ledger import Allocation, CreditNote, Customer, Invoice, Ledger, Payment
+from credkit.ledger import (
+    Allocation,
+    CreditNote,
+    Customer,
+    DocumentKind,
+    Invoice,
+    Ledger,
+    OpenItem,
+    Payment,
+)
 from credkit.limits import CreditLimit, LimitKind
 from credkit.money import Money
 from credkit.storage import (
     DESK_CHAIN,
+    Alert,
+    AlertSeverity,
     BureauEntry,
     Dispute,
+    DisputeResolution,
     DisputeStatus,
+    DunningProposal,
     OrderRecord,
     OrderStatus,
+    ProposalStatus,
     Reservation,
     Snapshot,
     Store,
     Unit,
+    alert_key,
     atomic,
     limit_in_force,
     verify_chain,
@@ -743,6 +772,215 @@ class StoreContract:
             suppress_health_check=[HealthCheck.too_slow],
         )
         Machine.TestCase().runTest()
+
+    # -- monitoring: alerts and the watch list ----------------------------------------
+
+    def test_alerts_are_stored_once_per_key_and_read_back_exactly(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1"), _customer("C2")])
+
+        def alert(customer: str, day: int, reason: str, *facts: object) -> Alert:
+            return Alert(
+                customer,
+                on=_day(day),
+                reason=reason,
+                severity=AlertSeverity.WARNING,
+                figures={"amount": "1234.56", "days": 31, "nested": {"ids": ["I1", "I2"]}},
+                message=f"{reason} for {customer}",
+                key=alert_key(reason, customer, *facts),
+            )
+
+        first = alert("C1", 0, "LIMIT_EXPIRING", "internal", _day(9).isoformat())
+        later = alert("C1", 3, "OVERDUE_DAYS", "I1")
+        other = alert("C2", 1, "OVER_LIMIT", "EUR")
+        with store.unit("C1", "C2") as unit:
+            assert [unit.save_alert(a) for a in (first, later, other)] == [True] * 3
+            assert unit.save_alert(first) is False
+            # the same facts found on a later day: still the one alert, as first stored
+            assert unit.save_alert(attrs.evolve(first, on=_day(5), message="again")) is False
+            with pytest.raises(ValidationError, match="belongs to 'C1'"):
+                unit.save_alert(attrs.evolve(first, customer_id="C2"))
+            with pytest.raises(ValidationError, match="C9"):
+                unit.save_alert(attrs.evolve(other, customer_id="C9", key="X:C9"))
+        with store.unit("C1", "C2") as unit:
+            assert unit.alerts() == (first, other, later)
+            assert unit.alerts("C1") == (first, later)
+            assert unit.alerts("C2", open_only=True) == (other,)
+            assert unit.alerts(since=_day(1)) == (other, later)
+            assert unit.alerts("C1")[0].figures == first.figures
+            assert unit.alert(later.key) == later
+            assert unit.alert("NOPE") is None
+
+    def test_acknowledging_an_alert_keeps_the_first_acknowledgement(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1")])
+        alert = Alert(
+            "C1",
+            on=DAY,
+            reason="OVERDUE_SHARE",
+            severity="critical",
+            figures={"share": "0.41"},
+            message="41% of the open invoices are overdue",
+            key=alert_key("OVERDUE_SHARE", "C1", DAY.isoformat()),
+        )
+        with store.unit("C1") as unit:
+            unit.save_alert(alert)
+        with pytest.raises(RuntimeError):
+            _in_one_unit(store, lambda u: u.acknowledge(alert.key, by="ana", at=NOON), _fail)
+        with store.unit("C1") as unit:
+            assert unit.alerts("C1", open_only=True) == (alert,)
+            done = unit.acknowledge(alert.key, by="ana", at=NOON, note="called them")
+            assert (done.acknowledged_by, done.acknowledged_at, done.note) == (
+                "ana",
+                NOON,
+                "called them",
+            )
+            later = NOON + datetime.timedelta(hours=2)
+            assert unit.acknowledge(alert.key, by="bo", at=later) == done
+            with pytest.raises(ValidationError, match="NOPE"):
+                unit.acknowledge("NOPE", by="ana", at=NOON)
+        with store.unit("C1") as unit:
+            assert unit.alerts("C1", open_only=True) == ()
+            assert unit.alerts("C1") == (done,)
+            assert unit.save_alert(alert) is False, "an acknowledged alert is not raised again"
+            assert unit.alerts("C1") == (done,)
+
+    def test_the_watch_list_holds_each_customer_once(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1"), _customer("C2")])
+        with store.unit("C1", "C2") as unit:
+            assert unit.watch("C2", "OVERDUE_DAYS", by="monitor", at=NOON, block_orders=True)
+            assert unit.watch("C1", "TREND", by="ana", at=NOON)
+            assert not unit.watch("C1", "OTHER", by="bo", at=NOON)
+            with pytest.raises(ValidationError, match="C9"):
+                unit.watch("C9", "X", by="ana", at=NOON)
+        with store.unit("C1", "C2") as unit:
+            watched = unit.watched()
+            assert [(w.customer_id, w.reason, w.by, w.block_orders) for w in watched] == [
+                ("C1", "TREND", "ana", False),
+                ("C2", "OVERDUE_DAYS", "monitor", True),
+            ]
+            assert watched[0].at == NOON
+            assert unit.watching("C2") == watched[1]
+        with pytest.raises(RuntimeError):
+            _in_one_unit(store, lambda u: u.unwatch("C1"), _fail)
+        with store.unit("C1") as unit:
+            assert unit.unwatch("C1") == watched[0]
+            assert unit.unwatch("C1") is None
+            assert unit.watching("C1") is None
+            assert unit.watched() == (watched[1],)
+
+    # -- collections: proposals, contacts, collectors, insurance ----------------------
+
+    def test_dunning_proposals_are_replaced_by_id_and_pending_ones_listed(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1"), _customer("C2", "BHD")])
+        ladder = DunningLadder(
+            "l", version="1", levels=(DunningLevel(5, template="t", fee=Fee.percentage(1)),)
+        )
+        item = OpenItem("I1", "C2", DocumentKind.INVOICE, DAY, DAY, Money.of("123.456", "BHD"))
+        later = OpenItem("I1", "C1", DocumentKind.INVOICE, DAY, DAY, Money.of("10.00", "EUR"))
+        action = dunning_run([item], DunningHistory(), as_of=_day(10), ladder=ladder).actions[0]
+        other = dunning_run([later], DunningHistory(), as_of=_day(11), ladder=ladder).actions[0]
+        proposed = DunningProposal(action)
+        sent = DunningProposal(
+            action, status=ProposalStatus.SENT, recorded_on=_day(11), channel="email"
+        )
+        with store.unit("C2") as unit:
+            assert unit.save_proposal(proposed) is None
+            assert unit.proposals("C2", pending_only=True) == (proposed,)
+        with store.unit("C2") as unit:
+            assert unit.save_proposal(sent) == proposed
+            assert unit.proposals("C2") == (sent,)
+            assert unit.proposals("C2", pending_only=True) == ()
+            assert unit.proposals("C2")[0].action.lines[0].amount == Money.of("123.456", "BHD")
+        with store.unit("C1") as unit:
+            unit.save_proposal(DunningProposal(other))
+            assert [p.id for p in unit.proposals("C1")] == ["C1/1/2026-03-13"]
+        again = DunningProposal(attrs.evolve(other, as_of=_day(12)))
+        with pytest.raises(RuntimeError):
+            _in_one_unit(store, lambda u: u.save_proposal(again), _fail)
+        with store.unit("C1") as unit:
+            assert len(unit.proposals("C1")) == 1
+
+    def test_the_contact_log_is_kept_once_per_id_in_date_order(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1")])
+        call = ContactEntry(
+            "K2",
+            "C1",
+            on=_day(1),
+            kind="call",
+            collector="ana",
+            outcome="promise_to_pay",
+            next_contact_on=_day(8),
+            next_step="check the payment",
+        )
+        mail = ContactEntry(
+            "K1", "C1", on=_day(3), kind="email", collector="ana", outcome="no_answer"
+        )
+        with store.unit("C1") as unit:
+            assert unit.add_contact(mail) is True
+            assert unit.add_contact(call) is True
+            assert unit.add_contact(call) is False
+            assert unit.contacts("C1") == (call, mail)
+            with pytest.raises(DuplicateRecordError):
+                unit.add_contact(attrs.evolve(call, outcome=ContactOutcome.REFUSED))
+            with pytest.raises(ValidationError, match="C9"):
+                unit.add_contact(attrs.evolve(call, id="K9", customer_id="C9"))
+
+    def test_collectors_and_insurance_are_replaced_by_customer(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1"), _customer("C2")])
+        ana = CollectorAssignment("C1", "ana", since=DAY)
+        bo = CollectorAssignment("C1", "bo", since=_day(5))
+        policy = InsurancePolicy(
+            "P-1", max_extension_days=60, notification_days=30, claim_days=90, insurer="X"
+        )
+        with store.unit("C1", "C2") as unit:
+            assert unit.assign_collector(ana) is None
+            assert unit.assign_collector(bo) == ana
+            assert unit.assign_collector(CollectorAssignment("C2", "ana", since=DAY)) is None
+            assert unit.collector_of("C1") == bo
+            assert [a.customer_id for a in unit.assignments()] == ["C1", "C2"]
+            assert unit.insurance("C1") is None
+            assert unit.insure("C1", policy) is None
+            assert unit.insure("C1", attrs.evolve(policy, warn_days=3)) == policy
+            assert unit.insurance("C1") == attrs.evolve(policy, warn_days=3)
+            assert unit.insure("C1", None) == attrs.evolve(policy, warn_days=3)
+            assert unit.insurance("C1") is None
+
+    def test_disputes_keep_their_resolution_and_notes(self) -> None:
+        store = self.make_store()
+        with store.unit() as unit:
+            unit.add_customers([_customer("C1", "JPY")])
+        dispute = Dispute(
+            "D-1",
+            "C1",
+            "I1",
+            Money.of(1200, "JPY"),
+            reason="price",
+            opened_on=DAY,
+            status=DisputeStatus.WRITTEN_OFF,
+            resolved_on=_day(9),
+            owner="ana",
+            resolution=DisputeResolution.WRITE_OFF,
+            document_id="D-1/CN",
+            notes=("called buyer", "agreed"),
+        )
+        with store.unit("C1") as unit:
+            assert unit.save_dispute(dispute) is None
+            assert unit.disputes("C1") == (dispute,)
+
+
+def _fail(_: Unit) -> None:
+    raise RuntimeError("rolled back")
 
 
 _AMOUNTS = st.integers(1, 500_00).map(lambda cents: Money(Decimal(cents).scaleb(-2), "EUR"))

@@ -602,9 +602,9 @@ def credit_profiles(
         risk_class=draw(classes if rated else st.none() | classes),
         bureau=draw(
             st.dictionaries(
-                st.sampled_from(["rating", "employees", "insolvency"]),
+                st.sampled_from(["rating", "employees", "insolvency", "age_days", "provider"]),
                 st.none() | st.booleans() | st.integers(0, 500) | st.text(max_size=3),
-                max_size=3,
+                max_size=4,
             )
         ),
         blocked=draw(st.booleans()),

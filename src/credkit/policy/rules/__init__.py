@@ -27,7 +27,8 @@ family, all re-exported here:
 * :mod:`~credkit.policy.rules.limits`: limits, validity, group and sub-limits, order value;
 * :mod:`~credkit.policy.rules.overdue`: overdue items and the dunning level;
 * :mod:`~credkit.policy.rules.risk`: risk class, score and payment index;
-* :mod:`~credkit.policy.rules.flags`: blocked, watch list, credit review.
+* :mod:`~credkit.policy.rules.flags`: blocked, watch list, credit review;
+* :mod:`~credkit.policy.rules.bureau`: a credit bureau's report.
 
 >>> from datetime import date
 >>> from credkit.money import Money
@@ -56,6 +57,7 @@ from __future__ import annotations
 
 from credkit._compat import moved_names
 from credkit.policy.rules.base import BuiltinRule, Check, Rule, builtin, check_inputs
+from credkit.policy.rules.bureau import BUREAU_FIELDS, BureauReportRule, bureau_age
 from credkit.policy.rules.flags import CustomerBlocked, ReviewOverdue, WatchList
 from credkit.policy.rules.limits import (
     DynamicLimit,
@@ -76,7 +78,9 @@ from credkit.policy.rules.risk import PaymentIndexFloor, RiskClassBlocked, Score
 
 __all__ = [
     "BUILTIN_RULE_TYPES",
+    "BUREAU_FIELDS",
     "BuiltinRule",
+    "BureauReportRule",
     "Check",
     "CustomerBlocked",
     "DunningLevelReached",
@@ -97,6 +101,7 @@ __all__ = [
     "SubLimits",
     "WatchList",
     "builtin",
+    "bureau_age",
     "check_inputs",
 ]
 
@@ -118,6 +123,7 @@ BUILTIN_RULE_TYPES: tuple[type[BuiltinRule], ...] = (
     WatchList,
     GroupLimit,
     SubLimits,
+    BureauReportRule,
 )
 """Every built-in rule class, in the order of the rules reference."""
 

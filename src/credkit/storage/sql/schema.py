@@ -8,8 +8,8 @@ credkit's migrations keep their version in their own table
 Amounts that a query adds up (documents, allocations, reservations) are integers of
 the currency's minor units (``BIGINT``), next to a three-letter currency code; dates
 are ``DATE``. Records that are only read back whole (limits, dunning records, blocks,
-promises, plans, disputes, snapshots, bureau reports, audit payloads) are kept as
-canonical JSON text, amounts in it as exact decimal strings.
+promises, plans, disputes, snapshots, bureau reports, audit payloads, alerts, the
+watch list, dunning proposals, contacts, collectors, insurance policies) are kept as canonical JSON text, amounts in it as exact decimal strings.
 
 This module is the current schema. The migrations in
 ``credkit/storage/sql/migrations/versions`` build it step by step; a test checks that
@@ -17,7 +17,7 @@ a database upgraded to the newest migration has exactly these tables.
 
 >>> names = Schema(prefix="app_credkit_").metadata.tables
 >>> sorted(names)[:3]
-['app_credkit_allocations', 'app_credkit_audit', 'app_credkit_blocks']
+['app_credkit_alerts', 'app_credkit_allocations', 'app_credkit_audit']
 """
 
 from __future__ import annotations
@@ -155,13 +155,43 @@ class Schema:
             sa.Column("hash", sa.String(64), nullable=False),
             sa.UniqueConstraint("customer_id", "previous_hash", name=f"{p}audit_chain"),
         )
+        # monitoring (migration 0002): alerts by key, the watch list by customer
+        self.alerts = sa.Table(
+            f"{p}alerts",
+            m,
+            sa.Column("key", ID, primary_key=True),
+            sa.Column("customer_id", ID, nullable=False),
+            sa.Column("found_on", sa.Date, nullable=False),
+            sa.Column("is_open", sa.Boolean, nullable=False),
+            sa.Column("record", DOCUMENT, nullable=False),
+            sa.Index(f"{p}alerts_by_customer", "customer_id", "found_on"),
+            sa.Index(f"{p}alerts_by_day", "found_on"),
+        )
+        self.watch_list = sa.Table(
+            f"{p}watched",
+            m,
+            sa.Column("customer_id", ID, primary_key=True),
+            sa.Column("record", DOCUMENT, nullable=False),
+        )
+        # collections (migration 0003): dunning proposals, contacts, collectors, insurance
+        self.collections = sa.Table(
+            f"{p}collections",
+            m,
+            sa.Column("kind", sa.String(12), primary_key=True),
+            sa.Column("key", ID, primary_key=True),
+            sa.Column("customer_id", ID, nullable=False),
+            sa.Column("dated", sa.Date),
+            sa.Column("status", sa.String(12)),
+            sa.Column("record", DOCUMENT, nullable=False),
+            sa.Index(f"{p}collections_by_customer", "kind", "customer_id", "dated"),
+        )
 
     @property
     def record_tables(self) -> tuple[sa.Table, ...]:
         """Every table, by name (for counts and clean-up).
 
         >>> len(Schema().record_tables)
-        12
+        15
         """
         return tuple(self.metadata.sorted_tables)
 

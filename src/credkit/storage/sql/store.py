@@ -25,7 +25,7 @@ newest, and a store refuses to work on a database at another version.
 >>> folder = tempfile.mkdtemp()
 >>> store = SQLStore(f"sqlite:///{pathlib.Path(folder) / 'credkit.db'}")
 >>> store.upgrade()
-'0001'
+'0003'
 >>> with store.unit() as unit:
 ...     unit.add_customers([Customer("C1", "Acme GmbH", country="DE", currency="EUR")])
 ...     unit.add_documents([Invoice("INV-1", "C1", date(2026, 1, 5), date(2026, 2, 4), Money.of("1000.00", "EUR"))])
@@ -43,21 +43,34 @@ import datetime
 import hashlib
 import json
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
+import attrs
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.util import CommandError as AlembicError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningDelete
 
 from credkit._validate import check_date, check_text
 from credkit.config import converter
-from credkit.dunning import Block, DunningHistory, DunningRecord, PaymentPlan, PromiseToPay
+from credkit.dunning import (
+    Block,
+    CollectorAssignment,
+    ContactEntry,
+    DunningHistory,
+    DunningRecord,
+    InsurancePolicy,
+    PaymentPlan,
+    PromiseToPay,
+)
 from credkit.errors import ConflictError, StorageError, ValidationError
 from credkit.ledger import (
     Allocation,
@@ -73,13 +86,17 @@ from credkit.ledger import (
 from credkit.limits import CreditLimit
 from credkit.storage.records import (
     DESK_CHAIN,
+    Alert,
     AuditEntry,
     BureauEntry,
     Dispute,
+    DunningProposal,
     OrderRecord,
     OrderStatus,
+    ProposalStatus,
     Reservation,
     Snapshot,
+    WatchEntry,
     chain_hash,
 )
 from credkit.storage.rules import (
@@ -94,7 +111,7 @@ from credkit.storage.sql.schema import Schema
 
 __all__ = ["DEFAULT_URL", "HEAD", "SQLStore", "SQLUnit"]
 
-HEAD: Final = "0001"
+HEAD: Final = "0003"
 """The schema version (Alembic revision) this release of credkit works on."""
 
 DEFAULT_URL: Final = "sqlite:///credkit.db"
@@ -110,6 +127,7 @@ _DRIVERS = {
 
 Document = Invoice | CreditNote | Payment
 R = TypeVar("R")
+S = TypeVar("S", bound=sa.Executable)
 
 
 def _url(url: str | sa.URL) -> sa.URL:
@@ -160,6 +178,134 @@ def _stamp(moment: datetime.datetime) -> str:
 def _chunks(values: Sequence[R]) -> Iterator[Sequence[R]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
+
+
+_BUILT: weakref.WeakKeyDictionary[Schema, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _statement(tables: Schema, name: str, build: Callable[[Schema], S]) -> S:
+    """The statement ``name`` over ``tables``, built once (values come as bind parameters).
+
+    Building a SQLAlchemy statement costs several times what running a cached one
+    does, so the statements a unit runs for every order are built once per schema.
+    """
+    built = _BUILT.get(tables)
+    if built is None:
+        built = _BUILT.setdefault(tables, {})
+    statement = built.get(name)
+    if statement is None:
+        statement = built[name] = build(tables)
+    return statement
+
+
+# -- the statements a unit runs most, built once per schema ------------------------------
+
+_INSERT_NEW: Final[dict[str, Callable[[sa.Table], Any]]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
+
+
+def _ids() -> sa.BindParameter[Any]:
+    return sa.bindparam("ids", expanding=True)
+
+
+def _matching(table: sa.Table, key: Iterable[str]) -> list[sa.ColumnElement[bool]]:
+    return [table.c[column] == sa.bindparam(column) for column in key]
+
+
+def _lock_rows(t: Schema) -> sa.Select[Any]:
+    c = t.customers
+    named = c.alias("named")
+    wanted = sa.union(  # a union, not an OR, so that PostgreSQL looks both up by key
+        sa.select(named.c.id).where(named.c.id.in_(_ids())),
+        sa.select(named.c.root_id).where(named.c.id.in_(_ids())),
+    )
+    return sa.select(c).where(c.c.id.in_(wanted)).order_by(c.c.id).with_for_update(of=c)
+
+
+def _customer_rows(t: Schema) -> sa.Select[Any]:
+    return sa.select(t.customers).where(t.customers.c.id.in_(_ids()))
+
+
+def _group_rows(t: Schema) -> sa.Select[Any]:
+    c = t.customers
+    return sa.select(c).where(c.c.root_id == sa.bindparam("root_id")).order_by(c.c.id)
+
+
+def _group_of(t: Schema) -> sa.Select[Any]:
+    c = t.customers
+    root = sa.select(c.c.root_id).where(c.c.id == sa.bindparam("customer_id"))
+    return sa.select(c).where(c.c.root_id == root.scalar_subquery()).order_by(c.c.id)
+
+
+def _ledger_documents(t: Schema) -> sa.Select[Any]:
+    d = t.documents
+    return (
+        sa.select(d)
+        .where(d.c.customer_id.in_(_ids()), d.c.dated <= sa.bindparam("as_of"))
+        .order_by(d.c.dated, d.c.id)
+    )
+
+
+def _ledger_allocations(t: Schema) -> sa.Select[Any]:
+    a = t.allocations
+    return (
+        sa.select(a)
+        .where(a.c.customer_id.in_(_ids()), a.c.applied_on <= sa.bindparam("as_of"))
+        .order_by(a.c.applied_on, a.c.source_id, a.c.target_id, a.c.amount)
+    )
+
+
+def _limit_records(t: Schema) -> sa.Select[Any]:
+    lim = t.limits
+    return (
+        sa.select(lim.c.customer_id, lim.c.record)
+        .where(lim.c.customer_id.in_(_ids()))
+        .order_by(lim.c.customer_id, lim.c.valid_from, lim.c.kind)
+    )
+
+
+def _reservation_row(t: Schema) -> sa.Select[Any]:
+    r = t.reservations
+    return sa.select(r).where(r.c.order_id == sa.bindparam("order_id"))
+
+
+def _released(t: Schema) -> ReturningDelete[Any]:
+    r = t.reservations
+    return sa.delete(r).where(r.c.order_id == sa.bindparam("order_id")).returning(*r.c)
+
+
+def _reservation_rows(t: Schema) -> sa.Select[Any]:
+    r = t.reservations
+    return sa.select(r).where(r.c.customer_id.in_(_ids())).order_by(r.c.customer_id, r.c.order_id)
+
+
+def _dunning_records(t: Schema) -> sa.Select[Any]:
+    d = t.dunning
+    return (
+        sa.select(d.c.record).where(d.c.customer_id == sa.bindparam("customer_id")).order_by(d.c.id)
+    )
+
+
+def _latest_snapshot(t: Schema) -> sa.Select[Any]:
+    s = t.snapshots
+    return (
+        sa.select(s.c.record)
+        .where(s.c.customer_id == sa.bindparam("customer_id"), s.c.as_of <= sa.bindparam("as_of"))
+        .order_by(s.c.as_of.desc())
+        .limit(1)
+    )
+
+
+def _audit_head(t: Schema) -> sa.Select[Any]:
+    a = t.audit
+    return (
+        sa.select(a.c.hash)
+        .where(a.c.customer_id == sa.bindparam("customer_id"))
+        .order_by(a.c.sequence.desc())
+        .limit(1)
+    )
 
 
 class SQLStore:
@@ -213,8 +359,6 @@ class SQLStore:
             engine = sa.create_engine(
                 self.url, isolation_level="READ COMMITTED", pool_pre_ping=True
             )
-            if self.backend == "postgresql":
-                sa.event.listen(engine, "connect", _postgresql_connect)
         return engine
 
     def __repr__(self) -> str:
@@ -335,17 +479,6 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _postgresql_connect(dbapi_connection: Any, _record: Any) -> None:
-    # psycopg prepares a statement after five runs, and PostgreSQL then may keep a generic
-    # plan chosen while a table was nearly empty: loading 40,000 documents in batches of
-    # 10,000 took 0.3, 2.4, 6.1 and 9.9 s. Planning each run for its own parameters keeps
-    # every batch at the first one's pace.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("SET plan_cache_mode = force_custom_plan")
-    cursor.close()
-    dbapi_connection.commit()
-
-
 def _sqlite_begin(connection: sa.Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -369,18 +502,57 @@ class SQLUnit:
         self._c = connection
         self._t = tables
         self._seen: dict[str, sa.Row[Any]] = {}  # customer rows read in this unit
+        # What this unit read of the customers it locked, kept until it writes them: no
+        # other unit changes a locked customer's records, so reading them again would
+        # only return the same rows.
+        self._locked: set[str] = set()
+        self._members: dict[str, tuple[str, ...]] = {}  # group members by root
+        self._limits: dict[str, tuple[CreditLimit, ...]] = {}
+        self._reserved: dict[str, tuple[Reservation, ...]] = {}
+        self._heads: dict[str, str] = {}  # audit chain heads this unit appended
+        self._loading = False
+
+    def _run(
+        self, name: str, build: Callable[[Schema], sa.Executable], **values: Any
+    ) -> sa.CursorResult[Any]:
+        """Run the statement ``name`` (built once per schema) with ``values``."""
+        return self._c.execute(_statement(self._t, name, build), values)
+
+    def _load(self) -> None:
+        """On PostgreSQL, plan this unit's statements for their own parameters from now on.
+
+        psycopg prepares a statement after five runs, and PostgreSQL then may keep a
+        generic plan chosen while a table was nearly empty: loading 40,000 documents in
+        batches of 10,000 took 0.3, 2.4, 6.1 and 9.9 s. Units that load customers,
+        documents or allocations plan each run afresh; the desk's short units keep
+        their prepared plans.
+        """
+        if self._c.dialect.name == "postgresql" and not self._loading:
+            self._c.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+            self._loading = True
 
     def lock(self, customer_ids: Sequence[str]) -> None:
         """Lock the customers and their groups' roots against other units, in lock order.
 
-        On PostgreSQL and MariaDB: ``SELECT ... FOR UPDATE`` on each customer's row, one
-        at a time in :func:`~credkit.storage.rules.lock_order`. On SQLite nothing: the
+        On PostgreSQL: one ``SELECT ... ORDER BY id FOR UPDATE`` over the customers'
+        and their roots' rows, which PostgreSQL locks in the order it returns them:
+        :func:`~credkit.storage.rules.lock_order`. On MariaDB: ``SELECT ... FOR UPDATE``
+        on each row, one at a time in that order. On SQLite the rows are only read: the
         unit's ``BEGIN IMMEDIATE`` already holds the database's write lock.
         """
-        if self._c.dialect.name == "sqlite":
+        dialect = self._c.dialect.name
+        ids = sorted(set(customer_ids))
+        if dialect == "postgresql" and len(ids) <= _CHUNK:
+            locked = list(self._run("lock", _lock_rows, ids=ids))
+            self._seen.update((row.id, row) for row in locked)
+            self._locked.update(row.id for row in locked)
+            return
+        rows = self._customers(ids)
+        self._locked.update(rows)
+        self._locked.update(row.root_id for row in rows.values())
+        if dialect == "sqlite":
             return
         customers = self._t.customers
-        rows = self._customers(customer_ids)
         roots = {customer_id: row.root_id for customer_id, row in rows.items()}
         for customer_id in lock_order(customer_ids, roots.get):
             self._c.execute(
@@ -412,9 +584,8 @@ class SQLUnit:
         """Stored customers' rows by id, read once per unit (a stored customer never changes)."""
         wanted = set(ids)
         missing = sorted(wanted - self._seen.keys())
-        table = self._t.customers
         for chunk in _chunks(missing):
-            for row in self._rows(sa.select(table).where(table.c.id.in_(chunk))):
+            for row in self._run("customers", _customer_rows, ids=list(chunk)):
                 self._seen[row.id] = row
         return {i: self._seen[i] for i in wanted if i in self._seen}
 
@@ -425,6 +596,7 @@ class SQLUnit:
             raise ValidationError(f"{field}: unknown customer {min(missing)!r}")
 
     def add_customers(self, customers: Iterable[Customer]) -> int:
+        self._load()
         given = list(customers)
         ids = {c.id for c in given if isinstance(c, Customer)}
         parents = {c.parent_id for c in given if isinstance(c, Customer) and c.parent_id}
@@ -466,18 +638,16 @@ class SQLUnit:
 
     def group(self, customer_id: str) -> tuple[Customer, ...]:
         check_text(customer_id, "customer_id")
-        table = self._t.customers
         known = self._seen.get(customer_id)
-        root_id: Any = (
-            sa.select(table.c.root_id).where(table.c.id == customer_id).scalar_subquery()
-            if known is None
-            else known.root_id
-        )
-        rows = self._rows(sa.select(table).where(table.c.root_id == root_id).order_by(table.c.id))
+        if known is None:
+            rows = list(self._run("group of", _group_of, customer_id=customer_id))
+        else:
+            rows = list(self._run("group", _group_rows, root_id=known.root_id))
         if not rows:
             raise ValidationError(f"customer_id: unknown customer {customer_id!r}")
         self._seen.update((row.id, row) for row in rows)
         root = rows[0].root_id
+        self._members[root] = tuple(row.id for row in rows)
         return tuple(
             self._customer(row) for row in sorted(rows, key=lambda r: (r.id != root, r.id))
         )
@@ -511,6 +681,7 @@ class SQLUnit:
         return found
 
     def add_documents(self, documents: Iterable[Document]) -> int:
+        self._load()
         given = list(documents)
         rows: list[dict[str, Any]] = []
         for index, document in enumerate(given):
@@ -570,6 +741,7 @@ class SQLUnit:
         return applied
 
     def add_allocations(self, allocations: Iterable[Allocation]) -> int:
+        self._load()
         table = self._t.allocations
         given = list(allocations)
         keys: list[tuple[str, str, datetime.date, int]] = []
@@ -618,15 +790,9 @@ class SQLUnit:
         check_date(as_of, "as_of")
         members = self.group(customer_id)
         ids = [c.id for c in members]
-        documents_table = self._t.documents
-        allocations_table = self._t.allocations
         documents = [
             self._document(row)
-            for row in self._rows(
-                sa.select(documents_table)
-                .where(documents_table.c.customer_id.in_(ids), documents_table.c.dated <= as_of)
-                .order_by(documents_table.c.dated, documents_table.c.id)
-            )
+            for row in self._run("documents", _ledger_documents, ids=ids, as_of=as_of)
         ]
         allocations = [
             Allocation(
@@ -635,19 +801,7 @@ class SQLUnit:
                 from_minor_units(row.amount, row.currency),
                 row.applied_on,
             )
-            for row in self._rows(
-                sa.select(allocations_table)
-                .where(
-                    allocations_table.c.customer_id.in_(ids),
-                    allocations_table.c.applied_on <= as_of,
-                )
-                .order_by(
-                    allocations_table.c.applied_on,
-                    allocations_table.c.source_id,
-                    allocations_table.c.target_id,
-                    allocations_table.c.amount,
-                )
-            )
+            for row in self._run("allocations", _ledger_allocations, ids=ids, as_of=as_of)
         ]
         return Ledger(
             customers=members,
@@ -660,16 +814,52 @@ class SQLUnit:
     # -- records kept as JSON -------------------------------------------------------
 
     def _record(self, table: sa.Table, cls: type[R], **key: object) -> R | None:
-        where = [table.c[column] == value for column, value in key.items()]
-        text = self._c.execute(sa.select(table.c.record).where(*where)).scalar_one_or_none()
+        text = self._run(
+            f"record {table.name} {' '.join(key)}",
+            lambda _: sa.select(table.c.record).where(*_matching(table, key)),
+            **key,
+        ).scalar_one_or_none()
         return None if text is None else converter.structure(json.loads(text), cls)
+
+    def _insert(self, table: sa.Table, values: Mapping[str, Any]) -> sa.CursorResult[Any]:
+        return self._run(f"insert {table.name}", lambda _: sa.insert(table), **values)
+
+    def _insert_new(self, table: sa.Table, values: Mapping[str, Any]) -> bool:
+        """Insert a row unless one with its key is stored; True if inserted.
+
+        One statement on PostgreSQL and SQLite (``ON CONFLICT DO NOTHING``); on
+        MariaDB always False, and the caller looks the key up first.
+        """
+        dialect = self._c.dialect.name
+        if dialect not in _INSERT_NEW:
+            return False
+        inserted = self._run(
+            f"insert new {table.name}",
+            lambda _: (
+                _INSERT_NEW[dialect](table)
+                .on_conflict_do_nothing()
+                .execution_options(preserve_rowcount=True)
+            ),
+            **values,
+        )
+        return inserted.rowcount == 1
+
+    def _delete(self, table: sa.Table, **key: object) -> None:
+        self._run(
+            f"delete {table.name} {' '.join(key)}",
+            lambda _: sa.delete(table).where(*_matching(table, key)),
+            **key,
+        )
 
     def _put(
         self, table: sa.Table, record: object, what: str, cls: type[Any], **key: object
     ) -> bool:
+        values = {**key, "record": _json(record)}
+        if self._insert_new(table, values):
+            return True
         if not new_or_same(self._record(table, cls, **key), record, what):
             return False
-        self._c.execute(sa.insert(table).values(record=_json(record), **key))
+        self._insert(table, values)
         return True
 
     def _replace(
@@ -680,6 +870,11 @@ class SQLUnit:
         columns: Mapping[str, object] | None = None,
         **key: object,
     ) -> R | None:
+        values = {**key, **(columns or {}), "record": _json(record)}
+        if "customer_id" in table.c and "customer_id" not in key:
+            values["customer_id"] = record.customer_id
+        if self._insert_new(table, values):
+            return None
         old = self._record(table, cls, **key)
         owner = getattr(old, "customer_id", record.customer_id)
         if owner != record.customer_id:
@@ -689,12 +884,8 @@ class SQLUnit:
                 f"not {record.customer_id!r}"
             )
         if old is not None:
-            where = [table.c[column] == value for column, value in key.items()]
-            self._c.execute(sa.delete(table).where(*where))
-        values = {**key, **(columns or {}), "record": _json(record)}
-        if "customer_id" in table.c and "customer_id" not in key:
-            values["customer_id"] = record.customer_id
-        self._c.execute(sa.insert(table).values(**values))
+            self._delete(table, **key)
+        self._insert(table, values)
         return old
 
     def _all(
@@ -714,6 +905,7 @@ class SQLUnit:
         if limit.amount is not None:
             to_minor_units(limit.amount, "limit.amount")
         self._known([limit.customer_id])
+        self._limits.pop(limit.customer_id, None)
         what = f"limit of {limit.customer_id!r} ({limit.kind.value}) from {limit.valid_from}"
         return self._put(
             self._t.limits,
@@ -725,15 +917,28 @@ class SQLUnit:
             valid_from=limit.valid_from,
         )
 
+    def _stable(self, customer_id: str) -> bool:
+        """Whether no other unit can change ``customer_id``'s records while this one runs.
+
+        Every unit locks the roots of the customers it names, so a customer whose
+        group root this unit holds is this unit's alone until it ends.
+        """
+        row = self._seen.get(customer_id)
+        return row is not None and row.root_id in self._locked
+
     def limits(self, customer_id: str) -> tuple[CreditLimit, ...]:
         self._known([customer_id])
-        table = self._t.limits
-        return self._all(
-            table,
-            CreditLimit,
-            table.c.customer_id == customer_id,
-            order=(table.c.valid_from, table.c.kind),
-        )
+        found = self._limits.get(customer_id)
+        if found is not None:
+            return found
+        ids = {customer_id}
+        if self._stable(customer_id):  # read the other locked customers' limits too
+            ids |= {i for i in self._locked if i not in self._limits and self._stable(i)}
+        read: dict[str, list[CreditLimit]] = {i: [] for i in ids}
+        for row in self._run("limits", _limit_records, ids=sorted(ids)):
+            read[row.customer_id].append(converter.structure(json.loads(row.record), CreditLimit))
+        self._limits.update((i, tuple(limits)) for i, limits in read.items() if self._stable(i))
+        return tuple(read[customer_id])
 
     # -- reservations ---------------------------------------------------------------
 
@@ -747,8 +952,7 @@ class SQLUnit:
         )
 
     def _reservation_of(self, order_id: str) -> Reservation | None:
-        table = self._t.reservations
-        row = self._c.execute(sa.select(table).where(table.c.order_id == order_id)).one_or_none()
+        row = self._run("reservation", _reservation_row, order_id=order_id).one_or_none()
         return None if row is None else self._reservation(row)
 
     def reserve(self, reservation: Reservation) -> Reservation | None:
@@ -756,6 +960,16 @@ class SQLUnit:
         units = to_minor_units(reservation.amount, "reservation.amount")
         self._known([reservation.customer_id])
         table = self._t.reservations
+        self._reserved.clear()
+        values = {
+            "order_id": reservation.order_id,
+            "customer_id": reservation.customer_id,
+            "amount": units,
+            "currency": reservation.amount.currency,
+            "reserved_on": reservation.reserved_on,
+        }
+        if self._insert_new(table, values):
+            return None
         old = self._reservation_of(reservation.order_id)
         if old is not None:
             if old.customer_id != reservation.customer_id:
@@ -763,33 +977,38 @@ class SQLUnit:
                     f"reservation.customer_id: order {reservation.order_id!r} is reserved for "
                     f"{old.customer_id!r}, not {reservation.customer_id!r}"
                 )
-            self._c.execute(sa.delete(table).where(table.c.order_id == reservation.order_id))
-        self._c.execute(
-            sa.insert(table).values(
-                order_id=reservation.order_id,
-                customer_id=reservation.customer_id,
-                amount=units,
-                currency=reservation.amount.currency,
-                reserved_on=reservation.reserved_on,
-            )
-        )
+            self._delete(table, order_id=reservation.order_id)
+        self._insert(table, values)
         return old
 
     def release(self, order_id: str) -> Reservation | None:
         check_text(order_id, "order_id")
-        old = self._reservation_of(order_id)
+        table = self._t.reservations
+        if self._c.dialect.delete_returning:
+            row = self._run("release", _released, order_id=order_id).one_or_none()
+            old = None if row is None else self._reservation(row)
+        else:
+            old = self._reservation_of(order_id)
+            if old is not None:
+                self._delete(table, order_id=order_id)
         if old is not None:
-            table = self._t.reservations
-            self._c.execute(sa.delete(table).where(table.c.order_id == order_id))
+            self._reserved.clear()
         return old
 
     def reservations(self, customer_id: str) -> tuple[Reservation, ...]:
         self._known([customer_id])
-        table = self._t.reservations
-        rows = self._rows(
-            sa.select(table).where(table.c.customer_id == customer_id).order_by(table.c.order_id)
-        )
-        return tuple(self._reservation(row) for row in rows)
+        found = self._reserved.get(customer_id)
+        if found is not None:
+            return found
+        ids = {customer_id}
+        if self._stable(customer_id):  # read the whole group's, which this unit holds
+            ids |= set(self._members.get(self._seen[customer_id].root_id, ()))
+        read: dict[str, list[Reservation]] = {i: [] for i in ids}
+        for row in self._run("reservations", _reservation_rows, ids=sorted(ids)):
+            read[row.customer_id].append(self._reservation(row))
+        if self._stable(customer_id):
+            self._reserved.update((i, tuple(r)) for i, r in read.items())
+        return tuple(read[customer_id])
 
     # -- orders ---------------------------------------------------------------------
 
@@ -848,9 +1067,9 @@ class SQLUnit:
 
     def dunning_history(self, customer_id: str) -> DunningHistory:
         self._known([customer_id])
-        table = self._t.dunning
+        records = self._run("dunning", _dunning_records, customer_id=customer_id).scalars()
         return DunningHistory(
-            self._all(table, DunningRecord, table.c.customer_id == customer_id, order=(table.c.id,))
+            tuple(converter.structure(json.loads(text), DunningRecord) for text in records)
         )
 
     def add_block(self, block: Block) -> bool:
@@ -930,12 +1149,8 @@ class SQLUnit:
     def snapshot(self, customer_id: str, *, as_of: datetime.date) -> Snapshot | None:
         check_date(as_of, "as_of")
         self._known([customer_id])
-        table = self._t.snapshots
-        text = self._c.execute(
-            sa.select(table.c.record)
-            .where(table.c.customer_id == customer_id, table.c.as_of <= as_of)
-            .order_by(table.c.as_of.desc())
-            .limit(1)
+        text = self._run(
+            "snapshot", _latest_snapshot, customer_id=customer_id, as_of=as_of
         ).scalar_one_or_none()
         return None if text is None else converter.structure(json.loads(text), Snapshot)
 
@@ -997,36 +1212,33 @@ class SQLUnit:
     ) -> AuditEntry:
         if customer_id != DESK_CHAIN:
             self._known([customer_id])
-        table = self._t.audit
-        previous = (
-            self._c.execute(
-                sa.select(table.c.hash)
-                .where(table.c.customer_id == customer_id)
-                .order_by(table.c.sequence.desc())
-                .limit(1)
-            ).scalar_one_or_none()
-            or ""
-        )
+        previous = self._heads.get(customer_id)
+        if previous is None:
+            previous = (
+                self._run("audit head", _audit_head, customer_id=customer_id).scalar_one_or_none()
+                or ""
+            )
         draft = AuditEntry(
             0, customer_id, at, kind, dict(payload), previous_hash=previous, hash="-"
         )
         digest = chain_hash(previous, draft.content())
-        result = self._c.execute(
-            sa.insert(table).values(
-                customer_id=customer_id,
-                at=at.isoformat(),
-                kind=kind,
-                payload=json.dumps(draft.payload, sort_keys=True),
-                previous_hash=previous,
-                hash=digest,
-            )
+        result = self._insert(
+            self._t.audit,
+            {
+                "customer_id": customer_id,
+                "at": at.isoformat(),
+                "kind": kind,
+                "payload": json.dumps(draft.payload, sort_keys=True),
+                "previous_hash": previous,
+                "hash": digest,
+            },
         )
+        if customer_id == DESK_CHAIN or self._stable(customer_id):
+            self._heads[customer_id] = digest
         (sequence,) = result.inserted_primary_key or (None,)
         if not isinstance(sequence, int):
             raise StorageError(f"audit: the database returned no sequence number ({sequence!r})")
-        return AuditEntry(
-            sequence, customer_id, at, kind, draft.payload, previous_hash=previous, hash=digest
-        )
+        return draft.numbered(sequence, digest)
 
     def audit_log(self, customer_id: str, *, since: int = 0) -> tuple[AuditEntry, ...]:
         if customer_id != DESK_CHAIN:
@@ -1055,3 +1267,246 @@ class SQLUnit:
             raise StorageError(
                 f"audit entry {row.sequence}: cannot be read back ({error}); the row was changed"
             ) from error
+
+    # -- monitoring: alerts and the watch list ----------------------------------------
+
+    def _alert(self, key: str) -> Alert | None:
+        table = self._t.alerts
+        text = self._c.execute(
+            sa.select(table.c.record).where(table.c.key == key)
+        ).scalar_one_or_none()
+        return None if text is None else Alert.from_json(json.loads(text))
+
+    def save_alert(self, alert: Alert) -> bool:
+        expect(alert, Alert, "alert", "an Alert")
+        self._known([alert.customer_id])
+        stored = self._alert(alert.key)
+        if stored is not None:
+            if stored.customer_id != alert.customer_id:
+                raise ValidationError(
+                    f"alert.key: {alert.key!r} belongs to {stored.customer_id!r}, "
+                    f"not {alert.customer_id!r}"
+                )
+            return False
+        self._c.execute(
+            sa.insert(self._t.alerts).values(
+                key=alert.key,
+                customer_id=alert.customer_id,
+                found_on=alert.on,
+                is_open=alert.is_open,
+                record=json.dumps(alert.to_json(), sort_keys=True),
+            )
+        )
+        return True
+
+    def alert(self, key: str) -> Alert | None:
+        return self._alert(check_text(key, "key"))
+
+    def alerts(
+        self,
+        customer_id: str | None = None,
+        *,
+        open_only: bool = False,
+        since: datetime.date | None = None,
+    ) -> tuple[Alert, ...]:
+        table = self._t.alerts
+        query = sa.select(table.c.record)
+        if customer_id is not None:
+            self._known([customer_id])
+            query = query.where(table.c.customer_id == customer_id)
+        if open_only:
+            query = query.where(table.c.is_open.is_(True))
+        if since is not None:
+            query = query.where(table.c.found_on >= check_date(since, "since"))
+        texts = self._c.execute(query.order_by(table.c.found_on, table.c.key)).scalars()
+        return tuple(Alert.from_json(json.loads(text)) for text in texts)
+
+    def acknowledge(
+        self, key: str, *, by: str, at: datetime.datetime, note: str | None = None
+    ) -> Alert:
+        check_text(key, "key")
+        check_text(by, "by")
+        stored = self._alert(key)
+        if stored is None:
+            raise ValidationError(f"key: no alert {key!r}")
+        if not stored.is_open:
+            return stored
+        done = attrs.evolve(stored, acknowledged_by=by, acknowledged_at=at, note=note)
+        table = self._t.alerts
+        self._c.execute(
+            sa.update(table)
+            .where(table.c.key == key)
+            .values(is_open=False, record=json.dumps(done.to_json(), sort_keys=True))
+        )
+        return done
+
+    def watching(self, customer_id: str) -> WatchEntry | None:
+        check_text(customer_id, "customer_id")
+        table = self._t.watch_list
+        text = self._c.execute(
+            sa.select(table.c.record).where(table.c.customer_id == customer_id)
+        ).scalar_one_or_none()
+        return None if text is None else WatchEntry.from_json(json.loads(text))
+
+    def watch(
+        self,
+        customer_id: str,
+        reason: str,
+        *,
+        by: str,
+        at: datetime.datetime,
+        block_orders: bool = False,
+    ) -> bool:
+        entry = WatchEntry(customer_id, reason, by=by, at=at, block_orders=block_orders)
+        self._known([customer_id])
+        if self.watching(customer_id) is not None:
+            return False
+        self._c.execute(
+            sa.insert(self._t.watch_list).values(
+                customer_id=customer_id, record=json.dumps(entry.to_json(), sort_keys=True)
+            )
+        )
+        return True
+
+    def unwatch(self, customer_id: str) -> WatchEntry | None:
+        old = self.watching(customer_id)
+        if old is not None:
+            table = self._t.watch_list
+            self._c.execute(sa.delete(table).where(table.c.customer_id == customer_id))
+        return old
+
+    def watched(self) -> tuple[WatchEntry, ...]:
+        table = self._t.watch_list
+        texts = self._c.execute(sa.select(table.c.record).order_by(table.c.customer_id)).scalars()
+        return tuple(WatchEntry.from_json(json.loads(text)) for text in texts)
+
+    # -- collections: proposals, the contact log, collectors, insurance ----------------
+
+    def _collection(self, kind: str, key: str, cls: type[R]) -> R | None:
+        table = self._t.collections
+        text = self._c.execute(
+            sa.select(table.c.record).where(table.c.kind == kind, table.c.key == key)
+        ).scalar_one_or_none()
+        return None if text is None else converter.structure(json.loads(text), cls)
+
+    def _collect(
+        self,
+        kind: str,
+        key: str,
+        customer_id: str,
+        record: object,
+        *,
+        dated: datetime.date | None = None,
+        status: str | None = None,
+        replace: bool,
+    ) -> None:
+        table = self._t.collections
+        if replace:
+            self._c.execute(sa.delete(table).where(table.c.kind == kind, table.c.key == key))
+        self._c.execute(
+            sa.insert(table).values(
+                kind=kind,
+                key=key,
+                customer_id=customer_id,
+                dated=dated,
+                status=status,
+                record=_json(record),
+            )
+        )
+
+    def _collected(self, kind: str, cls: type[R], *where: sa.ColumnElement[bool]) -> tuple[R, ...]:
+        table = self._t.collections
+        return self._all(
+            table, cls, table.c.kind == kind, *where, order=(table.c.dated, table.c.key)
+        )
+
+    def save_proposal(self, proposal: DunningProposal) -> DunningProposal | None:
+        expect(proposal, DunningProposal, "proposal", "a DunningProposal")
+        self._known([proposal.customer_id])
+        old = self._collection("proposal", proposal.id, DunningProposal)
+        if old is not None and old.customer_id != proposal.customer_id:
+            raise ValidationError(
+                f"proposal.customer_id: proposal {proposal.id!r} belongs to "
+                f"{old.customer_id!r}, not {proposal.customer_id!r}"
+            )
+        self._collect(
+            "proposal",
+            proposal.id,
+            proposal.customer_id,
+            proposal,
+            dated=proposal.on,
+            status=proposal.status.value,
+            replace=old is not None,
+        )
+        return old
+
+    def proposals(
+        self, customer_id: str, *, pending_only: bool = False
+    ) -> tuple[DunningProposal, ...]:
+        self._known([customer_id])
+        table = self._t.collections
+        where = [table.c.customer_id == customer_id]
+        if pending_only:
+            where.append(table.c.status == ProposalStatus.PROPOSED.value)
+        return self._collected("proposal", DunningProposal, *where)
+
+    def add_contact(self, entry: ContactEntry) -> bool:
+        expect(entry, ContactEntry, "entry", "a ContactEntry")
+        self._known([entry.customer_id])
+        stored = self._collection("contact", entry.id, ContactEntry)
+        if not new_or_same(stored, entry, f"contact {entry.id!r}"):
+            return False
+        self._collect("contact", entry.id, entry.customer_id, entry, dated=entry.on, replace=False)
+        return True
+
+    def contacts(self, customer_id: str) -> tuple[ContactEntry, ...]:
+        self._known([customer_id])
+        table = self._t.collections
+        return self._collected("contact", ContactEntry, table.c.customer_id == customer_id)
+
+    def assign_collector(self, assignment: CollectorAssignment) -> CollectorAssignment | None:
+        expect(assignment, CollectorAssignment, "assignment", "a CollectorAssignment")
+        customer_id = assignment.customer_id
+        self._known([customer_id])
+        old = self._collection("collector", customer_id, CollectorAssignment)
+        self._collect(
+            "collector",
+            customer_id,
+            customer_id,
+            assignment,
+            dated=assignment.since,
+            replace=old is not None,
+        )
+        return old
+
+    def collector_of(self, customer_id: str) -> CollectorAssignment | None:
+        return self._collection(
+            "collector", check_text(customer_id, "customer_id"), CollectorAssignment
+        )
+
+    def assignments(self) -> tuple[CollectorAssignment, ...]:
+        table = self._t.collections
+        query = sa.select(table.c.record).where(table.c.kind == "collector").order_by(table.c.key)
+        return tuple(
+            converter.structure(json.loads(text), CollectorAssignment)
+            for text in self._c.execute(query).scalars()
+        )
+
+    def insure(self, customer_id: str, policy: InsurancePolicy | None) -> InsurancePolicy | None:
+        if policy is not None:
+            expect(policy, InsurancePolicy, "policy", "an InsurancePolicy or None")
+        self._known([customer_id])
+        old = self._collection("insurance", customer_id, InsurancePolicy)
+        if policy is None:
+            if old is not None:
+                table = self._t.collections
+                self._c.execute(
+                    sa.delete(table).where(table.c.kind == "insurance", table.c.key == customer_id)
+                )
+        else:
+            self._collect("insurance", customer_id, customer_id, policy, replace=old is not None)
+        return old
+
+    def insurance(self, customer_id: str) -> InsurancePolicy | None:
+        self._known([customer_id])
+        return self._collection("insurance", customer_id, InsurancePolicy)

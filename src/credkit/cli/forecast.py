@@ -1,0 +1,236 @@
+"""``credkit forecast``: the cash-in forecast of the whole book, from a store or a ledger.
+
+Reads every customer's credit group as of ``--as-of`` from the store of ``--url`` (with
+the promises to pay and payment plans the store holds), or a ledger directory in the
+canonical layout (``--ledger DIR``, without promises or plans), and prints
+:func:`credkit.forecast.cash_forecast`: one line per week (``--weeks``, default 13) and
+per calendar month, a column per currency, then what is expected beyond the horizon,
+the credit balance no invoice absorbs, and the open balance they add up to.
+``--format`` is ``table`` (default), ``csv`` (one row per period and currency) or
+``json`` (periods and every item's expected payments). ``--min-history`` and
+``--bands`` are those of :func:`~credkit.forecast.cash_forecast`; ``--naive`` gives the
+"paid on the due date" forecast instead. Bad input exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from credkit.cli._common import Subcommands, csv_text, grid, iso_date, plain_amount
+from credkit.cli._store import DEFAULT_PREFIX, closing, ready_store
+from credkit.dunning import PaymentPlan, PromiseToPay
+from credkit.errors import ValidationError
+from credkit.forecast import CashForecast, ForecastModel, ForecastPeriod, cash_forecast
+from credkit.io import read_ledger
+from credkit.ledger import Ledger
+from credkit.money import Money
+
+__all__ = ["add_parser", "read_store", "run"]
+
+
+def add_parser(commands: Subcommands) -> None:
+    """Register ``credkit forecast`` on the sub-command parser ``commands``."""
+    parser = commands.add_parser(
+        "forecast",
+        help="cash-in forecast per week and month, from a store or a ledger",
+        description="Forecast when the open receivables will be paid, from each customer's "
+        "payment history, promises to pay and payment plans, in weekly and monthly "
+        "buckets per currency that add up to the open balance.",
+    )
+    parser.add_argument(
+        "--url",
+        metavar="URL",
+        help="read from the credkit store of this database (default: $CREDKIT_DB_URL, "
+        "else sqlite:///credkit.db)",
+    )
+    parser.add_argument(
+        "--prefix",
+        metavar="PREFIX",
+        help=f"with --url: start of every credkit table name (default {DEFAULT_PREFIX})",
+    )
+    parser.add_argument(
+        "--ledger",
+        type=Path,
+        metavar="DIR",
+        help="read a ledger directory in the canonical layout instead of a store",
+    )
+    parser.add_argument(
+        "--as-of", required=True, type=iso_date, metavar="DATE", help="forecast date, YYYY-MM-DD"
+    )
+    parser.add_argument(
+        "--weeks", type=int, default=13, metavar="N", help="weeks of the horizon (default 13)"
+    )
+    parser.add_argument(
+        "--min-history",
+        type=int,
+        default=5,
+        metavar="N",
+        help="paid invoices a customer needs for its own history (default 5)",
+    )
+    parser.add_argument(
+        "--bands", type=int, default=5, metavar="N", help="parts an item is spread over (default 5)"
+    )
+    parser.add_argument(
+        "--naive", action="store_true", help="every item on its due date (for comparison)"
+    )
+    parser.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="output format"
+    )
+    parser.set_defaults(func=run)
+
+
+def read_store(
+    url: str | None, prefix: str | None, *, as_of: datetime.date
+) -> tuple[Ledger, list[PromiseToPay], list[PaymentPlan]]:
+    """Every credit group's ledger as of ``as_of``, with the store's promises and plans."""
+    store = ready_store(
+        url, DEFAULT_PREFIX if prefix is None else prefix, command="credkit forecast"
+    )
+    groups: list[Ledger] = []
+    promises: list[PromiseToPay] = []
+    plans: list[PaymentPlan] = []
+    with closing(store), store.unit() as unit:
+        seen: set[str] = set()
+        for customer_id in unit.customer_ids():
+            promises.extend(unit.promises(customer_id))
+            plans.extend(unit.plans(customer_id))
+            if customer_id in seen:
+                continue
+            group = unit.ledger(customer_id, as_of=as_of)
+            seen.update(c.id for c in group.customers)
+            groups.append(group)
+    ledger = Ledger(
+        customers=[c for g in groups for c in g.customers],
+        invoices=[d for g in groups for d in g.invoices],
+        credit_notes=[d for g in groups for d in g.credit_notes],
+        payments=[d for g in groups for d in g.payments],
+        allocations=[a for g in groups for a in g.allocations],
+    )
+    return ledger, promises, plans
+
+
+def _digits(money: Money) -> str:
+    """Plain digits with the currency's minor units, for programs (csv, json)."""
+    return f"{money.round().amount:f}"
+
+
+def _period_rows(
+    result: CashForecast,
+    kind: str,
+    periods: Sequence[ForecastPeriod],
+    shown: Callable[[Money], str],
+) -> list[list[str]]:
+    return [
+        [
+            kind,
+            p.start.isoformat(),
+            p.end.isoformat(),
+            *(shown(p.amount(c)) for c in result.currencies),
+        ]
+        for p in periods
+    ]
+
+
+def _json(result: CashForecast) -> dict[str, Any]:
+    def periods(values: Sequence[ForecastPeriod]) -> list[dict[str, Any]]:
+        return [
+            {
+                "start": p.start.isoformat(),
+                "end": p.end.isoformat(),
+                "amounts": {c: _digits(p.amount(c)) for c in result.currencies},
+            }
+            for p in values
+        ]
+
+    return {
+        "as_of": result.as_of.isoformat(),
+        "model": result.model.value,
+        "currencies": list(result.currencies),
+        "weekly": periods(result.weekly),
+        "monthly": periods(result.monthly),
+        "beyond": {c: _digits(result.beyond_in(c)) for c in result.currencies},
+        "credits": {c: _digits(result.credit_in(c)) for c in result.currencies},
+        "open_balance": {c: _digits(result.total(c)) for c in result.currencies},
+        "items": [
+            {
+                "document_id": f.item.document_id,
+                "customer_id": f.item.customer_id,
+                "currency": f.item.amount.currency,
+                "due_date": f.item.due_date.isoformat(),
+                "open": _digits(f.item.amount),
+                "offset": _digits(f.offset),
+                "basis": f.basis.value,
+                "expected_on": None if f.expected_on is None else f.expected_on.isoformat(),
+                "parts": [
+                    {
+                        "on": p.on.isoformat(),
+                        "amount": _digits(p.amount),
+                        "basis": p.basis.value,
+                        "source": p.source,
+                        "moved": p.moved,
+                    }
+                    for p in f.parts
+                ],
+            }
+            for f in result.items
+        ],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the forecast and print it; return the exit status."""
+    as_of: datetime.date = args.as_of
+    promises: list[PromiseToPay] = []
+    plans: list[PaymentPlan] = []
+    if args.ledger is not None:
+        if args.url is not None:
+            raise ValidationError("--ledger: give either --url or --ledger, not both")
+        ledger = read_ledger(args.ledger)
+    else:
+        ledger, promises, plans = read_store(args.url, args.prefix, as_of=as_of)
+    options = {
+        "--weeks": (args.weeks, 1, 520),
+        "--min-history": (args.min_history, 1, 10_000),
+        "--bands": (args.bands, 1, 100),
+    }
+    for option, (value, low, high) in options.items():
+        if not low <= value <= high:
+            raise ValidationError(
+                f"{option}: expected a whole number from {low} to {high}, got {value}"
+            )
+    result = cash_forecast(
+        ledger,
+        as_of=as_of,
+        weeks=args.weeks,
+        promises=promises,
+        plans=plans,
+        model=ForecastModel.DUE_DATE if args.naive else ForecastModel.BEHAVIOUR,
+        min_history=args.min_history,
+        bands=args.bands,
+    )
+    codes = list(result.currencies)
+    shown = plain_amount if args.format == "table" else _digits
+    rows = _period_rows(result, "week", result.weekly, shown)
+    rows += _period_rows(result, "month", result.monthly, shown)
+    tail = [
+        ["beyond", "", "", *(shown(result.beyond_in(c)) for c in codes)],
+        ["credits", "", "", *(shown(result.credit_in(c)) for c in codes)],
+        ["open balance", "", as_of.isoformat(), *(shown(result.total(c)) for c in codes)],
+    ]
+    if args.format == "json":
+        print(json.dumps(_json(result), indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        print(csv_text(["period", "start", "end", *codes], [*rows, *tail]))
+    else:
+        header = ["Period", "From", "To", *codes]
+        model = "due date (naive)" if args.naive else "payment behaviour"
+        print(f"Cash-in forecast as of {as_of.isoformat()} ({model}), {args.weeks} weeks")
+        weeks = grid(header, rows[: len(result.weekly)], left={"Period", "From", "To"})
+        months = grid(header, rows[len(result.weekly) :] + tail, left={"Period", "From", "To"})
+        print("\n".join(["", *weeks, "", *months]))
+    return 0

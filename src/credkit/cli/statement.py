@@ -1,0 +1,168 @@
+"""``credkit statement``: a customer's statement of account, from a store or a ledger.
+
+The ledger comes from the store of ``--url`` (a database ``credkit db init`` and
+``credkit db load`` filled; ``--prefix`` as for ``credkit db``), read for the
+customer's credit group as of ``--as-of``, or from ``--ledger DIR``, a directory in
+credkit's canonical layout. The statement (:func:`credkit.statement.statement`) covers
+``--from`` (default: the first day of the as-of month) to ``--as-of``. ``--format``
+is ``text`` (default), ``csv`` or ``html``; ``--locale`` formats amounts and dates
+(default ``en_GB``); ``--template FILE`` replaces the text or HTML layout by a Jinja2
+template, rendered in the letters sandbox. HTML and templates need Jinja2, the
+``letters`` extra. ``--out FILE`` writes the statement to a file instead of standard
+output. Bad input (an unknown customer, a period that ends before it starts, an
+unknown locale) exits with status 2 and a message naming the option.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.util
+from pathlib import Path
+
+from credkit.cli._common import Subcommands, iso_date
+from credkit.cli._store import DEFAULT_PREFIX, closing, ready_store
+from credkit.errors import CredkitError, ValidationError
+from credkit.io import read_ledger
+from credkit.ledger import Ledger
+from credkit.statement import render_csv, render_html, render_text, statement
+
+__all__ = ["add_parser", "read_template", "run", "store_ledger"]
+
+
+def add_parser(commands: Subcommands) -> None:
+    """Register ``credkit statement`` on the sub-command parser ``commands``."""
+    parser = commands.add_parser(
+        "statement",
+        help="a customer's statement of account, from a store or a ledger",
+        description="Print a customer's statement of account for a period: opening balance, "
+        "the invoices, credit notes, payments and allocations of the period with a running "
+        "balance, the closing balance and an aging summary, per currency.",
+    )
+    parser.add_argument("customer", metavar="CUSTOMER", help="the customer's id")
+    parser.add_argument(
+        "--url",
+        metavar="URL",
+        help="read the ledger from the credkit store of this database (default: "
+        "$CREDKIT_DB_URL, else sqlite:///credkit.db)",
+    )
+    parser.add_argument(
+        "--prefix",
+        metavar="PREFIX",
+        help=f"with --url: start of every credkit table name (default {DEFAULT_PREFIX})",
+    )
+    parser.add_argument(
+        "--ledger",
+        type=Path,
+        metavar="DIR",
+        help="read the ledger from a directory in the canonical layout instead of a store",
+    )
+    parser.add_argument(
+        "--as-of", required=True, type=iso_date, metavar="DATE", help="last day, YYYY-MM-DD"
+    )
+    parser.add_argument(
+        "--from",
+        dest="period_from",
+        type=iso_date,
+        metavar="DATE",
+        help="first day, YYYY-MM-DD (default: the first day of the as-of month)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "csv", "html"), default="text", help="output format"
+    )
+    parser.add_argument(
+        "--locale", default="en_GB", help="locale of amounts and dates (default en_GB)"
+    )
+    parser.add_argument(
+        "--template",
+        type=Path,
+        metavar="FILE",
+        help="Jinja2 template replacing the text or HTML layout (needs the letters extra)",
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="FILE", help="write to FILE instead of standard output"
+    )
+    parser.set_defaults(func=run)
+
+
+def store_ledger(
+    url: str | None, prefix: str | None, customer_id: str, *, as_of: datetime.date
+) -> Ledger:
+    """The credit group of ``customer_id`` as of ``as_of`` from the store of ``url``.
+
+    An unknown customer raises :class:`~credkit.errors.ValidationError` naming it.
+    """
+    store = ready_store(
+        url, DEFAULT_PREFIX if prefix is None else prefix, command="credkit statement"
+    )
+    with closing(store):
+        with store.unit() as unit:
+            if customer_id not in unit.customer_ids():
+                raise ValidationError(
+                    f"CUSTOMER: unknown customer {customer_id!r} in {store.where}"
+                )
+        with store.unit(customer_id) as unit:
+            return unit.ledger(customer_id, as_of=as_of)
+
+
+def read_template(path: Path) -> str:
+    """The text of a ``--template`` file (a ValidationError naming the option if unreadable)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValidationError(f"--template: cannot read {str(path)!r}: {error}") from None
+
+
+def _need_jinja(what: str) -> None:
+    if importlib.util.find_spec("jinja2") is None:
+        raise CredkitError(
+            f"credkit statement {what} needs Jinja2, an optional dependency; install the "
+            "'letters' extra: pip install 'credkit-b2b[letters]'"
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the statement and print or write it; return the exit status."""
+    as_of: datetime.date = args.as_of
+    if args.ledger is not None:
+        if args.url is not None:
+            raise ValidationError("--ledger: give either --url or --ledger, not both")
+        ledger = read_ledger(args.ledger)
+        if args.customer not in {c.id for c in ledger.customers}:
+            raise ValidationError(
+                f"CUSTOMER: unknown customer {args.customer!r} in {str(args.ledger)!r}"
+            )
+    else:
+        ledger = store_ledger(args.url, args.prefix, args.customer, as_of=as_of)
+    if args.period_from is not None and args.period_from > as_of:
+        raise ValidationError(
+            f"--from: {args.period_from.isoformat()} is after --as-of {as_of.isoformat()}"
+        )
+    template = None
+    if args.template is not None:
+        if args.format == "csv":
+            raise ValidationError("--template: csv has a fixed layout; use it with text or html")
+        _need_jinja("--template")
+        template = read_template(args.template)
+    if args.format == "html":
+        _need_jinja("--format html")
+    account = statement(ledger, args.customer, as_of=as_of, period_from=args.period_from)
+    try:
+        if args.format == "csv":
+            text = render_csv(account)
+        elif args.format == "html":
+            text = render_html(account, locale=args.locale, template=template)
+        else:
+            text = render_text(account, locale=args.locale, template=template) + "\n"
+    except ValidationError as error:
+        if error.message.startswith("locale: "):
+            raise ValidationError(f"--locale: {error.message.removeprefix('locale: ')}") from None
+        raise
+    if args.out is None:
+        print(text, end="")
+    else:
+        try:
+            args.out.write_text(text, encoding="utf-8", newline="")
+        except OSError as error:
+            raise ValidationError(f"--out: cannot write {str(args.out)!r}: {error}") from None
+    return 0

@@ -1,0 +1,149 @@
+"""``credkit forecast`` against an SQLite store loaded from the sample, and a ledger directory."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("sqlalchemy", reason="credkit forecast --url needs the sql extra")
+
+from credkit.cli import main
+from credkit.dunning import PromiseToPay
+from credkit.io import read_ledger
+from credkit.money import Money
+from credkit.storage.sql import SQLStore
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    root = tmp_path_factory.mktemp("forecast")
+    out = root / "sample"
+    assert main(["sample", "--out", str(out), "--seed", "3", "--customers", "8"]) == 0
+    url = ["--url", f"sqlite:///{root / 'credkit.db'}"]
+    assert main(["db", "init", *url]) == 0
+    assert main(["db", "load", str(out), *url]) == 0
+    return out, url
+
+
+def test_json_totals_are_the_open_balance(
+    loaded: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, url = loaded
+    capsys.readouterr()
+    assert main(["forecast", *url, "--as-of", "2026-06-30", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    balance = read_ledger(out).balance(date(2026, 6, 30))
+    assert set(document["currencies"]) == set(balance)
+    for code, money in balance.items():
+        assert Decimal(document["open_balance"][code]) == money.amount
+        weeks = sum(Decimal(w["amounts"][code]) for w in document["weekly"])
+        total = weeks + Decimal(document["beyond"][code]) + Decimal(document["credits"][code])
+        assert total == money.amount
+    assert len(document["weekly"]) == 13
+
+
+def test_store_and_ledger_agree_and_table_and_csv(
+    loaded: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, url = loaded
+    capsys.readouterr()
+    assert main(["forecast", *url, "--as-of", "2026-06-30", "--format", "csv", "--weeks", "4"]) == 0
+    from_store = capsys.readouterr().out
+    assert (
+        main(
+            [
+                "forecast",
+                "--ledger",
+                str(out),
+                "--as-of",
+                "2026-06-30",
+                "--format",
+                "csv",
+                "--weeks",
+                "4",
+            ]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out == from_store
+    rows = list(csv.reader(io.StringIO(from_store)))
+    assert [r[0] for r in rows].count("week") == 4
+    assert rows[-1][0] == "open balance"
+    assert main(["forecast", *url, "--as-of", "2026-06-30", "--naive"]) == 0
+    assert "due date (naive)" in capsys.readouterr().out
+
+
+def test_a_stored_promise_overrides_the_behaviour(
+    loaded: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out, url = loaded
+    ledger = read_ledger(out)
+    item = next(
+        i
+        for i in ledger.open_items(date(2026, 6, 30))
+        if i.amount.is_positive and i.customer_id == "C001"
+    )
+    promise = PromiseToPay(
+        "PTP-T",
+        "C001",
+        item.amount,
+        promised_for=date(2026, 7, 20),
+        made_on=date(2026, 6, 29),
+        item_ids=[item.document_id],
+    )
+    store = SQLStore(url[1])
+    try:
+        with store.unit("C001") as unit:
+            unit.add_promise(promise)
+    finally:
+        store.dispose()
+    capsys.readouterr()
+    assert main(["forecast", *url, "--as-of", "2026-06-30", "--format", "json"]) == 0
+    items = {i["document_id"]: i for i in json.loads(capsys.readouterr().out)["items"]}
+    parts = items[item.document_id]["parts"]
+    assert parts == [
+        {
+            "on": "2026-07-20",
+            "amount": f"{item.amount.round().amount:f}",
+            "basis": "promise",
+            "source": "PTP-T",
+            "moved": False,
+        }
+    ]
+    assert Money.of(items[item.document_id]["open"], item.amount.currency) == item.amount
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--weeks", "0"], "--weeks: expected a whole number from 1 to 520, got 0"),
+        (["--bands", "101"], "--bands: expected a whole number from 1 to 100"),
+        (["--min-history", "0"], "--min-history: expected a whole number"),
+    ],
+)
+def test_bad_input_exits_2(
+    loaded: tuple[Path, list[str]],
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    message: str,
+) -> None:
+    _, url = loaded
+    capsys.readouterr()
+    assert main(["forecast", *url, "--as-of", "2026-06-30", *extra]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_missing_database_names_db_init(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["forecast", "--url", f"sqlite:///{tmp_path / 'none.db'}", "--as-of", "2026-06-30"])
+        == 2
+    )
+    assert "credkit db init" in capsys.readouterr().err
