@@ -1,21 +1,20 @@
-"""Aged receivables from a CSV of open items: credkit against pandas, in one run.
+"""Aged receivables from a CSV of open items: credkit against pandas and polars, in one run.
 
-Builds N open items (default one million) from the sample generator: the open items
-of ``generate(seed=7, customers=500)`` on the portfolio's last day (1,533 items:
-invoices, unapplied payments and credit notes, five currencies, some disputed),
-copied again and again with a copy number appended to every document and customer
-id (``INV-000123-17``, ``C042-17``) and, for copy ``k``, every date moved ``k % 29``
-days earlier, until there are N of them. They are written once, untimed, to a CSV
-file (document id, customer id, kind, issue date, due date, amount, currency,
-disputed). Then each side runs in a fresh Python process of its own, so that its peak
-memory is its own:
+The data come from ``benchmarks/_data.py``: a seeded, realistic open-item export with
+distinct document ids and amounts, about ten lines per customer (lognormal sizes),
+five currencies including JPY, credit notes, unapplied cash and disputes, dates over
+two years. Each size (100,000 and 1,000,000 lines by default; ``--sizes 10M`` for ten
+million) is written once, untimed (document id, customer id, kind, issue date, due
+date, amount, currency, disputed), and aged as of ``_data.AS_OF`` with the standard
+buckets on the due date. Each side runs in a fresh Python process of its own, so that
+its peak memory is its own:
 
-* credkit: :func:`credkit.io.age_open_items` with the standard buckets on the due
-  date, which reads the file in blocks and ages it in the same pass (one figure,
-  load and aging together);
-* credkit's object path, for comparison (left out with ``--no-objects``):
-  :func:`credkit.io.read_open_items` (load, an ``OpenItem`` per line), then
-  :func:`credkit.aging.age` (aging);
+* credkit, pure path: :func:`credkit.io.age_open_items` (``engine="python"``), which
+  reads the file in blocks and ages it in the same pass;
+* credkit, polars engine: ``age_open_items(..., engine="polars")``: a lazy, streaming
+  polars query with every check of the pure path;
+* credkit's object path, for comparison (only with ``--objects``):
+  :func:`credkit.io.read_open_items`, then :func:`credkit.aging.age`;
 * pandas: ``pd.read_csv`` and ``pd.to_datetime`` on the due dates (load), then days
   overdue, ``pd.cut`` into the same six buckets and a groupby on (customer,
   currency) summing each bucket, the negative items as *unapplied*, the disputed
@@ -24,27 +23,30 @@ memory is its own:
   checks (ids and customers not empty, known kinds and currencies, plain decimal
   amounts, yes/no flags, ISO dates with due dates not before issue dates and nothing
   after the report date, no document twice).
+* polars, plain: a straightforward polars script of the same figures without any
+  check (``scan_csv`` with float amounts, ``str.to_date``, a groupby), on the
+  streaming engine.
 
 Each process prints its times and its peak resident memory (``ru_maxrss``, read as
 soon as its report is built), then turns every row of its report into plain values
-(``AgingReport.to_rows()`` for credkit, ``itertuples`` for pandas; timed apart as
-*export*, not part of the ratio) and writes them to a JSON file. The script then
-compares every row: same customers and currencies, same bucket, unapplied and
-disputed amounts (pandas sums floats, rounded to the currency's minor units before
-comparing with credkit's exact ``Decimal`` sums; with a handful of items per row the
-float error is far below a cent), same counts and oldest days. Exit status 1 if
-anything differs.
+(``AgingReport.to_rows()`` for credkit; ``itertuples``/``iter_rows`` for pandas and
+polars; timed apart as *export*, not part of the ratios) and writes them to a JSON
+file. The script then compares every row of every side with pandas': same customers
+and currencies, same bucket, unapplied and disputed amounts (pandas and plain polars
+sum floats, rounded to the currency's minor units before comparing with credkit's
+exact ``Decimal`` sums; with a handful of items per row the float error is far below
+a cent), same counts and oldest days. Exit status 1 if anything differs.
 
-Needs pandas (the ``bench`` extra): ``pip install credkit-b2b[bench]``.
+Needs pandas and polars (the ``bench`` and ``polars`` extras):
+``pip install 'credkit-b2b[bench,polars]'``.
 
-    python benchmarks/aging.py                    # 1,000,000 open items
-    python benchmarks/aging.py --items 100000 --no-objects
+    python benchmarks/aging.py                          # 100,000 and 1,000,000 lines
+    python benchmarks/aging.py --sizes 100k,1M,10M --objects
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import json
 import math
@@ -57,70 +59,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-SEED = 7
-CUSTOMERS = 500
-SHIFT = 29  # copy k moves every date k % SHIFT days earlier
-COLUMNS = ("id", "customer_id", "kind", "issue_date", "due_date", "amount", "currency", "disputed")
+import _data  # benchmarks/_data.py: this script's folder is on sys.path
+
+COLUMNS = _data.COLUMNS
 EDGES = (30, 60, 90, 120)
+MAPPING = {"kind": "kind", "disputed": "disputed"}
 
 
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def write_items(path: Path, count: int) -> datetime.date:
-    """Write ``count`` open items to ``path``; return the as-of date to age them on."""
-    from credkit.sample import generate
-
-    portfolio = generate(seed=SEED, customers=CUSTOMERS)
-    as_of = portfolio.end
-    base = portfolio.ledger.open_items(as_of)
-    rows = [
-        (
-            item.document_id,
-            item.customer_id,
-            item.kind.value,
-            item.issue_date.toordinal(),
-            item.due_date.toordinal(),
-            format(item.amount.amount, "f"),
-            item.amount.currency,
-            "yes" if item.disputed else "no",
-        )
-        for item in base
-    ]
-    days: dict[int, str] = {}
-
-    def day(ordinal: int) -> str:
-        text = days.get(ordinal)
-        if text is None:
-            text = days[ordinal] = datetime.date.fromordinal(ordinal).isoformat()
-        return text
-
-    with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(COLUMNS)
-        written = 0
-        copy = 0
-        while written < count:
-            shift = copy % SHIFT
-            for document, customer, kind, issued, due, amount, currency, disputed in rows[
-                : count - written
-            ]:
-                writer.writerow(
-                    (
-                        f"{document}-{copy}",
-                        f"{customer}-{copy}",
-                        kind,
-                        day(issued - shift),
-                        day(due - shift),
-                        amount,
-                        currency,
-                        disputed,
-                    )
-                )
-            written += min(len(rows), count - written)
-            copy += 1
-    return as_of
 
 
 # -- the two sides, each run in a process of its own ----------------------------------
@@ -139,25 +86,33 @@ def _export(report: Any) -> dict[str, list[Any]]:
 
 
 def run_credkit(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
-    """The one-pass path: age_open_items reads and ages the file block by block."""
-    return _credkit(path, as_of, out, one_pass=True)
+    """The pure path: age_open_items reads and ages the file block by block."""
+    return _credkit(path, as_of, out, how="python")
+
+
+def run_engine(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
+    """The columnar engine: age_open_items(..., engine="polars"), every check included."""
+    return _credkit(path, as_of, out, how="polars")
 
 
 def run_objects(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
     """The object path: read_open_items builds an OpenItem per line, then age()."""
-    return _credkit(path, as_of, out, one_pass=False)
+    return _credkit(path, as_of, out, how="objects")
 
 
-def _credkit(path: Path, as_of: datetime.date, out: Path, *, one_pass: bool) -> dict[str, float]:
+def _credkit(path: Path, as_of: datetime.date, out: Path, *, how: str) -> dict[str, float]:
     from credkit.aging import STANDARD, age
     from credkit.io import ColumnMapping, age_open_items, read_open_items
 
+    if how == "polars":
+        import polars  # noqa: F401 - imported before the clock starts, as pandas is
+
     assert STANDARD.edges == EDGES
-    mapping = ColumnMapping(kind="kind", disputed="disputed")
+    mapping = ColumnMapping(**MAPPING)
     baseline = _peak_mib()
     started = time.perf_counter()
-    if one_pass:
-        report = age_open_items(path, mapping=mapping, as_of=as_of)
+    if how != "objects":
+        report = age_open_items(path, mapping=mapping, as_of=as_of, engine=how)  # type: ignore[arg-type]
         loaded = float("nan")  # load and aging are one pass
     else:
         items = read_open_items(path, mapping=mapping)
@@ -322,6 +277,73 @@ def _pandas(path: Path, as_of: datetime.date, out: Path, *, checked: bool) -> di
     }
 
 
+def run_polars(path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
+    """A plain polars script of the same figures, without any check."""
+    import polars as pl
+
+    from credkit.money import minor_units
+
+    labels = ["Not yet due", "1-30", "31-60", "61-90", "91-120", "Over 120"]
+    baseline = _peak_mib()
+    started = time.perf_counter()
+    scan = pl.scan_csv(
+        path,
+        schema_overrides={"id": pl.String, "customer_id": pl.String, "amount": pl.Float64},
+    )
+    days = (pl.lit(as_of) - pl.col("due_date").str.to_date("%Y-%m-%d")).dt.total_days()
+    scan = scan.with_columns(
+        days=days, owed=pl.col("amount") >= 0, flagged=pl.col("disputed") == "yes"
+    )
+    slot = pl.sum_horizontal([(pl.col("days") > edge).cast(pl.Int8) for edge in (0, *EDGES)])
+    scan = scan.with_columns(slot=slot)
+    amount, owed, d = pl.col("amount"), pl.col("owed"), pl.col("days")
+    frame = (
+        scan.group_by("customer_id", "currency")
+        .agg(
+            *(
+                pl.when(owed & (pl.col("slot") == index))
+                .then(amount)
+                .otherwise(0.0)
+                .sum()
+                .alias(label)
+                for index, label in enumerate(labels)
+            ),
+            pl.when(owed).then(0.0).otherwise(amount).sum().alias("unapplied"),
+            pl.when(owed & pl.col("flagged")).then(amount).otherwise(0.0).sum().alias("dsp"),
+            pl.len().alias("count"),
+            pl.when(owed & (d > 0)).then(d).max().alias("oldest"),
+        )
+        .collect(engine="streaming")
+    )
+    done = time.perf_counter()
+    peak = _peak_mib()
+    places = {code: minor_units(code) for code in frame["currency"].unique()}
+    rows = {}
+    for customer, code, *amounts, count, oldest in frame.iter_rows():
+        rows[f"{customer}|{code}"] = [
+            *(_money(a, places[code]) for a in amounts),
+            int(count),
+            oldest,
+        ]
+    exported = time.perf_counter()
+    out.write_text(json.dumps(rows))
+    return {
+        "load": float("nan"),
+        "aging": float("nan"),
+        "total": done - started,
+        "export": exported - done,
+        "items": int(frame["count"].sum()),
+        "baseline": baseline,
+        "peak": peak,
+    }
+
+
+def _money(value: float, places: int) -> str:
+    """A float sum rounded to the currency's minor units, without a minus on zero."""
+    text = f"{value:.{places}f}"
+    return text[1:] if text.startswith("-") and not Decimal(text) else text
+
+
 # -- the parent: data, the two processes, the comparison ------------------------------
 
 
@@ -344,16 +366,29 @@ def compare(ours: dict[str, list[Any]], theirs: dict[str, list[Any]]) -> list[st
 
 SIDES = {
     "credkit": run_credkit,
+    "engine": run_engine,
     "objects": run_objects,
     "checked": run_pandas_checked,
+    "polars": run_polars,
     "pandas": run_pandas,
 }
 NAMES = {
-    "credkit": "credkit age_open_items",
+    "credkit": "credkit, pure path",
+    "engine": "credkit, polars engine",
     "objects": "credkit read + age",
     "checked": "pandas, with checks",
+    "polars": "polars, plain script",
     "pandas": "pandas",
 }
+RATIOS = [
+    # (ours, theirs, target of issue 20 or None)
+    ("engine", "polars", 1.2),
+    ("engine", "pandas", 0.5),
+    ("credkit", "pandas", 1.5),
+    ("credkit", "checked", None),
+    ("engine", "checked", None),
+    ("objects", "pandas", None),
+]
 
 
 def side(name: str, path: Path, as_of: datetime.date, out: Path) -> dict[str, float]:
@@ -368,13 +403,70 @@ def _seconds(value: float) -> str:
     return "      -  " if math.isnan(value) else f"{value:8.2f}s"
 
 
+def _size(text: str) -> int:
+    return _data.SIZES.get(text) or int(text.replace("_", "").replace(",", ""))
+
+
+def run_size(lines: int, names: list[str], directory: Path) -> list[str]:
+    """Write ``lines`` open items, run every side on them, print; return the problems."""
+    path = Path(directory, f"open_items_{lines}.csv")
+    started = time.perf_counter()
+    as_of = _data.write_open_items(path, lines)
+    size = path.stat().st_size / 2**20
+    print(
+        f"\n{lines:,} open items from benchmarks/_data.py ({size:.0f} MiB, written in "
+        f"{time.perf_counter() - started:.1f} s, not measured), aged as of {as_of}, "
+        "standard buckets, due-date basis"
+    )
+    figures = {name: side(name, path, as_of, Path(directory, f"{name}.json")) for name in names}
+    reports = {name: json.loads(Path(directory, f"{name}.json").read_text()) for name in names}
+    path.unlink()
+    print("  (each in its own process; peak = max resident memory of that process)")
+    print(
+        f"  {'':26}{'load':>9}{'aging':>9}{'total':>9}{'peak':>10}{'after imports':>15}"
+        f"{'export':>9}"
+    )
+    for name in names:
+        f = figures[name]
+        print(
+            f"  {NAMES[name]:26}{_seconds(f['load'])}{_seconds(f['aging'])}{_seconds(f['total'])}"
+            f"{f['peak']:6.0f} MiB{f['baseline']:11.0f} MiB{_seconds(f['export'])}"
+        )
+    for ours, theirs, target in RATIOS:
+        if ours not in names or theirs not in names:
+            continue
+        a, b = figures[ours], figures[theirs]
+        ratio = a["total"] / b["total"]
+        versus = f"{NAMES[ours]} / {NAMES[theirs]}"
+        verdict = ""
+        if target is not None:
+            verdict = f"   target <= {target}: {'met' if ratio <= target else 'NOT met'}"
+        print(
+            f"  ratio {versus:50} time {ratio:5.2f}   peak memory "
+            f"{a['peak'] / b['peak']:5.2f}{verdict}"
+        )
+    problems = []
+    for name in names:
+        if name != "pandas":
+            problems += [f"{name}: {p}" for p in compare(reports[name], reports["pandas"])]
+        if figures[name]["items"] != lines:
+            problems.append(f"{name}: {figures[name]['items']} items aged, not {lines}")
+    if not problems:
+        print(f"  same report: all {len(reports['pandas']):,} (customer, currency) rows agree")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument(
-        "--no-objects",
+        "--sizes",
+        default="100k,1M",
+        help="comma-separated line counts: 100k, 1M, 10M or a number (default 100k,1M)",
+    )
+    parser.add_argument(
+        "--objects",
         action="store_true",
-        help="leave out the slow object path (read_open_items, then age)",
+        help="also run the slow object path (read_open_items, then age)",
     )
     parser.add_argument("--side", choices=sorted(SIDES), help=argparse.SUPPRESS)
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
@@ -384,58 +476,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.side is not None:
         print(json.dumps(SIDES[args.side](args.csv, args.as_of, args.out)))
         return 0
-    if args.items < 1:
-        parser.error("--items must be at least 1")
-    names = [n for n in SIDES if not (args.no_objects and n == "objects")]
-
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory, "open_items.csv")
-        started = time.perf_counter()
-        as_of = write_items(path, args.items)
-        size = path.stat().st_size / 2**20
-        print(
-            f"{args.items:,} open items: those of generate(seed={SEED}, customers={CUSTOMERS}) "
-            f"on {as_of}, copied with ids suffixed -<copy> and dates moved (copy % {SHIFT}) "
-            "days earlier"
-        )
-        print(
-            f"  writing {path.name} ({size:.0f} MiB): {time.perf_counter() - started:.2f} s "
-            f"(not measured); aged as of {as_of}, standard buckets, due-date basis"
-        )
-        figures = {name: side(name, path, as_of, Path(directory, f"{name}.json")) for name in names}
-        reports = {name: json.loads(Path(directory, f"{name}.json").read_text()) for name in names}
-
-    print("  (each in its own process; peak = max resident memory of that process)")
-    print(
-        f"  {'':24}{'load':>9}{'aging':>9}{'total':>9}{'peak':>10}{'after imports':>15}"
-        f"{'export':>9}"
-    )
-    for name in names:
-        f = figures[name]
-        print(
-            f"  {NAMES[name]:24}{_seconds(f['load'])}{_seconds(f['aging'])}{_seconds(f['total'])}"
-            f"{f['peak']:6.0f} MiB{f['baseline']:11.0f} MiB{_seconds(f['export'])}"
-        )
-    p = figures["pandas"]
-    pairs = [(n, "pandas") for n in ("credkit", "objects") if n in names]
-    pairs.append(("credkit", "checked"))
-    for ours, theirs in pairs:
-        a, b = figures[ours], figures[theirs]
-        versus = f"{NAMES[ours]} / {NAMES[theirs]}"
-        print(f"  ratio {versus:48} total {a['total'] / b['total']:5.2f}", end="")
-        print(f"   peak memory {a['peak'] / b['peak']:5.2f}")
-
+    try:
+        sizes = [_size(part.strip()) for part in args.sizes.split(",")]
+    except ValueError:
+        parser.error(f"--sizes: expected counts such as 100k,1M, got {args.sizes!r}")
+    if min(sizes) < 1:
+        parser.error("--sizes must be at least 1")
+    names = [n for n in SIDES if args.objects or n != "objects"]
     problems = []
-    for name in names[:-1]:
-        problems += [f"{name}: {p}" for p in compare(reports[name], reports["pandas"])]
-        if figures[name]["items"] != args.items:
-            problems.append(f"{name}: {figures[name]['items']} items aged, not {args.items}")
-    if p["items"] != args.items:
-        problems.append(f"pandas: {p['items']} items read, not {args.items}")
+    with tempfile.TemporaryDirectory() as directory:
+        for lines in sizes:
+            problems += run_size(lines, names, Path(directory))
     if problems:
         print("MISMATCH:", *problems[:20], sep="\n  ")
         return 1
-    print(f"  same report: all {len(reports['pandas']):,} (customer, currency) rows agree")
     return 0
 
 

@@ -48,6 +48,7 @@ LAYERS: dict[str, int] = {
     "bureau": 11,  # a bureau's cache lives in a store
     "desk": 12,  # the core meets a store and a bureau here, and only here
     "testing": 13,  # strategies and conformance kits for everything below
+    "report": 13,  # the portfolio report: reads a store through the desk's detectors
     "cli": 14,
     "__init__": 15,  # the package face re-exports the everyday names
 }

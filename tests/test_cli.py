@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,10 @@ def test_sample_refuses_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "--out: cannot create" in capsys.readouterr().err
 
 
-def test_demo_summarises_the_sample_and_ages_it(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_summarises_the_sample_and_ages_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the demo's report goes
     assert main(["demo", "--customers", "12", "--seed", "5"]) == 0
     out = capsys.readouterr().out
     portfolio = sample.generate(seed=5, customers=12)

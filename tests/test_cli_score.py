@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-import credkit.cli
 from credkit import sample
 from credkit.cli import main, score
 from credkit.config import dump
@@ -20,13 +19,6 @@ from credkit.scoring import Bin, Factor, Scorecard, example_scorecard, score_row
 
 EXAMPLE = Path(__file__).parents[1] / "src" / "credkit" / "data" / "trade-credit-scorecard.toml"
 INPUTS = [factor.input for factor in example_scorecard().factors]
-
-
-@pytest.fixture(autouse=True)
-def registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Register ``score`` with ``credkit.cli.main`` until the lead wires it in for good."""
-    if score not in credkit.cli._COMMANDS:
-        monkeypatch.setattr(credkit.cli, "_COMMANDS", (*credkit.cli._COMMANDS, score))
 
 
 def write_csv(path: Path, rows: list[Mapping[str, object]]) -> Path:

@@ -20,7 +20,7 @@ transaction. ``tests/storage/test_host_store.py`` runs credkit's conformance kit
 >>> store = SQLStore(url, unit_class=HostUnit)
 >>> create_host_tables(store.engine)  # the host's own migrations do this
 >>> store.upgrade()  # credkit's migrations: only the tables named credkit_*
-'0003'
+'0006'
 >>> with store.unit() as unit:
 ...     unit.add_customers([
 ...         Customer("ACME", "Acme Holding", country="DE", currency="EUR"),
@@ -59,6 +59,7 @@ True
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -71,6 +72,7 @@ from credkit.ledger import (
     CreditNote,
     Customer,
     Invoice,
+    InvoiceInstalment,
     Ledger,
     Payment,
     check_allocations,
@@ -110,6 +112,7 @@ partner = sa.Table(
     sa.Column("segment", sa.Text),
     sa.Column("industry", sa.Text),
     sa.Column("parent_id", sa.String(64), sa.ForeignKey("partner.id")),
+    sa.Column("tags", sa.Text),  # the partner's categories, comma-separated
 )
 
 account_move = sa.Table(
@@ -125,6 +128,11 @@ account_move = sa.Table(
     sa.Column("disputed", sa.Boolean, nullable=False),  # invoices only
     sa.Column("reversed_entry", sa.String(64)),  # refunds: the invoice they correct
     sa.Column("write_off", sa.Boolean, nullable=False),  # refunds only
+    # in the company currency at the booking rate (Odoo: amount_total_signed), if booked
+    sa.Column("amount_company_minor", sa.BigInteger),
+    sa.Column("company_currency", sa.String(3)),
+    # invoices due in parts: [[date_maturity, amount_minor], ...] (Odoo: one line each)
+    sa.Column("payment_schedule", sa.Text),
     sa.CheckConstraint(
         "move_type IN ('out_invoice', 'out_refund', 'inbound_payment')", name="move_type_known"
     ),
@@ -141,9 +149,22 @@ reconcile = sa.Table(
     sa.Column("credit_move", sa.String(64), sa.ForeignKey("account_move.name"), nullable=False),
     sa.Column("amount_minor", sa.BigInteger, nullable=False),
     sa.Column("reconciled_on", sa.Date, nullable=False),
+    sa.Column("instalment", sa.Integer, nullable=False, default=0),  # 0: none named
     sa.Index("reconcile_by_debit", "debit_move"),
     sa.Index("reconcile_by_credit", "credit_move"),
 )
+
+
+def _schedule_json(invoice: Invoice) -> str | None:
+    """An invoice's payment schedule as the host stores it (None when due at once)."""
+    if not invoice.schedule:
+        return None
+    return json.dumps(
+        [
+            [part.due_date.isoformat(), to_minor_units(part.amount, "schedule.amount")]
+            for part in invoice.schedule
+        ]
+    )
 
 
 def create_host_tables(engine: sa.Engine) -> None:
@@ -168,6 +189,7 @@ class HostUnit(SQLUnit):
             segment=row.segment,
             industry=row.industry,
             parent_id=row.parent_id,
+            tags=row.tags.split(",") if row.tags else (),
         )
 
     def _partners(self, ids: Iterable[str]) -> dict[str, Customer]:
@@ -232,6 +254,7 @@ class HostUnit(SQLUnit):
                 "segment": c.segment,
                 "industry": c.industry,
                 "parent_id": c.parent_id,
+                "tags": ",".join(c.tags) or None,
             }
             for c in ordered
             if new_or_same(stored.get(c.id), c, f"customer {c.id!r}")
@@ -246,9 +269,25 @@ class HostUnit(SQLUnit):
     @staticmethod
     def _as_document(row: sa.Row[Any]) -> Document:
         amount = from_minor_units(row.amount_minor, row.currency)
+        booked = None
+        if row.amount_company_minor is not None:
+            booked = from_minor_units(row.amount_company_minor, row.company_currency)
         if row.move_type == "out_invoice":
+            schedule = [
+                InvoiceInstalment(
+                    datetime.date.fromisoformat(day), from_minor_units(units, row.currency)
+                )
+                for day, units in json.loads(row.payment_schedule or "[]")
+            ]
             return Invoice(
-                row.name, row.partner_id, row.date, row.due_date, amount, disputed=row.disputed
+                row.name,
+                row.partner_id,
+                row.date,
+                row.due_date,
+                amount,
+                disputed=row.disputed,
+                booked=booked,
+                schedule=schedule,
             )
         if row.move_type == "out_refund":
             return CreditNote(
@@ -258,8 +297,9 @@ class HostUnit(SQLUnit):
                 amount,
                 invoice_id=row.reversed_entry,
                 write_off=row.write_off,
+                booked=booked,
             )
-        return Payment(row.name, row.partner_id, row.date, amount)
+        return Payment(row.name, row.partner_id, row.date, amount, booked=booked)
 
     def _moves(self, names: Iterable[str]) -> dict[str, Document]:
         query = sa.select(account_move).where(account_move.c.name.in_(sorted(set(names))))
@@ -281,6 +321,10 @@ class HostUnit(SQLUnit):
         rows = []
         for index, d in enumerate(given):
             units = to_minor_units(d.amount, f"documents[{index}].amount")
+            booked = d.booked
+            company = (
+                None if booked is None else to_minor_units(booked, f"documents[{index}].booked")
+            )
             if not new_or_same(stored.get(d.id), d, f"document {d.id!r}"):
                 continue
             stored[d.id] = d  # the same document twice in one call is stored once
@@ -296,6 +340,9 @@ class HostUnit(SQLUnit):
                     "disputed": isinstance(d, Invoice) and d.disputed,
                     "reversed_entry": d.invoice_id if isinstance(d, CreditNote) else None,
                     "write_off": isinstance(d, CreditNote) and d.write_off,
+                    "amount_company_minor": company,
+                    "company_currency": None if booked is None else booked.currency,
+                    "payment_schedule": _schedule_json(d) if isinstance(d, Invoice) else None,
                 }
             )
         if rows:
@@ -305,6 +352,24 @@ class HostUnit(SQLUnit):
     # --8<-- [end:documents]
 
     # --8<-- [start:allocations]
+    def _named(self, documents: dict[str, Document]) -> dict[tuple[str, int], Decimal]:
+        """What the stored reconciliations naming an instalment already apply to it."""
+        query = (
+            sa.select(
+                reconcile.c.debit_move,
+                reconcile.c.instalment,
+                sa.func.sum(reconcile.c.amount_minor),
+            )
+            .where(reconcile.c.debit_move.in_(sorted(documents)), reconcile.c.instalment > 0)
+            .group_by(reconcile.c.debit_move, reconcile.c.instalment)
+        )
+        return {
+            (name, int(number)): from_minor_units(
+                int(units), documents[name].amount.currency
+            ).amount
+            for name, number, units in self.connection.execute(query)
+        }
+
     def _reconciled(self, documents: dict[str, Document]) -> dict[str, Decimal]:
         """What the stored reconciliations already apply to or from each document."""
         applied: dict[str, Decimal] = {}
@@ -326,12 +391,13 @@ class HostUnit(SQLUnit):
             if not isinstance(a, Allocation):
                 raise ValidationError(f"allocations[{index}]: expected an Allocation, got {a!r}")
             units = to_minor_units(a.amount, f"allocations[{index}].amount")
-            keys.append((a.source_id, a.target_id, a.applied_on, units))
+            keys.append((a.source_id, a.target_id, a.applied_on, units, a.instalment or 0))
         columns = (
             reconcile.c.credit_move,
             reconcile.c.debit_move,
             reconcile.c.reconciled_on,
             reconcile.c.amount_minor,
+            reconcile.c.instalment,
         )
         query = sa.select(*columns).where(reconcile.c.credit_move.in_(sorted({k[0] for k in keys})))
         seen = {tuple(row) for row in self.connection.execute(query)}
@@ -342,10 +408,21 @@ class HostUnit(SQLUnit):
                 new.append((allocation, key))
         documents = self._moves(i for a, _ in new for i in (a.source_id, a.target_id))
         self.lock(sorted({d.customer_id for d in documents.values()}))  # before reading totals
-        check_allocations([a for a, _ in new], documents, self._reconciled(documents))
+        check_allocations(
+            [a for a, _ in new],
+            documents,
+            self._reconciled(documents),
+            named=self._named(documents),
+        )
         rows = [
-            {"credit_move": s, "debit_move": t, "reconciled_on": on, "amount_minor": units}
-            for _, (s, t, on, units) in new
+            {
+                "credit_move": s,
+                "debit_move": t,
+                "reconciled_on": on,
+                "amount_minor": units,
+                "instalment": number,
+            }
+            for _, (s, t, on, units, number) in new
         ]
         if rows:
             self.connection.execute(sa.insert(reconcile), rows)
@@ -372,6 +449,7 @@ class HostUnit(SQLUnit):
                 row.debit_move,
                 from_minor_units(row.amount_minor, row.currency),
                 row.reconciled_on,
+                instalment=row.instalment or None,
             )
             for row in reconciled
         ]

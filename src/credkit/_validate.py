@@ -203,6 +203,56 @@ def count(instance: object, attribute: attrs.Attribute[Any], value: object) -> N
         raise ValidationError(f"{attribute.name}: must be <= 100000, got {value}")
 
 
+def to_tags(value: object, field: str = "tags") -> tuple[str, ...]:
+    """A customer's tags: any iterable of non-empty names, kept sorted and without repeats.
+
+    >>> to_tags(["public", "key_account", "public"])
+    ('key_account', 'public')
+    >>> to_tags("key_account")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: tags: expected a list of tag names such as ['key_account'], got str 'key_account'
+    """
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"{field}: expected a list of tag names such as ['key_account'], got {describe(value)}"
+        )
+    tags = tuple(value)
+    for tag in tags:
+        if not isinstance(tag, str) or not tag.strip() or tag != tag.strip():
+            raise ValidationError(
+                f"{field}: expected non-empty tag names without surrounding spaces, "
+                f"got {describe(tag)}"
+            )
+    return tuple(sorted(set(tags)))
+
+
+def check_locale(value: object, field: str = "locale") -> str:
+    """``value`` if it is a locale identifier babel knows, else a ValidationError naming ``field``.
+
+    >>> check_locale("de_DE")
+    'de_DE'
+    >>> check_locale("xx_YY", "--locale")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: --locale: 'xx_YY' is not a locale babel knows; expected an identifier such as 'en_GB' or 'de_DE'
+    """
+    import babel  # here, so that importing this module does not load babel
+
+    if not isinstance(value, str) or not value:
+        raise ValidationError(
+            f"{field}: expected an identifier such as 'de_DE', got {describe(value)}"
+        )
+    try:
+        babel.Locale.parse(value)
+    except (ValueError, TypeError, babel.UnknownLocaleError):
+        raise ValidationError(
+            f"{field}: {value!r} is not a locale babel knows; expected an identifier such as "
+            "'en_GB' or 'de_DE'"
+        ) from None
+    return value
+
+
 def check_date(value: object, field: str) -> datetime.date:
     """Return ``value`` if it is a plain date (not a ``datetime``), else raise naming ``field``.
 

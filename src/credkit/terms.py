@@ -19,6 +19,8 @@ datetime.date(2024, 3, 31)
 Money('980.00', 'EUR')
 >>> PaymentTerms.parse("1 month eom").due_date(date(2016, 1, 22))
 datetime.date(2016, 2, 29)
+>>> PaymentTerms.parse("2/10 eom").discount_deadline(date(2024, 1, 22))
+datetime.date(2024, 2, 10)
 """
 
 from __future__ import annotations
@@ -123,6 +125,15 @@ def _to_basis(value: TermsBasis | str) -> TermsBasis:
     )
 
 
+def _discount_basis(_instance: object, _attribute: object, value: TermsBasis) -> None:
+    if value is TermsBasis.DAYS_THEN_END_OF_MONTH:
+        raise ValidationError(
+            "basis: a discount tier counts its days from the issue date ('invoice_date') "
+            "or from the end of the invoice month ('end_of_month'), got "
+            "'days_then_end_of_month'"
+        )
+
+
 def _to_discounts(value: Iterable[CashDiscount]) -> tuple[CashDiscount, ...]:
     return sequence(value, CashDiscount, "discounts")
 
@@ -192,16 +203,24 @@ _BASIS_SUFFIX: Final = {
 # -- value classes --------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CashDiscount:
-    """A cash discount tier: ``percent`` off when paid within ``days`` of the issue date.
+    """A cash discount tier: ``percent`` off when paid within ``days`` of its start.
 
     "2/10" is ``CashDiscount(2, 10)``: 2 percent off if paid no later than 10 days
     after the issue date. ``percent`` is a ``Decimal``, ``int`` or numeric string
     (never ``float``), strictly between 0 and 100; ``days`` is a whole number >= 0.
 
+    ``basis`` says where the days start: the issue date (``TermsBasis.INVOICE_DATE``,
+    the default) or the last day of the invoice month (``TermsBasis.END_OF_MONTH``),
+    the US "2/10 EOM" convention, written ``2/10 eom``: 2 percent off if paid by the
+    10th of the month after the invoice month. A tier counted from the end of the
+    month belongs to terms counted from it too (see :class:`PaymentTerms`).
+
     >>> CashDiscount("2", 10)
     CashDiscount(percent=Decimal('2'), days=10)
+    >>> str(CashDiscount(2, 10, basis=TermsBasis.END_OF_MONTH))
+    '2/10 eom'
     >>> CashDiscount(0, 10)
     Traceback (most recent call last):
     ...
@@ -210,9 +229,20 @@ class CashDiscount:
 
     percent: Decimal = attrs.field(converter=_to_percent, validator=_discount_percent)
     days: int = attrs.field(validator=_whole_days)
+    basis: TermsBasis = attrs.field(
+        default=TermsBasis.INVOICE_DATE,
+        converter=_to_basis,
+        validator=_discount_basis,
+        kw_only=True,
+    )
+
+    def __repr__(self) -> str:
+        basis = "" if self.basis is TermsBasis.INVOICE_DATE else f", basis={self.basis!r}"
+        return f"CashDiscount(percent={self.percent!r}, days={self.days!r}{basis})"
 
     def __str__(self) -> str:
-        return f"{_number(self.percent)}/{self.days}"
+        suffix = " eom" if self.basis is TermsBasis.END_OF_MONTH else ""
+        return f"{_number(self.percent)}/{self.days}{suffix}"
 
 
 @attrs.frozen
@@ -233,7 +263,12 @@ class Instalment:
     months: int = attrs.field(default=0, validator=_whole_months, kw_only=True)
 
 
-_TIER: Final = re.compile(r"(\d+(?:\.\d+)?)\s*%?\s*/\s*(\d+)\s*", re.ASCII)
+_TIER: Final = re.compile(
+    r"(\d+(?:\.\d+)?)\s*%?\s*/\s*(\d+)\s*(?:(eom|end\s+of\s+month)(?:\s+|$))?", re.ASCII
+)
+_EOM_NET_AFTER_DISCOUNT: Final = 20
+"""Days from the end of an EOM discount to the net date when the terms state none
+("2/10 eom" is net 30 eom), the usual US textbook rule."""
 _INSTALMENT: Final = re.compile(r"(?P<percent>\d+(?:\.\d+)?)\s*%\s*(?P<rest>[^/\s].*)", re.ASCII)
 _PERIOD: Final = re.compile(
     r"""
@@ -252,7 +287,8 @@ _ACCEPTED: Final = (
     "'2 months' and '1 month + 10 days'; each may end in 'eom' (counted from the end of the "
     "invoice month: 'net 30 eom', '1 month eom') or 'then eom' (count first, then go to the "
     "end of that month: 'net 30 then eom'); cash discount tiers come first ('2/10 net 30', "
-    "'3/10 2/20 net 45'); instalments are comma-separated shares ('50% net 30, 50% net 60'); "
+    "'3/10 2/20 net 45'), and a tier counted from the end of the invoice month ends in "
+    "'eom' ('2/10 eom net 30 eom', or '2/10 eom' for net 30 eom); instalments are comma-separated shares ('50% net 30, 50% net 60'); "
     "an optional 'grace 5' goes at the end"
 )
 
@@ -294,7 +330,9 @@ class PaymentTerms:
     * ``net_days`` and ``months``: the credit period, counted according to ``basis``
       (see :class:`TermsBasis`); months are added first, then days.
     * ``discounts``: cash discount tiers, by strictly increasing ``days`` and strictly
-      decreasing ``percent``; each tier's days are counted from the issue date and
+      decreasing ``percent``; each tier's days are counted from the issue date (or,
+      for tiers whose ``basis`` is ``END_OF_MONTH``, from the last day of the invoice
+      month, which only terms on that basis accept; all tiers share one basis) and
       may not exceed the fewest days these terms can give until the due date
       (``net_days`` plus the shortest run of ``months`` calendar months, 28 days for
       one month), so a discount never outlives the due date.
@@ -382,6 +420,19 @@ class PaymentTerms:
                 )
 
     def _check_discounts(self) -> None:
+        for index, tier in enumerate(self.discounts):
+            first = self.discounts[0].basis
+            if tier.basis is not first:
+                raise ValidationError(
+                    f"discounts[{index}].basis: every tier counts from the same date, got "
+                    f"{tier.basis.value!r} after {first.value!r}"
+                )
+            if tier.basis is TermsBasis.END_OF_MONTH and self.basis is not tier.basis:
+                raise ValidationError(
+                    f"discounts[{index}].basis: a discount counted from the end of the invoice "
+                    f"month needs terms counted from it too (basis 'end_of_month', such as "
+                    f"'2/10 eom net 30 eom'), got terms basis {self.basis.value!r}"
+                )
         for index, (before, after) in enumerate(itertools.pairwise(self.discounts), start=1):
             if after.days <= before.days:
                 raise ValidationError(
@@ -434,10 +485,18 @@ class PaymentTerms:
         shares (``50% net 30, 50% net 60``), each with the same basis suffix; ``grace
         5`` may end any of these. ``parse(terms.describe()) == terms`` for all terms.
 
+        A tier followed by ``eom`` counts its days from the end of the invoice month
+        (the US "2/10 EOM" convention) and needs terms counted from there too:
+        ``2/10 eom net 30 eom``. Without a net period, ``2/10 eom`` is net 20 days
+        after the discount ends, so net 30 eom (the usual textbook rule when EOM
+        terms state no net date).
+
         >>> PaymentTerms.parse("3/10 2/20 net 45").discounts
         (CashDiscount(percent=Decimal('3'), days=10), CashDiscount(percent=Decimal('2'), days=20))
         >>> PaymentTerms.parse("net 30 eom").basis
         <TermsBasis.END_OF_MONTH: 'end_of_month'>
+        >>> PaymentTerms.parse("2/10 EOM").describe()
+        '2/10 eom net 30 eom'
         >>> PaymentTerms.parse("pay whenever")
         Traceback (most recent call last):
         ...
@@ -472,9 +531,14 @@ class PaymentTerms:
         discounts = []
         position = 0
         while (tier := _TIER.match(text, position)) is not None:
-            discounts.append(CashDiscount(tier.group(1), _count(tier.group(2))))
+            basis = TermsBasis.INVOICE_DATE if tier.group(3) is None else TermsBasis.END_OF_MONTH
+            discounts.append(CashDiscount(tier.group(1), _count(tier.group(2)), basis=basis))
             position = tier.end()
-        period = _parse_period(text[position:])
+        rest = text[position:].strip()
+        if not rest and discounts and all(t.basis is TermsBasis.END_OF_MONTH for t in discounts):
+            # "2/10 eom": net 20 days after the discount ends, counted from the month end.
+            rest = f"net {discounts[-1].days + _EOM_NET_AFTER_DISCOUNT} eom"
+        period = _parse_period(rest)
         if period is None:
             return None
         months, net_days, basis = period
@@ -622,19 +686,27 @@ class PaymentTerms:
         """
         return self._add_days(self.due_date(issue_date), self.grace_days, issue_date)
 
+    def _tier_end(self, tier: CashDiscount, issue_date: datetime.date) -> datetime.date:
+        start = issue_date
+        if tier.basis is TermsBasis.END_OF_MONTH:
+            start = issue_date + relativedelta(day=31)
+        return self._add_days(start, tier.days, issue_date)
+
     def discount_deadline(self, issue_date: datetime.date) -> datetime.date | None:
         """The last day of the best (largest) discount tier, or ``None`` without discounts.
 
         >>> from datetime import date
         >>> PaymentTerms.parse("3/10 2/20 net 45").discount_deadline(date(2024, 3, 1))
         datetime.date(2024, 3, 11)
+        >>> PaymentTerms.parse("2/10 eom net 30 eom").discount_deadline(date(2024, 3, 1))
+        datetime.date(2024, 4, 10)
         >>> PaymentTerms.net(30).discount_deadline(date(2024, 3, 1)) is None
         True
         """
         issue_date = check_date(issue_date, "issue_date")
         if not self.discounts:
             return None
-        return self._add_days(issue_date, self.discounts[0].days, issue_date)
+        return self._tier_end(self.discounts[0], issue_date)
 
     # -- amounts --------------------------------------------------------------------
 
@@ -643,8 +715,8 @@ class PaymentTerms:
     ) -> Money:
         """The cash discount earned by paying ``amount`` in full on ``paid_on``.
 
-        The best tier whose last day (issue date + its days) is on or after
-        ``paid_on`` applies; the discount is rounded to the currency's minor units
+        The best tier whose last day (issue date + its days, or the end of the invoice
+        month + its days for an ``eom`` tier) is on or after ``paid_on`` applies; the discount is rounded to the currency's minor units
         (half away from zero) and is zero when no tier applies. ``amount`` must
         already be in whole minor units, so the discount can never exceed it.
 
@@ -665,7 +737,7 @@ class PaymentTerms:
                 f"({amount.minor_units}); round it first with Money.round()"
             )
         for tier in self.discounts:
-            if paid_on <= self._add_days(issue_date, tier.days, issue_date):
+            if paid_on <= self._tier_end(tier, issue_date):
                 return (amount * (tier.percent / 100)).round()
         return Money.zero(amount.currency).round()
 

@@ -76,6 +76,28 @@ def test_the_same_day_twice_proposes_nothing_new() -> None:
     assert [a.id for a in again.pending] == ["C1/1/2026-02-07"]
 
 
+def test_a_pending_reminder_of_an_instalment_is_not_proposed_again_the_next_day() -> None:
+    """Finding 5: pending proposals name item keys ("INV-1#1") but the run filtered the
+    open items by document id, so the same reminder was proposed again every day."""
+    from credkit.ledger import InvoiceInstalment
+
+    half = Money.of("500.00", "EUR")
+    split = Invoice(
+        "INV-1",
+        "C1",
+        D(2026, 1, 1),
+        D(2026, 3, 2),
+        Money.of("1000.00", "EUR"),
+        schedule=[InvoiceInstalment(D(2026, 1, 31), half), InvoiceInstalment(D(2026, 3, 2), half)],
+    )
+    desk = _desk(split)
+    first = desk.dunning_run(D(2026, 2, 7), ladder=LADDER)
+    assert [a.item_ids for a in first.new] == [("INV-1#1",)]
+    again = desk.dunning_run(D(2026, 2, 8), ladder=LADDER)
+    assert again.new == ()
+    assert [a.id for a in again.pending] == [first.new[0].id]
+
+
 def test_a_crash_between_propose_and_record_shows_the_proposal_again() -> None:
     desk = _desk(_invoice())
     desk.dunning_run(D(2026, 2, 7), ladder=LADDER)  # proposed, then the sender crashed

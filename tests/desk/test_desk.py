@@ -100,6 +100,43 @@ def test_orders_without_a_customer_are_refused(store: MemoryStore) -> None:
         desk(store).check_order(attrs.evolve(order("SO-1", "C1", 1), customer_id=None), as_of=DAY)
 
 
+def test_the_dunning_level_of_an_invoice_in_instalments_reaches_the_profile(
+    store: MemoryStore,
+) -> None:
+    """Finding 5: the desk asked the dunning history for the invoice id, but reminders of
+    an instalment are recorded under its item key ("INV-1#1"): the level was 0."""
+    from credkit.dunning import Channel, DunningRecord
+    from credkit.ledger import Invoice, InvoiceInstalment
+
+    half = Money.of(50, "EUR")
+    split = Invoice(
+        "INV-1",
+        "C1",
+        DAY - datetime.timedelta(60),
+        DAY + datetime.timedelta(20),
+        Money.of(100, "EUR"),
+        schedule=[
+            InvoiceInstalment(DAY - datetime.timedelta(30), half),
+            InvoiceInstalment(DAY + datetime.timedelta(20), half),
+        ],
+    )
+    with store.unit("C1") as unit:
+        unit.add_documents([split])
+        unit.record_dunning(
+            [
+                DunningRecord(
+                    "C1",
+                    ("INV-1#1",),
+                    level=2,
+                    on=DAY - datetime.timedelta(1),
+                    channel=Channel.EMAIL,
+                )
+            ]
+        )
+    decision = desk(store).check_order(order("SO-1", "C1", 10), as_of=DAY)
+    assert decision.profile.dunning_level == 2
+
+
 def test_snapshots_and_dunning_reach_the_profile(store: MemoryStore) -> None:
     from credkit.dunning import Channel, DunningRecord
 

@@ -18,6 +18,41 @@ def eur(amount: str | int) -> Money:
     return Money.of(amount, "EUR")
 
 
+def test_each_instalment_is_scored_on_its_own() -> None:
+    """Finding 6: open_now, expected and expected_naive were keyed by document id, so the
+    last instalment of an invoice overwrote the others and none was scored right."""
+    from credkit.ledger import InvoiceInstalment
+
+    customer = Customer("C1", "One", country="DE", currency="EUR")
+    split = Invoice(
+        "I1",
+        "C1",
+        date(2026, 3, 1),
+        date(2026, 4, 30),
+        eur("100.00"),
+        schedule=[
+            InvoiceInstalment(date(2026, 4, 5), eur("40.00")),
+            InvoiceInstalment(date(2026, 4, 30), eur("60.00")),
+        ],
+    )
+    ledger = Ledger(
+        customers=[customer],
+        invoices=[split],
+        payments=[
+            Payment("P1", "C1", date(2026, 4, 8), eur("40.00")),
+            Payment("P2", "C1", date(2026, 5, 10), eur("60.00")),
+        ],
+        allocations=[
+            Allocation("P1", "I1", eur("40.00"), date(2026, 4, 8)),
+            Allocation("P2", "I1", eur("60.00"), date(2026, 5, 10)),
+        ],
+    )
+    result = backtest(ledger, as_of=date(2026, 3, 31), weeks=8)
+    # no payment history: both forecasts expect each instalment on its own due date
+    assert result.item_errors == (("I1#1", 3, 3), ("I1#2", 10, 10))
+    assert result.skipped == 0
+
+
 def test_worked_example_against_the_naive_forecast() -> None:
     # History: C1 paid five invoices exactly 10 days late, so credkit expects 10 days
     # late and the naive forecast the due date. After as_of (31 Mar):

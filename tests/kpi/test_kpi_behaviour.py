@@ -512,3 +512,34 @@ def test_sample_prompt_payers_score_higher_than_slow_payers(
     assert sorted(prompt)[len(prompt) // 2] >= 80
     assert min(discount) >= 85
     assert max(slow) < 70
+
+
+def test_single_currency_behaviour_leaves_out_customers_paid_in_several_currencies() -> None:
+    from credkit.kpi import single_currency_behaviour
+
+    def paid(n: int, customer: str, currency: str, settled: date) -> Settlement:
+        return Settlement(
+            f"I{n}",
+            customer,
+            date(2026, 1, 1),
+            date(2026, 1, 31),
+            Money.of(100, currency),
+            settled_on=settled,
+            credited=Money.zero(currency),
+        )
+
+    records = [
+        paid(1, "C1", "EUR", date(2026, 2, 10)),
+        paid(2, "C2", "EUR", date(2026, 2, 10)),
+        paid(3, "C2", "USD", date(2026, 3, 10)),
+        paid(4, "C3", "EUR", date(2026, 2, 10)),
+        paid(5, "C3", "USD", date(2026, 8, 10)),  # after as_of: C3 paid in one currency
+    ]
+    with pytest.raises(CurrencyMismatchError):
+        payment_behaviour(records, as_of=AS_OF, min_invoices=1)
+    results, left_out = single_currency_behaviour(records, as_of=AS_OF, min_invoices=1)
+    assert left_out == ("C2",)
+    kept = [r for r in records if r.customer_id != "C2"]
+    assert results == payment_behaviour(kept, as_of=AS_OF, min_invoices=1)
+    same, none = single_currency_behaviour(kept, as_of=AS_OF, min_invoices=1)
+    assert (same, none) == (results, ())

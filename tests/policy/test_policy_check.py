@@ -51,6 +51,7 @@ from credkit.policy.rules import (
     LimitValidity,
     MaxOrderValue,
     OverdueAmount,
+    OverdueInvoiceCount,
     OverdueShare,
     OverdueTooOld,
     PaymentIndexFloor,
@@ -60,6 +61,7 @@ from credkit.policy.rules import (
     ScoreFloor,
     StaticLimit,
     SubLimits,
+    UnpaidInvoiceCount,
     WatchList,
 )
 from credkit.testing.strategies import RISK_CLASSES as CLASSES
@@ -319,6 +321,8 @@ def rules() -> st.SearchStrategy[Rule]:
             max_share=st.decimals(min_value=0, max_value=1, places=2),
             when_missing=when_missing,
         ),
+        st.builds(UnpaidInvoiceCount, max_count=st.integers(0, 60), when_missing=when_missing),
+        st.builds(OverdueInvoiceCount, max_count=st.integers(0, 40), when_missing=when_missing),
         st.builds(DunningLevelReached, level=st.integers(1, 4)),
         st.builds(
             RiskClassBlocked,

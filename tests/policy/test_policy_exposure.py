@@ -145,13 +145,19 @@ def test_converted_needs_rates_for_foreign_components() -> None:
 amounts = st.decimals(min_value=-(10**9), max_value=10**9, places=2)
 
 
+_PARTS = (ExposureKind.RECEIVABLES_NOT_DUE, ExposureKind.RECEIVABLES_OVERDUE)
+
+
 @given(
     values=st.lists(st.tuples(st.sampled_from(list(ExposureKind)), amounts, st.booleans())),
+    split=st.booleans(),
 )
 def test_total_is_the_exact_sum_of_the_included_components(
-    values: list[tuple[ExposureKind, Decimal, bool]],
+    values: list[tuple[ExposureKind, Decimal, bool]], split: bool
 ) -> None:
-    unique = {kind: (amount, included) for kind, amount, included in values}
+    # the open receivables whole or in their two parts, never both (review finding 2)
+    left_out = (ExposureKind.OPEN_RECEIVABLES,) if split else _PARTS
+    unique = {kind: (amount, i) for kind, amount, i in values if kind not in left_out}
     exposure = Exposure(
         tuple(
             ExposureComponent(kind, eur(amount), included_in_total=included)
@@ -162,3 +168,37 @@ def test_total_is_the_exact_sum_of_the_included_components(
     expected = sum((a for a, included in unique.values() if included), Decimal(0))
     assert exposure.total_amount == expected
     assert exposure.within(datetime.date.max) == exposure.total
+
+
+@pytest.mark.parametrize("part", ["receivables_not_due", "receivables_overdue"])
+def test_the_open_receivables_whole_and_split_together_are_refused(part: str) -> None:
+    """Finding 2 (double counting): 100 open receivables plus a part of 40 gave a total of
+    140; the whole and its parts together are refused, naming the kinds."""
+    with pytest.raises(
+        ValidationError,
+        match=rf"^components\[1\]\.kind: '{part}' is a part of 'open_receivables' "
+        r"\(components\[0\]\); give the open receivables whole or split",
+    ):
+        Exposure(
+            (
+                ExposureComponent("open_receivables", eur(100)),
+                ExposureComponent(part, eur(40)),
+            ),
+            currency="EUR",
+        )
+    split = Exposure(
+        (
+            ExposureComponent("receivables_not_due", eur(60)),
+            ExposureComponent("receivables_overdue", eur(40)),
+        ),
+        currency="EUR",
+    )
+    assert split.total == split.receivables == eur(100)
+
+
+def test_the_receivable_parts_are_defined_once() -> None:
+    """Finding 6 (duplicates): ``builder._PARTS`` repeated ``exposure._RECEIVABLE_PARTS``."""
+    from credkit.policy import builder, exposure
+
+    assert not hasattr(builder, "_PARTS")
+    assert builder._RECEIVABLE_PARTS is exposure._RECEIVABLE_PARTS

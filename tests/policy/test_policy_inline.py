@@ -70,6 +70,7 @@ def _required(cls: type[BuiltinRule]) -> dict[str, object]:
         "blocked": ["D", "E"],
         "min_score": 500,
         "min_index": 70,
+        "max_count": 3,
     }
     return {
         a.name: examples[a.name] for a in attrs.fields(cls) if a.init and a.default is attrs.NOTHING

@@ -107,7 +107,7 @@ def test_the_example_policy_file_loads() -> None:
             document({"rule": "overdue_too_old", "max_dayz": 5}),
             "rules[0].max_dayz",
             "unknown key; rule 'overdue_too_old' accepts applies_to_prepaid, max_days, on_fail, "
-            "rule, stop, when_missing",
+            "rule, stages, stop, when, when_missing",
         ),
         (document({"rule": "overdue_too_old"}), "rules[0].max_days", "required key is missing"),
         (

@@ -485,7 +485,7 @@ def test_evaluate_refuses_misuse() -> None:
 
 def test_every_built_in_rule_has_a_unique_name_and_stable_codes() -> None:
     names = [cls.name for cls in BUILTIN_RULE_TYPES]
-    assert len(set(names)) == len(names) == 18
+    assert len(set(names)) == len(names) == 20
     for cls in BUILTIN_RULE_TYPES:
         assert re.fullmatch(r"[a-z][a-z_]*", cls.name)
         assert cls.code == cls.codes[0]

@@ -138,3 +138,14 @@ def test_html_without_jinja2_names_the_extra(
     err = capsys.readouterr().err
     assert "--format html needs Jinja2" in err
     assert "credkit-b2b[letters]" in err
+
+
+def test_a_prefix_with_a_ledger_directory_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sample"
+    assert main(["sample", "--out", str(out), "--customers", "3"]) == 0
+    capsys.readouterr()
+    args = ["statement", "C001", "--ledger", str(out), "--as-of", "2026-06-30"]
+    assert main([*args, "--prefix", "other_"]) == 2
+    assert "--prefix: goes with --url" in capsys.readouterr().err

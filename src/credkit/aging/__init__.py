@@ -18,5 +18,25 @@ choices behind it.
 
 from credkit.aging.buckets import STANDARD, AgingBasis, Bucket, Buckets
 from credkit.aging.report import AgingReport, AgingRow, age
+from credkit.aging.valuation import (
+    RevaluationLine,
+    RevaluationReport,
+    RevaluedItem,
+    Valuation,
+    revalue,
+)
 
-__all__ = ["STANDARD", "AgingBasis", "AgingReport", "AgingRow", "Bucket", "Buckets", "age"]
+__all__ = [
+    "STANDARD",
+    "AgingBasis",
+    "AgingReport",
+    "AgingRow",
+    "Bucket",
+    "Buckets",
+    "RevaluationLine",
+    "RevaluationReport",
+    "RevaluedItem",
+    "Valuation",
+    "age",
+    "revalue",
+]

@@ -46,6 +46,7 @@ import attrs
 
 from credkit._validate import check_date
 from credkit.aging.buckets import STANDARD, AgingBasis, Buckets
+from credkit.aging.valuation import Valuation, _checked_items, check_valuation
 from credkit.errors import ValidationError
 from credkit.fx import RateSource, convert
 from credkit.ledger import Ledger, OpenItem
@@ -229,6 +230,8 @@ def check_arguments(
     basis: object,
     currency: object,
     rates: object,
+    *,
+    valuation: object = Valuation.CURRENT,
 ) -> Buckets:
     """Check what :func:`age` (and :func:`credkit.io.age_open_items`) are given.
 
@@ -237,7 +240,20 @@ def check_arguments(
     check_date(as_of, "as_of")
     chosen = STANDARD if buckets is None else _check_buckets(buckets)
     _check_basis(basis)
-    if currency is not None:
+    if check_valuation(valuation) is Valuation.BOOKED:
+        if currency is None:
+            raise ValidationError(
+                "currency: valuation=Valuation.BOOKED reports in the company currency; "
+                "pass it as currency='EUR' (for example), got None"
+            )
+        _check_currency("currency", currency)
+        if rates is not None:
+            raise ValidationError(
+                "rates: valuation=Valuation.BOOKED uses the booked amounts and converts "
+                f"nothing; leave rates out (see credkit.aging.revalue for the difference "
+                f"at a revaluation rate), got {type(rates).__name__}"
+            )
+    elif currency is not None:
         _check_currency("currency", currency)
         if rates is None:
             raise ValidationError(
@@ -370,9 +386,12 @@ class Tally:
         buckets: Buckets,
         basis: AgingBasis,
         currency: str | None,
+        valuation: Valuation = Valuation.CURRENT,
     ) -> AgingReport:
         """The report of what was added (the tally must not be used afterwards)."""
-        return AgingReport._of_tally(as_of, self, buckets=buckets, basis=basis, currency=currency)
+        return AgingReport._of_tally(
+            as_of, self, buckets=buckets, basis=basis, currency=currency, valuation=valuation
+        )
 
 
 def _line_of(row: AgingRow) -> _Line:
@@ -451,9 +470,12 @@ class AgingReport:
     Build it with :func:`age` (or :func:`credkit.io.age_open_items` for a CSV export).
     ``rows`` are sorted by customer id, then currency; :attr:`totals` has one line per
     currency whose amounts are the exact sums of that currency's rows. ``currency`` is
-    the reporting currency when :func:`age` converted every item into one, else None.
-    Reports over disjoint sets of customers with the same ``as_of``, ``basis``,
-    ``buckets`` and ``currency`` add up with ``+``.
+    the reporting currency when :func:`age` converted every item into one, else None;
+    ``valuation`` says whether it holds the items' current amounts (converted at the
+    rate on ``as_of`` if at all) or their booked amounts in the company currency
+    (:class:`~credkit.aging.Valuation`). Reports over disjoint sets of customers with
+    the same ``as_of``, ``basis``, ``buckets``, ``currency`` and ``valuation`` add up
+    with ``+``.
 
     A report keeps its sums compactly and makes its :class:`AgingRow` objects when
     ``rows`` or ``totals`` is first read; :meth:`row`, :meth:`to_rows` and ``+`` work on
@@ -480,6 +502,9 @@ class AgingReport:
         validator=lambda _i, _a, v: None if v is None else _check_currency("currency", v),
     )
     _tally: Tally = attrs.field(alias="tally", eq=_comparable, repr=False)
+    valuation: Valuation = attrs.field(
+        default=Valuation.CURRENT, kw_only=True, validator=lambda _i, _a, v: check_valuation(v)
+    )
 
     def __init__(
         self,
@@ -489,10 +514,16 @@ class AgingReport:
         buckets: Buckets | None = None,
         basis: AgingBasis = AgingBasis.DUE_DATE,
         currency: str | None = None,
+        valuation: Valuation = Valuation.CURRENT,
     ) -> None:
         check_date(as_of, "as_of")
         buckets = STANDARD if buckets is None else _check_buckets(buckets)
         _check_basis(basis)
+        if check_valuation(valuation) is Valuation.BOOKED and currency is None:
+            raise ValidationError(
+                "currency: a report of booked amounts is in the company currency; "
+                "pass it as currency='EUR' (for example), got None"
+            )
         if currency is not None:
             _check_currency("currency", currency)
         checked = _check_rows(rows)
@@ -518,7 +549,7 @@ class AgingReport:
                     f"rows[{index}]: customer {row.customer_id!r} has two rows in {row.currency}"
                 )
             tally.put(key, _line_of(row))
-        self.__attrs_init__(as_of, buckets, basis, currency, tally)
+        self.__attrs_init__(as_of, buckets, basis, currency, tally, valuation=valuation)
 
     @classmethod
     def _of_tally(
@@ -529,9 +560,10 @@ class AgingReport:
         buckets: Buckets,
         basis: AgingBasis,
         currency: str | None,
+        valuation: Valuation = Valuation.CURRENT,
     ) -> AgingReport:
         report = cls.__new__(cls)
-        report.__attrs_init__(as_of, buckets, basis, currency, tally)
+        report.__attrs_init__(as_of, buckets, basis, currency, tally, valuation=valuation)
         return report
 
     # -- look-ups ---------------------------------------------------------------------
@@ -672,7 +704,7 @@ class AgingReport:
     def __add__(self, other: AgingReport) -> AgingReport:
         if not isinstance(other, AgingReport):
             return NotImplemented
-        for field in ("as_of", "basis", "buckets", "currency"):
+        for field in ("as_of", "basis", "buckets", "currency", "valuation"):
             mine, theirs = getattr(self, field), getattr(other, field)
             if mine != theirs:
                 raise ValidationError(
@@ -698,6 +730,7 @@ class AgingReport:
             buckets=self.buckets,
             basis=self.basis,
             currency=self.currency,
+            valuation=self.valuation,
         )
 
     # -- export -----------------------------------------------------------------------
@@ -773,25 +806,14 @@ class AgingReport:
 def _describe(value: object) -> str:
     if isinstance(value, Buckets):
         return "[" + ", ".join(value.labels) + "]"
-    if isinstance(value, AgingBasis):
-        return value.value
+    if isinstance(value, AgingBasis | Valuation):
+        return str(value.value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     return repr(value)
 
 
 # -- aging ----------------------------------------------------------------------------
-
-
-def _items(items: Iterable[OpenItem] | Ledger, as_of: datetime.date) -> Iterable[OpenItem]:
-    if isinstance(items, Ledger):
-        return items.open_items(as_of)
-    if isinstance(items, str | bytes | OpenItem) or not isinstance(items, Iterable):
-        raise ValidationError(
-            f"items: expected a Ledger or an iterable of OpenItem, "
-            f"got {type(items).__name__} {items!r}"
-        )
-    return items
 
 
 def age(
@@ -802,6 +824,7 @@ def age(
     basis: AgingBasis = AgingBasis.DUE_DATE,
     currency: str | None = None,
     rates: RateSource | None = None,
+    valuation: Valuation = Valuation.CURRENT,
 ) -> AgingReport:
     """Age open items as of ``as_of`` into ``buckets``, per customer and currency.
 
@@ -820,6 +843,14 @@ def age(
     ``currency`` at the rate in force on ``as_of`` (:func:`credkit.fx.convert`, which
     rounds each item to the currency's minor units) before it is summed.
 
+    With ``valuation=Valuation.BOOKED`` and the company ``currency`` (no rates), each
+    item counts at its booked amount in the company currency
+    (:meth:`OpenItem.booked_in <credkit.ledger.OpenItem.booked_in>`: items in that
+    currency at their amount, foreign ones at ``booked``, and a foreign item without
+    it is refused), so the report shows what the receivable account holds, as an ERP's
+    aged receivables in the company currency do. The unrealised difference at the
+    rate on ``as_of`` is reported separately by :func:`credkit.aging.revalue`.
+
     >>> from datetime import date
     >>> from credkit.fx import RateTable
     >>> from credkit.ledger import DocumentKind, OpenItem
@@ -837,33 +868,25 @@ def age(
     Traceback (most recent call last):
     ...
     credkit.errors.ValidationError: rates: converting into EUR needs a rate source (rates=...), got None
+    >>> booked = [attrs.evolve(items[1], booked=Money.of("101.00", "EUR"))]
+    >>> str(age(booked, as_of=date(2026, 2, 15), currency="EUR", valuation=Valuation.BOOKED).total().total)
+    '101.00 EUR'
     """
-    chosen = check_arguments(as_of, buckets, basis, currency, rates)
+    chosen = check_arguments(as_of, buckets, basis, currency, rates, valuation=valuation)
+    in_booked = valuation is Valuation.BOOKED
     by_due = basis is AgingBasis.DUE_DATE
     index_for = chosen.index_for
     tally = Tally(len(chosen))
-    seen: set[tuple[object, str]] = set()
     batch: list[tuple[str, str, Decimal, tuple[int, int], bool]] = []
-    for position, item in enumerate(_items(items, as_of)):
-        if not isinstance(item, OpenItem):
-            raise ValidationError(
-                f"items[{position}]: expected an OpenItem, got {type(item).__name__} {item!r}"
-            )
-        key = (item.kind, item.document_id)
-        if key in seen:
-            raise ValidationError(
-                f"items[{position}]: {item.kind.value} {item.document_id!r} is given twice; "
-                "each open item may be aged once"
-            )
-        seen.add(key)
-        if item.issue_date > as_of:
-            raise ValidationError(
-                f"items[{position}].issue_date: {item.issue_date.isoformat()} of "
-                f"{item.document_id!r} is after as_of {as_of.isoformat()}; a report as of "
-                "a date covers only documents issued by then"
-            )
+    for position, item in _checked_items(items, as_of, use="aged", scope="a report"):
         money = item.amount
-        if currency is not None and money.currency != currency:
+        if in_booked:
+            assert currency is not None  # checked by check_arguments
+            try:
+                money = item.booked_in(currency)
+            except ValidationError as error:
+                raise ValidationError(f"items[{position}].{error.message}") from None
+        elif currency is not None and money.currency != currency:
             money = convert(money, currency, on=as_of, rates=rates)  # type: ignore[arg-type]
         days = (as_of - (item.due_date if by_due else item.issue_date)).days
         batch.append(
@@ -874,4 +897,4 @@ def age(
             batch.clear()
     if batch:
         tally.add(*zip(*batch, strict=True))
-    return tally.report(as_of, buckets=chosen, basis=basis, currency=currency)
+    return tally.report(as_of, buckets=chosen, basis=basis, currency=currency, valuation=valuation)

@@ -3,6 +3,12 @@
 Each sub-command lives in a module of this package with an ``add_parser``
 function; :func:`main` wires them together. Run ``credkit --help`` for the list.
 
+Only the module of the sub-command that runs is imported: ``credkit --version``,
+``credkit --help`` and ``credkit COMMAND --help`` for one command load no domain
+package but that command's. The list of commands and their one-line help are in
+``_COMMANDS`` here, so the top-level help needs no command module (a test checks the
+lines match the modules').
+
 >>> main(["--version"])  # doctest: +ELLIPSIS
 credkit ...
 0
@@ -11,63 +17,67 @@ credkit ...
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from credkit._version import __version__
-from credkit.cli import (
-    age,
-    apply,
-    audit,
-    behaviour,
-    bureau,
-    check,
-    db,
-    demo,
-    dunning,
-    forecast,
-    kpi,
-    limits,
-    monitor,
-    sample,
-    score,
-    statement,
-)
-from credkit.errors import CredkitError
+
+TYPE_CHECKING = False  # not from typing: ``credkit --version`` need not import it
+if TYPE_CHECKING:
+    from credkit.cli._common import Subcommands
 
 __all__ = ["main"]
 
-_COMMANDS = (
-    demo,
-    sample,
-    age,
-    kpi,
-    behaviour,
-    score,
-    limits,
-    check,
-    dunning,
-    statement,
-    forecast,
-    db,
-    audit,
-    bureau,
-    monitor,
-    apply,
-)
+_COMMANDS: dict[str, str] = {
+    # name (the module credkit.cli.NAME): the line of ``credkit --help``
+    "demo": "summarise the seeded sample portfolio",
+    "sample": "write a seeded synthetic portfolio as CSV files",
+    "age": "aged receivables as of a date from CSV files",
+    "kpi": "receivables KPIs of a period (DSO, CEI, turnover, ...) from CSV files",
+    "behaviour": "payment behaviour per customer from a payment-history CSV file",
+    "score": "score customers from a CSV file with a scorecard",
+    "limits": "recommend credit limits for the sample portfolio",
+    "check": "credit-check sales orders from a CSV file, against a store or a ledger",
+    "dunning": "propose today's dunning reminders and show the collection worklist",
+    "statement": "a customer's statement of account, from a store or a ledger",
+    "forecast": "cash-in forecast per week and month, from a store or a ledger",
+    "report": "the portfolio report as one HTML file, from a store or a ledger",
+    "db": "create, upgrade, inspect and load a credkit database",
+    "audit": "verify and read the audit log of a credkit store",
+    "bureau": "fetch a credit bureau report",
+    "monitor": "run the monitor over a credkit store; show the alerts",
+    "apply": "run a credit application: bureau, score, limit, routed request",
+}
 
 
-def _parser() -> argparse.ArgumentParser:
+def _add_command(commands: Subcommands, name: str) -> None:
+    """Register the sub-command ``name`` on ``commands`` with its module's ``add_parser``."""
+    module = importlib.import_module(f"{__name__}.{name}")
+    module.add_parser(commands)
+
+
+def _parser(load: Collection[str] = _COMMANDS) -> argparse.ArgumentParser:
+    """The ``credkit`` parser; the commands in ``load`` complete (their modules imported).
+
+    Every other command is a placeholder with the same name and help line, which takes
+    any arguments and only records its name as ``_command``: enough for ``--help``,
+    ``--version`` and to find which command's module to import.
+    """
     parser = argparse.ArgumentParser(
         prog="credkit",
         description="B2B credit management: sample data, aging, KPIs, scoring and more.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for command in _COMMANDS:
-        command.add_parser(commands)
+    for name, help_line in _COMMANDS.items():
+        if name in load:
+            _add_command(commands, name)
+        else:
+            placeholder = commands.add_parser(name, help=help_line, add_help=False)
+            placeholder.set_defaults(_command=name)
     return parser
 
 
@@ -105,14 +115,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["sample", "--out", "/nonexistent/\\0bad"])
     2
     """
-    parser = _parser()
-    args = parser.parse_args(_attach_list_values(sys.argv[1:] if argv is None else argv))
+    arguments = _attach_list_values(sys.argv[1:] if argv is None else argv)
+    # First with placeholders, to learn the command (``--help`` and errors in the
+    # top-level arguments end here); then with that command's own parser.
+    parser = _parser(load=())
+    known, _ = parser.parse_known_args(arguments)
+    command = getattr(known, "_command", None)
+    if command is not None:
+        parser = _parser(load=(command,))
+    args = parser.parse_args(arguments)
     if args.version:
         print(f"credkit {__version__}")
         return 0
     if not hasattr(args, "func"):
         parser.print_help()
         return 2
+    from credkit.errors import CredkitError  # imported by every command's module anyway
+
     try:
         status: int = args.func(args)
     except CredkitError as error:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Final
 from credkit.errors import StorageError, ValidationError
 
 if TYPE_CHECKING:
+    from credkit.sample import SamplePortfolio
+    from credkit.storage import MemoryStore
     from credkit.storage.sql import SQLStore
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "hint",
     "missing_file",
     "open_store",
+    "portfolio_store",
     "ready_store",
 ]
 
@@ -162,3 +165,39 @@ def require_schema(store: SQLStore) -> None:
             f"{store.where} has {found}; this credkit needs version {HEAD}: run "
             f"{hint(store, 'upgrade')} first"
         )
+
+
+def portfolio_store(portfolio: SamplePortfolio) -> MemoryStore:
+    """The sample portfolio in a :class:`~credkit.storage.MemoryStore`, for the demos.
+
+    Its customers, documents and allocations, credit limits, open orders (reserved) and
+    dunning history, as a host's store would hold them on the portfolio's last day.
+
+    >>> from credkit import sample
+    >>> store = portfolio_store(sample.generate(seed=1, customers=4))
+    >>> with store.unit() as unit:
+    ...     unit.customer_ids()
+    ('C001', 'C002', 'C003', 'C004')
+    """
+    from credkit import sample
+    from credkit.storage import MemoryStore, Reservation
+    from credkit.storage._ledger import add_ledger
+
+    ledger = portfolio.ledger
+    store = MemoryStore()
+    with store.unit() as unit:
+        add_ledger(unit, ledger)
+        for limit in sample.credit_limits(portfolio):
+            unit.add_limit(limit)
+        for order in sample.open_orders(portfolio):
+            if order.customer_id is not None and order.amount.is_positive:
+                unit.reserve(
+                    Reservation(
+                        order.order_id,
+                        order.customer_id,
+                        order.amount,
+                        reserved_on=order.order_date,
+                    )
+                )
+        unit.record_dunning(sample.dunning_history(portfolio).records)
+    return store

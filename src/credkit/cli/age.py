@@ -12,9 +12,9 @@ import argparse
 import datetime
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from credkit.aging import STANDARD, AgingBasis, AgingReport, AgingRow, Buckets, age
+from credkit.aging import STANDARD, AgingBasis, AgingReport, AgingRow, Buckets, Valuation, age
 from credkit.cli._common import (
     Subcommands,
     add_currency_arguments,
@@ -27,7 +27,13 @@ from credkit.cli._common import (
     plain_amount,
 )
 from credkit.errors import ValidationError
-from credkit.io import ColumnMapping, age_open_items, read_invoices, read_settlements
+from credkit.io import (
+    ColumnMapping,
+    age_open_items,
+    read_invoices,
+    read_open_items,
+    read_settlements,
+)
 from credkit.kpi import InvoiceHistory
 from credkit.ledger import Ledger
 
@@ -81,10 +87,23 @@ def add_parser(commands: Subcommands) -> None:
     add_raw_csv_argument(parser)
     add_currency_arguments(parser)
     parser.add_argument(
+        "--booked",
+        action="store_true",
+        help="age the amounts as booked in the company currency given by --currency "
+        "(no --rates), as an ERP's receivable account holds them",
+    )
+    parser.add_argument(
         "--mapping",
         type=Path,
         metavar="MAPPING.toml",
         help="column mapping (TOML or JSON) for a single CSV export",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("python", "polars"),
+        default="python",
+        help="how an open-item export is aged: pure Python (default) or polars "
+        "(needs the polars extra; same checks and report)",
     )
     parser.set_defaults(func=run)
 
@@ -149,6 +168,8 @@ def _table(report: AgingReport, by: str) -> str:
     if body and totals:
         table.insert(2 + len(body), table[1])  # a rule between the customers and the totals
     converted = f", in {report.currency}" if report.currency else ""
+    if report.valuation is Valuation.BOOKED:
+        converted = f", as booked in {report.currency}"
     lines = [
         f"Aged receivables as of {report.as_of.isoformat()} "
         f"({_BASIS_TEXT[report.basis]}{converted})",
@@ -187,6 +208,7 @@ def render(
             "as_of": report.as_of.isoformat(),
             "basis": report.basis.value,
             "currency": report.currency,
+            **({"valuation": "booked"} if report.valuation is Valuation.BOOKED else {}),
             "buckets": [
                 {"label": b.label, "min_days": b.min_days, "max_days": b.max_days}
                 for b in report.buckets
@@ -216,19 +238,39 @@ def run(args: argparse.Namespace) -> int:
     """Read the input, age it and print the report."""
     as_of: datetime.date = args.as_of
     buckets = _buckets(args.buckets)
-    rates = currency_rates(args.currency, args.rates)
+    booked: bool = getattr(args, "booked", False)
+    if booked and (args.currency is None or args.rates is not None):
+        raise ValidationError(
+            "--booked: needs --currency, the company currency of the booked amounts, "
+            "and no --rates (nothing is converted)"
+        )
+    rates = None if booked else currency_rates(args.currency, args.rates)
     source = ledger_or_mapping(args.path, args.mapping, default=ColumnMapping())
+    engine: Literal["python", "polars"] = (
+        "polars" if getattr(args, "engine", "python") == "polars" else "python"
+    )
+    if engine != "python" and (
+        isinstance(source, Ledger) or source.settled_on is not None or booked
+    ):
+        raise ValidationError(
+            f"--engine: {engine} ages a single open-item export (current amounts); "
+            "leave --engine out for a directory, a payment history or --booked"
+        )
     options: dict[str, Any] = {
         "as_of": as_of,
         "buckets": buckets,
         "basis": _BASES[args.basis],
         "currency": args.currency,
         "rates": rates,
+        "valuation": Valuation.BOOKED if booked else Valuation.CURRENT,
     }
     if isinstance(source, Ledger):
         report = age(source, **options)
+    elif booked and source.settled_on is None:  # booked amounts: read the items, then age
+        report = age(read_open_items(args.path, mapping=source), **options)
     elif source.settled_on is None:  # an open-item export: aged in one pass
-        report = age_open_items(args.path, mapping=source, **options)
+        del options["valuation"]
+        report = age_open_items(args.path, mapping=source, engine=engine, **options)
     else:
         history = InvoiceHistory(
             read_invoices(args.path, mapping=source), read_settlements(args.path, mapping=source)

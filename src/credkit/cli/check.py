@@ -95,7 +95,7 @@ from credkit.policy import (
     load_policy,
     load_policy_set,
 )
-from credkit.sample import Behaviour, SamplePortfolio
+from credkit.sample import SamplePortfolio
 from credkit.storage import Reservation, Store, limit_in_force
 
 __all__ = [
@@ -825,51 +825,6 @@ def run(args: argparse.Namespace) -> int:
 
 # -- the demo -------------------------------------------------------------------------
 
-_SCENARIOS: Final = (
-    # (behaviour wanted, order size as a share of the available credit, prepaid)
-    (Behaviour.PROMPT, Decimal("0.4"), False),
-    (Behaviour.PROMPT, Decimal("1.5"), False),
-    (Behaviour.SLOW, Decimal("0.2"), False),
-    (Behaviour.DEFAULTING, Decimal("0.2"), False),
-    (Behaviour.DEFAULTING, Decimal("0.2"), True),
-    (Behaviour.DISPUTING, Decimal("-0.05"), False),
-)
-
-
-def _demo_orders(portfolio: SamplePortfolio, as_of: datetime.date) -> list[OrderRequest]:
-    ledger = portfolio.ledger
-    used: list[str] = []
-    orders = []
-    for number, (behaviour, share, prepaid) in enumerate(_SCENARIOS, start=1):
-        wanted = [c for c in portfolio.customer_ids(behaviour) if c not in used]
-        if behaviour is Behaviour.DEFAULTING and prepaid and used:
-            wanted = [used[-1]]  # the prepaid order comes from the defaulting customer
-        others = [c.id for c in ledger.customers if c.id not in used]
-        pool = wanted or others
-        if not pool:
-            break
-        customer_id = pool[0]
-        if customer_id not in used:
-            used.append(customer_id)
-        limit = synthetic_limit(ledger, customer_id, as_of=as_of)
-        profile = build_profile(ledger, customer_id, as_of=as_of, limit=limit)
-        available = profile.available_credit
-        assert available is not None
-        base = available.amount if available.amount > 0 else limit.amount
-        amount = (base * share / 100).to_integral_value() * 100
-        if amount == 0:
-            amount = Decimal(100).copy_sign(share)
-        orders.append(
-            OrderRequest(
-                f"SO-{number:03d}",
-                Money(amount, limit.currency),
-                order_date=as_of,
-                prepaid=prepaid,
-                customer_id=customer_id,
-            )
-        )
-    return orders
-
 
 def demo_section(portfolio: SamplePortfolio) -> str:
     """ "Today's orders": a few synthetic orders against sample customers, checked and explained.
@@ -887,7 +842,9 @@ def demo_section(portfolio: SamplePortfolio) -> str:
     """
     as_of = portfolio.end
     policy = load_policy(DEFAULT_POLICY, format="toml")
-    orders = _demo_orders(portfolio, as_of)
+    from credkit.cli._demo import demo_orders  # it uses synthetic_limit, defined here
+
+    orders = demo_orders(portfolio, as_of)
     lines = [_Line(number, order) for number, order in enumerate(orders, start=1)]
     checked, problems = _decide_lines(portfolio.ledger, lines, policy, as_of=as_of, limits=None)
     if problems:  # pragma: no cover - the demo's orders are built for its own customers

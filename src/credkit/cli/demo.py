@@ -65,4 +65,14 @@ def run(args: argparse.Namespace) -> int:
         monitor.demo_section(portfolio),
     ]
     print("\n\n".join(sections))
+    # the portfolio report goes to a temporary file the user opens; the demo says where
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from credkit.cli import report
+
+    handle, name = tempfile.mkstemp(prefix="credkit-report-", suffix=".html")
+    os.close(handle)
+    print("\n" + report.demo_section(portfolio, Path(name)))
     return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 from credkit import sample
@@ -32,9 +32,9 @@ from credkit.dunning import (
     collection_worklist,
     dunning_run,
 )
-from credkit.errors import ConfigError, CurrencyMismatchError, ValidationError
+from credkit.errors import ConfigError, ValidationError
 from credkit.io import read_ledger
-from credkit.kpi import InsufficientData, PaymentBehaviour, payment_behaviour
+from credkit.kpi import InsufficientData, PaymentBehaviour, single_currency_behaviour
 from credkit.ledger import Ledger
 
 __all__ = [
@@ -260,22 +260,15 @@ def _behaviour(
     this command does not take: such customers are left out (neutral on the worklist)
     and the note names them.
     """
-    settlements = ledger.settlements()
-    try:
-        return payment_behaviour(settlements, as_of=as_of), []
-    except CurrencyMismatchError:
-        codes: dict[str, set[str]] = defaultdict(set)
-        for record in settlements:
-            if record.settled_on <= as_of:
-                codes[record.customer_id].add(record.amount.currency)
-        mixed = sorted(customer for customer, found in codes.items() if len(found) > 1)
-        kept = [s for s in settlements if s.customer_id not in mixed]
-        shown = ", ".join(mixed[:5]) + (f" and {len(mixed) - 5} more" if len(mixed) > 5 else "")
-        note = (
-            f"  payment behaviour not used for {shown}: paid in several currencies, "
-            "which needs exchange rates (ranked as if neutral)"
-        )
-        return payment_behaviour(kept, as_of=as_of), [note]
+    results, mixed = single_currency_behaviour(ledger.settlements(), as_of=as_of)
+    if not mixed:
+        return results, []
+    shown = ", ".join(mixed[:5]) + (f" and {len(mixed) - 5} more" if len(mixed) > 5 else "")
+    note = (
+        f"  payment behaviour not used for {shown}: paid in several currencies, "
+        "which needs exchange rates (ranked as if neutral)"
+    )
+    return results, [note]
 
 
 def _worklists(ledger: Ledger, as_of: datetime.date, top: int) -> list[str]:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from credkit.cli._common import Subcommands, grid, iso_date
-from credkit.cli._store import add_store_arguments, closing, ready_store
+from credkit.cli._store import add_store_arguments, closing, portfolio_store, ready_store
 from credkit.cli.check import DEFAULT_POLICY
 from credkit.config import load
 from credkit.desk import CreditDesk, MonitorConfig, MonitorRun, RoleTable
@@ -239,29 +239,11 @@ def demo_section(portfolio: SamplePortfolio, *, top: int = 12) -> str:
     >>> print(text.splitlines()[0])  # doctest: +ELLIPSIS
     Today's alerts: monitoring as of 2026-11-30 (monitoring version 2026.1), 12 customers: ...
     """
-    from credkit import sample
     from credkit.bureau import CachedBureau, sample_reports
-    from credkit.storage import MemoryStore, Reservation
 
     as_of = portfolio.end
-    ledger = portfolio.ledger
-    store = MemoryStore()
+    store = portfolio_store(portfolio)
     with store.unit() as unit:
-        unit.add_customers(ledger.customers)
-        unit.add_documents([*ledger.invoices, *ledger.credit_notes, *ledger.payments])
-        unit.add_allocations(ledger.allocations)
-        for limit in sample.credit_limits(portfolio):
-            unit.add_limit(limit)
-        for order in sample.open_orders(portfolio):
-            if order.customer_id is not None and order.amount.is_positive:
-                unit.reserve(
-                    Reservation(
-                        order.order_id,
-                        order.customer_id,
-                        order.amount,
-                        reserved_on=order.order_date,
-                    )
-                )
         for report in sample_reports(portfolio):
             unit.cache_report(report.to_entry())
     end = datetime.datetime.combine(as_of, datetime.time(23, 59), tzinfo=datetime.UTC)

@@ -127,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
     if args.ledger is not None:
         if args.url is not None:
             raise ValidationError("--ledger: give either --url or --ledger, not both")
+        if args.prefix is not None:
+            raise ValidationError("--prefix: goes with --url (a store), not with --ledger")
         ledger = read_ledger(args.ledger)
         if args.customer not in {c.id for c in ledger.customers}:
             raise ValidationError(

@@ -236,7 +236,7 @@ def _customer_run(
     )
     pending = [p.action for p in unit.proposals(customer_id, pending_only=True)]
     waiting = {item_id for action in pending for item_id in action.item_ids}
-    fresh = [i for i in items if i.document_id not in waiting]
+    fresh = [i for i in items if i.key not in waiting]  # pending item ids are item keys
     customer = ledger.customer(customer_id)
     segments = {} if customer.segment is None else {customer_id: customer.segment}
     run = dunning_run(
@@ -254,6 +254,7 @@ def _customer_run(
         if risk_classes is None or customer_id not in risk_classes
         else {customer_id: risk_classes[customer_id]},
         interest=interest,
+        rates=desk.rates,
     )
     new = []
     for action in run.actions:
@@ -525,7 +526,8 @@ def reverse_charge(
             raise ValidationError(
                 f"document_id: {document_id!r} is not an open document of {customer_id!r} on {on}"
             )
-        item = found[0]
+        # an invoice due in instalments is one open item per instalment: reverse them all
+        item = attrs.evolve(found[0], amount=sum((i.amount for i in found[1:]), found[0].amount))
         note = CreditNote(note_id, customer_id, on, item.amount, invoice_id=document_id)
         unit.add_documents([note])
         unit.add_allocations([Allocation(note_id, document_id, item.amount, on)])

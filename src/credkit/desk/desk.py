@@ -183,6 +183,18 @@ class CreditDesk:
     is asked about the customer before each check, outside the unit of work, under
     the subject id ``subject(customer_id)`` (default: the customer id); see
     :mod:`credkit.desk.bureau` for what reaches the profile and the log.
+    ``overdue_margin_days`` and ``split_receivables`` are passed to
+    :func:`~credkit.policy.build_profile` for every profile (OCA's maturity margin, and
+    not-yet-due / overdue receivables each with a sub-limit); when set, the log's
+    ``sources`` record them.
+
+    >>> from credkit.policy import Policy, PolicyEntry
+    >>> from credkit.policy.rules import StaticLimit
+    >>> from credkit.storage import MemoryStore
+    >>> desk = CreditDesk(MemoryStore(), Policy("p", version="1", rules=[PolicyEntry(StaticLimit())]),
+    ...                   overdue_margin_days=5)
+    >>> desk.overdue_margin_days, desk.split_receivables
+    (5, False)
     """
 
     def __init__(
@@ -197,6 +209,8 @@ class CreditDesk:
         attempts: int = 20,
         bureau: Bureau | None = None,
         subject: Callable[[str], str] | None = None,
+        overdue_margin_days: int = 0,
+        split_receivables: bool = False,
     ) -> None:
         if not isinstance(policies, Policy | PolicySet):
             raise ValidationError(
@@ -211,6 +225,21 @@ class CreditDesk:
         self.attempts = attempts
         self.bureau = bureau
         self.subject = subject
+        if isinstance(overdue_margin_days, bool) or not isinstance(overdue_margin_days, int):
+            raise ValidationError(
+                f"overdue_margin_days: expected a whole number of days, "
+                f"got {type(overdue_margin_days).__name__} {overdue_margin_days!r}"
+            )
+        if overdue_margin_days < 0:
+            raise ValidationError(
+                f"overdue_margin_days: expected 0 or more days, got {overdue_margin_days}"
+            )
+        if not isinstance(split_receivables, bool):
+            raise ValidationError(
+                f"split_receivables: expected True or False, got {split_receivables!r}"
+            )
+        self.overdue_margin_days = overdue_margin_days
+        self.split_receivables = split_receivables
         self.conflicts = 0
         self._counting = threading.Lock()
 
@@ -275,7 +304,7 @@ class CreditDesk:
                 group_other = self._total(others, currency, as_of)
         own = [r for r in unit.reservations(customer_id) if r.order_id != order.order_id]
         open_invoices = [
-            item.document_id
+            item.key  # dunning history is kept by item key (one per instalment)
             for item in ledger.open_items(as_of, customer_id=customer_id)
             if item.kind is DocumentKind.INVOICE
         ]
@@ -306,8 +335,10 @@ class CreditDesk:
             blocked=flags["blocked"],
             watch_list=flags["watch_list"],
             group_other_exposure=group_other,
+            overdue_margin_days=self.overdue_margin_days,
+            split_receivables=self.split_receivables,
         )
-        sources = {
+        sources: dict[str, Any] = {
             "limit": {"kind": limit.kind.value, "valid_from": limit.valid_from.isoformat()},
             "snapshot_as_of": None if snapshot is None else snapshot.as_of.isoformat(),
             "reservations": len(own),
@@ -317,6 +348,11 @@ class CreditDesk:
         }
         if bureau is not None:
             sources["bureau"] = dict(bureau.source)
+        if self.overdue_margin_days or self.split_receivables:
+            sources["profile_options"] = {
+                "overdue_margin_days": self.overdue_margin_days,
+                "split_receivables": self.split_receivables,
+            }
         return profile, sources
 
     # -- the log --------------------------------------------------------------------

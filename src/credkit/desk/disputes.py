@@ -53,9 +53,13 @@ __all__ = ["DisputeKPI", "dispute_kpis", "resolve_dispute", "save_dispute"]
 
 def _open_amount(unit: Unit, dispute: Dispute, on: datetime.date) -> Money:
     ledger = unit.ledger(dispute.customer_id, as_of=on)
-    for item in ledger.open_items(on, customer_id=dispute.customer_id):
-        if item.document_id == dispute.item_id and item.kind is DocumentKind.INVOICE:
-            return item.amount
+    found = [
+        item.amount
+        for item in ledger.open_items(on, customer_id=dispute.customer_id)
+        if item.document_id == dispute.item_id and item.kind is DocumentKind.INVOICE
+    ]
+    if found:  # an invoice due in instalments is one open item per instalment
+        return sum(found[1:], found[0])
     raise ValidationError(
         f"dispute.item_id: {dispute.item_id!r} is not an open invoice of "
         f"{dispute.customer_id!r} on {on.isoformat()}"

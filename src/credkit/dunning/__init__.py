@@ -85,6 +85,7 @@ from credkit.dunning.ladder import (
     FeeKind,
     LadderRule,
     LadderSet,
+    UnappliedCredits,
 )
 from credkit.dunning.letters import render_letter
 from credkit.dunning.plans import (
@@ -162,6 +163,7 @@ __all__ = [
     "ReferenceRates",
     "SendStatus",
     "UKLatePayment",
+    "UnappliedCredits",
     "WorklistEntry",
     "age_weight",
     "behaviour_weight",

@@ -11,8 +11,14 @@ only the part, in its *disputed* column. Nothing is dropped: the parts add up to
 the open amount to the cent. A disputed amount of the whole open amount (or more)
 marks the whole item disputed.
 
+For an invoice due in instalments the disputed part of instalment 2 is
+``<invoice id>~disputed#2``. A disputed amount given for the invoice id is held
+back from its instalments earliest due first (the customer withholds it from what
+falls due first); one given for an instalment's key (``INV-1#2``) holds back only
+that instalment.
+
 >>> from datetime import date
->>> from credkit.ledger import DocumentKind, OpenItem
+>>> from credkit.ledger import DocumentKind, OpenItem, item_key, parse_item_key
 >>> item = OpenItem("INV-1", "C1", DocumentKind.INVOICE, date(2026, 1, 1), date(2026, 1, 31),
 ...                 Money.of("1000.00", "EUR"))
 >>> [(i.document_id, str(i.amount), i.disputed)
@@ -29,7 +35,7 @@ import attrs
 
 from credkit._validate import describe, sequence
 from credkit.errors import CurrencyMismatchError, ValidationError
-from credkit.ledger import DocumentKind, OpenItem
+from credkit.ledger import DocumentKind, OpenItem, item_key, parse_item_key
 from credkit.money import Money
 
 __all__ = ["DISPUTED_SUFFIX", "disputed_part_of", "split_disputed"]
@@ -43,9 +49,18 @@ def disputed_part_of(item_id: str) -> str | None:
 
     >>> disputed_part_of("INV-1~disputed"), disputed_part_of("INV-1")
     ('INV-1', None)
+    >>> disputed_part_of("INV-1~disputed#2")
+    'INV-1#2'
     """
     if item_id.endswith(DISPUTED_SUFFIX) and len(item_id) > len(DISPUTED_SUFFIX):
         return item_id[: -len(DISPUTED_SUFFIX)]
+    document_id, instalment = parse_item_key(item_id)
+    if (
+        instalment is not None
+        and document_id.endswith(DISPUTED_SUFFIX)
+        and len(document_id) > len(DISPUTED_SUFFIX)
+    ):
+        return item_key(document_id[: -len(DISPUTED_SUFFIX)], instalment)
     return None
 
 
@@ -75,20 +90,28 @@ def split_disputed(
             f"disputed: expected a mapping of item ids to Money, got {describe(disputed)}"
         )
     result: list[OpenItem] = []
+    # what an invoice-level dispute still holds back, by invoice id, over its instalments
+    left: dict[str, Money] = {}
     for item in given:
-        amount = disputed.get(item.document_id)
+        named = item.key
+        amount = disputed.get(named)
+        if amount is None and item.instalment is not None:
+            named = item.document_id
+            amount = left.get(named, disputed.get(named))
         if amount is None or item.kind is not DocumentKind.INVOICE or not item.amount.is_positive:
             result.append(item)
             continue
         if not isinstance(amount, Money):
-            raise ValidationError(
-                f"disputed[{item.document_id!r}]: expected Money, got {describe(amount)}"
-            )
+            raise ValidationError(f"disputed[{named!r}]: expected Money, got {describe(amount)}")
         if amount.currency != item.amount.currency:
             raise CurrencyMismatchError(
-                f"disputed[{item.document_id!r}]: {amount} is not in {item.amount.currency}, "
+                f"disputed[{named!r}]: {amount} is not in {item.amount.currency}, "
                 "the currency of the item"
             )
+        if named != item.key:
+            held = min(amount, item.amount)
+            left[named] = amount - held
+            amount = held
         if not amount.is_positive:
             result.append(item)
         elif amount >= item.amount:

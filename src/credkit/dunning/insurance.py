@@ -226,7 +226,7 @@ def insurance_deadlines(
         ):
             found.append(
                 InsuranceDeadline(
-                    item_id=item.document_id,
+                    item_id=item.key,
                     customer_id=item.customer_id,
                     policy_id=policy.id,
                     kind=kind,

@@ -540,9 +540,22 @@ def late_payment_interest(
 
 
 def invoice_interest(
-    ledger: Ledger, invoice_id: str, *, as_of: datetime.date, rule: InterestRule
+    ledger: Ledger,
+    invoice_id: str,
+    *,
+    as_of: datetime.date,
+    rule: InterestRule,
+    instalment: int | None = None,
 ) -> InterestCalculation:
     """Late-payment interest on an invoice of ``ledger``, as of ``as_of``.
+
+    For an invoice with a ``schedule`` name the ``instalment`` (1 for the first):
+    interest then runs on that instalment's amount from its own due date, reduced
+    by the money :meth:`~credkit.ledger.Ledger.instalment_allocations` attributes to
+    it (as ERPNext and Odoo charge per overdue payment-schedule row / receivable line).
+    That attribution never moves money an earlier allocation put on an instalment, so
+    an allocation applied after ``as_of`` cannot take an instalment's principal back
+    to an earlier date.
 
     The payments and credit notes allocated to the invoice reduce the principal from
     their *effective* date: the later of the day the payment was received (or the
@@ -569,6 +582,8 @@ def invoice_interest(
     invoice = ledger.document(invoice_id)
     if not isinstance(invoice, Invoice):
         raise ValidationError(f"invoice_id: {invoice_id!r} is not an invoice")
+    if invoice.schedule or instalment is not None:
+        return _instalment_interest(ledger, invoice, instalment, as_of=as_of, rule=rule)
     reductions = []
     for allocation in ledger.allocations:
         if allocation.target_id != invoice_id or not isinstance(
@@ -580,4 +595,35 @@ def invoice_interest(
             reductions.append((effective, allocation.amount))
     return late_payment_interest(
         invoice.amount, due_date=invoice.due_date, as_of=as_of, rule=rule, payments=reductions
+    )
+
+
+def _instalment_interest(
+    ledger: Ledger,
+    invoice: Invoice,
+    instalment: int | None,
+    *,
+    as_of: datetime.date,
+    rule: InterestRule,
+) -> InterestCalculation:
+    count = len(invoice.schedule)
+    if instalment is None or isinstance(instalment, bool) or not isinstance(instalment, int):
+        raise ValidationError(
+            f"instalment: invoice {invoice.id!r} is due in {count} instalments; name one "
+            f"(1 to {count}), got {describe(instalment)}"
+        )
+    if not 1 <= instalment <= count:
+        accepted = f"1 to {count}" if count else "none: it has no schedule"
+        raise ValidationError(
+            f"instalment: invoice {invoice.id!r} has no instalment {instalment}; "
+            f"accepted: {accepted}"
+        )
+    part = invoice.schedule[instalment - 1]
+    reductions = []
+    for allocation, share in ledger.instalment_allocations(invoice.id)[instalment - 1]:
+        effective = ledger.effective_date(allocation)
+        if effective <= as_of:
+            reductions.append((effective, share))
+    return late_payment_interest(
+        part.amount, due_date=part.due_date, as_of=as_of, rule=rule, payments=reductions
     )

@@ -6,7 +6,8 @@ the whole ladder (``tolerance``, ``allow_skip``, ``charges``). Level numbers are
 1-based positions in ``levels``. Each level says
 
 * when it is due: ``days_overdue`` counted from a :class:`DaysReference` (the due
-  date, the end of the due date's month, or the previous reminder of the item);
+  date, the end of the due date's month, the end of the month that the days reach
+  from the due date, or the previous reminder of the item);
 * how to reach the customer: a :class:`Channel` and a template key;
 * which amounts are worth it: minimum amounts per item and per customer (one
   amount per currency);
@@ -44,6 +45,7 @@ credkit.errors.ConfigError: levels[1].days_overdue: must be greater than levels[
 
 from __future__ import annotations
 
+import datetime
 import enum
 from collections.abc import Iterator
 from decimal import Decimal
@@ -52,11 +54,14 @@ from typing import Any
 import attrs
 
 from credkit._validate import (
+    check_date,
     check_number,
     count,
+    currency_code,
     describe,
     enum_converter,
     one_of,
+    optional,
     optional_text,
     text,
     to_number,
@@ -64,7 +69,8 @@ from credkit._validate import (
     tuple_of,
 )
 from credkit.dunning._common import amounts
-from credkit.errors import ValidationError
+from credkit.errors import RateNotFoundError, ValidationError
+from credkit.fx import RateSource, convert
 from credkit.money import Money
 
 __all__ = [
@@ -77,6 +83,7 @@ __all__ = [
     "FeeKind",
     "LadderRule",
     "LadderSet",
+    "UnappliedCredits",
 ]
 
 
@@ -104,15 +111,24 @@ class DaysReference(enum.Enum):
 
     * ``DUE_DATE``: the item's due date (level due on due date + days).
     * ``END_OF_DUE_MONTH``: the last day of the due date's month.
+    * ``DUE_DATE_THEN_END_OF_MONTH``: ``days_overdue`` days after the due date, then
+      the last day of the month that date falls in (level due on the end of the
+      month of due date + days). This is the reading that
+      :attr:`credkit.terms.TermsBasis.DAYS_THEN_END_OF_MONTH` gives payment terms
+      (``docs/adr/0002-end-of-month.md``): with a due date of 20 January 2024, 11 days
+      give 31 January and 12 days give 29 February.
     * ``PREVIOUS_REMINDER``: the date of the item's previous reminder that was
       actually sent (not allowed on the first level, which has no previous one).
 
     >>> DaysReference("end_of_due_month")
     <DaysReference.END_OF_DUE_MONTH: 'end_of_due_month'>
+    >>> DaysReference("due_date_then_end_of_month")
+    <DaysReference.DUE_DATE_THEN_END_OF_MONTH: 'due_date_then_end_of_month'>
     """
 
     DUE_DATE = "due_date"
     END_OF_DUE_MONTH = "end_of_due_month"
+    DUE_DATE_THEN_END_OF_MONTH = "due_date_then_end_of_month"
     PREVIOUS_REMINDER = "previous_reminder"
 
 
@@ -143,11 +159,43 @@ class ChargeTreatment(enum.Enum):
     BOOK = "book"
 
 
+class UnappliedCredits(enum.Enum):
+    """What a run does with a customer's unapplied credits (payments and credit notes).
+
+    * ``NET`` (the default): credits are netted per currency against the customer's
+      overdue, undisputed items; when what is left is no more than the ladder's
+      tolerance, none of those items is dunned (``COVERED_BY_CREDITS``: the money is
+      most likely there and only needs applying). Otherwise the items are dunned in
+      full and the action lists the credits.
+    * ``MENTION``: credits never hold a reminder back; overdue items are dunned in
+      full and the action lists the credits, so that the letter can mention them.
+      This is what OCA's ``account_invoice_overdue_reminder`` (Odoo) does once the
+      user confirms that the customer's unreconciled payments and refunds have a
+      good reason not to be reconciled with an open invoice.
+
+    >>> UnappliedCredits("mention")
+    <UnappliedCredits.MENTION: 'mention'>
+    """
+
+    NET = "net"
+    MENTION = "mention"
+
+
 _to_fee_kind = enum_converter(FeeKind)
+_to_unapplied_credits = enum_converter(UnappliedCredits)
+_to_days_reference = enum_converter(DaysReference)
 
 
 def _fee_kind(value: object) -> Any:
     return _to_fee_kind(value)
+
+
+def _unapplied_credits(value: object) -> Any:
+    return _to_unapplied_credits(value)
+
+
+def _days_reference(value: object) -> Any:
+    return _to_days_reference(value)
 
 
 @attrs.frozen
@@ -155,12 +203,19 @@ class Fee:
     """A dunning fee, charged once per item and level.
 
     * ``FeeKind.NONE``: no fee (the default).
-    * ``FeeKind.FIXED``: ``amounts`` holds one amount per currency; an item in a
-      currency that is not listed raises rather than guess a conversion.
+    * ``FeeKind.FIXED``: ``amounts`` holds one amount per currency. An item in a
+      currency that is not listed raises rather than guess a conversion, unless
+      ``convert_from`` names the listed currency to convert from: the item then gets
+      that amount converted into its currency at the rate in force on the run date,
+      rounded once to the item currency's minor units (:func:`credkit.fx.convert`).
+      A listed amount always wins over a conversion. OCA's credit control dunning
+      fees for Odoo convert a fee given in one currency into the line's currency
+      the same way.
     * ``FeeKind.PERCENTAGE``: ``percent`` of the dunned amount, that is the item's
-      open amount on the day of the run, never of the amount plus earlier fees (so
-      fees do not compound level after level; Tryton's fee is likewise a percentage
-      of the dunned line).
+      open amount on the day of the run. It is a share of that one dunned item,
+      never of the amount plus earlier fees, so fees do not compound level after
+      level; Tryton's ``account_dunning_fee`` likewise takes its percentage of the
+      dunned line.
 
     Fees are rounded to the currency's minor units, half away from zero.
 
@@ -171,11 +226,24 @@ class Fee:
     >>> Fee.fixed(Money.of("5.00", "EUR")).charge(Money.of("80", "USD"))
     Traceback (most recent call last):
     ...
-    credkit.errors.ValidationError: fee.amounts: no fixed fee in USD (given in EUR); add one for every currency that is dunned
+    credkit.errors.ValidationError: fee.amounts: no fixed fee in USD (given in EUR); add one for every currency that is dunned, or set convert_from
     >>> Fee("unknown")
     Traceback (most recent call last):
     ...
     credkit.errors.ValidationError: kind: expected one of 'none', 'fixed', 'percentage', got str 'unknown'
+
+    Converted through a rate source on the run date:
+
+    >>> from datetime import date
+    >>> from credkit.fx import RateTable
+    >>> rates = RateTable.from_mapping({"2026-02-02": {"USD": "1.0857"}}, base="EUR")
+    >>> fee = Fee.fixed(Money.of("5.00", "EUR"), convert_from="EUR")
+    >>> fee.charge(Money.of("80", "USD"), on=date(2026, 2, 7), rates=rates)
+    Money('5.43', 'USD')
+    >>> fee.charge(Money.of("80", "USD"), on=date(2026, 2, 1), rates=rates)
+    Traceback (most recent call last):
+    ...
+    credkit.errors.RateNotFoundError: fee.convert_from: no EUR/USD rate on 2026-02-01 to convert the fixed fee of 5.00 EUR for an item in USD (no EUR/USD rate in force on 2026-02-01; the earliest rate for EUR/USD is valid from 2026-02-02)
     """
 
     kind: FeeKind = attrs.field(
@@ -185,14 +253,28 @@ class Fee:
         default=(), kw_only=True, converter=to_tuple, validator=amounts
     )
     percent: Decimal | None = attrs.field(default=None, kw_only=True, converter=to_number)
+    convert_from: str | None = attrs.field(
+        default=None, kw_only=True, validator=optional(currency_code)
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.percent is not None:
             check_number(to_number(self.percent), "percent")
+        if self.convert_from is not None and self.kind is not FeeKind.FIXED:
+            raise ValidationError(
+                f"convert_from: only a fixed fee is converted, got {self.convert_from!r} "
+                f"on a fee of kind {self.kind.value!r}"
+            )
         if self.kind is FeeKind.FIXED:
             if not self.amounts:
                 raise ValidationError(
                     "amounts: a fixed fee needs at least one amount, such as ['5.00 EUR']"
+                )
+            listed = [money.currency for money in self.amounts]
+            if self.convert_from is not None and self.convert_from not in listed:
+                raise ValidationError(
+                    f"convert_from: must be the currency of one of the amounts "
+                    f"({', '.join(listed)}), got {self.convert_from!r}"
                 )
             if self.percent is not None:
                 raise ValidationError(
@@ -226,13 +308,17 @@ class Fee:
         return cls()
 
     @classmethod
-    def fixed(cls, *amounts: Money) -> Fee:
-        """A fixed fee, one amount per currency.
+    def fixed(cls, *amounts: Money, convert_from: str | None = None) -> Fee:
+        """A fixed fee, one amount per currency; ``convert_from`` converts for the others.
 
         >>> Fee.fixed(Money.of(5, "EUR"), Money.of(4, "GBP")).kind
         <FeeKind.FIXED: 'fixed'>
+        >>> Fee.fixed(Money.of(5, "EUR"), convert_from="GBP")
+        Traceback (most recent call last):
+        ...
+        credkit.errors.ValidationError: convert_from: must be the currency of one of the amounts (EUR), got 'GBP'
         """
-        return cls(FeeKind.FIXED, amounts=amounts)
+        return cls(FeeKind.FIXED, amounts=amounts, convert_from=convert_from)
 
     @classmethod
     def percentage(cls, percent: Decimal | int | str) -> Fee:
@@ -243,8 +329,17 @@ class Fee:
         """
         return cls(FeeKind.PERCENTAGE, percent=percent)
 
-    def charge(self, dunned: Money) -> Money:
+    def charge(
+        self,
+        dunned: Money,
+        *,
+        on: datetime.date | None = None,
+        rates: RateSource | None = None,
+    ) -> Money:
         """The fee on an item whose open (dunned) amount is ``dunned``, rounded.
+
+        ``on`` (the run date) and ``rates`` are needed only when a fixed fee with
+        ``convert_from`` is charged on an item in a currency it does not list.
 
         >>> Fee.percentage("2.5").charge(Money.of("10.10", "EUR"))
         Money('0.25', 'EUR')
@@ -255,15 +350,36 @@ class Fee:
             for money in self.amounts:
                 if money.currency == dunned.currency:
                     return money.round()
+            if self.convert_from is not None:
+                return self._converted(dunned.currency, on=on, rates=rates)
             given = ", ".join(m.currency for m in self.amounts)
             raise ValidationError(
                 f"fee.amounts: no fixed fee in {dunned.currency} (given in {given}); "
-                "add one for every currency that is dunned"
+                "add one for every currency that is dunned, or set convert_from"
             )
         if self.kind is FeeKind.PERCENTAGE:
             assert self.percent is not None
             return (dunned * (self.percent * Decimal("0.01"))).round()
         return Money.zero(dunned.currency).round()
+
+    def _converted(
+        self, currency: str, *, on: datetime.date | None, rates: RateSource | None
+    ) -> Money:
+        source = next(m for m in self.amounts if m.currency == self.convert_from)
+        what = f"the fixed fee of {source} for an item in {currency}"
+        if rates is None or on is None:
+            raise ValidationError(
+                f"fee.convert_from: converting {what} needs a rate source and the run "
+                "date; pass rates= (a credkit.fx.RateSource such as a RateTable) and on="
+            )
+        check_date(on, "on")
+        try:
+            return convert(source, currency, on=on, rates=rates)
+        except RateNotFoundError as error:
+            raise RateNotFoundError(
+                f"fee.convert_from: no {source.currency}/{currency} rate on {on.isoformat()} "
+                f"to convert {what} ({error.message})"
+            ) from None
 
 
 @attrs.frozen
@@ -285,6 +401,12 @@ class DunningLevel:
 
     >>> DunningLevel(14, template="reminder", channel=Channel.EMAIL).reference
     <DaysReference.DUE_DATE: 'due_date'>
+    >>> DunningLevel(14, template="reminder", reference="end_of_due_month").reference
+    <DaysReference.END_OF_DUE_MONTH: 'end_of_due_month'>
+    >>> DunningLevel(14, template="reminder", reference="end_of_month")
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: reference: expected one of 'due_date', 'end_of_due_month', 'due_date_then_end_of_month', 'previous_reminder', got str 'end_of_month'
     """
 
     days_overdue: int = attrs.field(validator=count)
@@ -292,7 +414,8 @@ class DunningLevel:
     reference: DaysReference = attrs.field(
         default=DaysReference.DUE_DATE,
         kw_only=True,
-        validator=attrs.validators.instance_of(DaysReference),
+        converter=_days_reference,
+        validator=one_of(DaysReference),
     )
     channel: Channel = attrs.field(
         default=Channel.LETTER, kw_only=True, validator=attrs.validators.instance_of(Channel)
@@ -307,6 +430,12 @@ class DunningLevel:
     fee: Fee = attrs.field(factory=Fee, kw_only=True, validator=attrs.validators.instance_of(Fee))
 
 
+# Between two levels that both count from the due date, then the end of that month: two
+# dates this many days apart are in different months (no month is longer), so the later
+# level's month end is at least a month after the earlier one's.
+_MONTH_APART = 31
+
+
 def _levels(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     tuple_of(DunningLevel, "a DunningLevel")(instance, attribute, value)
     assert isinstance(value, tuple)
@@ -315,20 +444,32 @@ def _levels(instance: object, attribute: attrs.Attribute[Any], value: object) ->
     if value[0].reference is DaysReference.PREVIOUS_REMINDER:
         raise ValidationError(
             "levels[0].reference: the first level has no previous reminder to count from; "
-            "use 'due_date' or 'end_of_due_month'"
+            "use 'due_date', 'end_of_due_month' or 'due_date_then_end_of_month'"
         )
     for index in range(1, len(value)):
         before, after = value[index - 1], value[index]
+        if (
+            after.reference is before.reference is DaysReference.DUE_DATE_THEN_END_OF_MONTH
+            and after.days_overdue - before.days_overdue < _MONTH_APART
+        ):
+            # due + 5 and due + 15 can reach the same month end, and the later level would
+            # then follow the day after the earlier one; 31 days apart are always in
+            # different months, so their month ends differ by at least a month
+            raise ValidationError(
+                f"levels[{index}].days_overdue: must be at least {_MONTH_APART} more than "
+                f"levels[{index - 1}].days_overdue ({before.days_overdue}) when both count "
+                "from the due date, then the end of that month (closer levels can reach the "
+                f"same month end), got {after.days_overdue}"
+            )
         if (
             after.reference is before.reference
             and after.reference is not DaysReference.PREVIOUS_REMINDER
             and after.days_overdue <= before.days_overdue
         ):
-            where = (
-                "the due date"
-                if after.reference is DaysReference.DUE_DATE
-                else ("the end of the due month")
-            )
+            where = {
+                DaysReference.DUE_DATE: "the due date",
+                DaysReference.END_OF_DUE_MONTH: "the end of the due month",
+            }[after.reference]
             raise ValidationError(
                 f"levels[{index}].days_overdue: must be greater than "
                 f"levels[{index - 1}].days_overdue ({before.days_overdue}) when both count "
@@ -348,6 +489,8 @@ class DunningLadder:
       not: it gets level 1 first, and level 2 only after level 1 was sent.
     * ``charges``: whether fees and interest are booked or only shown
       (:class:`ChargeTreatment`).
+    * ``unapplied_credits``: whether a customer's unapplied credits can hold its
+      reminders back (:class:`UnappliedCredits`; by default they are netted).
 
     Every result records the ladder's ``id`` and ``version``.
 
@@ -372,6 +515,12 @@ class DunningLadder:
         default=ChargeTreatment.SHOW,
         kw_only=True,
         validator=attrs.validators.instance_of(ChargeTreatment),
+    )
+    unapplied_credits: UnappliedCredits = attrs.field(
+        default=UnappliedCredits.NET,
+        kw_only=True,
+        converter=_unapplied_credits,
+        validator=one_of(UnappliedCredits),
     )
     description: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
 

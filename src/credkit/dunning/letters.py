@@ -55,7 +55,7 @@ from typing import Any
 import babel
 import babel.dates
 
-from credkit._validate import describe
+from credkit._validate import check_locale, describe
 from credkit.dunning.actions import DunningAction
 from credkit.errors import CredkitError, ValidationError
 from credkit.money import Money
@@ -135,24 +135,9 @@ def _bounded_environment(sandbox: Any, **options: Any) -> Any:
     return Bounded(**options)
 
 
-def _locale(value: object) -> str:
-    if not isinstance(value, str) or not value:
-        raise ValidationError(
-            f"locale: expected an identifier such as 'de_DE', got {describe(value)}"
-        )
-    try:
-        babel.Locale.parse(value)
-    except (ValueError, TypeError, babel.UnknownLocaleError):
-        raise ValidationError(
-            f"locale: {value!r} is not a locale babel knows; expected an identifier such as "
-            "'en_GB' or 'de_DE'"
-        ) from None
-    return value
-
-
 def _environment(locale: str, *, autoescape: bool) -> Any:
     """The bounded sandbox letters and statements render in, with the ``money`` and
-    ``date`` filters in ``locale`` (a locale :func:`_locale` accepted)."""
+    ``date`` filters in ``locale`` (a locale :func:`~credkit._validate.check_locale` accepted)."""
     jinja2, sandbox = _jinja()
 
     def money(value: object) -> str:
@@ -292,7 +277,7 @@ def render_letter(
         raise ValidationError(f"customer_name: expected a string, got {describe(customer_name)}")
     if extra is not None and not isinstance(extra, Mapping):
         raise ValidationError(f"extra: expected a mapping, got {describe(extra)}")
-    chosen = _locale(locale)
+    chosen = check_locale(locale)
     environment = _environment(chosen, autoescape=autoescape)
     context = _context(action)
     context.update(

@@ -31,7 +31,11 @@ The rules (see ``docs/adr/0004-dunning-escalation.md``):
   credits come to no more than the ladder's tolerance, none of the customer's
   items in that currency is dunned (the money is most likely already there and
   only needs applying). Otherwise the items are dunned in full and the action
-  lists the credits, so that the letter can mention them.
+  lists the credits, so that the letter can mention them. A ladder with
+  ``unapplied_credits = "mention"`` (:class:`~credkit.dunning.UnappliedCredits`)
+  never holds reminders back for credits: it only lists them.
+* A fixed fee with ``convert_from`` is converted into an item's currency at the
+  rate ``rates`` gives for the run date, rounded once to that currency's minor units.
 * ``EMAIL`` falls back to ``LETTER`` when the host's ``contacts`` give no e-mail
   address for the customer (the :class:`~credkit.ledger.Customer` record has none).
 
@@ -84,10 +88,12 @@ from credkit.dunning.ladder import (
     DaysReference,
     DunningLadder,
     LadderSet,
+    UnappliedCredits,
 )
 from credkit.dunning.plans import PaymentPlan
 from credkit.dunning.promises import PromiseToPay
 from credkit.errors import ValidationError
+from credkit.fx import RateSource
 from credkit.ledger import DocumentKind, Ledger, OpenItem, Payment
 from credkit.money import Money, MoneyTotals
 
@@ -144,6 +150,8 @@ class _Schedule:
             threshold = add_days(self.due_date, rung.days_overdue, "days_overdue")
         elif rung.reference is DaysReference.END_OF_DUE_MONTH:
             threshold = add_days(month_end(self.due_date), rung.days_overdue, "days_overdue")
+        elif rung.reference is DaysReference.DUE_DATE_THEN_END_OF_MONTH:
+            threshold = month_end(add_days(self.due_date, rung.days_overdue, "days_overdue"))
         elif self.sent_on is None:
             return None  # counts from a previous reminder that does not exist
         else:
@@ -167,11 +175,9 @@ def _items(source: Ledger | Iterable[OpenItem], as_of: date) -> tuple[OpenItem, 
     items = sequence(source, OpenItem, "items")
     seen: set[str] = set()
     for index, item in enumerate(items):
-        if item.document_id in seen:
-            raise ValidationError(
-                f"items[{index}].document_id: {item.document_id!r} is listed twice"
-            )
-        seen.add(item.document_id)
+        if item.key in seen:
+            raise ValidationError(f"items[{index}].document_id: {item.key!r} is listed twice")
+        seen.add(item.key)
     return items
 
 
@@ -226,6 +232,7 @@ def dunning_run(
     segments: Mapping[str, str] | None = None,
     risk_classes: Mapping[str, str] | None = None,
     interest: InterestRule | None = None,
+    rates: RateSource | None = None,
 ) -> DunningRun:
     """Propose today's reminders and say what happens next to every open item.
 
@@ -243,6 +250,10 @@ def dunning_run(
       payments reduce the principal from their dates; with bare open items the
       open amount is taken as the principal from the due date) and the rule's fixed
       compensation on the item's first reminder.
+    * ``rates``: a :class:`~credkit.fx.RateSource` for fixed fees that convert their
+      amount (:attr:`Fee.convert_from <credkit.dunning.Fee.convert_from>`) into an
+      item's currency at the rate in force on ``as_of``; a missing rate raises
+      :class:`~credkit.errors.RateNotFoundError` naming the currencies and the date.
 
     See the module description for the rules.
 
@@ -265,6 +276,10 @@ def dunning_run(
         )
     if interest is not None and not isinstance(interest, InterestRule):
         raise ValidationError(f"interest: expected an InterestRule, got {describe(interest)}")
+    if rates is not None and not isinstance(rates, RateSource):
+        raise ValidationError(
+            f"rates: expected a credkit.fx.RateSource such as a RateTable, got {describe(rates)}"
+        )
     items = _items(source, as_of)
     contact_of = _mapping(contacts, "contacts", Contact)
     segment_of: dict[str, object] = {}
@@ -301,7 +316,10 @@ def dunning_run(
         assert contact is None or isinstance(contact, Contact)
         customer_actions, customer_statuses = _customer(
             customer_id,
-            sorted(by_customer[customer_id], key=lambda i: (i.due_date, i.document_id)),
+            sorted(
+                by_customer[customer_id],
+                key=lambda i: (i.due_date, i.document_id, i.instalment or 0),
+            ),
             history=history,
             as_of=as_of,
             ladder=chosen,
@@ -309,10 +327,11 @@ def dunning_run(
             blocks=[b for b in active if b.customer_id == customer_id],
             interest=interest,
             ledger=source if isinstance(source, Ledger) else None,
+            rates=rates,
         )
         actions.extend(customer_actions)
         statuses.extend(customer_statuses)
-    order = {item.document_id: index for index, item in enumerate(items)}
+    order = {item.key: index for index, item in enumerate(items)}
     statuses.sort(key=lambda s: order[s.item_id])
     return DunningRun(
         as_of=as_of,
@@ -332,7 +351,7 @@ def _status(
     **extra: object,
 ) -> ItemStatus:
     return ItemStatus(
-        item_id=item.document_id,
+        item_id=item.key,
         customer_id=item.customer_id,
         amount=item.amount,
         due_date=item.due_date,
@@ -356,6 +375,7 @@ def _customer(
     blocks: list[Block],
     interest: InterestRule | None,
     ledger: Ledger | None,
+    rates: RateSource | None,
 ) -> tuple[list[DunningAction], list[ItemStatus]]:
     statuses: list[ItemStatus] = []
     candidates: list[_Candidate] = []
@@ -376,7 +396,7 @@ def _customer(
     kept: list[_Candidate] = []
     for candidate in candidates:
         currency = candidate.item.amount.currency
-        if credits[currency].amount:
+        if credits[currency].amount and ladder.unapplied_credits is UnappliedCredits.NET:
             tolerance = amount_in(ladder.tolerance, currency, "tolerance")
             limit = tolerance.amount if tolerance is not None else Decimal(0)
             net = (overdue[currency] + credits[currency]).amount
@@ -428,9 +448,8 @@ def _customer(
                     )
                 )
                 continue
-            lines.append(
-                _line(item, rung.fee.charge(item.amount), candidate, as_of, interest, ledger)
-            )
+            fee = rung.fee.charge(item.amount, on=as_of, rates=rates)
+            lines.append(_line(item, fee, candidate, as_of, interest, ledger))
             if candidate.note:
                 notes.append(candidate.note)
             after = candidate.schedule.after(level, as_of)
@@ -488,7 +507,9 @@ def _line(
     interest = compensation = None
     if rule is not None:
         if ledger is not None and item.kind is DocumentKind.INVOICE:
-            calc = invoice_interest(ledger, item.document_id, as_of=as_of, rule=rule)
+            calc = invoice_interest(
+                ledger, item.document_id, as_of=as_of, rule=rule, instalment=item.instalment
+            )
         else:
             calc = late_payment_interest(
                 item.amount, due_date=item.due_date, as_of=as_of, rule=rule
@@ -497,7 +518,7 @@ def _line(
         if candidate.schedule.reached == 0:
             compensation = calc.compensation
     return ActionLine(
-        item_id=item.document_id,
+        item_id=item.key,
         issue_date=item.issue_date,
         due_date=item.due_date,
         days_overdue=item.days_overdue(as_of),
@@ -517,7 +538,7 @@ def _evaluate(
     ladder: DunningLadder,
     blocks: list[Block],
 ) -> ItemStatus | _Candidate:
-    reached, sent_on = history.reached(item.document_id, as_of=as_of)
+    reached, sent_on = history.reached(item.key, as_of=as_of)
     reached = min(reached, ladder.final_level)
     currency = item.amount.currency
 
@@ -551,9 +572,16 @@ def _evaluate(
     following = reached + 1
     due = schedule.due(following)
     assert due is not None  # level 1 never counts from a previous reminder
-    today = history.on_day(item.document_id, as_of)
+    today = history.on_day(item.key, as_of)
     earliest = max(due, as_of + timedelta(days=1)) if today else due
-    block = next((b for b in blocks if b.covers(item.customer_id, item.document_id)), None)
+    block = next(
+        (
+            b
+            for b in blocks
+            if b.covers(item.customer_id, item.document_id) or b.covers(item.customer_id, item.key)
+        ),
+        None,
+    )
     if block is not None:
         resume = None
         if block.until is not None:
@@ -591,7 +619,7 @@ def _evaluate(
             f"below the item minimum of level {target}: {item.amount} open, minimum {minimum}",
             reason=ExclusionReason.BELOW_ITEM_MINIMUM,
         )
-    failure = history.last_failure(item.document_id, as_of=as_of)
+    failure = history.last_failure(item.key, as_of=as_of)
     note = None
     if failure is not None:
         note = (

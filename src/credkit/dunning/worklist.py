@@ -358,13 +358,15 @@ def collection_worklist(
         days = item.days_overdue(as_of)
         if days <= 0 or item.disputed:
             continue
-        if any(b.covers(customer, item.document_id) for b in active):
+        if any(
+            b.covers(customer, item.document_id) or b.covers(customer, item.key) for b in active
+        ):
             continue
         seen.add(amount.currency)
         overdue[customer] += amount.amount
         weighted[customer] += amount.amount * age_weight(days)
         oldest[customer] = max(oldest[customer], days)
-        ids[customer].append((item.due_date, item.document_id))
+        ids[customer].append((item.due_date, item.key))
     if len(seen) > 1:
         raise ValidationError(
             f"currency: open items are in {', '.join(sorted(seen))}; pass currency= to rank "

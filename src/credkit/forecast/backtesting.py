@@ -47,7 +47,7 @@ from credkit.dunning import PaymentPlan, PromiseToPay
 from credkit.errors import ValidationError
 from credkit.forecast.cash import CashForecast, ForecastModel, cash_forecast
 from credkit.forecast.history import known_on
-from credkit.ledger import DocumentKind, Ledger, Payment
+from credkit.ledger import DocumentKind, Ledger, Payment, item_key
 from credkit.money import Money
 
 __all__ = ["Backtest", "CurrencyErrors", "backtest"]
@@ -110,8 +110,10 @@ class CurrencyErrors:
 class Backtest:
     """The result of :func:`backtest`.
 
-    ``item_errors`` holds ``(document id, behaviour error, naive error)`` in days for
-    every scored invoice, so that several backtests can be pooled.
+    ``item_errors`` holds ``(item key, behaviour error, naive error)`` in days for
+    every scored invoice, so that several backtests can be pooled (the key is the
+    invoice id, or ``"<invoice id>#<n>"`` for each instalment of an invoice with a
+    schedule: :attr:`OpenItem.key <credkit.ledger.OpenItem.key>`).
 
     >>> from datetime import date
     >>> result = backtest(Ledger(), as_of=date(2026, 1, 31))
@@ -184,17 +186,28 @@ def backtest(
         model=ForecastModel.DUE_DATE,
         **options,
     )
+    # by OpenItem.key: an invoice due in instalments is one item per instalment
     open_now = {
-        i.document_id: i
+        i.key: i
         for i in known.open_items(as_of)
         if i.kind is DocumentKind.INVOICE and i.amount.is_positive
     }
     later: dict[str, list[tuple[Any, Money]]] = {key: [] for key in open_now}
+    scheduled = {i.document_id for i in open_now.values() if i.instalment is not None}
     for allocation in ledger.allocations:
         if allocation.target_id in later and allocation.applied_on > as_of:
             later[allocation.target_id].append(
                 (ledger.document(allocation.source_id), allocation.amount)
             )
+    for invoice_id in sorted(scheduled):
+        parts = ledger.instalment_allocations(invoice_id)
+        for number, part in enumerate(parts, start=1):
+            entries = later.get(item_key(invoice_id, number))
+            if entries is None:
+                continue
+            for allocation, share in part:
+                if allocation.applied_on > as_of:
+                    entries.append((ledger.document(allocation.source_id), share))
     horizon_end = forecast.weekly[-1].end
     cash: dict[tuple[int, str], Decimal] = {}
     for entries in later.values():
@@ -202,15 +215,15 @@ def backtest(
             if isinstance(source, Payment) and as_of < source.received_on <= horizon_end:
                 key = (((source.received_on - as_of).days - 1) // 7, amount.currency)
                 cash[key] = cash.get(key, Decimal(0)) + amount.amount
-    expected = {f.item.document_id: f.expected_on for f in forecast.items}
-    expected_naive = {f.item.document_id: f.expected_on for f in naive.items}
+    expected = {f.item.key: f.expected_on for f in forecast.items}
+    expected_naive = {f.item.key: f.expected_on for f in naive.items}
     errors: list[tuple[str, int, int]] = []
     skipped = 0
-    for document_id, item in open_now.items():
-        entries = later[document_id]
+    for item_id, item in open_now.items():
+        entries = later[item_id]
         paid = all(isinstance(s, Payment) and s.received_on > as_of for s, _ in entries)
         total = sum((m.amount for _, m in entries), Decimal(0))
-        guess, guess_naive = expected[document_id], expected_naive[document_id]
+        guess, guess_naive = expected[item_id], expected_naive[item_id]
         if (
             not entries
             or not paid
@@ -221,7 +234,7 @@ def backtest(
             skipped += 1
             continue
         arrived = max(s.received_on for s, _ in entries)
-        errors.append((document_id, abs((guess - arrived).days), abs((guess_naive - arrived).days)))
+        errors.append((item_id, abs((guess - arrived).days), abs((guess_naive - arrived).days)))
     currencies = tuple(
         CurrencyErrors(
             code,

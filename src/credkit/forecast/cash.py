@@ -69,7 +69,15 @@ from credkit._validate import check_date, describe
 from credkit.dunning import PaymentPlan, PlanStatus, PromiseStatus, PromiseToPay
 from credkit.errors import ValidationError
 from credkit.forecast.history import days_beyond_terms
-from credkit.ledger import CreditNote, DocumentKind, Ledger, OpenItem, oldest_first
+from credkit.ledger import (
+    Allocation,
+    CreditNote,
+    DocumentKind,
+    Ledger,
+    OpenItem,
+    item_key,
+    oldest_first,
+)
 from credkit.money import Money
 
 __all__ = [
@@ -488,7 +496,8 @@ def cash_forecast(
     for item in items:
         key = (item.customer_id, item.amount.currency)
         (invoices if item.kind is DocumentKind.INVOICE else credit_items)[key].append(item)
-    remaining: dict[str, Money] = {i.document_id: i.amount for v in invoices.values() for i in v}
+    # by OpenItem.key: an invoice due in instalments is one item per instalment
+    remaining: dict[str, Money] = {i.key: i.amount for v in invoices.values() for i in v}
     offsets: dict[str, Money] = {k: Money.zero(v.currency) for k, v in remaining.items()}
     credits: dict[str, Money] = {}
     for key, credit_list in sorted(credit_items.items()):
@@ -496,16 +505,16 @@ def cash_forecast(
             document = ledger.document(credit.document_id)
             first = document.invoice_id if isinstance(document, CreditNote) else None
             candidates = [
-                attrs.evolve(i, amount=remaining[i.document_id])
+                attrs.evolve(i, amount=remaining[i.key])
                 for i in invoices.get(key, ())
-                if remaining[i.document_id].is_positive
+                if remaining[i.key].is_positive
             ]
             left = -credit.amount
             for allocation in oldest_first(
                 left, candidates, source_id=credit.document_id, applied_on=as_of, first=first
             ):
-                remaining[allocation.target_id] -= allocation.amount
-                offsets[allocation.target_id] += allocation.amount
+                remaining[_target(allocation)] -= allocation.amount
+                offsets[_target(allocation)] += allocation.amount
                 left -= allocation.amount
             if left.is_positive:
                 code = left.currency
@@ -517,10 +526,14 @@ def cash_forecast(
     for commitment in _commitments(ledger, chosen_promises, chosen_plans, as_of):
         key = (commitment.customer_id, commitment.amount.currency)
         candidates = [
-            attrs.evolve(i, amount=remaining[i.document_id])
+            attrs.evolve(i, amount=remaining[i.key])
             for i in invoices.get(key, ())
-            if remaining[i.document_id].is_positive
-            and (not commitment.item_ids or i.document_id in commitment.item_ids)
+            if remaining[i.key].is_positive
+            and (
+                not commitment.item_ids
+                or i.document_id in commitment.item_ids
+                or i.key in commitment.item_ids
+            )
         ]
         if not candidates:
             continue
@@ -528,7 +541,7 @@ def cash_forecast(
         for allocation in oldest_first(
             commitment.amount, candidates, source_id=commitment.source, applied_on=as_of
         ):
-            target = allocation.target_id
+            target = _target(allocation)
             remaining[target] -= allocation.amount
             parts[target].append(
                 ExpectedPayment(
@@ -545,29 +558,34 @@ def cash_forecast(
     results: list[ItemForecast] = []
     for key in sorted(invoices):
         for item in invoices[key]:
-            left = remaining[item.document_id]
-            basis = covered_basis.get(item.document_id, Basis.DUE_DATE)
+            left = remaining[item.key]
+            basis = covered_basis.get(item.key, Basis.DUE_DATE)
             if left.is_positive:
                 days: tuple[int, ...] = ()
                 if model is ForecastModel.DUE_DATE:
                     basis = Basis.DUE_DATE
                 else:
                     basis, days = histories.of(ledger, item.customer_id)
-                parts[item.document_id].extend(_spread(item, left, basis, days, bands, dates))
+                parts[item.key].extend(_spread(item, left, basis, days, bands, dates))
             whole = item.amount.amount
             results.append(
                 ItemForecast(
                     item,
-                    offset=offsets[item.document_id],
+                    offset=offsets[item.key],
                     parts=tuple(
                         attrs.evolve(p, probability=p.amount.amount / whole)
-                        for p in sorted(parts[item.document_id], key=lambda p: p.on)
+                        for p in sorted(parts[item.key], key=lambda p: p.on)
                     ),
                     basis=basis,
                 )
             )
     currencies = sorted({k[1] for k in invoices} | {k[1] for k in credit_items})
     return _bucketed(results, credits, currencies, as_of, weeks, horizon, model)
+
+
+def _target(allocation: Allocation) -> str:
+    """The :attr:`OpenItem.key <credkit.ledger.OpenItem.key>` of what ``allocation`` settles."""
+    return item_key(allocation.target_id, allocation.instalment)
 
 
 def _spread(

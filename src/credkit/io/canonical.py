@@ -15,6 +15,16 @@ Lines end in CRLF (RFC 4180). Dates are ISO (``2026-01-31``), amounts plain deci
 strings with a point and no thousands separators (``1250.00``), flags ``true`` / ``false``, and an empty cell is
 "none" for the optional columns (segment, industry, parent_id, invoice_id), which may
 also be left out of the file, as may ``disputed`` and ``write_off`` (then false).
+Invoices, credit notes and payments may carry two more optional columns, ``booked``
+and ``booked_currency``: the amount in the company currency at the booking rate
+(written only when some record of the file has one).
+``invoices.csv`` may carry an optional ``schedule`` column, an invoice's instalments
+as ``due date amount`` pairs separated by ``;`` (``2026-03-02 500.00;2026-04-01
+500.00``, in the invoice's currency), and ``allocations.csv`` an optional
+``instalment`` column, the number of the instalment an allocation names, and
+``customers.csv`` an optional ``tags`` column, a customer's tags separated by ``;``
+(``key_account;public``) (each written only when some record of the file has one;
+empty is none).
 Text is kept exactly as written (no trimming). Errors name the file, the line and the
 column.
 
@@ -43,8 +53,16 @@ from pathlib import Path
 from typing import Any, Final
 
 from credkit.errors import ValidationError
-from credkit.io._table import Row, Table
-from credkit.ledger import Allocation, CreditNote, Customer, Invoice, Ledger, Payment
+from credkit.io._table import Row, Table, parse_amount, parse_date
+from credkit.ledger import (
+    Allocation,
+    CreditNote,
+    Customer,
+    Invoice,
+    InvoiceInstalment,
+    Ledger,
+    Payment,
+)
 from credkit.money import Money
 
 __all__ = ["FILES", "read_ledger", "write_ledger"]
@@ -73,6 +91,31 @@ FILES: Final = {
 _OPTIONAL: Final = frozenset(
     {"segment", "industry", "parent_id", "invoice_id", "disputed", "write_off"}
 )
+
+_BOOKED: Final = ("booked", "booked_currency")
+"""Optional columns of the document files: the amount in the company currency as booked."""
+
+_DOCUMENT_KINDS: Final = frozenset({"invoices", "credit_notes", "payments"})
+
+_EXTRA: Final = {"invoices": "schedule", "allocations": "instalment", "customers": "tags"}
+"""The optional last column of a file, by ledger field: instalments, customers' tags."""
+
+
+def _extra_cell(kind: str, record: Any) -> str:
+    if kind == "customers":
+        customer: Customer = record
+        for tag in customer.tags:
+            if ";" in tag:
+                raise ValidationError(
+                    f"tags: customer {customer.id!r} has the tag {tag!r}; a tag in "
+                    "customers.csv cannot hold ';', which separates the tags"
+                )
+        return ";".join(customer.tags)
+    if kind == "invoices":
+        invoice: Invoice = record
+        return ";".join(f"{p.due_date.isoformat()} {_amount(p.amount)}" for p in invoice.schedule)
+    number: int | None = record.instalment
+    return "" if number is None else str(number)
 
 
 # -- writing --------------------------------------------------------------------------
@@ -163,11 +206,20 @@ def write_ledger(ledger: Ledger, directory: str | os.PathLike[str]) -> tuple[Pat
         root.mkdir(parents=True, exist_ok=True)
         for kind, (name, columns) in FILES.items():
             path = root / name
+            records = getattr(ledger, kind)
+            booked = kind in _DOCUMENT_KINDS and any(r.booked is not None for r in records)
+            extra = kind in _EXTRA and any(_extra_cell(kind, r) for r in records)
             with path.open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle, lineterminator="\r\n")
-                writer.writerow(columns)
-                for record in getattr(ledger, kind):
-                    writer.writerow(_cells(kind, record))
+                header = (*columns, *_BOOKED) if booked else columns
+                writer.writerow((*header, _EXTRA[kind]) if extra else header)
+                for record in records:
+                    cells = _cells(kind, record)
+                    if booked:
+                        cells.extend(_booked_cells(record.booked))
+                    if extra:
+                        cells.append(_extra_cell(kind, record))
+                    writer.writerow(cells)
             written.append(path)
     except OSError as error:
         raise ValidationError(
@@ -192,7 +244,17 @@ class _Reader:
                 "(write one with credkit.io.write_ledger or `credkit sample`)"
             )
         self.kind = kind
-        self.table = Table(path, columns=columns, optional=_OPTIONAL, delimiter=",", strip=False)
+        if kind in _DOCUMENT_KINDS:
+            columns = (*columns, *_BOOKED)
+        if kind in _EXTRA:
+            columns = (*columns, _EXTRA[kind])
+        self.table = Table(
+            path,
+            columns=columns,
+            optional=_OPTIONAL.union(_BOOKED, _EXTRA.values()),
+            delimiter=",",
+            strip=False,
+        )
         self.lines: list[int] = []
 
     def records(self) -> list[Any]:
@@ -212,6 +274,20 @@ def _money(row: Row) -> Money:
     return Money(row.amount("amount"), row.text("currency"))
 
 
+def _booked_cells(booked: Money | None) -> list[str]:
+    return ["", ""] if booked is None else [_amount(booked), booked.currency]
+
+
+def _booked(row: Row) -> Money | None:
+    """The optional ``booked`` / ``booked_currency`` cells (both or neither)."""
+    if row.optional("booked") is None:
+        if row.optional("booked_currency") is not None:
+            raise ValueError("is set but booked is empty; give both or neither")
+        return None
+    amount = row.amount("booked")
+    return Money(amount, row.text("booked_currency"))
+
+
 def _customer(row: Row) -> Customer:
     return Customer(
         row.text("id"),
@@ -221,7 +297,14 @@ def _customer(row: Row) -> Customer:
         segment=row.optional("segment"),
         industry=row.optional("industry"),
         parent_id=row.optional("parent_id"),
+        tags=_tags(row),
     )
+
+
+def _tags(row: Row) -> tuple[str, ...]:
+    """The optional ``tags`` cell: tag names separated by ``;`` (empty: none)."""
+    cell = row.optional("tags")
+    return () if cell is None else tuple(cell.split(";"))
 
 
 def _invoice(row: Row) -> Invoice:
@@ -232,7 +315,30 @@ def _invoice(row: Row) -> Invoice:
         row.date("due_date"),
         _money(row),
         disputed=row.flag("disputed"),
+        booked=_booked(row),
+        schedule=_schedule(row),
     )
+
+
+def _schedule(row: Row) -> tuple[InvoiceInstalment, ...]:
+    """The optional ``schedule`` cell: ``due date amount`` pairs separated by ``;``."""
+    cell = row.optional("schedule")
+    if cell is None:
+        return ()
+    currency = row.text("currency")
+    row.column = "schedule"
+    parts = []
+    for number, text in enumerate(cell.split(";"), start=1):
+        pair = text.split()
+        if len(pair) != 2:
+            raise ValueError(
+                f"instalment {number} {text.strip()!r} is not a due date and an amount such "
+                "as '2026-03-02 500.00'; separate instalments with ';'"
+            )
+        parts.append(
+            InvoiceInstalment(parse_date(pair[0], None), Money(parse_amount(pair[1]), currency))
+        )
+    return tuple(parts)
 
 
 def _credit_note(row: Row) -> CreditNote:
@@ -243,17 +349,37 @@ def _credit_note(row: Row) -> CreditNote:
         _money(row),
         invoice_id=row.optional("invoice_id"),
         write_off=row.flag("write_off"),
+        booked=_booked(row),
     )
 
 
 def _payment(row: Row) -> Payment:
-    return Payment(row.text("id"), row.text("customer_id"), row.date("received_on"), _money(row))
+    return Payment(
+        row.text("id"),
+        row.text("customer_id"),
+        row.date("received_on"),
+        _money(row),
+        booked=_booked(row),
+    )
 
 
 def _allocation(row: Row) -> Allocation:
     return Allocation(
-        row.text("source_id"), row.text("target_id"), _money(row), row.date("applied_on")
+        row.text("source_id"),
+        row.text("target_id"),
+        _money(row),
+        row.date("applied_on"),
+        instalment=_instalment(row),
     )
+
+
+def _instalment(row: Row) -> int | None:
+    cell = row.optional("instalment")
+    if cell is None:
+        return None
+    if not cell.strip().isdigit() or not cell.isascii():
+        raise ValueError(f"{cell!r} is not an instalment number (1 for the first)")
+    return int(cell)
 
 
 _BUILDERS: Final[dict[str, Callable[[Row], Any]]] = {

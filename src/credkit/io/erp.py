@@ -93,6 +93,7 @@ def _fields(mapping: ColumnMapping) -> dict[str, str]:
         "settled_on": mapping.settled_on,
         "kind": mapping.kind,
         "original_amount": mapping.original_amount,
+        "booked": mapping.booked,
     }
     return {field: column for field, column in pairs.items() if column is not None}
 
@@ -142,6 +143,19 @@ def _currency(row: Row, mapping: ColumnMapping) -> str:
     return mapping.default_currency
 
 
+def _booked(row: Row, mapping: ColumnMapping) -> Money | None:
+    """The booked amount of the line (None when the mapping or the cell has none)."""
+    if row.optional(mapping.booked) is None:
+        return None
+    assert mapping.booked is not None
+    amount = row.amount(mapping.booked)
+    code = row.optional(mapping.booked_currency) or mapping.company_currency
+    if code is None:
+        row.column = mapping.booked_currency
+        raise ValueError("is empty and the mapping has no company_currency")
+    return Money(amount, code)
+
+
 def _due(row: Row, mapping: ColumnMapping, issued: datetime.date) -> datetime.date:
     if mapping.due_days is not None and not row.table.has(mapping.due_date):
         try:
@@ -163,6 +177,7 @@ def _invoice(row: Row, mapping: ColumnMapping) -> Invoice:
         _due(row, mapping, issued),
         Money(row.amount(mapping.amount), _currency(row, mapping)),
         disputed=row.flag(mapping.disputed),
+        booked=_booked(row, mapping),
     )
 
 
@@ -170,8 +185,8 @@ def read_invoices(path: _Path, *, mapping: ColumnMapping | None = None) -> tuple
     """Invoices from a CSV export, one per data line, in file order.
 
     Needs the columns ``document_id``, ``customer_id``, ``issue_date``, ``due_date``
-    and ``amount`` of ``mapping`` (plus ``currency`` and ``disputed`` when it names
-    them). Amounts must be above zero: an export that mixes in credit memos is read
+    and ``amount`` of ``mapping`` (plus ``currency``, ``disputed``, ``booked`` and
+    ``booked_currency`` when it names them). Amounts must be above zero: an export that mixes in credit memos is read
     with :func:`read_open_items` instead. The default mapping reads credkit's own
     ``invoices.csv``.
 
@@ -188,7 +203,7 @@ def read_invoices(path: _Path, *, mapping: ColumnMapping | None = None) -> tuple
     mapping = _check_mapping(mapping)
     fields = _fields(mapping)
     result = []
-    for row in _rows(path, mapping):
+    for row in _rows(path, mapping, mapping.booked, mapping.booked_currency):
         try:
             result.append(_invoice(row, mapping))
         except ValueError as error:
@@ -333,6 +348,7 @@ def _open_item(row: Row, mapping: ColumnMapping) -> OpenItem:
         amount,
         original_amount=original,
         disputed=row.flag(mapping.disputed),
+        booked=_booked(row, mapping),
     )
 
 
@@ -358,7 +374,8 @@ def read_open_items(path: _Path, *, mapping: ColumnMapping | None = None) -> tup
     mapping = _check_mapping(mapping)
     fields = _fields(mapping)
     result = []
-    for row in _rows(path, mapping, mapping.kind, mapping.original_amount):
+    extra = (mapping.kind, mapping.original_amount, mapping.booked, mapping.booked_currency)
+    for row in _rows(path, mapping, *extra):
         try:
             result.append(_open_item(row, mapping))
         except ValueError as error:

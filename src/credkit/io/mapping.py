@@ -105,7 +105,12 @@ class ColumnMapping:
     * ``disputed``: a yes/no cell (true/yes/1/x or false/no/0/empty);
     * ``kind``: the document type, translated with ``kind_values`` (cell value ->
       :class:`~credkit.ledger.DocumentKind`); used by :func:`~credkit.io.read_open_items`;
-    * ``original_amount``: the document's full amount, for open items.
+    * ``original_amount``: the document's full amount, for open items;
+    * ``booked``: the amount in the company currency at the booking rate (ERPNext's
+      "Base Grand Total", SAP's "Amount in local currency"; empty: none), whose
+      currency is in the ``booked_currency`` column or, without one, is
+      ``company_currency``. It becomes the ``booked`` amount of an invoice or open
+      item (signed like ``amount`` for open items).
 
     ``due_days`` serves exports without a due-date column: a file that has no
     ``due_date`` column gets the issue date plus ``due_days`` as each invoice's due
@@ -143,6 +148,9 @@ class ColumnMapping:
     disputed: str | None = attrs.field(default=None, kw_only=True, validator=_column)
     kind: str | None = attrs.field(default=None, kw_only=True, validator=_column)
     original_amount: str | None = attrs.field(default=None, kw_only=True, validator=_column)
+    booked: str | None = attrs.field(default=None, kw_only=True, validator=_column)
+    booked_currency: str | None = attrs.field(default=None, kw_only=True, validator=_column)
+    company_currency: str | None = attrs.field(default=None, kw_only=True)
     kind_values: dict[str, DocumentKind] = attrs.field(
         factory=lambda: dict(_DEFAULT_KINDS), kw_only=True, converter=_kind_map, hash=False
     )
@@ -174,6 +182,7 @@ class ColumnMapping:
                 "required when currency is None (the file has no currency column)",
                 path="default_currency",
             )
+        self._check_booked()
         self._check_date_format()
         if self.due_days is not None and (
             isinstance(self.due_days, bool)
@@ -216,6 +225,29 @@ class ColumnMapping:
                 "expected a name such as 'utf-8', 'cp1252' or 'latin-1'",
                 path="encoding",
             ) from None
+
+    def _check_booked(self) -> None:
+        if self.company_currency is not None:
+            try:
+                Money.zero(self.company_currency)
+            except ValidationError as error:
+                raise ConfigError(
+                    error.message.removeprefix("currency: "), path="company_currency"
+                ) from None
+        if self.booked is None:
+            for name in ("booked_currency", "company_currency"):
+                if getattr(self, name) is not None:
+                    raise ConfigError(
+                        f"is only read with booked (the column of the booked amount), "
+                        f"got {getattr(self, name)!r} and booked None",
+                        path=name,
+                    )
+        elif self.booked_currency is None and self.company_currency is None:
+            raise ConfigError(
+                "booked needs the currency of the booked amounts: a booked_currency column "
+                "or a company_currency code such as 'EUR'",
+                path="company_currency",
+            )
 
     def _check_date_format(self) -> None:
         pattern = self.date_format

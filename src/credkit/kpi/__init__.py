@@ -6,7 +6,9 @@
 - :mod:`credkit.kpi.report`: the same KPIs read off a :class:`~credkit.ledger.Ledger`
   for a period (:func:`kpis`) and month by month (:func:`monthly_series`).
 - :mod:`credkit.kpi.behaviour`: days to pay, days beyond terms, a 0-100 payment index
-  on the public PAYDEX scale and a trend per customer, from settled invoices.
+  on the public PAYDEX scale and a trend per customer, from settled invoices
+  (:func:`single_currency_behaviour` leaves out customers paid in several currencies
+  rather than needing exchange rates).
 
 >>> from credkit.kpi import dso_simple
 >>> round(dso_simple(150_000, 1_800_000, 365), 1)
@@ -23,6 +25,7 @@ from credkit.kpi.behaviour import (
     payment_behaviour,
     payment_index,
     payment_trends,
+    single_currency_behaviour,
     window_start,
 )
 from credkit.kpi.formulas import (
@@ -65,6 +68,7 @@ __all__ = [
     "payment_index",
     "payment_trends",
     "percent_current",
+    "single_currency_behaviour",
     "turnover_days",
     "window_start",
 ]

@@ -76,6 +76,7 @@ __all__ = [
     "payment_behaviour",
     "payment_index",
     "payment_trends",
+    "single_currency_behaviour",
     "window_start",
 ]
 
@@ -581,6 +582,43 @@ def payment_behaviour(
             trend=_trend(customer, acc, threshold, trend_needed),
         )
     return result
+
+
+def single_currency_behaviour(
+    settlements: Iterable[Settlement], *, as_of: datetime.date, **options: Any
+) -> tuple[dict[str, PaymentBehaviour | InsufficientData], tuple[str, ...]]:
+    """:func:`payment_behaviour` without exchange rates, leaving out who needs them.
+
+    A customer whose invoices settled up to ``as_of`` are in several currencies can be
+    weighted only with ``rates`` (see the module); this returns the behaviour of every
+    other customer and the sorted ids of those left out, for the caller to name (a
+    worklist ranks them as neutral). ``options`` are passed on to
+    :func:`payment_behaviour` (``window_months``, ``min_invoices``, ...).
+
+    >>> from datetime import date
+    >>> from credkit.ledger import Settlement
+    >>> def paid(n, customer, currency):
+    ...     return Settlement(f"I{n}", customer, date(2026, 1, 1), date(2026, 1, 31),
+    ...                       Money.of(100, currency), settled_on=date(2026, 2, 10),
+    ...                       credited=Money.zero(currency))
+    >>> results, left_out = single_currency_behaviour(
+    ...     [paid(1, "C1", "EUR"), paid(2, "C2", "EUR"), paid(3, "C2", "USD")],
+    ...     as_of=date(2026, 3, 31), min_invoices=1)
+    >>> sorted(results), left_out
+    (['C1'], ('C2',))
+    """
+    records = list(settlements)
+    try:
+        return payment_behaviour(records, as_of=as_of, **options), ()
+    except CurrencyMismatchError:
+        pass
+    currencies: dict[str, set[str]] = {}
+    for record in records:
+        if record.settled_on <= as_of:
+            currencies.setdefault(record.customer_id, set()).add(record.amount.currency)
+    left_out = tuple(sorted(c for c, found in currencies.items() if len(found) > 1))
+    kept = [record for record in records if record.customer_id not in left_out]
+    return payment_behaviour(kept, as_of=as_of, **options), left_out
 
 
 def payment_trends(

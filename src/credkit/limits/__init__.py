@@ -17,6 +17,10 @@ The modules, each re-exported here:
   :class:`LimitRecommendation` with its working;
 * :mod:`~credkit.limits.groups`: :func:`group_headroom` and :func:`group_status`
   for credit groups;
+* :mod:`~credkit.limits.segments`: :class:`CreditSegments` (limits per company or
+  business unit under a customer-wide limit) and :func:`segment_headroom`;
+* :mod:`~credkit.limits.resolution`: :class:`LimitTable` and :func:`resolve_limit`
+  (customer -> customer group -> company default, with a bypass flag);
 * :mod:`~credkit.limits.credit_limit`: the :class:`CreditLimit` record;
 * :mod:`~credkit.limits.approval`: :class:`ApprovalMatrix`, :class:`AuthorityBand`,
   :class:`Approver`;
@@ -40,6 +44,7 @@ from credkit.limits.calculators import (
     InsuredCoverMethod,
     MatrixCell,
     MethodResult,
+    OwnRiskBasis,
     RiskClassMatrixMethod,
     SalesMethod,
     TangibleNetWorthMethod,
@@ -71,6 +76,21 @@ from credkit.limits.inputs import InsuranceCover, LimitInputs, sales_window
 from credkit.limits.policy import Bound, CurrencyStep, LimitPolicy, example_policy
 from credkit.limits.recommendation import LimitRecommendation, recommend
 from credkit.limits.requests import Approval, AuditEntry, LimitRequest, RequestState
+from credkit.limits.resolution import (
+    LimitLevel,
+    LimitSetting,
+    LimitTable,
+    ResolvedLimit,
+    resolve_limit,
+)
+from credkit.limits.segments import (
+    CreditSegments,
+    SegmentHeadroom,
+    SegmentLevel,
+    SegmentLimit,
+    SegmentStanding,
+    segment_headroom,
+)
 
 __all__ = [
     "CALCULATOR_KINDS",
@@ -88,6 +108,7 @@ __all__ = [
     "CombinationRule",
     "Combined",
     "CreditLimit",
+    "CreditSegments",
     "CurrencyStep",
     "GroupHeadroom",
     "GroupStatus",
@@ -95,16 +116,25 @@ __all__ = [
     "InsuredCoverMethod",
     "LimitInputs",
     "LimitKind",
+    "LimitLevel",
     "LimitLike",
     "LimitPolicy",
     "LimitRecommendation",
     "LimitRequest",
+    "LimitSetting",
+    "LimitTable",
     "MatrixCell",
     "MethodResult",
     "MethodWeight",
+    "OwnRiskBasis",
     "RequestState",
+    "ResolvedLimit",
     "RiskClassMatrixMethod",
     "SalesMethod",
+    "SegmentHeadroom",
+    "SegmentLevel",
+    "SegmentLimit",
+    "SegmentStanding",
     "TangibleNetWorthMethod",
     "WorkingCapitalMethod",
     "cap",
@@ -116,8 +146,10 @@ __all__ = [
     "min_of",
     "next_review_date",
     "recommend",
+    "resolve_limit",
     "round_down",
     "sales_window",
+    "segment_headroom",
     "weighted_blend",
     "zero_if_blocked",
 ]

@@ -14,7 +14,7 @@ statement"): a method never returns a silent zero.
 | :class:`SalesMethod` | ``sales`` | average monthly credit sales x (terms days + grace days) / 30 |
 | :class:`BureauMethod` | ``bureau`` | bureau's suggested limit x factor |
 | :class:`RiskClassMatrixMethod` | ``risk_class_matrix`` | table by class and segment, or base x multiplier per class |
-| :class:`InsuredCoverMethod` | ``insured_cover`` | insurer's buyer limit + own-risk part on top |
+| :class:`InsuredCoverMethod` | ``insured_cover`` | insurer's buyer limit + own-risk part on top, or a total limit split into insured and own-risk parts |
 
 Figures are rounded **down** to the currency's minor units: a limit is a
 ceiling, and rounding it up would grant what the method did not support. Amounts
@@ -42,6 +42,7 @@ In configuration documents a calculator is a table with a ``kind`` key:
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -55,8 +56,10 @@ from credkit._validate import (
     arithmetic_guard,
     count,
     describe,
+    enum_converter,
     non_negative_money,
     number_between,
+    one_of,
     optional_count,
     optional_non_negative_money,
     text,
@@ -81,6 +84,7 @@ __all__ = [
     "InsuredCoverMethod",
     "MatrixCell",
     "MethodResult",
+    "OwnRiskBasis",
     "RiskClassMatrixMethod",
     "SalesMethod",
     "TangibleNetWorthMethod",
@@ -707,17 +711,75 @@ class RiskClassMatrixMethod:
 # -- insured cover -------------------------------------------------------------------------------
 
 
+class OwnRiskBasis(enum.Enum):
+    """How :class:`InsuredCoverMethod` finds the own-risk part of an insured limit.
+
+    ``ON_TOP`` (the default): the limit is the insurer's buyer limit plus an own-risk
+    part on top of it (a percentage of the buyer limit), as a limit that adds the
+    company's and the insurer's credit (OCA ``partner_financial_risk_insurance``:
+    company credit limit + insurance credit limit). ``REMAINDER``: the limit is a
+    total the business decided, and the own-risk part is what the insurer does not
+    cover, ``max(0, total limit - insured limit)``.
+
+    >>> OwnRiskBasis("remainder")
+    <OwnRiskBasis.REMAINDER: 'remainder'>
+    """
+
+    ON_TOP = "on_top"
+    REMAINDER = "remainder"
+
+
+_to_basis_value = enum_converter(OwnRiskBasis)
+
+
+def _to_basis(value: object) -> Any:
+    return _to_basis_value(value)
+
+
+def _own_risk_percent(
+    instance: InsuredCoverMethod, attribute: attrs.Attribute[Any], value: Decimal
+) -> None:
+    number_between(Decimal(0), Decimal(1000), what=" (a percentage)")(instance, attribute, value)
+    if value and instance.own_risk_basis is OwnRiskBasis.REMAINDER:
+        raise ValidationError(
+            f"own_risk_percent: {plain_number(value)} applies only with own_risk_basis "
+            "'on_top'; with 'remainder' the own-risk part is the total limit less the "
+            "insured part"
+        )
+
+
+def _total_limit(
+    instance: InsuredCoverMethod, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    optional_non_negative_money(instance, attribute, value)
+    if value is not None and instance.own_risk_basis is not OwnRiskBasis.REMAINDER:
+        raise ValidationError(
+            "total_limit: applies only with own_risk_basis 'remainder' (the limit split "
+            f"into insured and own-risk parts), but the basis is "
+            f"{instance.own_risk_basis.value!r}"
+        )
+
+
 @attrs.frozen
 class InsuredCoverMethod:
-    """The insurer's buyer limit as the insured part, plus an own-risk part on top.
+    """The insurer's buyer limit as the insured part, plus an own-risk part.
 
     The insured part is the credit insurer's buyer limit (converted into the limit
-    currency); the own-risk part is ``own_risk_percent`` % of it, at most
-    ``own_risk_max``: credit the business grants on its own account above what the
-    insurer covers. The two are reported separately (``MethodResult.insured`` and
-    ``own_risk``) and sum to the figure. The insurer indemnifies only
-    ``cover_percent`` % of a loss on the insured part; the working states that
-    amount too. Does not apply without cover, or after the cover's ``expires_on``.
+    currency). With ``own_risk_basis="on_top"`` (the default) the own-risk part is
+    ``own_risk_percent`` % of it, at most ``own_risk_max``: credit the business
+    grants on its own account above what the insurer covers. With
+    ``own_risk_basis="remainder"`` the figure is a total limit, ``total_limit`` or,
+    when that is not given, the limit in force (``inputs.current_limit``); the
+    insured part is the buyer limit (at most the total) and the own-risk part is
+    ``max(0, total - insured)``, at most ``own_risk_max`` (which then lowers the
+    figure). Without ``total_limit`` it splits the limit in force, so the figure
+    restates that limit (less only when ``own_risk_max`` caps the own risk) rather
+    than recommending one: give ``total_limit`` for a recommendation. Either way the
+    two parts are reported separately
+    (``MethodResult.insured`` and ``own_risk``) and sum to the figure. The insurer
+    indemnifies only ``cover_percent`` % of a loss on the insured part; the working
+    states that amount too. Does not apply without cover, after the cover's
+    ``expires_on``, or (remainder) without a total limit.
 
     >>> from datetime import date
     >>> from credkit import Money
@@ -728,19 +790,32 @@ class InsuredCoverMethod:
     >>> result = InsuredCoverMethod(own_risk_percent=10).recommend(inputs)
     >>> result.insured, result.own_risk, result.amount
     (Money('80000.00', 'EUR'), Money('8000.00', 'EUR'), Money('88000.00', 'EUR'))
+    >>> split = InsuredCoverMethod(
+    ...     own_risk_basis="remainder", total_limit=Money.of(100000, "EUR")
+    ... ).recommend(inputs)
+    >>> split.insured, split.own_risk, split.amount
+    (Money('80000.00', 'EUR'), Money('20000.00', 'EUR'), Money('100000.00', 'EUR'))
     """
 
     kind: ClassVar[str] = "insured_cover"
 
+    # ``own_risk_basis`` comes first: the other fields' validators read it.
+    own_risk_basis: OwnRiskBasis = attrs.field(
+        default=OwnRiskBasis.ON_TOP,
+        kw_only=True,
+        converter=_to_basis,
+        validator=one_of(OwnRiskBasis),
+    )
     own_risk_percent: Decimal = attrs.field(
         default=Decimal(0),
         kw_only=True,
         converter=to_number,
-        validator=number_between(Decimal(0), Decimal(1000), what=" (a percentage)"),
+        validator=_own_risk_percent,
     )
     own_risk_max: Money | None = attrs.field(
         default=None, kw_only=True, validator=optional_non_negative_money
     )
+    total_limit: Money | None = attrs.field(default=None, kw_only=True, validator=_total_limit)
     name: str = attrs.field(default="insured_cover", kw_only=True, validator=text)
 
     @arithmetic_guard
@@ -774,19 +849,10 @@ class InsuredCoverMethod:
                 field="insurance.buyer_limit",
             )
         )
+        if self.own_risk_basis is OwnRiskBasis.REMAINDER:
+            return self._remainder(inputs, rates, insured, cover.cover_percent, cover.insurer)
         own_risk = floor_minor(insured * self.own_risk_percent / _HUNDRED)
-        capped = ""
-        if self.own_risk_max is not None:
-            most = in_currency(
-                self.own_risk_max,
-                inputs.currency,
-                on=inputs.as_of,
-                rates=rates,
-                field="own_risk_max",
-            )
-            if own_risk > most:
-                own_risk = floor_minor(most)
-                capped = f", capped at {fmt(most)}"
+        own_risk, capped = self._capped(own_risk, inputs, rates)
         indemnity = insured * cover.cover_percent / _HUNDRED
         insurer = f" ({cover.insurer})" if cover.insurer else ""
         reason = (
@@ -794,6 +860,65 @@ class InsuredCoverMethod:
             f"insurer pays {plain_number(cover.cover_percent)}% of a loss ({fmt(indemnity)}); "
             f"own-risk part {fmt(own_risk)} = {plain_number(self.own_risk_percent)}% of the "
             f"buyer limit{capped}"
+        )
+        return MethodResult(
+            method=self.name,
+            kind=self.kind,
+            amount=insured + own_risk,
+            reason=reason,
+            insured=insured,
+            own_risk=own_risk,
+        )
+
+    def _capped(
+        self, own_risk: Money, inputs: LimitInputs, rates: RateSource | None
+    ) -> tuple[Money, str]:
+        """``own_risk`` capped at ``own_risk_max`` (if set), with the words saying so."""
+        if self.own_risk_max is None:
+            return own_risk, ""
+        most = in_currency(
+            self.own_risk_max, inputs.currency, on=inputs.as_of, rates=rates, field="own_risk_max"
+        )
+        if own_risk > most:
+            return floor_minor(most), f", capped at {fmt(most)}"
+        return own_risk, ""
+
+    def _remainder(
+        self,
+        inputs: LimitInputs,
+        rates: RateSource | None,
+        buyer_limit: Money,
+        cover_percent: Decimal,
+        insurer: str | None,
+    ) -> MethodResult:
+        # own risk = max(0, total - insured); the insured part never exceeds the total.
+        given, source = self.total_limit, "total_limit"
+        if given is None:
+            given, source = inputs.current_limit, "the limit in force"
+        if given is None:
+            return MethodResult.not_applicable(
+                self.name,
+                self.kind,
+                "no total limit to split (give total_limit or the limit in force)",
+            )
+        total = floor_minor(
+            in_currency(given, inputs.currency, on=inputs.as_of, rates=rates, field=source)
+        )
+        insured = min(buyer_limit, total)
+        own_risk = total - insured
+        own_risk, capped = self._capped(own_risk, inputs, rates)
+        who = f" ({insurer})" if insurer else ""
+        above = (
+            f"; the buyer limit {fmt(buyer_limit)} is above the total"
+            if buyer_limit > total
+            else ""
+        )
+        reason = (
+            f"total limit {fmt(total)} ({source}): insured part {fmt(insured)} = the "
+            f"insurer's buyer limit{who}{above}, of which the insurer pays "
+            f"{plain_number(cover_percent)}% of a loss "
+            f"({fmt(insured * cover_percent / _HUNDRED)}); own-risk part {fmt(own_risk)} = "
+            f"max(0, total - insured){capped}"
         )
         return MethodResult(
             method=self.name,

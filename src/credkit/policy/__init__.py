@@ -6,7 +6,9 @@ The modules, re-exported here except the rule classes:
   :class:`ExposureKind`, :class:`ScheduledAmount`;
 * :mod:`~credkit.policy.profile`: :class:`CreditProfile`;
 * :mod:`~credkit.policy.builder`: :func:`build_profile` from a ledger;
-* :mod:`~credkit.policy.order`: :class:`OrderRequest`;
+* :mod:`~credkit.policy.order`: :class:`OrderRequest`, :class:`DocumentStage`;
+* :mod:`~credkit.policy.conditions`: :class:`RuleCondition` (when an entry applies,
+  by customer tags), :func:`load_condition`;
 * :mod:`~credkit.policy.result`: :class:`Outcome`, :class:`RuleResult`,
   :class:`WhenMissing`, :func:`format_amount`;
 * :mod:`~credkit.policy.rules`: the built-in rules (reached there, as
@@ -41,11 +43,12 @@ The modules, re-exported here except the rule classes:
 
 from credkit._compat import moved_names
 from credkit.policy.builder import build_profile
+from credkit.policy.conditions import ConditionTerm, RuleCondition, load_condition
 from credkit.policy.credit_check import check
 from credkit.policy.decision import Decision, Reason
 from credkit.policy.exposure import Exposure, ExposureComponent, ExposureKind, ScheduledAmount
 from credkit.policy.fingerprints import FINGERPRINT_SCHEMA, canonical_json, fingerprint
-from credkit.policy.order import OrderRequest
+from credkit.policy.order import DocumentStage, OrderRequest
 from credkit.policy.policy import (
     Policy,
     PolicyEntry,
@@ -70,10 +73,12 @@ __all__ = [
     "BUILTIN_RULES",
     "FINGERPRINT_SCHEMA",
     "BureauValue",
+    "ConditionTerm",
     "CreditProfile",
     "CustomRule",
     "CustomRuleFunction",
     "Decision",
+    "DocumentStage",
     "Exposure",
     "ExposureComponent",
     "ExposureKind",
@@ -85,6 +90,7 @@ __all__ = [
     "PolicySet",
     "Reason",
     "Rule",
+    "RuleCondition",
     "RuleRegistry",
     "RuleResult",
     "RuleSpec",
@@ -95,6 +101,7 @@ __all__ = [
     "check",
     "fingerprint",
     "format_amount",
+    "load_condition",
     "load_policy",
     "load_policy_set",
 ]

@@ -16,12 +16,26 @@ allocations are ignored, as in :meth:`~credkit.ledger.Ledger.open_items`):
   credited reduces its exposure even before anyone applies it to an invoice.
 * **Overdue amount** is the open amount of invoices past their due date
   (due date before ``as_of``; due today is not overdue), disputed ones included.
+  With ``overdue_margin_days=N`` an invoice counts as overdue only when it is more
+  than ``N`` days past due (the "maturity margin" of OCA ``account_financial_risk``);
+  the margin applies to every overdue figure below, and the days reported stay days
+  past the due date. The grace days of :class:`~credkit.terms.PaymentTerms` do *not*
+  reach these figures: an invoice carries its due date, not its terms. To honour
+  them, pass them as the margin (or store ``terms.grace_end(...)`` as the due date).
   It is *not* reduced by unapplied credits: they are unapplied precisely because
   nobody has said which invoice they settle.
 * **Oldest overdue days** is the largest number of days past due among those
   invoices (0 when none is overdue).
 * **Overdue share** is the overdue amount divided by the open invoices (before
   netting credits), 0 when nothing is open.
+* **Unpaid and overdue invoice counts** are the number of open invoices (part-paid
+  ones included) and of those past their due date, disputed ones included.
+* **Split receivables.** With ``split_receivables=True`` the open receivables are
+  two components instead of one: ``receivables_overdue`` (the overdue amount) and
+  ``receivables_not_due`` (the rest, net of unapplied cash and credit notes, so it
+  may be negative); they add up to the open receivables exactly, and each may carry
+  its own sub-limit (after OCA ``account_financial_risk``'s "open" and "unpaid"
+  invoice categories).
 * **The credit group** is the customer's top-most ancestor by ``parent_id`` and
   everyone below it; ``group_id`` is that ancestor's id (``None`` for a customer
   alone). With a ``group_limit``, the group's exposure is the open receivables of
@@ -55,6 +69,14 @@ once); without ``rates`` they raise :class:`~credkit.errors.CurrencyMismatchErro
 ('11500.00 EUR', '6000.00 EUR', 53)
 >>> profile.overdue_share, str(profile.available_credit)
 (Decimal('0.6'), '8500.00 EUR')
+>>> split = build_profile(
+...     ledger, "C-100", as_of=date(2026, 11, 23), split_receivables=True,
+...     sub_limits={"receivables_overdue": Money.of("5000.00", "EUR")},
+... )
+>>> [(c.kind.value, str(c.amount)) for c in split.exposure.components]
+[('receivables_not_due', '3000.00 EUR'), ('receivables_overdue', '6000.00 EUR')]
+>>> str(build_profile(ledger, "C-100", as_of=date(2026, 11, 23), overdue_margin_days=60).overdue_amount)
+'0.00 EUR'
 """
 
 from __future__ import annotations
@@ -69,7 +91,12 @@ from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.fx import RateSource, convert
 from credkit.ledger import DocumentKind, Ledger, OpenItem
 from credkit.money import Money, MoneyTotals, Numeric, minor_units
-from credkit.policy.exposure import Exposure, ExposureComponent, ExposureKind
+from credkit.policy.exposure import (
+    _RECEIVABLE_PARTS,
+    Exposure,
+    ExposureComponent,
+    ExposureKind,
+)
 from credkit.policy.profile import BureauValue, CreditProfile
 from credkit.scoring.risk import RiskClass
 
@@ -180,17 +207,38 @@ def _limit_record(
 def _receivables(
     items: Iterable[OpenItem],
     as_of: datetime.date,
+    margin: int = 0,
 ) -> tuple[MoneyTotals, MoneyTotals, MoneyTotals, int]:
-    """Open items, open invoices and overdue invoices per currency, and the oldest days overdue."""
+    """Open items, open invoices and overdue invoices per currency, and the oldest days overdue.
+
+    An invoice is overdue when it is more than ``margin`` days past its due date.
+    """
     items = list(items)
     invoices = [i for i in items if i.kind is DocumentKind.INVOICE and i.amount.amount > 0]
-    late = [(invoice, days) for invoice in invoices if (days := invoice.days_overdue(as_of)) > 0]
+    late = [
+        (invoice, days) for invoice in invoices if (days := invoice.days_overdue(as_of)) > margin
+    ]
     return (
         MoneyTotals.of(item.amount for item in items),
         MoneyTotals.of(invoice.amount for invoice in invoices),
         MoneyTotals.of(invoice.amount for invoice, _ in late),
         max((days for _, days in late), default=0),
     )
+
+
+def _invoice_counts(
+    items: Iterable[OpenItem], as_of: datetime.date, margin: int = 0
+) -> tuple[int, int]:
+    """How many invoices are open (unpaid or part-paid), and how many of those are overdue
+    (more than ``margin`` days past due)."""
+    unpaid: set[str] = set()
+    late: set[str] = set()
+    for item in items:
+        if item.kind is DocumentKind.INVOICE and item.amount.amount > 0:
+            unpaid.add(item.document_id)
+            if item.days_overdue(as_of) > margin:
+                late.add(item.document_id)
+    return len(unpaid), len(late)
 
 
 def build_profile(
@@ -217,8 +265,11 @@ def build_profile(
     bureau: Mapping[str, BureauValue] | None = None,
     blocked: bool = False,
     watch_list: bool = False,
+    tags: Iterable[str] | None = None,
     group_limit: Money | None = None,
     group_other_exposure: Money | None = None,
+    overdue_margin_days: int = 0,
+    split_receivables: bool = False,
 ) -> CreditProfile:
     """The credit profile of ``customer_id`` as of ``as_of``, from ``ledger`` and the arguments.
 
@@ -231,8 +282,11 @@ def build_profile(
     ``delivered_not_invoiced`` and ``other_exposure`` are amounts or whole
     :class:`~credkit.policy.exposure.ExposureComponent` values (for a schedule or
     ``included_in_total=False``); ``sub_limits`` maps exposure kinds to their
-    sub-limits. ``segment`` defaults to the customer's. The other keywords are
-    copied onto the profile. See the module description for how the ledger
+    sub-limits. ``overdue_margin_days`` (default 0) is the days past due before an
+    invoice counts as overdue; ``split_receivables`` splits the open receivables into
+    not-yet-due and overdue components (see the module description).
+    ``segment`` and ``tags`` (which rule conditions read) default to the customer's. The other
+    keywords are copied onto the profile. See the module description for how the ledger
     figures are computed.
 
     >>> from datetime import date
@@ -270,22 +324,23 @@ def build_profile(
             currency = limit_currency or customer.currency
     Money.zero(currency)  # validates the code
 
-    net, invoices, overdue, oldest = _receivables(
-        ledger.open_items(as_of, customer_id=customer_id), as_of
-    )
+    margin = _margin(overdue_margin_days)
+    if not isinstance(split_receivables, bool):
+        raise ValidationError(
+            f"split_receivables: expected True or False, got {describe(split_receivables)}"
+        )
+    items = list(ledger.open_items(as_of, customer_id=customer_id))
+    net, invoices, overdue, oldest = _receivables(items, as_of, margin)
+    unpaid_count, overdue_count = _invoice_counts(items, as_of, margin)
     receivables = _to_currency(net, currency, on=as_of, rates=rates, what="open items")
     open_invoices = _to_currency(invoices, currency, on=as_of, rates=rates, what="open items")
     overdue_amount = _to_currency(overdue, currency, on=as_of, rates=rates, what="open items")
     share = overdue_amount / open_invoices if overdue_amount > 0 else Decimal(0)
 
     limits_by_kind = _sub_limits(sub_limits)
-    components = [
-        ExposureComponent(
-            ExposureKind.OPEN_RECEIVABLES,
-            Money(receivables, currency),
-            sub_limit=limits_by_kind.pop(ExposureKind.OPEN_RECEIVABLES, None),
-        )
-    ]
+    components = _receivable_components(
+        receivables, overdue_amount, currency, limits_by_kind, split=split_receivables
+    )
     for field, value, kind in (
         ("open_orders", open_orders, ExposureKind.OPEN_ORDERS),
         ("delivered_not_invoiced", delivered_not_invoiced, ExposureKind.DELIVERED_NOT_INVOICED),
@@ -308,9 +363,7 @@ def build_profile(
             for item in ledger.open_items(as_of, customer_id=member)
         )
         group_total = _to_currency(group_net, currency, on=as_of, rates=rates, what="open items")
-        group_total += (
-            exposure.total_amount - exposure.amount_of(ExposureKind.OPEN_RECEIVABLES).amount
-        )
+        group_total += exposure.total_amount - receivables
         if group_other_exposure is not None:
             if not isinstance(group_other_exposure, Money):
                 raise ValidationError(
@@ -341,6 +394,8 @@ def build_profile(
         overdue_amount=Money(overdue_amount, currency),
         oldest_overdue_days=oldest,
         overdue_share=share,
+        unpaid_invoice_count=unpaid_count,
+        overdue_invoice_count=overdue_count,
         dunning_level=dunning_level,
         payment_index=payment_index,
         trend=trend,  # the profile keeps an enum by its value
@@ -349,10 +404,68 @@ def build_profile(
         bureau={} if bureau is None else bureau,
         blocked=blocked,
         watch_list=watch_list,
+        tags=customer.tags if tags is None else tags,
         group_id=group_id if in_group else None,
         group_limit=group_limit,
         group_exposure=group_exposure,
     )
+
+
+def _margin(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(
+            "overdue_margin_days: expected a whole number of days, 0 or more (the days past "
+            f"due before an invoice counts as overdue), got {describe(value)}"
+        )
+    return value
+
+
+def _receivable_components(
+    receivables: Decimal,
+    overdue: Decimal,
+    currency: str,
+    sub_limits: dict[ExposureKind, Money],
+    *,
+    split: bool,
+) -> list[ExposureComponent]:
+    """The open receivables as one component, or split into not-yet-due and overdue parts.
+
+    Takes the sub-limits of the kinds it builds out of ``sub_limits``.
+    """
+    wrong = _RECEIVABLE_PARTS if not split else (ExposureKind.OPEN_RECEIVABLES,)
+    for kind in wrong:
+        if kind in sub_limits:
+            hint = (
+                "pass split_receivables=True to split the open receivables"
+                if not split
+                else "give sub-limits for 'receivables_not_due' and 'receivables_overdue'"
+            )
+            raise ValidationError(
+                f"sub_limits: {kind.value!r} does not apply with split_receivables={split}; {hint}"
+            )
+    if not split:
+        return [
+            ExposureComponent(
+                ExposureKind.OPEN_RECEIVABLES,
+                Money(receivables, currency),
+                sub_limit=sub_limits.pop(ExposureKind.OPEN_RECEIVABLES, None),
+            )
+        ]
+    # The overdue part is the overdue invoices; the rest (not-yet-due invoices less
+    # unapplied cash and credit notes, possibly negative) is the not-yet-due part, so
+    # the two parts add up to the open receivables exactly.
+    return [
+        ExposureComponent(
+            ExposureKind.RECEIVABLES_NOT_DUE,
+            Money(receivables - overdue, currency),
+            sub_limit=sub_limits.pop(ExposureKind.RECEIVABLES_NOT_DUE, None),
+        ),
+        ExposureComponent(
+            ExposureKind.RECEIVABLES_OVERDUE,
+            Money(overdue, currency),
+            sub_limit=sub_limits.pop(ExposureKind.RECEIVABLES_OVERDUE, None),
+        ),
+    ]
 
 
 def _money_in(

@@ -77,7 +77,7 @@ def check(profile: CreditProfile, order: OrderRequest, policy: Policy | PolicySe
 
     ``policy`` is a :class:`~credkit.policy.policy.Policy` or a
     :class:`~credkit.policy.policy.PolicySet` (which chooses the policy for the
-    profile). The order must be in the profile's currency
+    profile and the order's stage). The order must be in the profile's currency
     (:class:`~credkit.errors.CurrencyMismatchError` otherwise) and, when it names a
     customer, be for the profile's customer.
 
@@ -109,7 +109,7 @@ def check(profile: CreditProfile, order: OrderRequest, policy: Policy | PolicySe
         check_inputs(profile, order)  # raises for anything wrong; subclasses may pass
     if policy.__class__ is not Policy:
         if isinstance(policy, PolicySet):
-            policy = policy.policy_for(profile)
+            policy = policy.policy_for(profile, stage=order.stage)
         elif not isinstance(policy, Policy):
             raise ValidationError(
                 f"policy: expected a Policy or a PolicySet, got {describe(policy)}"

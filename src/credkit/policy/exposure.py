@@ -81,6 +81,20 @@ class ExposureKind(enum.Enum):
     """Goods delivered or services rendered but not yet invoiced."""
     OTHER = "other"
     """Anything else the business counts: guarantees, consignment stock, special items."""
+    RECEIVABLES_NOT_DUE = "receivables_not_due"
+    """The open receivables not counted as overdue, when they are split in two
+    (:func:`~credkit.policy.builder.build_profile` with ``split_receivables=True``):
+    invoices not yet due or within the overdue margin, net of unapplied cash and credit
+    notes."""
+    RECEIVABLES_OVERDUE = "receivables_overdue"
+    """The open receivables counted as overdue, when they are split in two: invoices past
+    their due date by more than the overdue margin."""
+
+
+# The kinds that split OPEN_RECEIVABLES in two (after the "open" and "unpaid" invoice
+# categories of OCA account_financial_risk). build_profile gives the whole or the parts,
+# never both; an exposure built by hand with both would count the invoices twice.
+_RECEIVABLE_PARTS = (ExposureKind.RECEIVABLES_NOT_DUE, ExposureKind.RECEIVABLES_OVERDUE)
 
 
 def _currency_of(field: str, value: Money, currency: str) -> None:
@@ -219,6 +233,15 @@ def _check_components(instance: Exposure, attribute: attrs.Attribute[Any], value
             )
         seen[component.kind] = index
         _currency_of(f"components[{index}].amount", component.amount, instance.currency)
+    parts = [kind for kind in _RECEIVABLE_PARTS if kind in seen]
+    if ExposureKind.OPEN_RECEIVABLES in seen and parts:
+        whole = seen[ExposureKind.OPEN_RECEIVABLES]
+        raise ValidationError(
+            f"components[{seen[parts[0]]}].kind: {parts[0].value!r} is a part of "
+            f"'open_receivables' (components[{whole}]); give the open receivables whole or "
+            "split into 'receivables_not_due' and 'receivables_overdue', not both "
+            "(both would count the invoices twice)"
+        )
 
 
 def _check_currency(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -343,6 +366,23 @@ class Exposure:
         """
         component = self.component(kind)
         return Money.zero(self.currency) if component is None else component.amount
+
+    @property
+    def receivables(self) -> Money:
+        """The open receivables, whole or split into their not-yet-due and overdue parts.
+
+        >>> Exposure(
+        ...     (
+        ...         ExposureComponent("receivables_not_due", Money.of(700, "EUR")),
+        ...         ExposureComponent("receivables_overdue", Money.of(300, "EUR")),
+        ...     ),
+        ...     currency="EUR",
+        ... ).receivables
+        Money('1000', 'EUR')
+        """
+        kinds = (ExposureKind.OPEN_RECEIVABLES, *_RECEIVABLE_PARTS)
+        amount = sum((c.amount.amount for c in self.components if c.kind in kinds), Decimal(0))
+        return Money(amount, self.currency)
 
     def within(self, cutoff: datetime.date) -> Money:
         """The included exposure that has arisen by ``cutoff``.

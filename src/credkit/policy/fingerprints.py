@@ -11,7 +11,12 @@ inputs give the same text whatever way they were built:
 * dates are ISO ``YYYY-MM-DD`` strings, enumerations their values, amounts
   ``{"amount": ..., "currency": ...}``, tuples arrays; every field of the profile
   and the order is written, ``None`` included, so adding or removing a value
-  changes the text.
+  changes the text;
+* fields added after the schema was fixed (the profile's ``unpaid_invoice_count``,
+  ``overdue_invoice_count`` and ``tags``, the order's ``stage``) are written only
+  when they differ from their defaults (``None``, no tags, the ``"order"`` stage),
+  so fingerprints stored before they existed still recompute; such a field is
+  marked so in its attrs ``metadata``.
 
 Changing any input (an amount, a date, a flag, a bureau value, the policy version)
 changes the fingerprint. The policy enters by id and version only: change a
@@ -54,6 +59,20 @@ __all__ = ["FINGERPRINT_SCHEMA", "canonical_json", "fingerprint"]
 FINGERPRINT_SCHEMA: Final = "credkit.decision-inputs/2"
 """Written into every canonical text; it changes if the canonical form ever does."""
 
+_OMIT_AT_DEFAULT: Final = "credkit.fingerprint.omit_at_default"
+"""An attrs ``metadata`` key: a field marked ``{_OMIT_AT_DEFAULT: True}`` is left out of
+the canonical text while it holds its (plain, not factory) default. New fields of
+fingerprinted records carry it, so that adding a field keeps stored fingerprints."""
+
+
+def _written(attribute: attrs.Attribute[Any], value: object) -> bool:
+    if not attribute.init:
+        return False
+    if attribute.metadata.get(_OMIT_AT_DEFAULT):
+        default = attribute.default
+        return isinstance(default, attrs.Factory) or bool(value != default)  # type: ignore[arg-type]
+    return True
+
 
 def _number(value: Decimal | int) -> str:
     number = Decimal(value)
@@ -85,7 +104,11 @@ def _encode(value: object, out: list[str]) -> None:
         _encode_mapping({"amount": value.amount, "currency": value.currency}, out)
     elif attrs.has(type(value)):
         kind: Any = type(value)
-        fields = {a.name: getattr(value, a.name) for a in attrs.fields(kind) if a.init}
+        fields = {
+            a.name: getattr(value, a.name)
+            for a in attrs.fields(kind)
+            if _written(a, getattr(value, a.name))
+        }
         _encode_mapping(fields, out)
     elif isinstance(value, Mapping):
         _encode_mapping(value, out)

@@ -39,6 +39,14 @@ gives the rule's parameters beside it::
     rule = "static_limit"
     tolerance = "0.05"
 
+An entry may also say when it applies: ``when`` is a
+:class:`~credkit.policy.conditions.RuleCondition` on the customer's tags (``when =
+{ any = ["tag:key_account", "tag:public"] }``) and ``stages`` lists the
+:class:`~credkit.policy.order.DocumentStage` values it runs at (``stages =
+["delivery", "invoice"]``). An entry that does not apply to an order is skipped as
+if it were not in the policy. A policy set's selectors can choose a policy by stage
+too.
+
 Unknown rule names, unknown keys and bad parameters are
 :class:`~credkit.errors.ConfigError` values with the path (``rules[1].tolerance``).
 
@@ -76,8 +84,9 @@ import attrs
 from credkit import config
 from credkit._validate import boolean, describe, enum_converter, optional_text, text
 from credkit.errors import ConfigError, ValidationError
+from credkit.policy.conditions import RuleCondition, load_condition
 from credkit.policy.fingerprints import canonical_json
-from credkit.policy.order import OrderRequest
+from credkit.policy.order import DocumentStage, OrderRequest, _to_stage
 from credkit.policy.profile import CreditProfile
 from credkit.policy.registry import BUILTIN_RULES, CustomRule, RuleRegistry, check_keys
 from credkit.policy.result import Outcome, RuleResult
@@ -94,7 +103,7 @@ __all__ = [
     "load_policy_set",
 ]
 
-_ENTRY_KEYS = ("rule", "on_fail", "stop", "applies_to_prepaid")
+_ENTRY_KEYS = ("rule", "on_fail", "stop", "applies_to_prepaid", "when", "stages")
 
 
 def _rule(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -118,6 +127,61 @@ def _to_outcome(value: object) -> Any:
     return _to_outcome_value(value)
 
 
+_STAGES = ", ".join(repr(stage.value) for stage in DocumentStage)
+
+
+def _stages(value: object) -> Any:
+    if value is None or isinstance(value, str) or not isinstance(value, list | tuple | frozenset):
+        return value
+    converted = tuple(_to_stage(item) for item in value)
+    if all(isinstance(item, DocumentStage) for item in converted) and len(set(converted)) == len(
+        converted
+    ):
+        # in the enum's order, so that the same stages written in another order give the
+        # same entry and the same policy digest; repeats are left for _check_stages to refuse
+        return tuple(stage for stage in DocumentStage if stage in converted)
+    return converted
+
+
+def _repeated_stage(stages: tuple[object, ...]) -> tuple[int, int] | None:
+    # (index of the repeat, index of the first occurrence) of the first repeated stage
+    first: dict[object, int] = {}
+    for index, stage in enumerate(stages):
+        if stage in first:
+            return index, first[stage]
+        first[stage] = index
+    return None
+
+
+def _check_stages(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, tuple) or not value:
+        raise ValidationError(
+            f"{attribute.name}: expected a non-empty list of stages ({_STAGES}) or None for "
+            f"every stage, got {describe(value)}"
+        )
+    for item in value:
+        if not isinstance(item, DocumentStage):
+            raise ValidationError(
+                f"{attribute.name}: expected stages among {_STAGES}, got {describe(item)}"
+            )
+    repeat = _repeated_stage(value)
+    if repeat is not None:
+        index, first = repeat
+        raise ValidationError(
+            f"{attribute.name}[{index}]: {value[index].value!r} is already "
+            f"{attribute.name}[{first}]; give each stage once"
+        )
+
+
+def _condition(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, RuleCondition):
+        raise ValidationError(
+            f"{attribute.name}: expected a RuleCondition or None, got {describe(value)}"
+        )
+
+
 def _optional_bool(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, bool):
         raise ValidationError(
@@ -138,6 +202,12 @@ class PolicyEntry:
     a larger order, older overdue items never make the outcome milder.
     ``applies_to_prepaid`` overrides the rule's own answer to whether it still
     runs for prepaid orders and orders that add no exposure (``None`` keeps it).
+    ``when`` (a :class:`~credkit.policy.conditions.RuleCondition` on the
+    customer's tags) and ``stages`` (the :class:`~credkit.policy.order.DocumentStage`
+    values it runs at, each once; kept in the order ``order``, ``delivery``,
+    ``invoice`` whatever order they are given in) limit the orders the entry
+    applies to; ``None``, the default for both, applies it to every order. An entry that does not apply is
+    skipped: it neither fails nor stops.
 
     >>> from credkit.policy.rules import WatchList
     >>> PolicyEntry(WatchList(), on_fail="approve")
@@ -157,6 +227,10 @@ class PolicyEntry:
     stop: bool = attrs.field(default=False, kw_only=True, validator=boolean)
     applies_to_prepaid: bool | None = attrs.field(
         default=None, kw_only=True, validator=_optional_bool
+    )
+    when: RuleCondition | None = attrs.field(default=None, kw_only=True, validator=_condition)
+    stages: tuple[DocumentStage, ...] | None = attrs.field(
+        default=None, kw_only=True, converter=_stages, validator=_check_stages
     )
 
     def __attrs_post_init__(self) -> None:
@@ -178,6 +252,26 @@ class PolicyEntry:
         if self.applies_to_prepaid is not None:
             return self.applies_to_prepaid
         return bool(self.rule.applies_to_prepaid)
+
+    def applies(self, profile: CreditProfile, order: OrderRequest) -> bool:
+        """Whether this entry is checked for ``order``: its stage and its condition hold.
+
+        >>> from datetime import date
+        >>> from credkit.money import Money
+        >>> from credkit.policy.exposure import Exposure
+        >>> from credkit.policy.rules import WatchList
+        >>> entry = PolicyEntry(WatchList(), when=RuleCondition(none=["tag:key_account"]),
+        ...                     stages=["delivery"])
+        >>> entry.stages
+        (<DocumentStage.DELIVERY: 'delivery'>,)
+        >>> profile = CreditProfile("C-1", as_of=date(2026, 11, 23), exposure=Exposure((), currency="EUR"))
+        >>> order = OrderRequest("SO-1", Money.of(5, "EUR"), order_date=date(2026, 11, 23))
+        >>> entry.applies(profile, order), entry.applies(profile, attrs.evolve(order, stage="delivery"))
+        (False, True)
+        """
+        if self.stages is not None and order.stage not in self.stages:
+            return False
+        return self.when is None or self.when.holds(profile)
 
 
 def _entries(value: Any) -> Any:
@@ -224,15 +318,26 @@ def _compile(entries: tuple[PolicyEntry, ...], name: str) -> tuple[Decide, str]:
     for index, entry in enumerate(entries):
         namespace[f"e{index}"] = entry
         rule = entry.rule
+        guards = []  # when the entry applies: its stages, then its condition
+        if entry.stages is not None:
+            namespace[f"s{index}"] = frozenset(entry.stages)
+            guards.append(f"o.stage in s{index}")
+        if entry.when is not None:
+            namespace[f"w{index}"] = entry.when.holds
+            guards.append(f"w{index}(p)")
+        guard = " and ".join(guards)
         inlined = inline(rule, f"c{index}_") if builtin(rule) else None
         if inlined is not None:
             source, values = inlined
             namespace.update(values)
-            lines.append(f"    if {source}:")
+            lines.append(f"    if {guard + ' and ' if guard else ''}{source}:")
             lines.append(f"        failed.append((e{index}, None))")
         else:
             namespace[f"f{index}"] = rule.failure
-            lines.append(f"    r = f{index}(p, o)")
+            if guard:
+                lines.append(f"    r = f{index}(p, o) if {guard} else None")
+            else:
+                lines.append(f"    r = f{index}(p, o)")
             lines.append("    if r is not None:")
             lines.append(f"        failed.append((e{index}, r))")
         if entry.stop:
@@ -365,51 +470,87 @@ def _document(policy: Policy) -> dict[str, object]:
         "version": policy.version,
         "exempt_prepaid": policy.exempt_prepaid,
         "exempt_reductions": policy.exempt_reductions,
-        "rules": [
-            {
-                "rule": entry.rule.name,
-                "parameters": _parameters(entry.rule),
-                "on_fail": entry.on_fail,
-                "stop": entry.stop,
-                "applies_to_prepaid": entry.applies_to_prepaid,
-            }
-            for entry in policy.rules
-        ],
+        "rules": [_entry_document(entry) for entry in policy.rules],
     }
 
 
+def _entry_document(entry: PolicyEntry) -> dict[str, object]:
+    document: dict[str, object] = {
+        "rule": entry.rule.name,
+        "parameters": _parameters(entry.rule),
+        "on_fail": entry.on_fail,
+        "stop": entry.stop,
+        "applies_to_prepaid": entry.applies_to_prepaid,
+    }
+    # written only when set, so that the digests of policies without them do not change
+    if entry.when is not None:
+        document["when"] = entry.when
+    if entry.stages is not None:
+        document["stages"] = entry.stages
+    return document
+
+
 def _check_selector(instance: PolicySelector) -> None:
-    if instance.segment is None and instance.risk_class is None:
+    if instance.segment is None and instance.risk_class is None and instance.stage is None:
         raise ValidationError(
-            "segment: a selector needs a segment, a risk_class or both "
+            "segment: a selector needs a segment, a risk_class, a stage or several of them "
             "(the policy set's default covers everything else)"
+        )
+
+
+def _optional_stage(value: object) -> Any:
+    return None if value is None else _to_stage(value)
+
+
+def _check_optional_stage(
+    _instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    if value is not None and not isinstance(value, DocumentStage):
+        raise ValidationError(
+            f"{attribute.name}: expected one of {_STAGES} or None, got {describe(value)}"
         )
 
 
 @attrs.frozen
 class PolicySelector:
-    """Choose ``policy`` (an id) for profiles of ``segment`` and/or ``risk_class``.
+    """Choose ``policy`` (an id) for profiles of ``segment`` and/or ``risk_class``, and/or
+    for orders at ``stage`` (a :class:`~credkit.policy.order.DocumentStage`).
 
-    When both are given, both must match.
+    Every criterion given must match. A selector with a stage lets each stage of the
+    order-to-cash flow have its own policy, as SAP FSCM and D365 configure credit
+    checks per document.
 
     >>> PolicySelector("strict", risk_class="D").matches(None, "D")
     True
+    >>> PolicySelector("at-delivery", stage="delivery").matches(None, None, stage="order")
+    False
     """
 
     policy: str = attrs.field(validator=text)
     segment: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
     risk_class: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
+    stage: DocumentStage | None = attrs.field(
+        default=None, kw_only=True, converter=_optional_stage, validator=_check_optional_stage
+    )
 
     def __attrs_post_init__(self) -> None:
         _check_selector(self)
 
-    def matches(self, segment: str | None, risk_class: str | None) -> bool:
-        """Whether a profile with ``segment`` and ``risk_class`` is selected.
+    def matches(
+        self,
+        segment: str | None,
+        risk_class: str | None,
+        *,
+        stage: DocumentStage | str = DocumentStage.ORDER,
+    ) -> bool:
+        """Whether a profile with ``segment`` and ``risk_class``, at ``stage``, is selected.
 
         >>> PolicySelector("p", segment="public", risk_class="A").matches("public", "B")
         False
         """
         if self.segment is not None and self.segment != segment:
+            return False
+        if self.stage is not None and self.stage is not _to_stage(stage):
             return False
         return self.risk_class is None or self.risk_class == risk_class
 
@@ -515,8 +656,10 @@ class PolicySet:
                 f"policy_id: no policy {policy_id!r} in policy set {self.id!r}; it has {have}"
             ) from None
 
-    def policy_for(self, profile: CreditProfile) -> Policy:
-        """The policy that applies to ``profile``.
+    def policy_for(
+        self, profile: CreditProfile, *, stage: DocumentStage | str = DocumentStage.ORDER
+    ) -> Policy:
+        """The policy that applies to ``profile`` for an order at ``stage`` (``"order"``).
 
         >>> from datetime import date
         >>> from credkit.policy.exposure import Exposure
@@ -539,8 +682,11 @@ class PolicySet:
         """
         segment = profile.segment
         risk_class = profile.risk_class
+        at = _to_stage(stage)
+        if not isinstance(at, DocumentStage):
+            raise ValidationError(f"stage: expected one of {_STAGES}, got {describe(stage)}")
         for selector in self.select:
-            if selector.matches(segment, risk_class):
+            if selector.matches(segment, risk_class, stage=at):
                 return self._by_id[selector.policy]
         return self._by_id[self.default]
 
@@ -582,7 +728,33 @@ def _structure_entry(value: object, _type: type) -> PolicyEntry:
             if not isinstance(value[key], bool):
                 raise ConfigError(f"expected true or false, got {describe(value[key])}", path=key)
             options[key] = value[key]
+    if "when" in value:
+        options["when"] = load_condition(value["when"], path="when")
+    if "stages" in value:
+        options["stages"] = _load_stages(value["stages"], path="stages")
     return PolicyEntry(spec.build(params), **options)
+
+
+def _load_stages(value: object, *, path: str) -> tuple[DocumentStage, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple) or not value:
+        raise ConfigError(
+            f"expected a non-empty list of stages among {_STAGES}, got {describe(value)}",
+            path=path,
+        )
+    stages: list[DocumentStage] = []
+    for index, item in enumerate(value):
+        stage = _to_stage(item)
+        if not isinstance(stage, DocumentStage):
+            raise ConfigError(
+                f"expected one of {_STAGES}, got {describe(item)}", path=f"{path}[{index}]"
+            )
+        if stage in stages:
+            raise ConfigError(
+                f"{stage.value!r} is already {path}[{stages.index(stage)}]; give each stage once",
+                path=f"{path}[{index}]",
+            )
+        stages.append(stage)
+    return tuple(stages)
 
 
 def _unstructure_entry(entry: PolicyEntry) -> dict[str, Any]:
@@ -592,6 +764,10 @@ def _unstructure_entry(entry: PolicyEntry) -> dict[str, Any]:
         document["stop"] = True
     if entry.applies_to_prepaid is not None:
         document["applies_to_prepaid"] = entry.applies_to_prepaid
+    if entry.when is not None:
+        document["when"] = config.converter.unstructure(entry.when, RuleCondition)
+    if entry.stages is not None:
+        document["stages"] = [stage.value for stage in entry.stages]
     params: Any = None
     if isinstance(rule, CustomRule):
         params = rule.params
@@ -621,7 +797,7 @@ def load_policy(
     >>> load_policy('id = "p"\\nversion = "1"\\n[[rules]]\\nrule = "static_limt"', format="toml")
     Traceback (most recent call last):
     ...
-    credkit.errors.ConfigError: rules[0].rule: unknown rule 'static_limt'; known rules are bureau_report, customer_blocked, dunning_level, dynamic_limit, group_limit, limit_validity, max_order_value, overdue_amount, overdue_share, overdue_too_old, payment_index_floor, require_limit, review_overdue, risk_class_blocked, score_floor, static_limit, sub_limits, watch_list
+    credkit.errors.ConfigError: rules[0].rule: unknown rule 'static_limt'; known rules are bureau_report, customer_blocked, dunning_level, dynamic_limit, group_limit, limit_validity, max_order_value, overdue_amount, overdue_invoice_count, overdue_share, overdue_too_old, payment_index_floor, require_limit, review_overdue, risk_class_blocked, score_floor, static_limit, sub_limits, unpaid_invoice_count, watch_list
     """
     policy: Policy = _load(
         Policy, source, registry=BUILTIN_RULES if registry is None else registry, format=format
@@ -650,7 +826,7 @@ def load_policy_set(
     ...     }
     ... )
     >>> policies.select[0]
-    PolicySelector(policy='strict', segment=None, risk_class='D')
+    PolicySelector(policy='strict', segment=None, risk_class='D', stage=None)
     """
     policies: PolicySet = _load(
         PolicySet, source, registry=BUILTIN_RULES if registry is None else registry, format=format

@@ -58,11 +58,13 @@ from credkit._validate import (
     optional_whole,
     text,
     to_optional_number,
+    to_tags,
     whole,
 )
 from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.money import Money, to_decimal
 from credkit.policy.exposure import Exposure
+from credkit.policy.fingerprints import _OMIT_AT_DEFAULT
 from credkit.scoring.risk import RiskClass
 
 __all__ = ["BureauValue", "CreditProfile"]
@@ -130,11 +132,16 @@ class CreditProfile:
       is above zero exactly when the amount is, and an amount above zero needs days
       above zero; days with a zero amount are allowed (an overdue item in another
       currency can convert to less than one unit of the profile's currency).
+    - ``unpaid_invoice_count``, ``overdue_invoice_count``: how many invoices are
+      open (unpaid or part-paid) and how many of those are past due; ``None`` =
+      unknown. The overdue count is at most the unpaid count.
     - ``dunning_level``: the highest dunning level reached (0 = none).
     - ``payment_index`` (0 to 100) and ``trend`` (for example ``"deteriorating"``).
     - ``score`` and ``risk_class`` (the class's name).
     - ``bureau``: further bureau data by field name (read-only mapping).
     - ``blocked``, ``watch_list``: flags.
+    - ``tags``: the customer's tags (``"key_account"``, ``"public"``...), which
+      rule conditions read; kept sorted and without repeats.
     - ``group_id``, ``group_limit`` (``None`` = no group limit), ``group_exposure``
       (the group's exposure; required with a group limit).
 
@@ -185,6 +192,19 @@ class CreditProfile:
     overdue_share: Decimal | None = attrs.field(
         default=None, kw_only=True, converter=to_optional_number, validator=optional_fraction
     )
+    # fields added after the fingerprint schema: left out of fingerprints at their defaults
+    unpaid_invoice_count: int | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=optional_whole(0),
+        metadata={_OMIT_AT_DEFAULT: True},
+    )
+    overdue_invoice_count: int | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=optional_whole(0),
+        metadata={_OMIT_AT_DEFAULT: True},
+    )
     dunning_level: int = attrs.field(default=0, kw_only=True, validator=whole(0))
     payment_index: Decimal | None = attrs.field(
         default=None, kw_only=True, converter=to_optional_number, validator=_payment_index
@@ -203,6 +223,9 @@ class CreditProfile:
     )
     blocked: bool = attrs.field(default=False, kw_only=True, validator=boolean)
     watch_list: bool = attrs.field(default=False, kw_only=True, validator=boolean)
+    tags: tuple[str, ...] = attrs.field(
+        default=(), kw_only=True, converter=to_tags, metadata={_OMIT_AT_DEFAULT: True}
+    )
     group_id: str | None = attrs.field(default=None, kw_only=True, validator=optional_text)
     group_limit: Money | None = attrs.field(
         default=None, kw_only=True, validator=optional_non_negative_money
@@ -253,6 +276,17 @@ class CreditProfile:
             raise ValidationError(
                 f"overdue_share: {share} contradicts overdue_amount {amount}; the share is "
                 "above zero exactly when the amount is"
+            )
+        unpaid, late = self.unpaid_invoice_count, self.overdue_invoice_count
+        if unpaid is not None and late is not None and late > unpaid:
+            raise ValidationError(
+                f"overdue_invoice_count: {late} is more than unpaid_invoice_count {unpaid}; "
+                "an overdue invoice is also unpaid"
+            )
+        if late and self.oldest_overdue_days == 0:
+            raise ValidationError(
+                f"oldest_overdue_days: 0 contradicts overdue_invoice_count {late}; what is "
+                "overdue is at least 1 day overdue"
             )
         if self.oldest_overdue_days == 0 and (owed or shared):
             name, value = ("overdue_amount", amount) if owed else ("overdue_share", share)

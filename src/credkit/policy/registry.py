@@ -33,7 +33,7 @@ InsolvencyParams(field='insolvency_flag')
 >>> registry.rule("no_such_rule")
 Traceback (most recent call last):
 ...
-credkit.errors.ConfigError: rule: unknown rule 'no_such_rule'; known rules are bureau_report, customer_blocked, dunning_level, dynamic_limit, group_limit, limit_validity, max_order_value, no_insolvency, overdue_amount, overdue_share, overdue_too_old, payment_index_floor, require_limit, review_overdue, risk_class_blocked, score_floor, static_limit, sub_limits, watch_list
+credkit.errors.ConfigError: rule: unknown rule 'no_such_rule'; known rules are bureau_report, customer_blocked, dunning_level, dynamic_limit, group_limit, limit_validity, max_order_value, no_insolvency, overdue_amount, overdue_invoice_count, overdue_share, overdue_too_old, payment_index_floor, require_limit, review_overdue, risk_class_blocked, score_floor, static_limit, sub_limits, unpaid_invoice_count, watch_list
 """
 
 from __future__ import annotations
@@ -296,7 +296,7 @@ class RuleRegistry:
     """Rule names and how to build each rule; immutable (:meth:`register` returns a new one).
 
     >>> len(BUILTIN_RULES.names())
-    18
+    20
     >>> BUILTIN_RULES.register("static_limit", lambda p, o, params: None, code="X")
     Traceback (most recent call last):
     ...

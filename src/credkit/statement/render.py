@@ -37,8 +37,8 @@ from typing import Any, Final
 
 import babel.dates
 
-from credkit._validate import describe
-from credkit.dunning.letters import _environment, _locale, _render
+from credkit._validate import check_locale, describe
+from credkit.dunning.letters import _environment, _render
 from credkit.errors import ValidationError
 from credkit.money import Money
 from credkit.statement.account import LineKind, Statement, StatementLine
@@ -156,7 +156,7 @@ def statement_context(statement: Statement, *, locale: str) -> dict[str, Any]:
     >>> context["language"], context["sections"]
     ('fr', [])
     """
-    chosen = _locale(locale)
+    chosen = check_locale(locale)
     account = _check(statement)
     sections = []
     for section in account.sections:

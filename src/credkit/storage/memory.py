@@ -312,6 +312,21 @@ class _MemoryUnit:
                     added += 1
             return added
 
+    def _named_instalments(
+        self, new: Iterable[Allocation], documents: Mapping[str, Invoice | CreditNote | Payment]
+    ) -> dict[tuple[str, int], Decimal]:
+        """What stored allocations naming an instalment apply to it, for the targets of ``new``."""
+        targets = {
+            a.target_id for a in new if a.instalment is not None and a.target_id in documents
+        }
+        named: dict[tuple[str, int], Decimal] = {}
+        for customer_id in {documents[t].customer_id for t in targets}:
+            for stored in self._s.allocations_of.get(customer_id, ()):
+                if stored.target_id in targets and stored.instalment is not None:
+                    key = (stored.target_id, stored.instalment)
+                    named[key] = named.get(key, Decimal(0)) + stored.amount.amount
+        return named
+
     def add_allocations(self, allocations: Iterable[Allocation]) -> int:
         with self._mutex:
             given = list(allocations)
@@ -324,7 +339,9 @@ class _MemoryUnit:
             named = {i for a in new for i in (a.source_id, a.target_id)}
             documents = {i: self._s.documents[i] for i in named if i in self._s.documents}
             applied = {i: self._s.applied[i] for i in named if i in self._s.applied}
-            totals = check_allocations(new, documents, applied)
+            totals = check_allocations(
+                new, documents, applied, named=self._named_instalments(new, documents)
+            )
             for allocation in new:
                 self._s.allocations.add(allocation)
                 self._undo.append(functools.partial(self._s.allocations.discard, allocation))

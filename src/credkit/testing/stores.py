@@ -78,6 +78,7 @@ from credkit.ledger import (
     Customer,
     DocumentKind,
     Invoice,
+    InvoiceInstalment,
     Ledger,
     OpenItem,
     Payment,
@@ -224,6 +225,190 @@ class StoreContract:
             assert sorted(map(repr, ledger.allocations)) == sorted(
                 repr(a) for a in allocations if a.source_id.endswith(code)
             )
+
+    def test_customer_tags_round_trip(self) -> None:
+        # A customer keeps its tags (sorted, each once), or none; a slice carries them.
+        store = self.make_store()
+        tagged = Customer(
+            "C-TAG", "Tagged", country="DE", currency="EUR", tags=["public", "key_account"]
+        )
+        plain = _customer("C-PLAIN", parent_id="C-TAG")
+        with store.unit() as unit:
+            unit.add_customers([tagged, plain])
+        with store.unit() as unit:
+            assert unit.customer("C-TAG").tags == ("key_account", "public")
+            assert unit.customer("C-PLAIN").tags == ()
+            ledger = unit.ledger("C-PLAIN", as_of=_day(0))
+        assert {c.id: c.tags for c in ledger.customers} == {
+            "C-TAG": ("key_account", "public"),
+            "C-PLAIN": (),
+        }
+        retagged = attrs.evolve(tagged, tags=["public"])  # other tags: another record
+        with pytest.raises(DuplicateRecordError, match="already stored"), store.unit() as unit:
+            unit.add_customers([retagged])
+
+    def test_booked_amounts_round_trip(self) -> None:
+        # Each document keeps its amount in the company currency as booked, or none.
+        store = self.make_store()
+        documents: list[Invoice | CreditNote | Payment] = [
+            Invoice(
+                "I-JPY",
+                "C-JPY",
+                _day(0),
+                _day(30),
+                Money.of("1000001", "JPY"),
+                booked=Money.of("6172.85", "EUR"),
+            ),
+            CreditNote(
+                "N-JPY", "C-JPY", _day(1), Money.of("7", "JPY"), booked=Money.of("0.04", "EUR")
+            ),
+            Payment(
+                "P-JPY", "C-JPY", _day(2), Money.of("500", "JPY"), booked=Money.of("3.11", "EUR")
+            ),
+            Invoice(
+                "I-EUR",
+                "C-JPY",
+                _day(0),
+                _day(30),
+                Money.of("10.00", "EUR"),
+                booked=Money.of("10.00", "EUR"),
+            ),
+            Payment("P-EUR", "C-JPY", _day(2), Money.of("1.50", "EUR")),
+        ]
+        with store.unit() as unit:
+            unit.add_customers([_customer("C-JPY", "JPY")])
+            assert unit.add_documents(documents) == len(documents)
+        with store.unit("C-JPY") as unit:
+            ledger = unit.ledger("C-JPY", as_of=_day(40))
+        found: list[Invoice | CreditNote | Payment] = [
+            *ledger.invoices,
+            *ledger.credit_notes,
+            *ledger.payments,
+        ]
+        stored = {d.id: d for d in found}
+        for document in documents:
+            assert stored[document.id] == document, (stored[document.id], document)
+            assert stored[document.id].booked == document.booked
+        assert ledger.booked_balance(_day(40), currency="EUR") == Money.of("6178.20", "EUR")
+
+    def test_instalments_round_trip(self) -> None:
+        # An invoice's payment schedule and the instalment an allocation names come back
+        # exactly; one payment may settle two equal instalments on the same day, and an
+        # allocation may not over-allocate the instalment it names.
+        store = self.make_store()
+        half = Money.of("500.00", "EUR")
+        invoice = Invoice(
+            "I-S",
+            "C-S",
+            _day(0),
+            _day(60),
+            Money.of("1000.00", "EUR"),
+            schedule=(InvoiceInstalment(_day(30), half), InvoiceInstalment(_day(60), half)),
+        )
+        plain = Invoice("I-P", "C-S", _day(0), _day(30), Money.of("10.00", "EUR"))
+        payment = Payment("P-S", "C-S", _day(5), Money.of("1010.00", "EUR"))
+        allocations = [
+            Allocation("P-S", "I-S", half, _day(5), instalment=2),
+            Allocation("P-S", "I-S", half, _day(5), instalment=1),
+            Allocation("P-S", "I-P", Money.of("10.00", "EUR"), _day(5)),
+        ]
+        with store.unit() as unit:
+            unit.add_customers([_customer("C-S")])
+            assert unit.add_documents([invoice, plain, payment]) == 3
+            assert unit.add_allocations(allocations[:1]) == 1
+        with store.unit("C-S") as unit:
+            assert unit.add_allocations(allocations) == 2
+        with store.unit("C-S") as unit:
+            ledger = unit.ledger("C-S", as_of=_day(40))
+        assert {i.id: i for i in ledger.invoices} == {"I-S": invoice, "I-P": plain}
+        assert sorted(map(repr, ledger.allocations)) == sorted(map(repr, allocations))
+        assert sorted((s.invoice_id, s.instalment or 0) for s in ledger.settlements()) == [
+            ("I-P", 0),
+            ("I-S", 1),
+            ("I-S", 2),
+        ]
+        second = Payment("P-T", "C-S", _day(6), Money.of("1.00", "EUR"))
+        with store.unit("C-S") as unit:
+            unit.add_documents([second])
+        with pytest.raises(ValidationError, match="over-allocates instalment 1 of 'I-S'"):
+            _in_one_unit(
+                store,
+                lambda u: u.add_allocations(
+                    [Allocation("P-T", "I-S", Money.of("1.00", "EUR"), _day(6), instalment=1)]
+                ),
+            )
+
+    def test_instalments_spread_the_same_in_every_store(self) -> None:
+        # Which allocation settles which instalment is one answer in every store, however
+        # the store orders what it reads back: same-day allocations (unnamed, and named
+        # beside unnamed) go by source id, and a later allocation naming an instalment an
+        # earlier unnamed one already filled moves on to the next instalment with room,
+        # never rewriting what was settled before it.
+        store = self.make_store()
+        fifty, hundred = Money.of("50.00", "EUR"), Money.of("100.00", "EUR")
+
+        def split(id_: str, part: Money) -> Invoice:
+            return Invoice(
+                id_,
+                "C-M",
+                _day(0),
+                _day(60),
+                part + part,
+                schedule=(InvoiceInstalment(_day(30), part), InvoiceInstalment(_day(60), part)),
+            )
+
+        payments = [
+            Payment(id_, "C-M", _day(day), amount)
+            for id_, day, amount in (
+                ("P-A", 1, hundred),
+                ("P-B", 3, hundred),
+                ("P-C", 2, fifty),
+                ("P-D", 4, fifty),
+                ("P-E", 15, fifty),
+                ("P-F", 35, fifty),
+            )
+        ]
+        allocations = [  # recorded against the order the spread takes them in
+            Allocation("P-B", "I-M", hundred, _day(10)),
+            Allocation("P-A", "I-M", hundred, _day(10), instalment=1),
+            Allocation("P-D", "I-N", fifty, _day(12)),
+            Allocation("P-C", "I-N", fifty, _day(12)),
+            Allocation("P-F", "I-O", fifty, _day(35), instalment=1),
+            Allocation("P-E", "I-O", fifty, _day(15)),
+        ]
+        with store.unit() as unit:
+            unit.add_customers([_customer("C-M")])
+            unit.add_documents([split("I-M", hundred), split("I-N", fifty), split("I-O", fifty)])
+            unit.add_documents(payments)
+            for allocation in allocations:
+                unit.add_allocations([allocation])
+        with store.unit("C-M") as unit:
+            ledger = unit.ledger("C-M", as_of=_day(40))
+            before = unit.ledger("C-M", as_of=_day(20))
+        assert {
+            invoice: [
+                [(a.source_id, str(share)) for a, share in part]
+                for part in ledger.instalment_allocations(invoice)
+            ]
+            for invoice in ("I-M", "I-N", "I-O")
+        } == {
+            "I-M": [[("P-A", "100.00 EUR")], [("P-B", "100.00 EUR")]],
+            "I-N": [[("P-C", "50.00 EUR")], [("P-D", "50.00 EUR")]],
+            "I-O": [[("P-E", "50.00 EUR")], [("P-F", "50.00 EUR")]],
+        }
+        assert sorted(
+            (s.invoice_id, s.instalment or 0, s.settled_on) for s in ledger.settlements()
+        ) == [
+            ("I-M", 1, _day(1)),
+            ("I-M", 2, _day(3)),
+            ("I-N", 1, _day(2)),
+            ("I-N", 2, _day(4)),
+            ("I-O", 1, _day(15)),
+            ("I-O", 2, _day(35)),
+        ]
+        assert [(i.key, str(i.amount)) for i in before.open_items(_day(20)) if i.amount] == [
+            ("I-O#2", "50.00 EUR")
+        ]
 
     def test_other_records_round_trip(self) -> None:
         store = self.make_store()

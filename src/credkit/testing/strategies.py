@@ -22,9 +22,21 @@ from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
-from credkit.ledger import Allocation, CreditNote, Customer, Invoice, Ledger, Payment
+from credkit.errors import ValidationError
+from credkit.ledger import (
+    Allocation,
+    CreditNote,
+    Customer,
+    Invoice,
+    InvoiceInstalment,
+    Ledger,
+    Payment,
+    schedule_for,
+)
+from credkit.limits import CreditSegments, LimitSetting, LimitTable, SegmentLimit
 from credkit.money import Money, minor_units
 from credkit.policy import (
     CreditProfile,
@@ -33,27 +45,36 @@ from credkit.policy import (
     OrderRequest,
     ScheduledAmount,
 )
+from credkit.policy.conditions import RuleCondition
+from credkit.policy.order import DocumentStage
+from credkit.scoring.scaling import ScoreRange
 from credkit.terms import CashDiscount, Instalment, PaymentTerms, TermsBasis
 
 __all__ = [
     "CURRENCIES",
     "EPOCH",
     "RISK_CLASSES",
+    "TAGS",
+    "booked_ledgers",
     "business_dates",
     "config_documents",
     "corrupted",
     "credit_profiles",
+    "credit_segments",
     "currencies",
     "customers",
     "discount_tiers",
     "instalment_splits",
     "invoices",
     "ledgers",
+    "limit_tables",
     "money",
     "order_requests",
     "overdue_figures",
     "payment_terms",
     "payments",
+    "rule_conditions",
+    "score_ranges",
 ]
 
 CURRENCIES: tuple[str, ...] = ("EUR", "USD", "GBP", "CHF", "JPY", "BHD")
@@ -155,12 +176,20 @@ def customers(
 
 
 @st.composite
-def discount_tiers(draw: st.DrawFn, *, max_days: int) -> tuple[CashDiscount, ...]:
+def discount_tiers(
+    draw: st.DrawFn, *, max_days: int, basis: TermsBasis = TermsBasis.INVOICE_DATE
+) -> tuple[CashDiscount, ...]:
     """0 to 3 cash-discount tiers: strictly increasing days within ``max_days``, strictly decreasing percent.
+
+    Every tier counts its days from ``basis`` (the issue date, or the end of the
+    invoice month for ``TermsBasis.END_OF_MONTH``, as in "2/10 eom").
 
     >>> from hypothesis import find
     >>> len(find(discount_tiers(max_days=30), lambda tiers: len(tiers) == 2))
     2
+    >>> eom = find(discount_tiers(max_days=30, basis=TermsBasis.END_OF_MONTH), bool)
+    >>> str(eom[0]).endswith(" eom")
+    True
     """
     count = draw(st.integers(min_value=0, max_value=min(3, max_days + 1)))
     days = sorted(
@@ -185,7 +214,8 @@ def discount_tiers(draw: st.DrawFn, *, max_days: int) -> tuple[CashDiscount, ...
         reverse=True,
     )
     return tuple(
-        CashDiscount(Decimal(p).scaleb(-2), d) for p, d in zip(percents, days, strict=True)
+        CashDiscount(Decimal(p).scaleb(-2), d, basis=basis)
+        for p, d in zip(percents, days, strict=True)
     )
 
 
@@ -234,11 +264,15 @@ def _payment_terms(draw: st.DrawFn) -> PaymentTerms:
         return PaymentTerms(basis=basis, instalments=draw(instalment_splits()), grace_days=grace)
     months = draw(st.integers(min_value=0, max_value=30))
     net_days = draw(st.integers(min_value=0, max_value=400))
+    # Tiers counted from the end of the month ("2/10 eom") need terms counted from it.
+    tier_basis = TermsBasis.INVOICE_DATE
+    if basis is TermsBasis.END_OF_MONTH and draw(st.booleans()):
+        tier_basis = TermsBasis.END_OF_MONTH
     return PaymentTerms(
         net_days,
         months=months,
         basis=basis,
-        discounts=draw(discount_tiers(max_days=net_days + 28 * months)),
+        discounts=draw(discount_tiers(max_days=net_days + 28 * months, basis=tier_basis)),
         grace_days=grace,
     )
 
@@ -246,7 +280,8 @@ def _payment_terms(draw: st.DrawFn) -> PaymentTerms:
 def payment_terms() -> st.SearchStrategy[PaymentTerms]:
     """Any valid payment terms: one due date with 0-3 discount tiers, or 1-6 instalments.
 
-    Every basis, months and net days, and grace days appear.
+    Every basis, months and net days, and grace days appear; end-of-month terms also
+    get tiers counted from the end of the month ("2/10 eom net 30 eom").
 
     >>> from hypothesis import find
     >>> find(payment_terms(), lambda t: len(t.instalments) > 2).instalments[0].percent > 0
@@ -255,10 +290,26 @@ def payment_terms() -> st.SearchStrategy[PaymentTerms]:
     return _payment_terms()
 
 
+def _schedule(
+    draw: st.DrawFn, amount: Money, issued: datetime.date
+) -> tuple[InvoiceInstalment, ...]:
+    terms = PaymentTerms(instalments=draw(instalment_splits()))
+    try:
+        return schedule_for(amount, terms, issue_date=issued)
+    except ValidationError:  # too small an amount to split that way
+        return ()
+
+
 def invoices(
-    customer_id: str = "C1", *, currency: str | st.SearchStrategy[str] | None = None
+    customer_id: str = "C1",
+    *,
+    currency: str | st.SearchStrategy[str] | None = None,
+    schedules: bool = False,
 ) -> st.SearchStrategy[Invoice]:
     """Invoices of ``customer_id`` with a due date from generated payment terms.
+
+    With ``schedules`` about half of them are due in instalments (a ``schedule``
+    split from generated instalment terms by :func:`credkit.ledger.schedule_for`).
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=20)
@@ -274,13 +325,17 @@ def invoices(
         issued = draw(business_dates())
         terms = draw(payment_terms())
         amount: Money = draw(money(currency, min_value=Decimal("0.01"), max_value=1_000_000))
+        number = draw(st.from_regex(r"INV-[0-9]{1,8}", fullmatch=True))
+        disputed = draw(st.booleans())
+        schedule = _schedule(draw, amount, issued) if schedules and draw(st.booleans()) else ()
         return Invoice(
-            draw(st.from_regex(r"INV-[0-9]{1,8}", fullmatch=True)),
+            number,
             customer_id,
             issued,
-            terms.due_date(issued),
+            schedule[-1].due_date if schedule else terms.due_date(issued),
             amount,
-            disputed=draw(st.booleans()),
+            disputed=disputed,
+            schedule=schedule,
         )
 
     return build()
@@ -309,7 +364,12 @@ def payments(
 
 @st.composite
 def _ledgers(
-    draw: st.DrawFn, max_customers: int, max_documents: int, start: datetime.date, days: int
+    draw: st.DrawFn,
+    max_customers: int,
+    max_documents: int,
+    start: datetime.date,
+    days: int,
+    schedules: bool,
 ) -> Ledger:
     count = draw(st.integers(1, max_customers))
     people = [draw(customers(f"C{i}")) for i in range(count)]
@@ -331,8 +391,19 @@ def _ledgers(
         issued = when()
         if kind == "invoice":
             due = issued + datetime.timedelta(days=draw(st.sampled_from([0, 14, 30, 60])))
+            total = amount(code)
+            disputed = draw(st.booleans())
+            plan = _schedule(draw, total, issued) if schedules and draw(st.booleans()) else ()
             invoices.append(
-                Invoice(f"I{n}", who.id, issued, due, amount(code), disputed=draw(st.booleans()))
+                Invoice(
+                    f"I{n}",
+                    who.id,
+                    issued,
+                    plan[-1].due_date if plan else due,
+                    total,
+                    disputed=disputed,
+                    schedule=plan,
+                )
             )
         elif kind == "payment":
             payments.append(Payment(f"P{n}", who.id, issued, amount(code)))
@@ -340,6 +411,12 @@ def _ledgers(
             notes.append(CreditNote(f"N{n}", who.id, issued, amount(code)))
 
     open_left = {i.id: i.amount.amount for i in invoices}
+    # room left for allocations naming an instalment, by (invoice id, instalment)
+    named_left = {
+        (i.id, number): part.amount.amount
+        for i in invoices
+        for number, part in enumerate(i.schedule, start=1)
+    }
     allocations: list[Allocation] = []
     sources: list[Payment | CreditNote] = [*payments, *notes]
     for source in sources:
@@ -353,7 +430,13 @@ def _ledgers(
         for target in draw(st.permutations(targets)):
             if left <= 0 or not draw(st.booleans()):
                 continue
+            number: int | None = None
+            if target.schedule:
+                named = draw(st.booleans())
+                number = draw(st.integers(1, len(target.schedule))) if named else None
             room = min(left, open_left[target.id])
+            if number is not None:
+                room = min(room, named_left[(target.id, number)])
             if room <= 0:
                 continue
             share = (
@@ -367,10 +450,18 @@ def _ledgers(
                 days=draw(st.integers(0, 60))
             )
             allocations.append(
-                Allocation(source.id, target.id, Money(share, source.amount.currency), applied)
+                Allocation(
+                    source.id,
+                    target.id,
+                    Money(share, source.amount.currency),
+                    applied,
+                    instalment=number,
+                )
             )
             left -= share
             open_left[target.id] -= share
+            if number is not None:
+                named_left[(target.id, number)] -= share
     return Ledger(
         customers=people,
         invoices=invoices,
@@ -386,11 +477,14 @@ def ledgers(
     max_documents: int = 25,
     start: datetime.date = EPOCH,
     days: int = 730,
+    schedules: bool = False,
 ) -> st.SearchStrategy[Ledger]:
     """Consistent ledgers: customers, invoices, credit notes, payments and allocations.
 
     Documents fall within ``days`` after ``start``; some invoices are disputed, some
-    documents are in a second currency, and allocations are partial or full.
+    documents are in a second currency, and allocations are partial or full. With
+    ``schedules`` about half of the invoices are due in instalments, and some
+    allocations to them name the instalment they settle.
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=20)
@@ -400,7 +494,57 @@ def ledgers(
     ...     assert all({a.source_id, a.target_id} <= ids for a in ledger.allocations)
     >>> test_allocations_name_documents_of_the_ledger()
     """
-    return _ledgers(max_customers, max_documents, start, days)
+    return _ledgers(max_customers, max_documents, start, days, schedules)
+
+
+def _with_booked(draw: st.DrawFn, document: Any, company: str) -> Any:
+    if document.amount.currency == company:
+        return attrs.evolve(document, booked=document.amount) if draw(st.booleans()) else document
+    rate = Decimal(draw(st.integers(1, 40_000))).scaleb(-4)
+    booked = Money(document.amount.amount * rate, company).round()
+    unit = Money(Decimal(1).scaleb(-minor_units(company)), company)
+    return attrs.evolve(document, booked=booked if booked.is_positive else unit)
+
+
+@st.composite
+def _booked_ledgers(draw: st.DrawFn, company: str, options: dict[str, Any]) -> Ledger:
+    ledger: Ledger = draw(ledgers(**options))
+    return Ledger(
+        customers=ledger.customers,
+        invoices=[_with_booked(draw, d, company) for d in ledger.invoices],
+        credit_notes=[_with_booked(draw, d, company) for d in ledger.credit_notes],
+        payments=[_with_booked(draw, d, company) for d in ledger.payments],
+        allocations=ledger.allocations,
+    )
+
+
+def booked_ledgers(
+    company: str = "EUR",
+    *,
+    max_customers: int = 4,
+    max_documents: int = 25,
+    schedules: bool = False,
+) -> st.SearchStrategy[Ledger]:
+    """Ledgers (as :func:`ledgers`) whose documents carry ``booked`` amounts in ``company``.
+
+    Every document in another currency is booked at its own drawn rate (0.0001 to 4
+    units of ``company`` per unit, rounded, at least one minor unit); documents in
+    ``company`` carry ``booked`` equal to their amount or none.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(booked_ledgers("CHF", max_documents=5))
+    ... def test_foreign_documents_are_booked_in_the_company_currency(ledger):
+    ...     for d in (*ledger.invoices, *ledger.credit_notes, *ledger.payments):
+    ...         assert d.amount.currency == "CHF" or d.booked.currency == "CHF"
+    >>> test_foreign_documents_are_booked_in_the_company_currency()
+    """
+    options = {
+        "max_customers": max_customers,
+        "max_documents": max_documents,
+        "schedules": schedules,
+    }
+    return _booked_ledgers(company, options)
 
 
 _TRICKY_WORDS = (
@@ -496,6 +640,9 @@ RISK_CLASSES = ("A", "B", "C", "D", "E")
 """The risk classes :func:`credit_profiles` draws, best to worst."""
 
 _PROFILE_AS_OF = datetime.date(2026, 11, 23)
+
+TAGS: tuple[str, ...] = ("key_account", "public", "framework", "on_probation")
+"""The customer tags :func:`credit_profiles` draws from, for rule conditions."""
 _OVERDUE_KINDS = ("unknown", "none", "some")
 
 
@@ -553,8 +700,9 @@ def credit_profiles(
     validity dates; review dates, dunning levels, payment index, score, risk class
     (one of :data:`RISK_CLASSES`), bureau data, flags and group limits. ``overdue``
     narrows the kinds of overdue figures (see :func:`overdue_figures`) and ``rated``
-    always gives a risk class, for properties about those figures. Profiles are as of
-    2026-11-23 or 2027-02-28.
+    always gives a risk class, for properties about those figures. Unpaid and overdue
+    invoice counts (consistent with the overdue days) and up to three of :data:`TAGS`
+    are drawn too. Profiles are as of 2026-11-23 or 2027-02-28.
 
     >>> from hypothesis import find
     >>> find(credit_profiles(rated=True), lambda p: p.risk_class == "E").currency
@@ -586,6 +734,10 @@ def credit_profiles(
         valid_from, valid_to = valid_to, valid_from
     group_limit = draw(st.none() | money(0, 10**7))
     classes = st.sampled_from(RISK_CLASSES)
+    figures = draw(overdue_figures(currency, overdue))
+    days = figures.get("oldest_overdue_days")
+    late = draw(st.none() | (st.just(0) if days == 0 else st.integers(0, 40)))
+    unpaid = draw(st.none() | st.integers(late or 0, 60))
     return CreditProfile(
         draw(st.sampled_from(["C-1", "C-2"])),
         as_of=draw(st.sampled_from([_PROFILE_AS_OF, datetime.date(2027, 2, 28)])),
@@ -612,8 +764,50 @@ def credit_profiles(
         group_id=draw(st.none() | st.just("G-1")),
         group_limit=group_limit,
         group_exposure=None if group_limit is None else draw(money(-(10**5), 10**7)),
-        **draw(overdue_figures(currency, overdue)),
+        unpaid_invoice_count=unpaid,
+        overdue_invoice_count=late,
+        tags=draw(st.lists(st.sampled_from(TAGS), max_size=3)),
+        **figures,
     )
+
+
+@st.composite
+def _conditions(draw: st.DrawFn, depth: int) -> RuleCondition:
+    term: st.SearchStrategy[str | RuleCondition] = st.sampled_from([f"tag:{tag}" for tag in TAGS])
+    if depth > 0:
+        term = st.one_of(term, _conditions(depth - 1))
+    lists = st.lists(term, max_size=3)
+    condition: dict[str, Any] = {"all": draw(lists), "any": draw(lists), "none": draw(lists)}
+    if not any(condition.values()):
+        condition["any"] = [draw(term)]
+    return RuleCondition(**condition)
+
+
+@st.composite
+def score_ranges(draw: st.DrawFn) -> ScoreRange:
+    """Fixed score ranges such as 300 to 850: whole or decimal ends, rounded or exact.
+
+    >>> from hypothesis import find
+    >>> find(score_ranges(), lambda r: r.places == 0).places
+    0
+    """
+    places = draw(st.none() | st.integers(0, 2))
+    digits = 2 if places is None else places
+    ends = st.decimals(min_value=-1000, max_value=2000, places=digits)
+    low = draw(ends)
+    high = draw(ends.filter(lambda value: value != low))
+    low, high = min(low, high), max(low, high)
+    return ScoreRange(minimum=low, maximum=high, places=places)
+
+
+def rule_conditions(max_depth: int = 2) -> st.SearchStrategy[RuleCondition]:
+    """Conditions on the :data:`TAGS` that :func:`credit_profiles` gives, nested up to ``max_depth``.
+
+    >>> from hypothesis import find
+    >>> find(rule_conditions(), lambda c: len(c.terms()) > 3).terms()[0].startswith("tag:")
+    True
+    """
+    return _conditions(max_depth)
 
 
 def order_requests(currency: str = "EUR") -> st.SearchStrategy[OrderRequest]:
@@ -621,7 +815,7 @@ def order_requests(currency: str = "EUR") -> st.SearchStrategy[OrderRequest]:
 
     Amounts run from -100,000 to 10,000,000 (zero and below are credits and returns),
     some orders are prepaid; dated 2026-11-23 or 2026-12-01, to go with
-    :func:`credit_profiles`.
+    :func:`credit_profiles`, at any :class:`~credkit.policy.order.DocumentStage`.
 
     >>> from hypothesis import find
     >>> find(order_requests(), lambda o: o.amount.amount < 0).amount.is_negative
@@ -633,4 +827,53 @@ def order_requests(currency: str = "EUR") -> st.SearchStrategy[OrderRequest]:
         _amounts(currency, -(10**5), 10**7),
         order_date=st.sampled_from([_PROFILE_AS_OF, datetime.date(2026, 12, 1)]),
         prepaid=st.booleans(),
+        stage=st.sampled_from(DocumentStage),
     )
+
+
+_COMPANIES = ("DE01", "FR01", "GB01", "US01")
+
+
+def limit_tables(currency: str = "EUR") -> st.SearchStrategy[LimitTable]:
+    """Limit tables for customers C1-C3, groups "retail" and "wholesale" and four companies.
+
+    Settings have an amount (zero included) or none (no limit), and either bypass flag.
+
+    >>> from hypothesis import find
+    >>> find(limit_tables(), lambda t: len(t.companies) == 2).companies.keys() <= set(_COMPANIES)
+    True
+    """
+    setting = st.builds(
+        LimitSetting, st.none() | _amounts(currency, 0, 10**6), bypass=st.booleans()
+    )
+    per_company = st.dictionaries(st.sampled_from(_COMPANIES), setting, max_size=3)
+    return st.builds(
+        LimitTable,
+        customers=st.dictionaries(st.sampled_from(("C1", "C2", "C3")), per_company, max_size=3),
+        customer_groups=st.dictionaries(
+            st.sampled_from(("retail", "wholesale")), per_company, max_size=2
+        ),
+        companies=per_company,
+    )
+
+
+@st.composite
+def _credit_segments(draw: st.DrawFn, currency: str) -> CreditSegments:
+    ids = draw(st.lists(st.sampled_from(_COMPANIES), min_size=1, max_size=4, unique=True))
+    limit = st.none() | _amounts(currency, 0, 10**6)
+    return CreditSegments(
+        "C1",
+        currency=currency,
+        segments=tuple(SegmentLimit(segment, draw(limit)) for segment in ids),
+        customer_limit=draw(limit),
+    )
+
+
+def credit_segments(currency: str = "EUR") -> st.SearchStrategy[CreditSegments]:
+    """Credit segments of customer C1: one to four companies, limits or none, a customer limit.
+
+    >>> from hypothesis import find
+    >>> find(credit_segments(), lambda s: len(s.segments) == 3).customer_id
+    'C1'
+    """
+    return _credit_segments(currency)

@@ -25,10 +25,11 @@ family, all re-exported here:
 
 * :mod:`~credkit.policy.rules.base`: the :class:`Rule` protocol and the base class;
 * :mod:`~credkit.policy.rules.limits`: limits, validity, group and sub-limits, order value;
-* :mod:`~credkit.policy.rules.overdue`: overdue items and the dunning level;
+* :mod:`~credkit.policy.rules.overdue`: overdue items, invoice counts and the dunning level;
 * :mod:`~credkit.policy.rules.risk`: risk class, score and payment index;
 * :mod:`~credkit.policy.rules.flags`: blocked, watch list, credit review;
-* :mod:`~credkit.policy.rules.bureau`: a credit bureau's report.
+* :mod:`~credkit.policy.rules.bureau`: a credit bureau's report;
+* :mod:`~credkit.policy.rules.reasons`: :data:`REASONS`, what each reason code means.
 
 >>> from datetime import date
 >>> from credkit.money import Money
@@ -71,14 +72,18 @@ from credkit.policy.rules.limits import (
 from credkit.policy.rules.overdue import (
     DunningLevelReached,
     OverdueAmount,
+    OverdueInvoiceCount,
     OverdueShare,
     OverdueTooOld,
+    UnpaidInvoiceCount,
 )
+from credkit.policy.rules.reasons import REASONS
 from credkit.policy.rules.risk import PaymentIndexFloor, RiskClassBlocked, ScoreFloor
 
 __all__ = [
     "BUILTIN_RULE_TYPES",
     "BUREAU_FIELDS",
+    "REASONS",
     "BuiltinRule",
     "BureauReportRule",
     "Check",
@@ -89,6 +94,7 @@ __all__ = [
     "LimitValidity",
     "MaxOrderValue",
     "OverdueAmount",
+    "OverdueInvoiceCount",
     "OverdueShare",
     "OverdueTooOld",
     "PaymentIndexFloor",
@@ -99,6 +105,7 @@ __all__ = [
     "ScoreFloor",
     "StaticLimit",
     "SubLimits",
+    "UnpaidInvoiceCount",
     "WatchList",
     "builtin",
     "bureau_age",
@@ -115,6 +122,8 @@ BUILTIN_RULE_TYPES: tuple[type[BuiltinRule], ...] = (
     OverdueTooOld,
     OverdueAmount,
     OverdueShare,
+    UnpaidInvoiceCount,
+    OverdueInvoiceCount,
     DunningLevelReached,
     RiskClassBlocked,
     ScoreFloor,

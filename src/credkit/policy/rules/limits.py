@@ -319,6 +319,10 @@ class SubLimits(BuiltinRule):
     told otherwise). Fails with ``SUB_LIMIT_EXCEEDED`` when any component with a
     ``sub_limit`` is above ``sub_limit x (1 + tolerance)``, naming every one that
     is. Components without a sub-limit, included in the total or not, never fail.
+    With the open receivables split into ``receivables_not_due`` and
+    ``receivables_overdue`` (:func:`~credkit.policy.builder.build_profile` with
+    ``split_receivables=True``), each part is checked against its own sub-limit, as
+    OCA ``account_financial_risk`` limits open and unpaid invoices separately.
 
     >>> SubLimits().order_kind
     <ExposureKind.OPEN_ORDERS: 'open_orders'>

@@ -1,5 +1,5 @@
-"""Overdue and dunning rules: the oldest overdue item, the overdue amount and share, and
-the dunning level reached.
+"""Overdue and dunning rules: the oldest overdue item, the overdue amount and share, the
+number of unpaid or overdue invoices, and the dunning level reached.
 
 Rules that read a figure the profile may lack take ``when_missing``: ``"fail"`` (the
 default: an order is never approved because nobody looked) or ``"pass"``. A missing
@@ -21,7 +21,14 @@ from credkit.policy.profile import CreditProfile
 from credkit.policy.result import RuleResult, WhenMissing
 from credkit.policy.rules.base import BuiltinRule, share_text, when_missing_field
 
-__all__ = ["DunningLevelReached", "OverdueAmount", "OverdueShare", "OverdueTooOld"]
+__all__ = [
+    "DunningLevelReached",
+    "OverdueAmount",
+    "OverdueInvoiceCount",
+    "OverdueShare",
+    "OverdueTooOld",
+    "UnpaidInvoiceCount",
+]
 
 
 @attrs.frozen
@@ -141,6 +148,88 @@ class OverdueShare(BuiltinRule):
             "OVERDUE_SHARE",
             f"{share_text(share)} of the open invoices is overdue, "
             f"more than {share_text(self.max_share)}",
+        )
+
+
+@attrs.frozen
+class UnpaidInvoiceCount(BuiltinRule):
+    """The customer may not have more than ``max_count`` unpaid invoices.
+
+    Fails with ``UNPAID_INVOICE_COUNT`` when ``unpaid_invoice_count > max_count``
+    (exactly ``max_count`` passes; ``max_count = 0`` holds while any invoice is
+    open). Part-paid invoices count, due or not. Without a count, ``when_missing``
+    decides (``UNPAID_INVOICE_COUNT_MISSING``). It stops customers who pile up many
+    small invoices that each stay under the amount rules.
+
+    >>> from datetime import date
+    >>> from credkit.policy.exposure import Exposure
+    >>> profile = CreditProfile("C-1", as_of=date(2026, 11, 23), exposure=Exposure((), currency="EUR"),
+    ...                         unpaid_invoice_count=6)
+    >>> order = OrderRequest("SO-1", Money.of(5, "EUR"), order_date=date(2026, 11, 23))
+    >>> UnpaidInvoiceCount(max_count=5).evaluate(profile, order).message
+    '6 unpaid invoices, more than 5'
+    """
+
+    name: ClassVar[str] = "unpaid_invoice_count"
+    code: ClassVar[str] = "UNPAID_INVOICE_COUNT"
+    codes: ClassVar[tuple[str, ...]] = ("UNPAID_INVOICE_COUNT", "UNPAID_INVOICE_COUNT_MISSING")
+    figure: ClassVar[tuple[str, str] | None] = ("unpaid_invoice_count", "unpaid invoice count")
+
+    max_count: int = attrs.field(kw_only=True, validator=whole(0))
+    when_missing: WhenMissing = when_missing_field()
+
+    def fails(self, p: CreditProfile, amount: Decimal) -> bool:
+        """``unpaid_invoice_count > max_count``, with ``when_missing``."""
+        if p.unpaid_invoice_count is None:
+            return self.fails_when_missing
+        return p.unpaid_invoice_count > self.max_count
+
+    def explain(self, profile: CreditProfile, order: OrderRequest) -> RuleResult:
+        """``N unpaid invoices, more than M``."""
+        count = profile.unpaid_invoice_count
+        if count is None:
+            return self.missing("UNPAID_INVOICE_COUNT_MISSING")
+        return self.failed(
+            "UNPAID_INVOICE_COUNT", f"{count} unpaid invoices, more than {self.max_count}"
+        )
+
+
+@attrs.frozen
+class OverdueInvoiceCount(BuiltinRule):
+    """The customer may not have more than ``max_count`` overdue invoices.
+
+    Fails with ``OVERDUE_INVOICE_COUNT`` when ``overdue_invoice_count > max_count``
+    (exactly ``max_count`` passes). An invoice is overdue from the day after its due
+    date, disputed or not, as for the overdue amount. Without a count,
+    ``when_missing`` decides (``OVERDUE_INVOICE_COUNT_MISSING``).
+
+    >>> OverdueInvoiceCount(max_count=-1)
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: max_count: must be 0 or more, got -1
+    """
+
+    name: ClassVar[str] = "overdue_invoice_count"
+    code: ClassVar[str] = "OVERDUE_INVOICE_COUNT"
+    codes: ClassVar[tuple[str, ...]] = ("OVERDUE_INVOICE_COUNT", "OVERDUE_INVOICE_COUNT_MISSING")
+    figure: ClassVar[tuple[str, str] | None] = ("overdue_invoice_count", "overdue invoice count")
+
+    max_count: int = attrs.field(kw_only=True, validator=whole(0))
+    when_missing: WhenMissing = when_missing_field()
+
+    def fails(self, p: CreditProfile, amount: Decimal) -> bool:
+        """``overdue_invoice_count > max_count``, with ``when_missing``."""
+        if p.overdue_invoice_count is None:
+            return self.fails_when_missing
+        return p.overdue_invoice_count > self.max_count
+
+    def explain(self, profile: CreditProfile, order: OrderRequest) -> RuleResult:
+        """``N overdue invoices, more than M``."""
+        count = profile.overdue_invoice_count
+        if count is None:
+            return self.missing("OVERDUE_INVOICE_COUNT_MISSING")
+        return self.failed(
+            "OVERDUE_INVOICE_COUNT", f"{count} overdue invoices, more than {self.max_count}"
         )
 
 

@@ -78,6 +78,7 @@ class Schema:
             sa.Column("industry", sa.Text),
             sa.Column("parent_id", ID),
             sa.Column("root_id", ID, nullable=False, index=True),
+            sa.Column("tags", sa.Text),  # the customer's tags as a JSON list, or NULL (0006)
         )
         self.documents = sa.Table(
             f"{p}documents",
@@ -92,6 +93,9 @@ class Schema:
             sa.Column("disputed", sa.Boolean, nullable=False),
             sa.Column("invoice_id", ID),
             sa.Column("write_off", sa.Boolean, nullable=False),
+            sa.Column("booked", sa.BigInteger),  # minor units of booked_currency (0004)
+            sa.Column("booked_currency", sa.String(3)),
+            sa.Column("schedule", sa.Text),  # an invoice's instalments as JSON (0005)
             sa.Index(f"{p}documents_by_customer", "customer_id", "dated"),
         )
         self.allocations = sa.Table(
@@ -104,10 +108,17 @@ class Schema:
             sa.Column("amount", sa.BigInteger, nullable=False),
             sa.Column("currency", sa.String(3), nullable=False),
             sa.Column("applied_on", sa.Date, nullable=False),
+            # the instalment an allocation names, 0 for none (0005)
+            sa.Column("instalment", sa.Integer, nullable=False, server_default=sa.text("0")),
             sa.Index(f"{p}allocations_by_customer", "customer_id", "applied_on"),
             sa.Index(f"{p}allocations_by_target", "target_id"),
             sa.UniqueConstraint(
-                "source_id", "target_id", "applied_on", "amount", name=f"{p}allocations_once"
+                "source_id",
+                "target_id",
+                "applied_on",
+                "amount",
+                "instalment",
+                name=f"{p}allocations_once",
             ),
         )
         self.limits = _records(

@@ -25,7 +25,7 @@ newest, and a store refuses to work on a database at another version.
 >>> folder = tempfile.mkdtemp()
 >>> store = SQLStore(f"sqlite:///{pathlib.Path(folder) / 'credkit.db'}")
 >>> store.upgrade()
-'0003'
+'0006'
 >>> with store.unit() as unit:
 ...     unit.add_customers([Customer("C1", "Acme GmbH", country="DE", currency="EUR")])
 ...     unit.add_documents([Invoice("INV-1", "C1", date(2026, 1, 5), date(2026, 2, 4), Money.of("1000.00", "EUR"))])
@@ -78,6 +78,7 @@ from credkit.ledger import (
     Customer,
     DocumentKind,
     Invoice,
+    InvoiceInstalment,
     Ledger,
     Payment,
     check_allocations,
@@ -111,7 +112,7 @@ from credkit.storage.sql.schema import Schema
 
 __all__ = ["DEFAULT_URL", "HEAD", "SQLStore", "SQLUnit"]
 
-HEAD: Final = "0003"
+HEAD: Final = "0006"
 """The schema version (Alembic revision) this release of credkit works on."""
 
 DEFAULT_URL: Final = "sqlite:///credkit.db"
@@ -248,12 +249,31 @@ def _ledger_documents(t: Schema) -> sa.Select[Any]:
     )
 
 
+def _schedule_text(schedule: Sequence[InvoiceInstalment]) -> str:
+    """An invoice's schedule as JSON text: ``[[due date, minor units], ...]``."""
+    return json.dumps(
+        [
+            [part.due_date.isoformat(), to_minor_units(part.amount, "schedule.amount")]
+            for part in schedule
+        ]
+    )
+
+
+def _schedule_of(text: str | None, currency: str) -> tuple[InvoiceInstalment, ...]:
+    if not text:
+        return ()
+    return tuple(
+        InvoiceInstalment(datetime.date.fromisoformat(day), from_minor_units(units, currency))
+        for day, units in json.loads(text)
+    )
+
+
 def _ledger_allocations(t: Schema) -> sa.Select[Any]:
     a = t.allocations
     return (
         sa.select(a)
         .where(a.c.customer_id.in_(_ids()), a.c.applied_on <= sa.bindparam("as_of"))
-        .order_by(a.c.applied_on, a.c.source_id, a.c.target_id, a.c.amount)
+        .order_by(a.c.applied_on, a.c.source_id, a.c.target_id, a.c.amount, a.c.instalment)
     )
 
 
@@ -578,6 +598,7 @@ class SQLUnit:
             segment=row.segment,
             industry=row.industry,
             parent_id=row.parent_id,
+            tags=() if row.tags is None else json.loads(row.tags),
         )
 
     def _customers(self, ids: Iterable[str]) -> dict[str, sa.Row[Any]]:
@@ -619,6 +640,7 @@ class SQLUnit:
                         "industry": customer.industry,
                         "parent_id": parent,
                         "root_id": roots[customer.id],
+                        "tags": json.dumps(customer.tags) if customer.tags else None,
                     }
                 )
         for chunk in _chunks(rows):
@@ -657,9 +679,17 @@ class SQLUnit:
     @staticmethod
     def _document(row: sa.Row[Any]) -> Document:
         amount = from_minor_units(row.amount, row.currency)
+        booked = None if row.booked is None else from_minor_units(row.booked, row.booked_currency)
         if row.kind == DocumentKind.INVOICE.value:
             return Invoice(
-                row.id, row.customer_id, row.dated, row.due_date, amount, disputed=row.disputed
+                row.id,
+                row.customer_id,
+                row.dated,
+                row.due_date,
+                amount,
+                disputed=row.disputed,
+                booked=booked,
+                schedule=_schedule_of(row.schedule, row.currency),
             )
         if row.kind == DocumentKind.CREDIT_NOTE.value:
             return CreditNote(
@@ -669,8 +699,9 @@ class SQLUnit:
                 amount,
                 invoice_id=row.invoice_id,
                 write_off=row.write_off,
+                booked=booked,
             )
-        return Payment(row.id, row.customer_id, row.dated, amount)
+        return Payment(row.id, row.customer_id, row.dated, amount, booked=booked)
 
     def _documents(self, ids: Iterable[str]) -> dict[str, Document]:
         table = self._t.documents
@@ -719,6 +750,19 @@ class SQLUnit:
                     "disputed": isinstance(document, Invoice) and document.disputed,
                     "invoice_id": document.invoice_id if isinstance(document, CreditNote) else None,
                     "write_off": isinstance(document, CreditNote) and document.write_off,
+                    "booked": (
+                        None
+                        if document.booked is None
+                        else to_minor_units(document.booked, f"documents[{index}].booked")
+                    ),
+                    "booked_currency": (
+                        None if document.booked is None else document.booked.currency
+                    ),
+                    "schedule": (
+                        _schedule_text(document.schedule)
+                        if isinstance(document, Invoice) and document.schedule
+                        else None
+                    ),
                 }
             )
         for chunk in _chunks(rows):
@@ -740,24 +784,54 @@ class SQLUnit:
                     applied[document_id] = from_minor_units(int(units), currency).amount
         return applied
 
+    def _named_instalments(
+        self, new: Sequence[Allocation], documents: Mapping[str, Document]
+    ) -> dict[tuple[str, int], Decimal]:
+        """What stored allocations naming an instalment apply to it, for the targets of ``new``."""
+        table = self._t.allocations
+        targets = sorted({a.target_id for a in new if a.instalment is not None})
+        named: dict[tuple[str, int], Decimal] = {}
+        for chunk in _chunks(targets):
+            query = (
+                sa.select(table.c.target_id, table.c.instalment, sa.func.sum(table.c.amount))
+                .where(table.c.target_id.in_(chunk), table.c.instalment > 0)
+                .group_by(table.c.target_id, table.c.instalment)
+            )
+            for target, number, units in self._c.execute(query):
+                currency = documents[target].amount.currency
+                named[(target, int(number))] = from_minor_units(int(units), currency).amount
+        return named
+
     def add_allocations(self, allocations: Iterable[Allocation]) -> int:
         self._load()
         table = self._t.allocations
         given = list(allocations)
-        keys: list[tuple[str, str, datetime.date, int]] = []
+        keys: list[tuple[str, str, datetime.date, int, int]] = []
         for index, allocation in enumerate(given):
             expect(allocation, Allocation, f"allocations[{index}]", "an Allocation")
             units = to_minor_units(allocation.amount, f"allocations[{index}].amount")
-            keys.append((allocation.source_id, allocation.target_id, allocation.applied_on, units))
-        existing: set[tuple[str, str, datetime.date, int]] = set()
+            keys.append(
+                (
+                    allocation.source_id,
+                    allocation.target_id,
+                    allocation.applied_on,
+                    units,
+                    allocation.instalment or 0,
+                )
+            )
+        existing: set[tuple[str, str, datetime.date, int, int]] = set()
         sources = sorted({key[0] for key in keys})
         for chunk in _chunks(sources):
             query = sa.select(
-                table.c.source_id, table.c.target_id, table.c.applied_on, table.c.amount
+                table.c.source_id,
+                table.c.target_id,
+                table.c.applied_on,
+                table.c.amount,
+                table.c.instalment,
             ).where(table.c.source_id.in_(chunk))
-            existing.update((s, t, d, int(a)) for s, t, d, a in self._c.execute(query))
+            existing.update((s, t, d, int(a), int(n)) for s, t, d, a, n in self._c.execute(query))
         new: list[Allocation] = []
-        new_keys: list[tuple[str, str, datetime.date, int]] = []
+        new_keys: list[tuple[str, str, datetime.date, int, int]] = []
         for allocation, key in zip(given, keys, strict=True):
             if key not in existing:
                 existing.add(key)
@@ -769,7 +843,10 @@ class SQLUnit:
         # named other customers (or none) holds no lock on these documents' customers yet
         self.lock(sorted({d.customer_id for d in documents.values()}))
         check_allocations(
-            new, documents, self._applied([i for i in named if i in documents], documents)
+            new,
+            documents,
+            self._applied([i for i in named if i in documents], documents),
+            named=self._named_instalments(new, documents),
         )
         rows = [
             {
@@ -779,8 +856,9 @@ class SQLUnit:
                 "amount": units,
                 "currency": documents[target].amount.currency,
                 "applied_on": applied_on,
+                "instalment": instalment,
             }
-            for source, target, applied_on, units in new_keys
+            for source, target, applied_on, units, instalment in new_keys
         ]
         for batch in _chunks(rows):
             self._c.execute(sa.insert(table), list(batch))
@@ -800,6 +878,7 @@ class SQLUnit:
                 row.target_id,
                 from_minor_units(row.amount, row.currency),
                 row.applied_on,
+                instalment=row.instalment or None,
             )
             for row in self._run("allocations", _ledger_allocations, ids=ids, as_of=as_of)
         ]
