@@ -6,6 +6,43 @@ This hook adds a small Markdown preprocessor that fences each bare doctest block
 ``pycon`` code, for the pages and for the docstrings mkdocstrings renders alike.
 Blocks already inside a fence are left alone.
 
+The same preprocessor turns the Sphinx roles the docstrings use
+(``:func:`~credkit.aging.age` ``, ``:class:``, ``:meth:``, ``:attr:``, ``:mod:``,
+``:data:``, ``:exc:``, ``:obj:``) into autorefs cross-references, the mechanism
+mkdocstrings documents (``[title][identifier]``), so that they render as links
+instead of raw text. Roles inside fenced blocks and inline code are left alone.
+
+* Title: ``:func:`~credkit.a.b` `` shows ``b()``, ``:func:`credkit.a.b` `` shows
+  ``credkit.a.b()``; functions and methods get ``()``, other roles do not; an
+  explicit title (``:meth:`Money.allocate <credkit.money.Money.allocate>` ``) is
+  kept as written.
+* Target: a ``credkit.`` path is taken as written; a name relative to the object
+  whose docstring is rendered (``.name`` for its member, ``..name`` for its
+  parent's, or a plain ``name`` / ``Name.member`` looked up in the object's scope
+  as Python would, through its module's imports) is resolved with griffe to its
+  full path, the way mkdocstrings-python's ``scoped_crossrefs`` does.
+* Rule, in two steps. (1) Here: a target that is not a public credkit object
+  (outside credkit such as ``decimal.Decimal``, a private ``_name`` or a member of
+  a private class, or a name griffe cannot resolve) renders as plain inline code
+  (``b()``). (2) Every other target becomes an autorefs reference marked
+  ``optional``, the flag mkdocstrings itself puts on the references in signatures:
+  autorefs links it when some reference page documents the object (under its own
+  path or an alias, e.g. ``credkit.policy.result.RuleResult`` documented as
+  ``credkit.policy.RuleResult``) and otherwise renders the same plain code,
+  without a warning, so ``mkdocs build --strict`` does not fail on public objects
+  the reference does not show (submodules documented through their package,
+  attributes without a docstring). Hand-written ``[title][identifier]`` links in
+  the pages stay strict.
+
+The copy button of a doctest (``pycon``) block copies only the code: a hook on
+the page HTML gives each block a ``data-copy`` attribute with the lines Pygments
+marks as prompted (``gp``), without their ``>>> `` / ``... `` prompts and without
+the expected output; mkdocs-material 9's copy button copies the nearest
+``data-copy`` text when there is one, and the block's visible text otherwise. The
+page still shows prompts and output, and the Markdown the doctests run is
+unchanged. ``docs/stylesheets/extra.css`` makes prompts and output unselectable
+for a copy by hand.
+
 The example configuration documents live once, in the package
 (``src/credkit/data/*.toml``, so that an installed credkit has them); a second hook
 publishes each of them on the site as ``examples/<name>`` for the docs to link to.
@@ -13,6 +50,8 @@ publishes each of them on the site as ``examples/<name>`` for the docs to link t
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +84,121 @@ class _DoctestFences(Preprocessor):
                 continue
             result.append(line)
             index += 1
-        return result
+        return _rewrite_roles(result, _current_object(self.md))
+
+
+_ROLE_OR_CODE = re.compile(
+    r"(?P<role>:(?P<kind>func|class|meth|attr|mod|data|exc|obj):`(?P<target>[^`]+)`)"
+    r"|(?P<code>(?P<ticks>`+)[\s\S]*?(?<!`)(?P=ticks)(?!`))"
+)
+_CALLABLE_ROLES = frozenset({"func", "meth"})
+_TITLED = re.compile(r"(?P<title>[\s\S]*?)\s*<(?P<target>[^<>]+)>\s*$")
+
+
+def _current_object(md: Markdown) -> Any:
+    """The griffe object whose docstring mkdocstrings is converting, if any."""
+    if "mkdocs-autorefs" not in md.inlinePatterns:
+        return None
+    hook = getattr(md.inlinePatterns["mkdocs-autorefs"], "hook", None)
+    obj = getattr(hook, "current_object", None)
+    if obj is not None and obj.docstring is not None and obj.docstring.parent is not None:
+        # Inherited members: resolve in the scope the docstring was written in.
+        obj = obj.docstring.parent
+    return obj
+
+
+def _rewrite_roles(lines: list[str], obj: Any) -> list[str]:
+    """Rewrite the roles in the lines outside fenced blocks (see the module docstring)."""
+    result: list[str] = []
+    chunk: list[str] = []
+    fence: str | None = None
+
+    def flush() -> None:
+        if chunk:
+            result.extend(
+                _ROLE_OR_CODE.sub(lambda m: _replace(m, obj), "\n".join(chunk)).split("\n")
+            )
+            chunk.clear()
+
+    for line in lines:
+        stripped = line.lstrip()
+        if fence is None and stripped.startswith(("```", "~~~")):
+            flush()
+            fence = stripped[:3]
+            result.append(line)
+        elif fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            result.append(line)
+        else:
+            chunk.append(line)
+    flush()
+    return result
+
+
+def _replace(match: re.Match[str], obj: Any) -> str:
+    if match.group("role") is None:
+        return match.group(0)  # inline code, left alone
+    kind, text = match.group("kind"), " ".join(match.group("target").split())
+    titled = _TITLED.match(text)
+    if titled:
+        title, target = titled.group("title"), titled.group("target").strip()
+    else:
+        target = text.lstrip("~")
+        title = target.rsplit(".", 1)[-1] if text.startswith("~") else target.lstrip(".")
+    if kind in _CALLABLE_ROLES and not title.endswith(")"):
+        title += "()"
+    path = _resolve(target.lstrip("~"), obj)
+    if path is None:
+        return f"`{title}`"
+    code = f"<code>{html.escape(title)}</code>"
+    return (
+        f'<autoref identifier="{html.escape(path)}" class="credkit-role" optional>{code}</autoref>'
+    )
+
+
+def _resolve(target: str, obj: Any) -> str | None:
+    """The full path of a credkit object the reference can document, or None."""
+    if obj is None:
+        return target if target.startswith("credkit.") else None
+    if target.startswith("."):
+        target = target[1:]
+        scope = obj
+        while target.startswith("."):
+            target = target[1:]
+            scope = scope.parent if scope.parent is not None else scope
+        path = f"{scope.path}.{target}" if target else scope.path
+    elif target.startswith("credkit."):
+        path = target
+    else:
+        first, _, rest = target.partition(".")
+        try:
+            path = obj.resolve(first)
+        except Exception:  # griffe raises several kinds of errors
+            return None
+        if rest:
+            path = f"{path}.{rest}"
+    try:
+        found = obj.modules_collection[path]
+    except Exception:  # not a path griffe knows
+        return None
+    try:
+        canonical = found.canonical_path if found.is_alias else found.path
+    except Exception:  # an alias whose target griffe cannot load
+        return None
+    if not canonical.startswith("credkit.") or _is_private(found):
+        return None
+    return path
+
+
+def _is_private(found: Any) -> bool:
+    """Whether the object, or a class it is a member of, has a private name."""
+    obj = found.final_target if found.is_alias else found
+    while obj is not None and not obj.is_module:
+        if obj.name.startswith("_"):
+            return True
+        obj = obj.parent
+    return False
 
 
 class _DoctestFencesExtension(Extension):
@@ -66,3 +219,41 @@ def on_files(files: Files, config: Any) -> Files:
             File.generated(config, f"examples/{document.name}", abs_src_path=str(document))
         )
     return files
+
+
+_PYCON_BLOCK = re.compile(
+    r'(<div class="language-pycon highlight")(>.*?<code>)(?P<code>.*?)(</code></pre></div>)',
+    re.DOTALL,
+)
+_PROMPT = re.compile(r'^<span class="gp">[^<]*</span>')
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _copy_text(code: str) -> str:
+    """The code of a highlighted ``pycon`` block: its prompt lines, without the prompts.
+
+    A blank line closes each multi-line statement (``def``, ``for``, a call spread
+    over ``...`` lines), as the interactive interpreter needs when the text is pasted.
+    """
+    lines: list[str] = []
+    continued = False
+    for line in code.split("\n"):
+        prompt = _PROMPT.match(line)
+        if prompt is None:
+            continue
+        primary = html.unescape(_TAG.sub("", prompt.group(0))).startswith(">>>")
+        if primary and continued and lines and lines[-1]:
+            lines.append("")
+        continued = not primary
+        lines.append(html.unescape(_TAG.sub("", line[prompt.end() :])))
+    return "\n".join(lines)
+
+
+def on_page_content(html_text: str, **kwargs: Any) -> str:
+    """Give each ``pycon`` block the text its copy button copies (the code alone)."""
+
+    def add_copy(match: re.Match[str]) -> str:
+        text = html.escape(_copy_text(match.group("code")), quote=True).replace("\n", "&#10;")
+        return f'{match.group(1)} data-copy="{text}"{match.group(2)}{match.group("code")}{match.group(4)}'
+
+    return _PYCON_BLOCK.sub(add_copy, html_text)

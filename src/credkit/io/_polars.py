@@ -28,8 +28,8 @@ amount with thousands separators, a quoted cell, a padded cell: then the report 
 the pure path's) or raises the error the pure path raises, naming the file, the line
 and the column of the first problem in file order. Options the engine does not
 implement at all (converting currencies, a date format other than ISO, a decimal
-comma, another encoding, ``due_days``, ``original_amount`` or any other column beyond
-those it reads) raise a :class:`~credkit.errors.ValidationError` naming ``engine``
+comma, another encoding, ``due_days``, ``original_amount``, ``instalment`` or any other
+column beyond those it reads) raise a :class:`~credkit.errors.ValidationError` naming ``engine``
 before anything is read, rather than slowly falling back on every line.
 """
 

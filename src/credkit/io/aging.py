@@ -32,7 +32,15 @@ from credkit.aging.report import _EXACT, AgingReport, Tally, check_arguments
 from credkit.errors import RateNotFoundError, ValidationError
 from credkit.fx import RateSource, convert
 from credkit.io._table import Block, Table, parse_date, parse_flag
-from credkit.io.erp import _check_mapping, _fields, _open_item, _row, _table
+from credkit.io.erp import (
+    _check_mapping,
+    _fields,
+    _mixed_instalments,
+    _open_item,
+    _parse_instalment,
+    _row,
+    _table,
+)
 from credkit.io.mapping import ColumnMapping
 from credkit.ledger import DocumentKind, OpenItem
 from credkit.money import Money
@@ -78,7 +86,7 @@ def age_open_items(
     with thousands separators, a cell with spaces to trim) or with any problem is
     aged again by the pure path, which gives its report or its error; options it does
     not implement (``currency`` and ``rates``, a date format other than ISO, a decimal
-    comma, another encoding, ``due_days``, ``original_amount``) raise a
+    comma, another encoding, ``due_days``, ``original_amount``, ``instalment``) raise a
     :class:`~credkit.errors.ValidationError` naming ``engine``, and a missing polars a
     :class:`~credkit.errors.CredkitError` naming the extra.
 
@@ -113,7 +121,7 @@ def age_open_items(
             return report
     elif engine != "python":
         raise ValidationError(f"engine: expected 'python' or 'polars', got {engine!r}")
-    table = _table(path, mapping, mapping.kind, mapping.original_amount)
+    table = _table(path, mapping, mapping.kind, mapping.original_amount, mapping.instalment)
     scan = _Scan(table, mapping, as_of, chosen, basis, currency, rates)
     for block in table.blocks():
         if not scan.columns(block):
@@ -161,10 +169,15 @@ class _Scan:
         self.currency = currency
         self.rates = rates
         self.tally = Tally(len(buckets))
-        # hash of (kind, document id) of every item so far; a hit is confirmed by
-        # reading the earlier lines again (see _first_line), so a collision costs
-        # time, never a wrong answer
+        # hash of (kind, document id, instalment) of every item so far; a hit is
+        # confirmed by reading the earlier lines again (see _first_line), so a collision
+        # costs time, never a wrong answer
         self.seen: set[int] = set()
+        # with an instalment column: hashes of (kind, document id) given with a number,
+        # and without one (an invoice may not be in both; confirmed the same way)
+        self.numbered: set[int] = set()
+        self.whole: set[int] = set()
+        self.numbers: dict[str, int | None] = {}
         self.dates: dict[str, datetime.date] = {}
         self.slots: dict[datetime.date, tuple[int, int]] = {}
         self.flags: dict[str, bool] = {}
@@ -247,7 +260,29 @@ class _Scan:
         disputed = self._disputed(block, size)
         if codes is None or disputed is None:
             return False
-        keys = list(map(hash, zip(kinds, ids, strict=True)))
+        numbers: list[int | None] = [None] * size
+        numbered: set[int] = set()
+        whole: set[int] = set()
+        if mapping.instalment is not None:
+            cells = self._column(block, mapping.instalment)
+            found = None if cells is None else _lookup(cells, self.numbers, _parse_instalment)
+            if found is None:
+                return False
+            numbers = found
+            for kind, key, number in zip(kinds, zip(kinds, ids, strict=True), numbers, strict=True):
+                if number is None:
+                    whole.add(hash(key))
+                elif kind != _INVOICE:
+                    return False
+                else:
+                    numbered.add(hash(key))
+            if not (
+                whole.isdisjoint(numbered)
+                and whole.isdisjoint(self.numbered)
+                and numbered.isdisjoint(self.whole)
+            ):
+                return False
+        keys = list(map(hash, zip(kinds, ids, numbers, strict=True)))
         if len(set(keys)) != size or not self.seen.isdisjoint(keys):
             return False
         if self.currency is not None:
@@ -256,6 +291,8 @@ class _Scan:
             except (RateNotFoundError, ValidationError):
                 return False  # read line by line, to tell which line it is
         self.seen.update(keys)
+        self.numbered.update(numbered)
+        self.whole.update(whole)
         self.tally.add(
             customers, codes, amounts, self._slots(due if self.by_due else issued), disputed
         )
@@ -340,7 +377,9 @@ class _Scan:
                 item = _open_item(row, mapping)
             except ValueError as error:
                 raise row.fail(error, self.fields) from None
-            key = hash((item.kind.value, item.document_id))
+            if mapping.instalment is not None:
+                self._whole_or_parts(item, line)
+            key = hash((item.kind.value, item.document_id, item.instalment))
             if key in self.seen:
                 first = self._first_line(item, line)
                 if first is not None:
@@ -350,7 +389,7 @@ class _Scan:
                         table.error(
                             line,
                             mapping.document_id,
-                            f"{item.kind.value} {item.document_id!r} is given twice (first on "
+                            f"{item.kind.value} {item.key!r} is given twice (first on "
                             f"line {first}); each open item may be aged once",
                         ),
                     )
@@ -386,13 +425,36 @@ class _Scan:
             [i.disputed for i in items],
         )
 
-    def _first_line(self, item: OpenItem, before: int) -> int | None:
-        """The line before ``before`` that holds the same document, or None."""
+    def _whole_or_parts(self, item: OpenItem, line: int) -> None:
+        """Raise (a line that does not read) if the invoice of ``item`` was given on an
+        earlier line with an instalment number where ``item`` has none, or the reverse,
+        as :func:`~credkit.io.read_open_items` does."""
+        key = hash((item.kind.value, item.document_id))
+        mine, other = (
+            (self.whole, self.numbered) if item.instalment is None else (self.numbered, self.whole)
+        )
+        if key in other:
+            first = self._first_line(item, line, mixed=True)
+            if first is not None:
+                raise self.table.error(
+                    line, self.mapping.instalment, _mixed_instalments(item, first)
+                )
+        mine.add(key)
+
+    def _first_line(self, item: OpenItem, before: int, *, mixed: bool = False) -> int | None:
+        """The line before ``before`` that holds the same item, or None; with ``mixed``,
+        the same invoice with an instalment number where ``item`` has none, or the
+        reverse."""
         mapping = self.mapping
         for line, cells in self.table.rows():
             if line >= before:
                 return None
             earlier = _open_item(_row(self.table, mapping, line, cells), mapping)
-            if (earlier.kind, earlier.document_id) == (item.kind, item.document_id):
+            if (earlier.kind, earlier.document_id) != (item.kind, item.document_id):
+                continue
+            if mixed:
+                if (earlier.instalment is None) != (item.instalment is None):
+                    return line
+            elif earlier.instalment == item.instalment:
                 return line
         return None  # pragma: no cover - the loop ends at ``before``

@@ -94,6 +94,7 @@ def _fields(mapping: ColumnMapping) -> dict[str, str]:
         "kind": mapping.kind,
         "original_amount": mapping.original_amount,
         "booked": mapping.booked,
+        "instalment": mapping.instalment,
     }
     return {field: column for field, column in pairs.items() if column is not None}
 
@@ -323,6 +324,35 @@ def _kind(row: Row, mapping: ColumnMapping, amount: Money) -> DocumentKind:
         ) from None
 
 
+def _parse_instalment(text: str) -> int | None:
+    """An instalment number cell: a whole number from 1, or None for an empty cell."""
+    text = text.strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise ValueError(
+            f"{text!r} is not an instalment number; expected a whole number from 1 "
+            "(1 for the first), or an empty cell for a line that is the whole invoice"
+        )
+    return int(text)
+
+
+def _mixed_instalments(item: OpenItem, other: int) -> str:
+    """Why ``item`` cannot be read beside line ``other``, which holds the same invoice
+    with (or without) an instalment number where ``item`` has none (or one)."""
+    if item.instalment is None:
+        return (
+            f"invoice {item.document_id!r} has no instalment number here but has one on "
+            f"line {other}; a line without a number is the whole invoice, so give every "
+            "line of an invoice with instalments its instalment number"
+        )
+    return (
+        f"invoice {item.document_id!r} has instalment {item.instalment} here but no "
+        f"instalment number on line {other}, which is the whole invoice; give every line "
+        "of an invoice with instalments its instalment number"
+    )
+
+
 def _open_item(row: Row, mapping: ColumnMapping) -> OpenItem:
     document_id = row.text(mapping.document_id)
     customer_id = row.text(mapping.customer_id)
@@ -339,6 +369,9 @@ def _open_item(row: Row, mapping: ColumnMapping) -> OpenItem:
         due = issued
     else:
         due = _due(row, mapping, issued)
+    instalment = None
+    if mapping.instalment is not None:
+        instalment = _parse_instalment(row.optional(mapping.instalment) or "")
     return OpenItem(
         document_id,
         customer_id,
@@ -348,6 +381,7 @@ def _open_item(row: Row, mapping: ColumnMapping) -> OpenItem:
         amount,
         original_amount=original,
         disputed=row.flag(mapping.disputed),
+        instalment=instalment,
         booked=_booked(row, mapping),
     )
 
@@ -362,6 +396,13 @@ def read_open_items(path: _Path, *, mapping: ColumnMapping | None = None) -> tup
     every negative item alike, so the report does not depend on that choice). Credit
     notes and payments may leave the due date empty (it is then the issue date).
 
+    With an ``instalment`` column in the mapping, an export with one line per due date
+    of an invoice (SAP FBL5N, Odoo's aged receivables) reads as one item per
+    instalment: a line's number (a whole number from 1; empty: the whole invoice) is
+    its item's :attr:`~credkit.ledger.OpenItem.instalment`, and aging counts each
+    instalment as an item of its own, told apart by (kind, id, instalment). An invoice
+    given both with and without instalment numbers is an error.
+
     >>> import pathlib, tempfile
     >>> with tempfile.TemporaryDirectory() as directory:
     ...     path = pathlib.Path(directory, "open.csv")
@@ -374,10 +415,27 @@ def read_open_items(path: _Path, *, mapping: ColumnMapping | None = None) -> tup
     mapping = _check_mapping(mapping)
     fields = _fields(mapping)
     result = []
-    extra = (mapping.kind, mapping.original_amount, mapping.booked, mapping.booked_currency)
+    extra = (
+        mapping.kind,
+        mapping.original_amount,
+        mapping.booked,
+        mapping.booked_currency,
+        mapping.instalment,
+    )
+    # (kind, id) -> the first line with, and the first line without, an instalment number
+    numbered: dict[tuple[DocumentKind, str], int] = {}
+    whole: dict[tuple[DocumentKind, str], int] = {}
     for row in _rows(path, mapping, *extra):
         try:
-            result.append(_open_item(row, mapping))
+            item = _open_item(row, mapping)
+            if mapping.instalment is not None:
+                key = (item.kind, item.document_id)
+                mine, other = (whole, numbered) if item.instalment is None else (numbered, whole)
+                if key in other:
+                    row.column = mapping.instalment
+                    raise ValueError(_mixed_instalments(item, other[key]))
+                mine.setdefault(key, row.line)
+            result.append(item)
         except ValueError as error:
             raise row.fail(error, fields) from None
     return tuple(result)

@@ -111,6 +111,10 @@ class ColumnMapping:
       currency is in the ``booked_currency`` column or, without one, is
       ``company_currency``. It becomes the ``booked`` amount of an invoice or open
       item (signed like ``amount`` for open items).
+    * ``instalment``: for open items, the number of the instalment a line is of (a
+      whole number from 1; empty: the line is the whole invoice), for exports with one
+      receivable line per due date of an invoice (SAP FBL5N, Odoo's aged receivables).
+      Each line becomes an :class:`~credkit.ledger.OpenItem` with that ``instalment``.
 
     ``due_days`` serves exports without a due-date column: a file that has no
     ``due_date`` column gets the issue date plus ``due_days`` as each invoice's due
@@ -150,6 +154,7 @@ class ColumnMapping:
     original_amount: str | None = attrs.field(default=None, kw_only=True, validator=_column)
     booked: str | None = attrs.field(default=None, kw_only=True, validator=_column)
     booked_currency: str | None = attrs.field(default=None, kw_only=True, validator=_column)
+    instalment: str | None = attrs.field(default=None, kw_only=True, validator=_column)
     company_currency: str | None = attrs.field(default=None, kw_only=True)
     kind_values: dict[str, DocumentKind] = attrs.field(
         factory=lambda: dict(_DEFAULT_KINDS), kw_only=True, converter=_kind_map, hash=False

@@ -1,0 +1,138 @@
+"""The built docs site: no raw Sphinx roles, and copy buttons that copy runnable code.
+
+The site is built once per session with ``mkdocs build --strict`` (about 10 s), or
+taken from ``CREDKIT_DOCS_SITE`` when that names a site built already (the CI
+builds it in a step of its own). Without the docs extra the tests are skipped.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+_ROOT = Path(__file__).resolve().parents[1]
+_DOCS_PACKAGES = ("mkdocs", "material", "mkdocstrings", "mkdocstrings_handlers.python")
+_RAW_ROLE = re.compile(r":(?:func|class|meth|attr|mod|data|exc|obj):`")
+_PYCON_BLOCK = re.compile(r'<div class="language-pycon highlight"(?P<attrs>[^>]*)>')
+
+
+def _missing_docs_packages() -> list[str]:
+    missing = []
+    for name in _DOCS_PACKAGES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if built := os.environ.get("CREDKIT_DOCS_SITE"):
+        return Path(built)
+    if missing := _missing_docs_packages():
+        pytest.skip(f"the docs extra is not installed (missing {', '.join(missing)})")
+    site_dir = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=_ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return site_dir
+
+
+class _ProseText(HTMLParser):
+    """The text of a page outside code, preformatted blocks, scripts and styles.
+
+    Each code element outside those leaves a backtick in its place: Markdown turns
+    the backticks of an unconverted role (``:func:`age` ``) into ``:func:<code>age</code>``.
+    """
+
+    _SKIPPED = frozenset({"code", "pre", "script", "style"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "code" and not self.depth:
+            self.parts.append("`")
+        if tag in self._SKIPPED:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIPPED and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth:
+            self.parts.append(data)
+
+
+def _raw_roles(page: str) -> list[str]:
+    parser = _ProseText()
+    parser.feed(page)
+    text = "".join(parser.parts)
+    return [text[max(0, m.start() - 60) : m.end() + 60] for m in _RAW_ROLE.finditer(text)]
+
+
+def test_the_role_scanner_sees_prose_and_skips_code() -> None:
+    assert len(_raw_roles("<p>See :func:`age` or :meth:<code>Money.round</code>.</p>")) == 2
+    assert not _raw_roles("<p><code>:class:`Money`</code></p><pre><code>:meth:`x`</code></pre>")
+    assert not _raw_roles('<p>See <a href="#m"><code>Money.round()</code></a>.</p>')
+
+
+def test_no_raw_sphinx_role_reaches_the_built_pages(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 50, "the site looks incomplete"
+    found = {
+        str(page.relative_to(site)): hits
+        for page in pages
+        if (hits := _raw_roles(page.read_text(encoding="utf-8")))
+    }
+    assert not found, f"raw Sphinx roles in the built HTML: {found}"
+
+
+def test_roles_in_docstrings_render_as_links(site: Path) -> None:
+    page = (site / "reference" / "policy" / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="autorefs autorefs-internal credkit-role"') > 10
+
+
+def test_pycon_copy_buttons_copy_the_code_alone(site: Path) -> None:
+    page = (site / "reference" / "money" / "index.html").read_text(encoding="utf-8")
+    blocks = list(_PYCON_BLOCK.finditer(page))
+    assert blocks
+    for block in blocks:
+        copied = re.search(r'data-copy="([^"]*)"', block.group("attrs"))
+        assert copied, block.group(0)
+        text = html.unescape(copied.group(1))
+        assert text.strip()
+        assert not re.search(r"^(>>>|\.\.\.)", text, re.MULTILINE), text
+    # The page itself still shows the prompts and the expected output.
+    assert '<span class="gp">&gt;&gt;&gt; </span>' in page
+    assert '<span class="go">' in page
+
+
+def test_every_pycon_block_on_the_site_has_copy_text(site: Path) -> None:
+    without = [
+        str(page.relative_to(site))
+        for page in sorted(site.rglob("*.html"))
+        for block in _PYCON_BLOCK.finditer(page.read_text(encoding="utf-8"))
+        if "data-copy=" not in block.group("attrs")
+    ]
+    assert not without
