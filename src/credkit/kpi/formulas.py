@@ -47,7 +47,7 @@ from typing import TypeAlias
 
 from credkit._validate import guard_arithmetic
 from credkit.errors import CurrencyMismatchError, ValidationError
-from credkit.money import Money, to_decimal
+from credkit.money import EXACT_CONTEXT, Money, to_decimal
 
 __all__ = [
     "Amount",
@@ -67,6 +67,19 @@ Amount: TypeAlias = Money | Decimal | int | str
 """An amount a KPI accepts: :class:`~credkit.money.Money` or an exact number."""
 
 _HUNDRED = Decimal(100)
+_ONE = Decimal(1)
+
+
+def _plain(value: Decimal) -> Decimal:
+    """``value`` written without a positive exponent (``1E+2`` -> ``100``, ``0E+2`` -> ``0``).
+
+    Dividing by an amount with cents can leave one (``500 / 5.00`` is ``1E+2``); the
+    figure is the same, but it should read as a number. Exact (a whole number).
+    """
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        return value.quantize(_ONE, context=EXACT_CONTEXT)
+    return value
 
 
 class UndefinedKPIError(ValidationError):
@@ -164,7 +177,7 @@ def dso_simple(ending_ar: Amount, credit_sales: Amount, days: Decimal | int | st
     period = _positive_number(days, "days")
     _non_negative("ending_ar", ar, currency)
     _sales(sales, currency, "DSO")
-    return ar * period / sales
+    return _plain(ar * period / sales)
 
 
 @guard_arithmetic("current_ar, credit_sales, days", what="best possible DSO")
@@ -184,7 +197,7 @@ def best_possible_dso(
     period = _positive_number(days, "days")
     _non_negative("current_ar", current, currency)
     _sales(sales, currency, "best possible DSO")
-    return current * period / sales
+    return _plain(current * period / sales)
 
 
 @guard_arithmetic("total_ar, current_ar, credit_sales, days", what="average days delinquent")
@@ -216,7 +229,7 @@ def average_days_delinquent(
     _sales(sales, currency, "average days delinquent")
     # The same two quotients as dso_simple and best_possible_dso, so that ADD is
     # exactly their difference.
-    return total * period / sales - current * period / sales
+    return _plain(total * period / sales - current * period / sales)
 
 
 @guard_arithmetic("ending_ar, sales", what="countback DSO")
@@ -262,14 +275,14 @@ def dso_countback(
     result = Decimal(0)
     for period, amount in zip(periods, amounts, strict=True):
         if left == 0:
-            return result
+            return _plain(result)
         if left >= amount:
             left -= amount
             result += period
         else:
-            return result + left * period / amount
+            return _plain(result + left * period / amount)
     if left == 0:
-        return result
+        return _plain(result)
     total = sum(amounts, Decimal(0))
     raise UndefinedKPIError(
         f"ending_ar: {_show(values[0], currency)} is more than all {_show(total, currency)} "
@@ -338,7 +351,7 @@ def collection_effectiveness_index(
             "yet due than was available to collect (check that months matches the period of "
             "credit_sales)"
         )
-    return (available - total) * _HUNDRED / denominator
+    return _plain((available - total) * _HUNDRED / denominator)
 
 
 @guard_arithmetic("written_off, credit_sales", what="the bad-debt ratio")
@@ -355,7 +368,7 @@ def bad_debt_ratio(written_off: Amount, credit_sales: Amount) -> Decimal:
     )
     _non_negative("written_off", written, currency)
     _sales(sales, currency, "the bad-debt ratio")
-    return written / sales
+    return _plain(written / sales)
 
 
 @guard_arithmetic("credit_sales, average_ar", what="turnover")
@@ -374,7 +387,7 @@ def ar_turnover(credit_sales: Amount, average_ar: Amount) -> Decimal:
     _non_negative("average_ar", average, currency)
     if average == 0:
         raise UndefinedKPIError("average_ar: turnover is undefined with zero average receivables")
-    return sales / average
+    return _plain(sales / average)
 
 
 @guard_arithmetic("days, turnover", what="turnover days")
@@ -394,7 +407,7 @@ def turnover_days(days: Decimal | int | str, turnover: Decimal | int | str) -> D
         raise UndefinedKPIError(
             "turnover: turnover days are undefined with a turnover of zero (no credit sales)"
         )
-    return period / times
+    return _plain(period / times)
 
 
 @guard_arithmetic("current_ar, total_ar", what="percent current")
@@ -420,4 +433,4 @@ def percent_current(current_ar: Amount, total_ar: Amount) -> Decimal:
             f"current_ar: {_show(current, currency)} is more than total_ar "
             f"{_show(total, currency)}; current receivables are part of the total"
         )
-    return current * _HUNDRED / total
+    return _plain(current * _HUNDRED / total)
