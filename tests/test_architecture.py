@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     # foundation: no domain knowledge
     "_version": 0,
     "_compat": 0,
+    "_notebook": 0,  # records, their text form and HTML tables for notebooks
     "errors": 0,
     "money": 1,
     "_figures": 2,

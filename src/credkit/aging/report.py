@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, localcontext
 from itertools import compress, repeat
 from operator import and_, itemgetter
@@ -44,6 +44,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from credkit._notebook import html_table, rows_caption
 from credkit._validate import check_date
 from credkit.aging.buckets import STANDARD, AgingBasis, Buckets
 from credkit.aging.valuation import Valuation, _checked_items, check_valuation
@@ -457,17 +458,25 @@ def _build_row(customer_id: str | None, code: str, line: _Line, cell: _Cells) ->
     return row
 
 
+def _same(amount: Decimal) -> Decimal:
+    return amount
+
+
 def _record(
-    customer_id: str | None, code: str, line: _Line, labels: Sequence[str]
+    customer_id: str | None,
+    code: str,
+    line: _Line,
+    labels: Sequence[str],
+    value: Callable[[Decimal], Any] = _plain,
 ) -> dict[str, Any]:
     width = len(labels)
     record: dict[str, Any] = {} if customer_id is None else {"customer_id": customer_id}
     record["currency"] = code
     amounts = line[:width]
-    record.update(zip(labels, map(_plain, amounts), strict=True))
-    record["unapplied"] = _plain(line[width])
-    record["total"] = _plain(_EXACT.add(_sum(amounts, code), line[width]))
-    record["disputed"] = _plain(line[width + 1])
+    record.update(zip(labels, map(value, amounts), strict=True))
+    record["unapplied"] = value(line[width])
+    record["total"] = value(_EXACT.add(_sum(amounts, code), line[width]))
+    record["disputed"] = value(line[width + 1])
     record["count"] = line[width + 2]
     record["oldest_days"] = line[width + 3] or None
     return record
@@ -772,6 +781,45 @@ class AgingReport:
                 for code, line in sorted(self._tally.totals().items())
             ]
         raise ValidationError(f"by: expected 'customer' or 'total', got {by!r}")
+
+    def to_records(self, *, by: Literal["customer", "total"] = "customer") -> list[dict[str, Any]]:
+        """The rows of :meth:`to_rows` with amounts as exact ``Decimal``, for a data frame.
+
+        Same keys in the same order (bucket columns are named by their labels);
+        ``pandas.DataFrame(report.to_records())`` and ``polars.DataFrame(...)`` take the
+        list as it is (see the how-to guide on notebooks).
+
+        >>> from datetime import date
+        >>> from credkit.ledger import DocumentKind, OpenItem
+        >>> from credkit.money import Money
+        >>> item = OpenItem("I1", "C1", DocumentKind.INVOICE, date(2026, 1, 1), date(2026, 1, 31),
+        ...                 Money.of("99.50", "EUR"))
+        >>> age([item], as_of=date(2026, 3, 1)).to_records()
+        [{'customer_id': 'C1', 'currency': 'EUR', 'Not yet due': Decimal('0.00'), '1-30': Decimal('99.50'), ..., 'oldest_days': 29}]
+        """
+        labels = self.buckets.labels
+        if by == "customer":
+            return [
+                _record(customer_id, code, line, labels, _same)
+                for (customer_id, code), line in _sorted(self._tally)
+            ]
+        if by == "total":
+            return [
+                _record(None, code, line, labels, _same)
+                for code, line in sorted(self._tally.totals().items())
+            ]
+        raise ValidationError(f"by: expected 'customer' or 'total', got {by!r}")
+
+    def _repr_html_(self) -> str:
+        """The rows as an HTML table, for Jupyter (the first rows of a large report).
+
+        >>> from datetime import date
+        >>> age([], as_of=date(2026, 1, 1))._repr_html_().count("<caption")
+        1
+        """
+        records = self.to_records()
+        what = f"as of {self.as_of.isoformat()}"
+        return html_table(rows_caption("AgingReport", what, len(records)), records)
 
     def percent_by_bucket(
         self, currency: str | None = None, *, customer_id: str | None = None, places: int = 2

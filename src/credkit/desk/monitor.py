@@ -69,6 +69,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from credkit._notebook import html_table, joined, rows_caption, text_rows
 from credkit._validate import (
     check_date,
     check_text,
@@ -396,6 +397,68 @@ class MonitorRun:
         False
         """
         return not self.found and not self.problems
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One record per alert found, for a data frame, with whether it is new.
+
+        ``on`` is the alert's date, ``severity`` its value (``info`` to ``critical``),
+        ``new`` whether this run stored it first, ``actions`` the follow-on actions it
+        set off (their values, in one text column). The customers the run could not
+        look at are in :attr:`problems`. See the how-to guide on notebooks.
+
+        >>> from datetime import date
+        >>> alert = Alert("C1", on=date(2026, 6, 1), reason="OVERDUE", severity=AlertSeverity.WARNING,
+        ...               figures={}, message="60 days overdue", key="OVERDUE:C1")
+        >>> run = MonitorRun(as_of=date(2026, 6, 1), config_id="m", config_version="1", customers=3,
+        ...                  found=(alert,), new=(alert,),
+        ...                  actions=(FollowOnResult("OVERDUE:C1", "C1", FollowOn.WATCH, done=True,
+        ...                                          detail="on the watch list"),))
+        >>> run.to_records()
+        [{'customer_id': 'C1', 'on': datetime.date(2026, 6, 1), 'reason': 'OVERDUE',
+          'severity': 'warning', 'message': '60 days overdue', 'key': 'OVERDUE:C1', 'new': True,
+          'actions': 'watch'}]
+        """
+        new = {alert.key for alert in self.new}
+        actions: dict[str, list[str]] = {}
+        for action in self.actions:
+            actions.setdefault(action.key, []).append(action.action.value)
+        return [
+            {
+                "customer_id": alert.customer_id,
+                "on": alert.on,
+                "reason": alert.reason,
+                "severity": alert.severity.value,
+                "message": alert.message,
+                "key": alert.key,
+                "new": alert.key in new,
+                "actions": joined(actions.get(alert.key, ())),
+            }
+            for alert in self.found
+        ]
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """:meth:`to_records` for CSV or JSON: dates in ISO form.
+
+        >>> from datetime import date
+        >>> MonitorRun(as_of=date(2026, 6, 1), config_id="m", config_version="1", customers=0).to_rows()
+        []
+        """
+        return text_rows(self.to_records())
+
+    def _repr_html_(self) -> str:
+        """The alerts found as an HTML table, for Jupyter, with the run's counts in the caption.
+
+        >>> from datetime import date
+        >>> run = MonitorRun(as_of=date(2026, 6, 1), config_id="m", config_version="1", customers=3)
+        >>> "MonitorRun as of 2026-06-01 (m version 1, 3 customers, 0 new, 0 problems), 0 rows" in run._repr_html_()
+        True
+        """
+        what = (
+            f"as of {self.as_of.isoformat()} ({self.config_id} version {self.config_version}, "
+            f"{self.customers} customers, {len(self.new)} new, {len(self.problems)} problems)"
+        )
+        records = self.to_records()
+        return html_table(rows_caption("MonitorRun", what, len(records)), records)
 
 
 # -- the detectors: pure functions --------------------------------------------------

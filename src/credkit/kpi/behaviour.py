@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -60,6 +61,7 @@ from typing import Any, Final
 
 import attrs
 
+from credkit._notebook import html_table, rows_caption, text_rows
 from credkit._validate import shifted
 from credkit.errors import CurrencyMismatchError, ValidationError
 from credkit.fx import RateSource, convert
@@ -72,6 +74,7 @@ __all__ = [
     "PaymentBehaviour",
     "PaymentTrend",
     "TrendDirection",
+    "behaviour_records",
     "most_deteriorated",
     "payment_behaviour",
     "payment_index",
@@ -254,6 +257,77 @@ class PaymentBehaviour:
     payment_index: Decimal = attrs.field(kw_only=True)
     trend: PaymentTrend = attrs.field(kw_only=True)
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One record for a data frame: the figures, with the trend's direction and change.
+
+        ``amount_paid`` is a ``Decimal`` in ``currency``; day figures and shares are the
+        unrounded ``Decimal`` values. :func:`behaviour_records` gives the records of every
+        customer in what :func:`payment_behaviour` returns. See the how-to guide on
+        notebooks.
+
+        >>> from credkit.ledger import Settlement
+        >>> due = datetime.date(2026, 1, 31)
+        >>> paid = [Settlement(f"I{n}", "C1", datetime.date(2026, 1, 1), due, Money.of(100, "EUR"),
+        ...                    settled_on=due + datetime.timedelta(days=n),
+        ...                    credited=Money.zero("EUR")) for n in (0, 15, 30)]
+        >>> payment_behaviour(paid, as_of=datetime.date(2026, 3, 31))["C1"].to_records()
+        [{'customer_id': 'C1', 'as_of': datetime.date(2026, 3, 31),
+          'window_start': datetime.date(2024, 4, 1), 'currency': 'EUR', 'invoices': 3,
+          'amount_paid': Decimal('300'), 'average_days_to_pay': Decimal('45'), ...,
+          'trend': 'insufficient_data', 'recent_days_late': Decimal('15'), 'baseline_days_late': None,
+          'trend_change': None}]
+        """
+        trend = self.trend
+        return [
+            {
+                "customer_id": self.customer_id,
+                "as_of": self.as_of,
+                "window_start": self.window_start,
+                "currency": self.currency,
+                "invoices": self.invoices,
+                "amount_paid": self.amount_paid.amount,
+                "average_days_to_pay": self.average_days_to_pay,
+                "weighted_days_to_pay": self.weighted_days_to_pay,
+                "average_days_beyond_terms": self.average_days_beyond_terms,
+                "weighted_days_beyond_terms": self.weighted_days_beyond_terms,
+                "average_days_late": self.average_days_late,
+                "weighted_days_late": self.weighted_days_late,
+                "share_on_time": self.share_on_time,
+                "share_early": self.share_early,
+                "payment_index": self.payment_index,
+                "trend": trend.direction.value,
+                "recent_days_late": trend.recent_days_late,
+                "baseline_days_late": trend.baseline_days_late,
+                "trend_change": trend.change,
+            }
+        ]
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """:meth:`to_records` for CSV or JSON: decimals as plain strings, dates in ISO form.
+
+        >>> from credkit.ledger import Settlement
+        >>> due = datetime.date(2026, 1, 31)
+        >>> paid = [Settlement(f"I{n}", "C1", datetime.date(2026, 1, 1), due, Money.of(100, "EUR"),
+        ...                    settled_on=due, credited=Money.zero("EUR")) for n in (1, 2, 3)]
+        >>> row, = payment_behaviour(paid, as_of=datetime.date(2026, 3, 31))["C1"].to_rows()
+        >>> row["as_of"], row["amount_paid"], row["payment_index"]
+        ('2026-03-31', '300', '80')
+        """
+        return text_rows(self.to_records())
+
+    def _repr_html_(self) -> str:
+        """The record as an HTML table (field, value), for Jupyter.
+
+        >>> from credkit.ledger import Settlement
+        >>> due = datetime.date(2026, 1, 31)
+        >>> paid = [Settlement(f"I{n}", "C1", datetime.date(2026, 1, 1), due, Money.of(100, "EUR"),
+        ...                    settled_on=due, credited=Money.zero("EUR")) for n in (1, 2, 3)]
+        >>> "PaymentBehaviour of C1" in payment_behaviour(paid, as_of=datetime.date(2026, 3, 31))["C1"]._repr_html_()
+        True
+        """
+        what = f"of {self.customer_id} as of {self.as_of.isoformat()}"
+        return html_table(rows_caption("PaymentBehaviour", what, 1), self.to_records())
+
 
 @attrs.frozen
 class InsufficientData:
@@ -285,6 +359,79 @@ class InsufficientData:
         if self.fully_credited:
             text += f" ({self.fully_credited} settled by credit notes only)"
         return text
+
+
+def behaviour_records(
+    results: Mapping[str, PaymentBehaviour | InsufficientData],
+) -> list[dict[str, Any]]:
+    """The records of every customer in ``results`` (what :func:`payment_behaviour` returns).
+
+    A :class:`PaymentBehaviour` gives its :meth:`~PaymentBehaviour.to_records`, an
+    :class:`InsufficientData` a record with the same keys, its ``customer_id`` and
+    ``invoices`` and None for every figure; the last key, ``insufficient_data``, is its
+    :attr:`~InsufficientData.reason` (None for a customer with a behaviour). In the order
+    of ``results``; ``pandas.DataFrame(behaviour_records(results))`` takes them as they are.
+
+    >>> from credkit.ledger import Settlement
+    >>> due = datetime.date(2026, 1, 31)
+    >>> paid = [Settlement(f"I{n}", c, datetime.date(2026, 1, 1), due, Money.of(100, "EUR"),
+    ...                    settled_on=due, credited=Money.zero("EUR"))
+    ...         for c, n in (("C1", 1), ("C1", 2), ("C1", 3), ("C2", 4))]
+    >>> records = behaviour_records(payment_behaviour(paid, as_of=datetime.date(2026, 3, 31)))
+    >>> [(r["customer_id"], r["invoices"], r["payment_index"], r["insufficient_data"]) for r in records]
+    [('C1', 3, Decimal('80'), None), ('C2', 1, None, 'C2: 1 paid invoice in the window, 3 needed')]
+    """
+    keys = _record_keys()
+    records = []
+    for result in results.values():
+        if isinstance(result, PaymentBehaviour):
+            record = result.to_records()[0]
+            record["insufficient_data"] = None
+        elif isinstance(result, InsufficientData):
+            record = dict.fromkeys(keys)
+            record["customer_id"] = result.customer_id
+            record["invoices"] = result.invoices
+            record["insufficient_data"] = result.reason
+        else:
+            raise ValidationError(
+                "results: expected PaymentBehaviour or InsufficientData values, "
+                f"got {type(result).__name__} {result!r}"
+            )
+        records.append(record)
+    return records
+
+
+@functools.cache
+def _record_keys() -> tuple[str, ...]:
+    """The keys of a behaviour record, in order (from an example result)."""
+    trend = PaymentTrend(
+        "-",
+        TrendDirection.INSUFFICIENT_DATA,
+        recent_days_late=None,
+        baseline_days_late=None,
+        recent_invoices=0,
+        baseline_invoices=0,
+    )
+    zero = Decimal(0)
+    example = PaymentBehaviour(
+        "-",
+        as_of=datetime.date.min,
+        window_start=datetime.date.min,
+        currency="EUR",
+        invoices=0,
+        amount_paid=Money.zero("EUR"),
+        average_days_to_pay=zero,
+        weighted_days_to_pay=zero,
+        average_days_beyond_terms=zero,
+        weighted_days_beyond_terms=zero,
+        average_days_late=zero,
+        weighted_days_late=zero,
+        share_on_time=zero,
+        share_early=zero,
+        payment_index=zero,
+        trend=trend,
+    )
+    return (*example.to_records()[0], "insufficient_data")
 
 
 # -- the single pass ---------------------------------------------------------------------

@@ -47,6 +47,7 @@ from typing import Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from credkit._notebook import html_table, rows_caption, text_rows
 from credkit._validate import check_date
 from credkit.errors import ValidationError
 from credkit.fx import RateSource, convert
@@ -176,6 +177,54 @@ class KPIFigures:
         attempt("percent_current", percent_current, current, total)
         object.__setattr__(self, "undefined", undefined)
 
+    def __add__(self, other: KPIFigures) -> KPIFigures:
+        """The figures of two disjoint parts of a book (two sets of customers), as one.
+
+        Every amount is a sum over documents, so the amounts add, and the KPIs are
+        worked out again from the sums: the result equals the figures of the whole book.
+        The sales histories add month by month and reach as far back as the longer one
+        (months without sales beyond the last sale never change a KPI).
+        ``written_off`` is unknown (None) if it is unknown on either side.
+
+        >>> z = Money.zero("EUR")
+        >>> def part(ar: int, sales: int) -> KPIFigures:
+        ...     return KPIFigures("EUR", beginning_ar=z, ending_ar=Money.of(ar, "EUR"),
+        ...                       ending_current_ar=z, unapplied=z, credit_sales=Money.of(sales, "EUR"),
+        ...                       written_off=z, days=30, months=Decimal(1))
+        >>> (part(300, 900) + part(100, 300)).dso
+        Decimal('10')
+        """
+        if not isinstance(other, KPIFigures):
+            return NotImplemented
+        if (other.currency, other.days, other.months) != (self.currency, self.days, self.months):
+            raise ValidationError(
+                f"other: figures of {other.currency} over {other.days} days "
+                f"({other.months} months) do not add to figures of {self.currency} over "
+                f"{self.days} days ({self.months} months); add figures of one currency and period"
+            )
+        written = (
+            None
+            if self.written_off is None or other.written_off is None
+            else self.written_off + other.written_off
+        )
+        longer, shorter = sorted((self.sales_history, other.sales_history), key=len, reverse=True)
+        history = tuple(
+            (days, amount + shorter[index][1]) if index < len(shorter) else (days, amount)
+            for index, (days, amount) in enumerate(longer)
+        )
+        return KPIFigures(
+            self.currency,
+            beginning_ar=self.beginning_ar + other.beginning_ar,
+            ending_ar=self.ending_ar + other.ending_ar,
+            ending_current_ar=self.ending_current_ar + other.ending_current_ar,
+            unapplied=self.unapplied + other.unapplied,
+            credit_sales=self.credit_sales + other.credit_sales,
+            written_off=written,
+            days=self.days,
+            months=self.months,
+            sales_history=history,
+        )
+
     @property
     def ending_overdue_ar(self) -> Money:
         """Ending AR past its due date (ending AR - ending current AR).
@@ -235,6 +284,42 @@ class KPIReport:
         """
         return tuple(f.currency for f in self.figures)
 
+    def __add__(self, other: KPIReport) -> KPIReport:
+        """The report of two disjoint parts of a book (two sets of customers) for one period.
+
+        Figures of a currency on both sides add (:meth:`KPIFigures.__add__`); a currency
+        on one side only is taken as it is. So KPIs computed per partition (per process,
+        per file, per worker) merge into exactly the report of the whole book.
+
+        >>> jan = (datetime.date(2026, 1, 1), datetime.date(2026, 1, 31))
+        >>> (KPIReport(*jan, days=31, months=Decimal(1), figures=())
+        ...  + KPIReport(*jan, days=31, months=Decimal(1), figures=())).currencies
+        ()
+        """
+        if not isinstance(other, KPIReport):
+            return NotImplemented
+        mine = (self.period_start, self.period_end, self.currency)
+        theirs = (other.period_start, other.period_end, other.currency)
+        if mine != theirs:
+            raise ValidationError(
+                f"other: a report of {other.period_start.isoformat()} to "
+                f"{other.period_end.isoformat()} (currency {other.currency}) does not add to "
+                f"one of {self.period_start.isoformat()} to {self.period_end.isoformat()} "
+                f"(currency {self.currency}); add reports of one period"
+            )
+        merged = {f.currency: f for f in self.figures}
+        for figures in other.figures:
+            mine_figures = merged.get(figures.currency)
+            merged[figures.currency] = figures if mine_figures is None else mine_figures + figures
+        return KPIReport(
+            self.period_start,
+            self.period_end,
+            days=self.days,
+            months=self.months,
+            figures=tuple(merged[code] for code in sorted(merged)),
+            currency=self.currency,
+        )
+
     def __getitem__(self, currency: str) -> KPIFigures:
         for figures in self.figures:
             if figures.currency == currency:
@@ -243,6 +328,74 @@ class KPIReport:
             f"currency: no figures in {currency!r} for {self.period_start.isoformat()} to "
             f"{self.period_end.isoformat()}; the report has {', '.join(self.currencies) or 'none'}"
         )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One record per currency for a data frame: the period, the amounts and the KPIs.
+
+        Amounts are ``Decimal`` in the record's ``currency`` (``written_off`` is None when
+        the source does not record write-offs); KPIs are the unrounded ``Decimal`` values
+        of :class:`KPIFigures`, None where undefined. See the how-to guide on notebooks.
+
+        >>> zero = Money.zero("EUR")
+        >>> f = KPIFigures("EUR", beginning_ar=zero, ending_ar=Money.of(50, "EUR"),
+        ...                ending_current_ar=Money.of(20, "EUR"), unapplied=zero,
+        ...                credit_sales=zero, written_off=zero, days=31, months=Decimal(1))
+        >>> report = KPIReport(datetime.date(2026, 1, 1), datetime.date(2026, 1, 31), days=31,
+        ...                    months=Decimal(1), figures=(f,))
+        >>> report.to_records()
+        [{'period_start': datetime.date(2026, 1, 1), 'period_end': datetime.date(2026, 1, 31),
+          'currency': 'EUR', 'days': 31, 'months': Decimal('1'), 'beginning_ar': Decimal('0'),
+          'ending_ar': Decimal('50'), ..., 'dso': None, ..., 'percent_current': Decimal('40')}]
+        """
+        records = []
+        for f in self.figures:
+            written_off = None if f.written_off is None else f.written_off.amount
+            records.append(
+                {
+                    "period_start": self.period_start,
+                    "period_end": self.period_end,
+                    "currency": f.currency,
+                    "days": f.days,
+                    "months": f.months,
+                    "beginning_ar": f.beginning_ar.amount,
+                    "ending_ar": f.ending_ar.amount,
+                    "ending_current_ar": f.ending_current_ar.amount,
+                    "ending_overdue_ar": f.ending_overdue_ar.amount,
+                    "unapplied": f.unapplied.amount,
+                    "credit_sales": f.credit_sales.amount,
+                    "written_off": written_off,
+                    "dso": f.dso,
+                    "countback_dso": f.countback_dso,
+                    "best_possible_dso": f.best_possible_dso,
+                    "average_days_delinquent": f.average_days_delinquent,
+                    "collection_effectiveness_index": f.collection_effectiveness_index,
+                    "bad_debt_ratio": f.bad_debt_ratio,
+                    "ar_turnover": f.ar_turnover,
+                    "turnover_days": f.turnover_days,
+                    "percent_current": f.percent_current,
+                }
+            )
+        return records
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """:meth:`to_records` for CSV or JSON: decimals as plain strings, dates in ISO form.
+
+        >>> KPIReport(datetime.date(2026, 1, 1), datetime.date(2026, 1, 31), days=31,
+        ...           months=Decimal(1), figures=()).to_rows()
+        []
+        """
+        return text_rows(self.to_records())
+
+    def _repr_html_(self) -> str:
+        """The records as an HTML table, for Jupyter.
+
+        >>> KPIReport(datetime.date(2026, 1, 1), datetime.date(2026, 1, 31), days=31,
+        ...           months=Decimal(1), figures=())._repr_html_().count("<caption")
+        1
+        """
+        records = self.to_records()
+        what = f"{self.period_start.isoformat()} to {self.period_end.isoformat()}"
+        return html_table(rows_caption("KPIReport", what, len(records)), records)
 
 
 def _invoices(values: Iterable[Invoice]) -> tuple[Invoice, ...]:

@@ -40,9 +40,11 @@ Recommended limit: 45,000.00 EUR (current 40,000.00 EUR: up 5,000.00 EUR)
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import attrs
 
+from credkit._notebook import html_table, rows_caption, text_rows
 from credkit._validate import arithmetic_guard, describe, optional_money, text
 from credkit.errors import ValidationError
 from credkit.fx import RateSource
@@ -182,6 +184,77 @@ class LimitRecommendation:
                 return result
         known = ", ".join(r.method for r in self.methods)
         raise ValidationError(f"name: no method {name!r} in this recommendation; known: {known}")
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The working as records for a data frame: one per method, combination and adjustment.
+
+        ``stage`` is ``method`` (``name`` the method), ``combined`` (``name`` the rule),
+        ``adjustment`` (``name`` the step, ``amount`` the figure after it) or
+        ``recommended``, the last record, whose ``amount`` is :attr:`amount`. Amounts are
+        ``Decimal`` in ``currency``, None where a method did not apply or there is no
+        recommendation. See the how-to guide on notebooks.
+
+        >>> from datetime import date
+        >>> from credkit import Money
+        >>> from credkit.ledger import Customer
+        >>> from credkit.limits import LimitPolicy, BureauMethod, LimitInputs
+        >>> result = recommend(LimitInputs(Customer("C7", "X", country="DE", currency="EUR"),
+        ...                                as_of=date(2026, 1, 31), bureau_limit=Money.of(900, "EUR")),
+        ...                    LimitPolicy("p", version="1", calculators=(BureauMethod(),)))
+        >>> [(r["stage"], r["name"], r["amount"]) for r in result.to_records()]
+        [('method', 'bureau', Decimal('900.00')), ('combined', 'min', Decimal('900.00')),
+         ('recommended', 'p version 1', Decimal('900.00'))]
+        """
+        head = {"customer_id": self.customer_id, "as_of": self.as_of}
+
+        def record(
+            stage: str, name: str, money: Money | None, reason: str | None
+        ) -> dict[str, Any]:
+            return {
+                **head,
+                "stage": stage,
+                "name": name,
+                "amount": None if money is None else money.amount,
+                "currency": self.currency if money is None else money.currency,
+                "reason": reason,
+            }
+
+        records = [record("method", m.method, m.amount, m.reason) for m in self.methods]
+        combined = self.combined
+        records.append(record("combined", combined.rule, combined.amount, combined.reason))
+        records += [record("adjustment", a.step, a.after, a.reason) for a in self.adjustments]
+        name = f"{self.policy_id} version {self.policy_version}"
+        records.append(record("recommended", name, self.amount, None))
+        return records
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """:meth:`to_records` for CSV or JSON: decimals as plain strings, dates in ISO form.
+
+        >>> from datetime import date
+        >>> from credkit.ledger import Customer
+        >>> from credkit.limits import LimitPolicy, SalesMethod, LimitInputs
+        >>> recommend(LimitInputs(Customer("C7", "X", country="GB", currency="GBP"), as_of=date(2026, 1, 31)),
+        ...           LimitPolicy("p", version="1", calculators=(SalesMethod(),))).to_rows()[0]
+        {'customer_id': 'C7', 'as_of': '2026-01-31', 'stage': 'method', 'name': 'sales', 'amount': None,
+         'currency': 'GBP', 'reason': 'not applicable: no monthly credit sales history'}
+        """
+        return text_rows(self.to_records())
+
+    def _repr_html_(self) -> str:
+        """The working as an HTML table, for Jupyter, with the recommended limit in the caption.
+
+        >>> from datetime import date
+        >>> from credkit.ledger import Customer
+        >>> from credkit.limits import LimitPolicy, SalesMethod, LimitInputs
+        >>> "LimitRecommendation for C7 as of 2026-01-31: none" in recommend(
+        ...     LimitInputs(Customer("C7", "X", country="GB", currency="GBP"), as_of=date(2026, 1, 31)),
+        ...     LimitPolicy("p", version="1", calculators=(SalesMethod(),)))._repr_html_()
+        True
+        """
+        amount = "none" if self.amount is None else fmt(self.amount)
+        what = f"for {self.customer_id} as of {self.as_of.isoformat()}: {amount}"
+        records = self.to_records()
+        return html_table(rows_caption("LimitRecommendation", what, len(records)), records)
 
     def explain(self) -> str:
         """The working as text an analyst can read (see the module for an example)."""

@@ -40,6 +40,7 @@ from typing import Any
 import attrs
 
 from credkit._figures import plain_amount
+from credkit._notebook import html_table, joined, rows_caption, text_rows
 from credkit.money import Money
 from credkit.policy.fingerprints import fingerprint
 from credkit.policy.order import OrderRequest
@@ -301,6 +302,86 @@ class Decision:
             "policy_digest": self.policy.digest,
             "fingerprint": self.fingerprint,
         }
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One record for a data frame: the order, the outcome, its reasons and the credit.
+
+        ``amount`` is the order's amount (``amount_currency`` its currency);
+        ``available_before`` and ``available_after`` are in ``currency``, the profile's
+        (None without a limit). ``codes`` are the reason codes and ``reasons`` the codes
+        with their messages, each in one text column; ``exemption`` is the exemption's
+        code or None. Stack the records of many decisions with
+        ``[r for d in decisions for r in d.to_records()]``; see the how-to guide on
+        notebooks (:meth:`to_record` is the JSON record of a decision log).
+
+        >>> from datetime import date
+        >>> from credkit.policy.exposure import Exposure
+        >>> from credkit.policy.rules import WatchList
+        >>> profile = CreditProfile("C-1", as_of=date(2026, 11, 23), exposure=Exposure((), currency="EUR"),
+        ...                         limit=Money.of(100, "EUR"), watch_list=True)
+        >>> order = OrderRequest("SO-1", Money.of(30, "EUR"), order_date=date(2026, 11, 23))
+        >>> from credkit.policy.credit_check import check
+        >>> check(profile, order, Policy("standard", version="1", rules=[WatchList()])).to_records()
+        [{'customer_id': 'C-1', 'order_id': 'SO-1', 'as_of': datetime.date(2026, 11, 23),
+          'order_date': datetime.date(2026, 11, 23), 'outcome': 'hold', 'amount': Decimal('30'),
+          'amount_currency': 'EUR', 'prepaid': False, 'available_before': Decimal('100'),
+          'available_after': Decimal('70'), 'currency': 'EUR', 'codes': 'WATCH_LIST',
+          'reasons': 'WATCH_LIST: ...', 'exemption': None, 'policy_id': 'standard',
+          'policy_version': '1'}]
+        """
+        before = self.available_before
+        after = self.available_after
+        exemption = self.exemption
+        reasons = self.reasons
+        return [
+            {
+                "customer_id": self.profile.customer_id,
+                "order_id": self.order.order_id,
+                "as_of": self.profile.as_of,
+                "order_date": self.order.order_date,
+                "outcome": self.outcome.value,
+                "amount": self.order.amount.amount,
+                "amount_currency": self.order.amount.currency,
+                "prepaid": self.order.prepaid,
+                "available_before": None if before is None else before.amount,
+                "available_after": None if after is None else after.amount,
+                "currency": self.profile.currency,
+                "codes": joined(r.code for r in reasons),
+                "reasons": "; ".join(f"{r.code}: {r.message}" for r in reasons),
+                "exemption": None if exemption is None else exemption.code,
+                "policy_id": self.policy_id,
+                "policy_version": self.policy_version,
+            }
+        ]
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """:meth:`to_records` for CSV or JSON: decimals as plain strings, dates in ISO form.
+
+        >>> from datetime import date
+        >>> from credkit.policy.exposure import Exposure
+        >>> from credkit.policy.rules import WatchList
+        >>> profile = CreditProfile("C-1", as_of=date(2026, 11, 23), exposure=Exposure((), currency="EUR"))
+        >>> order = OrderRequest("SO-1", Money.of("5.00", "EUR"), order_date=date(2026, 11, 23))
+        >>> row, = Decision(Outcome.APPROVE, profile, order, Policy("p", version="1", rules=[WatchList()])).to_rows()
+        >>> row["as_of"], row["amount"], row["available_after"], row["codes"]
+        ('2026-11-23', '5.00', None, '')
+        """
+        return text_rows(self.to_records())
+
+    def _repr_html_(self) -> str:
+        """The record as an HTML table (field, value), for Jupyter.
+
+        >>> from datetime import date
+        >>> from credkit.policy.exposure import Exposure
+        >>> from credkit.policy.rules import WatchList
+        >>> profile = CreditProfile("C-1", as_of=date(2026, 11, 23), exposure=Exposure((), currency="EUR"))
+        >>> order = OrderRequest("SO-1", Money.of(5, "EUR"), order_date=date(2026, 11, 23))
+        >>> decision = Decision(Outcome.APPROVE, profile, order, Policy("p", version="1", rules=[WatchList()]))
+        >>> "Decision approve on SO-1 for C-1" in decision._repr_html_()
+        True
+        """
+        what = f"{self.outcome.value} on {self.order.order_id} for {self.profile.customer_id}"
+        return html_table(rows_caption("Decision", what, 1), self.to_records())
 
     def summary(self) -> str:
         """The decision in a few lines of text, as the command line prints it.

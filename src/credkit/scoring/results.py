@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import attrs
 
+from credkit._notebook import html_table, plain, rows_caption, text_rows
 from credkit.scoring.risk import RiskClass
 
 if TYPE_CHECKING:
@@ -136,6 +137,65 @@ class ScoreResult(_Deferred):
         """
         by_code = {c.reason_code: c for c in self.contributions}
         return tuple(by_code[code] for code in self.reason_codes)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One record per factor for a data frame: what was read, matched and scored.
+
+        ``value`` is the input as read, as text (a number in plain digits; None when
+        missing), so that the column has one type; ``points``, ``max_points`` and
+        ``lost`` are ``Decimal``. The total, the scorecard and the risk class are
+        the result's own fields (and the caption of its HTML table). See the
+        how-to guide on notebooks.
+
+        >>> from credkit.scoring.scorecard import Bin, Factor, Scorecard
+        >>> card = Scorecard("c", version="2", factors=(
+        ...     Factor("age", reason_code="AGE", missing=0,
+        ...            bins=(Bin(upper=2, points=0), Bin(lower=2, points=10))),))
+        >>> card.score({"age": 1}).to_records()
+        [{'factor': 'age', 'reason_code': 'AGE', 'value': '1', 'matched': '< 2',
+          'points': Decimal('0'), 'max_points': Decimal('10'), 'lost': Decimal('10'),
+          'missing': False, 'unseen': False}]
+        """
+        return [
+            {
+                "factor": c.factor,
+                "reason_code": c.reason_code,
+                "value": None if c.value is None else plain(c.value),
+                "matched": c.matched,
+                "points": c.points,
+                "max_points": c.max_points,
+                "lost": c.lost,
+                "missing": c.missing,
+                "unseen": c.unseen,
+            }
+            for c in self.contributions
+        ]
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """:meth:`to_records` for CSV or JSON: decimals as plain strings.
+
+        >>> from credkit.scoring.scorecard import Category, Factor, Scorecard
+        >>> card = Scorecard("c", version="1", factors=(
+        ...     Factor("a", reason_code="A", missing=0, categories=(Category("x", points=5),)),))
+        >>> card.score({"a": "x"}).to_rows()
+        [{'factor': 'a', 'reason_code': 'A', 'value': 'x', 'matched': 'x', 'points': '5', 'max_points': '5', 'lost': '0', 'missing': False, 'unseen': False}]
+        """
+        return text_rows(self.to_records())
+
+    def _repr_html_(self) -> str:
+        """The factors as an HTML table, for Jupyter, with the total in the caption.
+
+        >>> from credkit.scoring.scorecard import Category, Factor, Scorecard
+        >>> card = Scorecard("c", version="1", factors=(
+        ...     Factor("a", reason_code="A", missing=0, categories=(Category("x", points=5),)),))
+        >>> "ScoreResult of c version 1: total 5" in card.score({"a": "x"})._repr_html_()
+        True
+        """
+        what = f"of {self.scorecard_id} version {self.scorecard_version}: total {plain(self.total)}"
+        if self.risk_class is not None:
+            what += f", risk class {self.risk_class.name}"
+        records = self.to_records()
+        return html_table(rows_caption("ScoreResult", what, len(records)), records)
 
 
 def _contributions(result: ScoreResult) -> tuple[FactorContribution, ...]:
