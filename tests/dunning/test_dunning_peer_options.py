@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from credkit.config import dump, load
 from credkit.dunning import (
+    ChargeTreatment,
     DaysReference,
     DunningHistory,
     DunningLadder,
@@ -497,3 +498,16 @@ def test_credits_never_change_what_is_dunned_when_only_mentioned(
             Decimal(0),
         )
         assert listed == owed
+
+
+def test_the_charges_accept_their_value_as_a_string() -> None:
+    """``DunningLadder(charges="book")`` raised attrs' TypeError (noted in stop 24); a
+    value converts, as in a ladder document, and a wrong one names the field."""
+    level = DunningLevel(14, template="t")
+    assert DunningLadder("x", version="1", levels=[level], charges="book").charges is (
+        ChargeTreatment.BOOK
+    )
+    with pytest.raises(
+        ValidationError, match=r"^charges: expected one of 'show', 'book', got str 'booked'$"
+    ):
+        DunningLadder("x", version="1", levels=[level], charges="booked")  # type: ignore[arg-type]

@@ -184,6 +184,7 @@ class UnappliedCredits(enum.Enum):
 _to_fee_kind = enum_converter(FeeKind)
 _to_unapplied_credits = enum_converter(UnappliedCredits)
 _to_days_reference = enum_converter(DaysReference)
+_to_charges = enum_converter(ChargeTreatment)
 
 
 def _fee_kind(value: object) -> Any:
@@ -196,6 +197,10 @@ def _unapplied_credits(value: object) -> Any:
 
 def _days_reference(value: object) -> Any:
     return _to_days_reference(value)
+
+
+def _charges(value: object) -> Any:
+    return _to_charges(value)
 
 
 @attrs.frozen
@@ -514,7 +519,8 @@ class DunningLadder:
     charges: ChargeTreatment = attrs.field(
         default=ChargeTreatment.SHOW,
         kw_only=True,
-        validator=attrs.validators.instance_of(ChargeTreatment),
+        converter=_charges,
+        validator=one_of(ChargeTreatment),
     )
     unapplied_credits: UnappliedCredits = attrs.field(
         default=UnappliedCredits.NET,
