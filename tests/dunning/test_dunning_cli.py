@@ -18,7 +18,7 @@ import pytest
 from credkit import io, sample
 from credkit.cli import dunning as command
 from credkit.config import dump
-from credkit.dunning import DunningLadder, DunningLevel, LadderSet
+from credkit.dunning import DunningLadder, DunningLevel, Fee, LadderSet
 from credkit.errors import CredkitError, ValidationError
 from credkit.ledger import Allocation, Customer, Invoice, Ledger, Payment
 from credkit.money import Money
@@ -202,3 +202,37 @@ def test_replay_records_every_proposal_as_sent() -> None:
     )
     assert len(history) > 0
     assert all(r.on < date(2026, 6, 30) for r in history.records)
+
+
+def test_a_fee_converted_from_another_currency_takes_the_rates_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # OCA credit control dunning fees: a fee in the fees' currency is converted into the
+    # line's currency; here 5.00 EUR on a USD invoice at 1.0857 is 5.43 USD.
+    ledger = Ledger(
+        customers=[Customer("C1", "Acme Inc.", country="US", currency="USD")],
+        invoices=[
+            Invoice("I1", "C1", date(2026, 1, 2), date(2026, 2, 1), Money.of("800.00", "USD"))
+        ],
+    )
+    io.write_ledger(ledger, tmp_path / "ledger")
+    fee = Fee.fixed(Money.of("5.00", "EUR"), convert_from="EUR")
+    ladder = DunningLadder("fees", version="1", levels=(DunningLevel(7, template="t", fee=fee),))
+    (tmp_path / "ladder.json").write_text(json.dumps(dump(ladder)), encoding="utf-8")
+    (tmp_path / "rates.csv").write_text(
+        "valid_from,base,quote,rate\n2026-01-01,EUR,USD,1.0857\n", encoding="utf-8"
+    )
+    argv = [
+        "dunning",
+        str(tmp_path / "ledger"),
+        "--as-of",
+        "2026-02-08",
+        "--replay-days",
+        "0",
+        "--ladder",
+        str(tmp_path / "ladder.json"),
+    ]
+    assert _main([*argv, "--rates", str(tmp_path / "rates.csv")]) == 0
+    assert "fee $5.43" in capsys.readouterr().out
+    with pytest.raises(ValidationError, match=r"^fee\.convert_from: converting .* pass rates="):
+        _main(argv)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from credkit import sample
 from credkit._validate import shifted
-from credkit.cli._common import Subcommands, iso_date
+from credkit.cli._common import Subcommands, iso_date, load_rates
 from credkit.config import load
 from credkit.dunning import (
     Channel,
@@ -33,6 +33,7 @@ from credkit.dunning import (
     dunning_run,
 )
 from credkit.errors import ConfigError, ValidationError
+from credkit.fx import RateSource
 from credkit.io import read_ledger
 from credkit.kpi import InsufficientData, PaymentBehaviour, single_currency_behaviour
 from credkit.ledger import Ledger
@@ -131,6 +132,13 @@ def add_parser(commands: Subcommands) -> None:
         metavar="N",
         help="days between replayed runs, counting back from --as-of (default 1: daily; 7: weekly)",
     )
+    parser.add_argument(
+        "--rates",
+        type=Path,
+        metavar="RATES.csv",
+        help="exchange rates (valid_from,base,quote,rate) for fees converted from another "
+        "currency (a fee with convert_from)",
+    )
     parser.add_argument("--top", type=int, default=5, help="worklist entries per currency")
     parser.add_argument("--seed", type=int, default=7, help="sample seed (without PATH)")
     parser.add_argument("--customers", type=int, default=60, help="sample customers (without PATH)")
@@ -176,6 +184,7 @@ def replay(
     days: int,
     ladder: DunningLadder | LadderSet,
     every: int = 1,
+    rates: RateSource | None = None,
 ) -> DunningHistory:
     """The history of runs on the :func:`replay_dates` before ``as_of``, every reminder sent.
 
@@ -185,7 +194,9 @@ def replay(
     """
     history = DunningHistory()
     for day in replay_dates(as_of, days=days, every=every):
-        history = history.record(dunning_run(ledger, history, as_of=day, ladder=ladder))
+        history = history.record(
+            dunning_run(ledger, history, as_of=day, ladder=ladder, rates=rates)
+        )
     return history
 
 
@@ -343,10 +354,16 @@ def run(args: argparse.Namespace) -> int:
     else:
         ledger = read_ledger(args.path)
     ladder = _ladder(args.ladder)
+    rates = None if args.rates is None else load_rates(args.rates)
     history = replay(
-        ledger, as_of=args.as_of, days=args.replay_days, ladder=ladder, every=args.every
+        ledger,
+        as_of=args.as_of,
+        days=args.replay_days,
+        ladder=ladder,
+        every=args.every,
+        rates=rates,
     )
-    result = dunning_run(ledger, history, as_of=args.as_of, ladder=ladder)
+    result = dunning_run(ledger, history, as_of=args.as_of, ladder=ladder, rates=rates)
     note = _replay_note(args.as_of, days=args.replay_days, every=args.every)
     print("\n".join(_format_run(result, replayed=note)))
     print("\n".join(_worklists(ledger, args.as_of, args.top)))
@@ -368,7 +385,10 @@ def run_store(args: argparse.Namespace, *, recording: bool) -> int:
 
     store = ready_store(args.url, args.prefix, command="credkit dunning")
     # dunning needs no credit policy; the desk is given a placeholder one
-    desk = CreditDesk(store, Policy("dunning", version="1", rules=[PolicyEntry(StaticLimit())]))
+    rates = None if args.rates is None else load_rates(args.rates)
+    desk = CreditDesk(
+        store, Policy("dunning", version="1", rules=[PolicyEntry(StaticLimit())]), rates=rates
+    )
     with closing(store):
         if recording:
             if not args.record_ids:
