@@ -12,6 +12,7 @@ Tests that set ``max_examples`` themselves keep their number in every profile.
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -30,3 +31,20 @@ settings.load_profile(
 def sample_portfolio() -> sample.SamplePortfolio:
     """``sample.generate()`` with its defaults, made once for the session (it is immutable)."""
     return sample.generate()
+
+
+@pytest.fixture(scope="module")
+def loaded_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """A sample directory and the ``--url`` of an SQLite store it was loaded into.
+
+    One per test module (a module may write to its store); needs the ``sql`` extra.
+    """
+    from credkit.cli import main
+
+    root = tmp_path_factory.mktemp("loaded")
+    out = root / "sample"
+    assert main(["sample", "--out", str(out), "--seed", "3", "--customers", "8"]) == 0
+    url = ["--url", f"sqlite:///{root / 'credkit.db'}"]
+    assert main(["db", "init", *url]) == 0
+    assert main(["db", "load", str(out), *url]) == 0
+    return out, url

@@ -20,21 +20,10 @@ from credkit.money import Money
 from credkit.storage.sql import SQLStore
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    root = tmp_path_factory.mktemp("forecast")
-    out = root / "sample"
-    assert main(["sample", "--out", str(out), "--seed", "3", "--customers", "8"]) == 0
-    url = ["--url", f"sqlite:///{root / 'credkit.db'}"]
-    assert main(["db", "init", *url]) == 0
-    assert main(["db", "load", str(out), *url]) == 0
-    return out, url
-
-
 def test_json_totals_are_the_open_balance(
-    loaded: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
+    loaded_sample: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out, url = loaded
+    out, url = loaded_sample
     capsys.readouterr()
     assert main(["forecast", *url, "--as-of", "2026-06-30", "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
@@ -49,9 +38,9 @@ def test_json_totals_are_the_open_balance(
 
 
 def test_store_and_ledger_agree_and_table_and_csv(
-    loaded: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
+    loaded_sample: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out, url = loaded
+    out, url = loaded_sample
     capsys.readouterr()
     assert main(["forecast", *url, "--as-of", "2026-06-30", "--format", "csv", "--weeks", "4"]) == 0
     from_store = capsys.readouterr().out
@@ -80,9 +69,9 @@ def test_store_and_ledger_agree_and_table_and_csv(
 
 
 def test_a_stored_promise_overrides_the_behaviour(
-    loaded: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str], tmp_path: Path
+    loaded_sample: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    out, url = loaded
+    out, url = loaded_sample
     ledger = read_ledger(out)
     item = next(
         i
@@ -128,15 +117,27 @@ def test_a_stored_promise_overrides_the_behaviour(
     ],
 )
 def test_bad_input_exits_2(
-    loaded: tuple[Path, list[str]],
+    loaded_sample: tuple[Path, list[str]],
     capsys: pytest.CaptureFixture[str],
     extra: list[str],
     message: str,
 ) -> None:
-    _, url = loaded
+    _, url = loaded_sample
     capsys.readouterr()
     assert main(["forecast", *url, "--as-of", "2026-06-30", *extra]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_ledger_directory_goes_alone(
+    loaded_sample: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, url = loaded_sample
+    capsys.readouterr()
+    args = ["forecast", "--ledger", str(out), "--as-of", "2026-06-30"]
+    assert main([*args, "--prefix", "other_"]) == 2
+    assert "--prefix: goes with --url (a store), not with --ledger" in capsys.readouterr().err
+    assert main([*args, *url]) == 2
+    assert "--ledger: give either --url or --ledger, not both" in capsys.readouterr().err
 
 
 def test_a_missing_database_names_db_init(

@@ -16,22 +16,10 @@ from credkit.io import read_ledger
 from credkit.statement import statement
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """A sample directory and the ``--url`` of an SQLite store it was loaded into."""
-    root = tmp_path_factory.mktemp("statement")
-    out = root / "sample"
-    assert main(["sample", "--out", str(out), "--seed", "3", "--customers", "8"]) == 0
-    url = ["--url", f"sqlite:///{root / 'credkit.db'}"]
-    assert main(["db", "init", *url]) == 0
-    assert main(["db", "load", str(out), *url]) == 0
-    return out, url
-
-
 def test_text_statement_from_the_store_matches_the_ledger(
-    loaded: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
+    loaded_sample: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out, url = loaded
+    out, url = loaded_sample
     capsys.readouterr()
     assert main(["statement", "C001", *url, "--as-of", "2026-06-30", "--from", "2026-04-01"]) == 0
     text = capsys.readouterr().out
@@ -50,9 +38,9 @@ def test_text_statement_from_the_store_matches_the_ledger(
 
 
 def test_csv_from_store_and_from_ledger_agree(
-    loaded: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
+    loaded_sample: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out, url = loaded
+    out, url = loaded_sample
     capsys.readouterr()
     assert main(["statement", "C002", *url, "--as-of", "2026-05-31", "--format", "csv"]) == 0
     from_store = capsys.readouterr().out
@@ -69,10 +57,10 @@ def test_csv_from_store_and_from_ledger_agree(
 
 
 def test_html_to_a_file_in_german(
-    loaded: tuple[Path, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    loaded_sample: tuple[Path, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pytest.importorskip("jinja2")
-    _, url = loaded
+    _, url = loaded_sample
     target = tmp_path / "c001.html"
     args = ["statement", "C001", *url, "--as-of", "2026-06-30", "--format", "html"]
     assert main([*args, "--locale", "de_DE", "--out", str(target)]) == 0
@@ -107,31 +95,31 @@ def test_html_to_a_file_in_german(
     ],
 )
 def test_bad_input_exits_2_naming_the_option(
-    loaded: tuple[Path, list[str]],
+    loaded_sample: tuple[Path, list[str]],
     capsys: pytest.CaptureFixture[str],
     extra: list[str],
     message: str,
 ) -> None:
-    _, url = loaded
+    _, url = loaded_sample
     capsys.readouterr()
     assert main(["statement", *url, *extra]) == 2
     assert message in capsys.readouterr().err
 
 
 def test_unknown_customer_in_a_ledger_directory(
-    loaded: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
+    loaded_sample: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out, _ = loaded
+    out, _ = loaded_sample
     assert main(["statement", "NOPE", "--ledger", str(out), "--as-of", "2026-06-30"]) == 2
     assert "CUSTOMER: unknown customer 'NOPE'" in capsys.readouterr().err
 
 
 def test_html_without_jinja2_names_the_extra(
-    loaded: tuple[Path, list[str]],
+    loaded_sample: tuple[Path, list[str]],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    out, _ = loaded
+    out, _ = loaded_sample
     monkeypatch.setitem(sys.modules, "jinja2", None)
     args = ["statement", "C001", "--ledger", str(out), "--as-of", "2026-06-30", "--format", "html"]
     assert main(args) == 2

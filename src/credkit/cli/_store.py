@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_PREFIX",
     "ENVIRONMENT_VARIABLE",
     "FALLBACK_URL",
+    "add_source_arguments",
     "add_store_arguments",
     "closing",
     "default_url",
@@ -35,6 +36,7 @@ __all__ = [
     "open_store",
     "portfolio_store",
     "ready_store",
+    "source_prefix",
 ]
 
 ENVIRONMENT_VARIABLE: Final = "CREDKIT_DB_URL"
@@ -76,6 +78,45 @@ def add_store_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PREFIX",
         help=f"start of every credkit table name (default {DEFAULT_PREFIX})",
     )
+
+
+def add_source_arguments(parser: argparse.ArgumentParser, *, ledger_help: str) -> None:
+    """Add ``--url``, ``--prefix`` and ``--ledger DIR``: a store, or a ledger directory.
+
+    For commands that read either; :func:`source_prefix` checks the combination.
+    ``--prefix`` stays None unless given, so that it can be refused beside ``--ledger``.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_source_arguments(parser, ledger_help="a ledger directory")
+    >>> args = parser.parse_args(["--ledger", "book"])
+    >>> args.url, args.prefix, args.ledger
+    (None, None, PosixPath('book'))
+    """
+    parser.add_argument("--url", metavar="URL", help=URL_HELP)
+    parser.add_argument(
+        "--prefix",
+        metavar="PREFIX",
+        help=f"with --url: start of every credkit table name (default {DEFAULT_PREFIX})",
+    )
+    parser.add_argument("--ledger", type=Path, metavar="DIR", help=ledger_help)
+
+
+def source_prefix(args: argparse.Namespace) -> str:
+    """The table prefix of the store to read; refuses ``--url`` or ``--prefix`` with ``--ledger``.
+
+    >>> source_prefix(argparse.Namespace(url=None, prefix=None, ledger=None))
+    'credkit_'
+    >>> source_prefix(argparse.Namespace(url=None, prefix="erp_", ledger=Path("book")))
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: --prefix: goes with --url (a store), not with --ledger
+    """
+    if args.ledger is not None:
+        if args.url is not None:
+            raise ValidationError("--ledger: give either --url or --ledger, not both")
+        if args.prefix is not None:
+            raise ValidationError("--prefix: goes with --url (a store), not with --ledger")
+    return DEFAULT_PREFIX if args.prefix is None else str(args.prefix)
 
 
 def open_store(url: str | None, prefix: str, *, command: str) -> SQLStore:

@@ -18,11 +18,10 @@ import argparse
 import datetime
 import json
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from credkit.cli._common import Subcommands, csv_text, grid, iso_date, plain_amount
-from credkit.cli._store import DEFAULT_PREFIX, closing, ready_store
+from credkit.cli._store import add_source_arguments, closing, ready_store, source_prefix
 from credkit.dunning import PaymentPlan, PromiseToPay
 from credkit.errors import ValidationError
 from credkit.forecast import CashForecast, ForecastModel, ForecastPeriod, cash_forecast
@@ -42,22 +41,8 @@ def add_parser(commands: Subcommands) -> None:
         "payment history, promises to pay and payment plans, in weekly and monthly "
         "buckets per currency that add up to the open balance.",
     )
-    parser.add_argument(
-        "--url",
-        metavar="URL",
-        help="read from the credkit store of this database (default: $CREDKIT_DB_URL, "
-        "else sqlite:///credkit.db)",
-    )
-    parser.add_argument(
-        "--prefix",
-        metavar="PREFIX",
-        help=f"with --url: start of every credkit table name (default {DEFAULT_PREFIX})",
-    )
-    parser.add_argument(
-        "--ledger",
-        type=Path,
-        metavar="DIR",
-        help="read a ledger directory in the canonical layout instead of a store",
+    add_source_arguments(
+        parser, ledger_help="read a ledger directory in the canonical layout instead of a store"
     )
     parser.add_argument(
         "--as-of", required=True, type=iso_date, metavar="DATE", help="forecast date, YYYY-MM-DD"
@@ -85,12 +70,10 @@ def add_parser(commands: Subcommands) -> None:
 
 
 def read_store(
-    url: str | None, prefix: str | None, *, as_of: datetime.date
+    url: str | None, prefix: str, *, as_of: datetime.date
 ) -> tuple[Ledger, list[PromiseToPay], list[PaymentPlan]]:
     """Every credit group's ledger as of ``as_of``, with the store's promises and plans."""
-    store = ready_store(
-        url, DEFAULT_PREFIX if prefix is None else prefix, command="credkit forecast"
-    )
+    store = ready_store(url, prefix, command="credkit forecast")
     groups: list[Ledger] = []
     promises: list[PromiseToPay] = []
     plans: list[PaymentPlan] = []
@@ -187,12 +170,11 @@ def run(args: argparse.Namespace) -> int:
     as_of: datetime.date = args.as_of
     promises: list[PromiseToPay] = []
     plans: list[PaymentPlan] = []
+    prefix = source_prefix(args)
     if args.ledger is not None:
-        if args.url is not None:
-            raise ValidationError("--ledger: give either --url or --ledger, not both")
         ledger = read_ledger(args.ledger)
     else:
-        ledger, promises, plans = read_store(args.url, args.prefix, as_of=as_of)
+        ledger, promises, plans = read_store(args.url, prefix, as_of=as_of)
     options = {
         "--weeks": (args.weeks, 1, 520),
         "--min-history": (args.min_history, 1, 10_000),

@@ -27,7 +27,13 @@ from typing import TYPE_CHECKING, Any
 from credkit._validate import check_locale
 from credkit.cli._common import Subcommands, iso_date
 from credkit.cli._load import directory_store
-from credkit.cli._store import DEFAULT_PREFIX, closing, portfolio_store, ready_store
+from credkit.cli._store import (
+    add_source_arguments,
+    closing,
+    portfolio_store,
+    ready_store,
+    source_prefix,
+)
 from credkit.errors import CredkitError, ValidationError
 
 if TYPE_CHECKING:
@@ -63,22 +69,9 @@ def add_parser(commands: Subcommands) -> None:
         "class, the top deteriorating payers, held orders, alerts and the collection "
         "worklist, each chart followed by a table of its figures.",
     )
-    parser.add_argument(
-        "--url",
-        metavar="URL",
-        help="read the credkit store of this database (default: $CREDKIT_DB_URL, else "
-        "sqlite:///credkit.db)",
-    )
-    parser.add_argument(
-        "--prefix",
-        metavar="PREFIX",
-        help=f"with --url: start of every credkit table name (default {DEFAULT_PREFIX})",
-    )
-    parser.add_argument(
-        "--ledger",
-        type=Path,
-        metavar="DIR",
-        help="read a directory in the canonical layout (credkit sample --out DIR) instead",
+    add_source_arguments(
+        parser,
+        ledger_help="read a directory in the canonical layout (credkit sample --out DIR) instead",
     )
     parser.add_argument(
         "--risk-classes",
@@ -178,11 +171,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValidationError(f"--top: must be at least 1, got {args.top}")
     check_locale(args.locale, "--locale")
     as_of: datetime.date = args.as_of
-    if args.ledger is not None:
-        if args.url is not None:
-            raise ValidationError("--ledger: give either --url or --ledger, not both")
-        if args.prefix is not None:
-            raise ValidationError("--prefix: goes with --url (a store), not with --ledger")
+    prefix = source_prefix(args)
     classes = None if args.risk_classes is None else read_risk_classes(args.risk_classes)
     options: dict[str, Any] = {
         "as_of": as_of,
@@ -194,7 +183,6 @@ def run(args: argparse.Namespace) -> int:
         if args.ledger is not None:
             report = portfolio_report(directory_store(args.ledger), **options)
         else:
-            prefix = DEFAULT_PREFIX if args.prefix is None else args.prefix
             store = ready_store(args.url, prefix, command="credkit report")
             with closing(store):
                 report = portfolio_report(store, **options)

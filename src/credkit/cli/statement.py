@@ -21,7 +21,7 @@ import importlib.util
 from pathlib import Path
 
 from credkit.cli._common import Subcommands, iso_date
-from credkit.cli._store import DEFAULT_PREFIX, closing, ready_store
+from credkit.cli._store import add_source_arguments, closing, ready_store, source_prefix
 from credkit.errors import CredkitError, ValidationError
 from credkit.io import read_ledger
 from credkit.ledger import Ledger
@@ -40,22 +40,9 @@ def add_parser(commands: Subcommands) -> None:
         "balance, the closing balance and an aging summary, per currency.",
     )
     parser.add_argument("customer", metavar="CUSTOMER", help="the customer's id")
-    parser.add_argument(
-        "--url",
-        metavar="URL",
-        help="read the ledger from the credkit store of this database (default: "
-        "$CREDKIT_DB_URL, else sqlite:///credkit.db)",
-    )
-    parser.add_argument(
-        "--prefix",
-        metavar="PREFIX",
-        help=f"with --url: start of every credkit table name (default {DEFAULT_PREFIX})",
-    )
-    parser.add_argument(
-        "--ledger",
-        type=Path,
-        metavar="DIR",
-        help="read the ledger from a directory in the canonical layout instead of a store",
+    add_source_arguments(
+        parser,
+        ledger_help="read the ledger from a directory in the canonical layout instead of a store",
     )
     parser.add_argument(
         "--as-of", required=True, type=iso_date, metavar="DATE", help="last day, YYYY-MM-DD"
@@ -85,16 +72,12 @@ def add_parser(commands: Subcommands) -> None:
     parser.set_defaults(func=run)
 
 
-def store_ledger(
-    url: str | None, prefix: str | None, customer_id: str, *, as_of: datetime.date
-) -> Ledger:
+def store_ledger(url: str | None, prefix: str, customer_id: str, *, as_of: datetime.date) -> Ledger:
     """The credit group of ``customer_id`` as of ``as_of`` from the store of ``url``.
 
     An unknown customer raises :class:`~credkit.errors.ValidationError` naming it.
     """
-    store = ready_store(
-        url, DEFAULT_PREFIX if prefix is None else prefix, command="credkit statement"
-    )
+    store = ready_store(url, prefix, command="credkit statement")
     with closing(store):
         with store.unit() as unit:
             if customer_id not in unit.customer_ids():
@@ -124,18 +107,15 @@ def _need_jinja(what: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build the statement and print or write it; return the exit status."""
     as_of: datetime.date = args.as_of
+    prefix = source_prefix(args)
     if args.ledger is not None:
-        if args.url is not None:
-            raise ValidationError("--ledger: give either --url or --ledger, not both")
-        if args.prefix is not None:
-            raise ValidationError("--prefix: goes with --url (a store), not with --ledger")
         ledger = read_ledger(args.ledger)
         if args.customer not in {c.id for c in ledger.customers}:
             raise ValidationError(
                 f"CUSTOMER: unknown customer {args.customer!r} in {str(args.ledger)!r}"
             )
     else:
-        ledger = store_ledger(args.url, args.prefix, args.customer, as_of=as_of)
+        ledger = store_ledger(args.url, prefix, args.customer, as_of=as_of)
     if args.period_from is not None and args.period_from > as_of:
         raise ValidationError(
             f"--from: {args.period_from.isoformat()} is after --as-of {as_of.isoformat()}"
