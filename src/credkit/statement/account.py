@@ -164,10 +164,7 @@ class CurrencyStatement:
         ...                   closing=Money.of(0, "EUR"), aging=None).invoiced
         Money('0.00', 'EUR')
         """
-        return sum(
-            (line.amount for line in self.lines if line.kind is LineKind.INVOICE),
-            _zero(self.currency),
-        )
+        return self._sum(LineKind.INVOICE)
 
     @property
     def received(self) -> Money:
@@ -177,10 +174,7 @@ class CurrencyStatement:
         ...                   closing=Money.of(0, "EUR"), aging=None).received
         Money('0.00', 'EUR')
         """
-        return _zero(self.currency) - sum(
-            (line.amount for line in self.lines if line.kind is LineKind.PAYMENT),
-            _zero(self.currency),
-        )
+        return _zero(self.currency) - self._sum(LineKind.PAYMENT)
 
     @property
     def credited(self) -> Money:
@@ -190,10 +184,11 @@ class CurrencyStatement:
         ...                   closing=Money.of(0, "EUR"), aging=None).credited
         Money('0.00', 'EUR')
         """
-        return _zero(self.currency) - sum(
-            (line.amount for line in self.lines if line.kind is LineKind.CREDIT_NOTE),
-            _zero(self.currency),
-        )
+        return _zero(self.currency) - self._sum(LineKind.CREDIT_NOTE)
+
+    def _sum(self, kind: LineKind) -> Money:
+        """The sum of the period's lines of ``kind`` (signed as on the statement)."""
+        return sum((line.amount for line in self.lines if line.kind is kind), _zero(self.currency))
 
 
 @attrs.frozen
