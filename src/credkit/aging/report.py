@@ -51,7 +51,7 @@ from credkit.aging.valuation import Valuation, _checked_items, check_valuation
 from credkit.errors import ValidationError
 from credkit.fx import RateSource, convert
 from credkit.ledger import Ledger, OpenItem
-from credkit.money import Money, minor_units
+from credkit.money import Money, _trusted_money, minor_units
 
 __all__ = ["AgingReport", "AgingRow", "age"]
 
@@ -427,10 +427,7 @@ class _Cells:
 
     def __call__(self, amount: Decimal, code: str) -> Money:
         if amount:  # the report's own exact sums: not checked again
-            money = object.__new__(Money)
-            object.__setattr__(money, "amount", amount)
-            object.__setattr__(money, "currency", code)
-            return money
+            return _trusted_money(amount, code)
         key = (id(amount), code)  # the tally holds ``amount``, so its id is not reused
         shared = self._shared.get(key)
         if shared is None:
