@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
-__all__ = ["LIMIT", "html_table", "joined", "plain", "rows_caption", "text_rows"]
+__all__ = ["LIMIT", "decimal_text", "html_table", "joined", "plain", "rows_caption", "text_rows"]
 
 LIMIT: Final = 20
 """Rows an HTML table shows before it says how many more there are."""
@@ -39,6 +39,16 @@ _STYLE: Final = (
     "border:1px solid #ccc;padding:2px 6px",
     "caption-side:top;font-weight:bold;text-align:left;padding:2px 0",
 )
+
+
+def decimal_text(value: Decimal) -> str:
+    """A decimal in plain digits: ``str`` where it writes none, else without the exponent.
+
+    >>> decimal_text(Decimal("12.50")), decimal_text(Decimal("1E+3"))
+    ('12.50', '1000')
+    """
+    text = str(value)  # faster than format(), but may write an exponent
+    return format(value, "f") if "E" in text else text
 
 
 def plain(value: object) -> Any:
@@ -51,8 +61,7 @@ def plain(value: object) -> Any:
     ('1000', '2026-01-02', None, 3)
     """
     if isinstance(value, Decimal):
-        text = str(value)
-        return format(value, "f") if "E" in text else text
+        return decimal_text(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value

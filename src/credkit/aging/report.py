@@ -44,7 +44,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from credkit._notebook import html_table, rows_caption
+from credkit._notebook import decimal_text, html_table, rows_caption
 from credkit._validate import check_date
 from credkit.aging.buckets import STANDARD, AgingBasis, Buckets
 from credkit.aging.valuation import Valuation, _checked_items, check_valuation
@@ -75,12 +75,6 @@ def _zero(currency: str) -> Decimal:
 def _sum(values: Iterable[Decimal], currency: str) -> Decimal:
     with localcontext(_EXACT):
         return sum(values, _zero(currency))
-
-
-def _plain(amount: Decimal) -> str:
-    """The amount in plain digits (``str`` is faster, but may write an exponent)."""
-    text = str(amount)
-    return format(amount, "f") if "E" in text else text
 
 
 def _check_money(row: AgingRow, field: str, value: object) -> Money:
@@ -464,7 +458,7 @@ def _record(
     code: str,
     line: _Line,
     labels: Sequence[str],
-    value: Callable[[Decimal], Any] = _plain,
+    value: Callable[[Decimal], Any] = decimal_text,
 ) -> dict[str, Any]:
     width = len(labels)
     record: dict[str, Any] = {} if customer_id is None else {"customer_id": customer_id}
