@@ -106,6 +106,7 @@ from credkit.storage import (
     limit_in_force,
     verify_chain,
 )
+from credkit.storage._ledger import add_ledger
 from credkit.testing.strategies import ledgers
 
 __all__ = ["StoreContract"]
@@ -126,9 +127,7 @@ def _day(offset: int) -> datetime.date:
 
 def _load(store: Store, ledger: Ledger) -> None:
     with store.unit() as unit:
-        unit.add_customers(ledger.customers)
-        unit.add_documents([*ledger.invoices, *ledger.credit_notes, *ledger.payments])
-        unit.add_allocations(ledger.allocations)
+        add_ledger(unit, ledger)
 
 
 def _in_one_unit(store: Store, *writes: Callable[[Unit], object]) -> None:
