@@ -7,9 +7,10 @@ of orders through two sides, one after the other, in the same run:
 
 * **credkit**: ``CreditDesk(store, policy).check_order(order, as_of=...)`` on an
   :class:`~credkit.storage.SQLStore` over the book. In one unit of work it locks the
-  customer and its credit group's root, reads the group's ledger slice, the limit in
-  force, the reservations, the dunning history and the latest snapshot, builds the
-  profile, runs the check, reserves an approved order, appends the decision (profile
+  customer and its credit group's root, reads the group's open items (documents less
+  allocations, summed in the database), the latest snapshot and with it, in the same
+  statement, the limit records, the reservations, the dunning history, the watch list
+  and the audit chain's head, builds the profile, runs the check, reserves an approved order, appends the decision (profile
   and order as JSON) to the customer's hash-chained audit log and saves the order
   record. The policy is ``static_limit`` + ``group_limit`` (``StaticLimit()`` and
   ``GroupLimit()``, no tolerance): the decision the hand-written side makes. The
@@ -78,6 +79,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import inspect
 import itertools
 import json
 import multiprocessing
@@ -729,12 +731,13 @@ STEPS = (
     ("begin", "unit: pool checkout (pre-ping), BEGIN, version check"),
     ("lock", "lock: customer and root rows (FOR UPDATE)"),
     ("order", "replay check: unit.order(id)"),
-    ("ledger", "ledger: group, documents, allocations"),
+    ("items", "open items: group, documents less allocations (summed in SQL), as a ledger"),
+    ("ledger", "ledger: group, documents, allocations (when the unit has no open items)"),
     ("limits", "limits: unit.limits + limit_in_force"),
     ("reservations", "reservations: unit.reservations"),
     ("dunning", "dunning history"),
-    ("snapshot", "snapshot"),
-    ("profile", "_profile glue: open items for the dunning level, totals"),
+    ("snapshot", "snapshot, limits, reservations, dunning, watch list, chain head: one read"),
+    ("profile", "_profile glue: open invoices for the dunning level, totals"),
     ("build", "build_profile"),
     ("check", "check (policy)"),
     ("reserve", "reserve (approved) or release (held): look up, insert or delete"),
@@ -763,10 +766,11 @@ class Instrumented:
             with self.span(label):
                 return original(*args, **kwargs)
 
-        self.replace(owner, name, timed)
+        static = isinstance(inspect.getattr_static(owner, name), staticmethod)
+        self.replace(owner, name, staticmethod(timed) if static else timed)
 
     def replace(self, owner: Any, name: str, value: Any) -> None:
-        self.undo.append((owner, name, getattr(owner, name)))
+        self.undo.append((owner, name, inspect.getattr_static(owner, name)))
         setattr(owner, name, value)
 
     def __enter__(self) -> Instrumented:
@@ -799,6 +803,7 @@ class Instrumented:
         self.replace(SQLUnit, "ledger", ledger)
         for owner, name, label in (
             (SQLUnit, "lock", "lock"),
+            (CreditDesk, "_slice", "items"),
             (SQLUnit, "order", "order"),
             (SQLUnit, "limits", "limits"),
             (desk_module, "limit_in_force", "limits"),

@@ -144,12 +144,15 @@ class Book:
             return [(x.customer_id, x.kind.value, x.valid_from, store_json(x)) for x in self.limits]
         if table == "snapshots":
             return [(s.customer_id, s.as_of, store_json(s)) for s in self.snapshots]
-        return {
-            "customers": self.customers,
-            "documents": self.document_rows,
-            "allocations": self.allocation_rows,
-            "reservations": self.reservation_rows,
-        }[table]
+        # the columns added by later migrations: customers' tags (0006), documents'
+        # booked amount and schedule (0004, 0005), allocations' instalment
+        if table == "customers":
+            return [(*row, None) for row in self.customers]
+        if table == "documents":
+            return [(*row, None, None, None) for row in self.document_rows]
+        if table == "allocations":
+            return [(*row, 0) for row in self.allocation_rows]
+        return self.reservation_rows
 
 
 def _weighted(rng: random.Random, pairs: Sequence[tuple[Any, int]]) -> Any:

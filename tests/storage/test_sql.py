@@ -12,9 +12,11 @@ from alembic.migration import MigrationContext
 from tests.storage.conftest import drop_tables, server_url
 
 from credkit import Money
+from credkit.dunning import Channel, DunningRecord
 from credkit.errors import ConflictError, StorageError, ValidationError
 from credkit.ledger import Customer, Invoice
-from credkit.storage import BureauEntry, Reservation, Unit, atomic
+from credkit.limits import CreditLimit
+from credkit.storage import BureauEntry, Reservation, Snapshot, Unit, atomic, verify_chain
 from credkit.storage.sql import HEAD, SQLStore
 
 BACKENDS = ["sqlite", "postgresql", "mariadb"]
@@ -217,4 +219,54 @@ def test_unreachable_databases_and_unknown_versions_are_storage_errors(tmp_path:
     store = SQLStore(f"sqlite:///{tmp_path}/store.db")
     with pytest.raises(StorageError, match="9999"):
         store.upgrade("9999")
+    store.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_what_a_unit_reads_ahead_never_hides_its_own_writes(backend: str, tmp_path: object) -> None:
+    """A held customer's records, read in one statement with the snapshot (issue 17), are
+    kept for the unit: each write of the unit must show in the reads after it, and the
+    audit chain must continue from the head read ahead."""
+    store = SQLStore(_url(backend, tmp_path), prefix="credkit_ahead_")
+    _drop(store)
+    store.upgrade()
+    day = datetime.date(2026, 5, 4)
+    at = datetime.datetime(2026, 5, 4, 9, tzinfo=datetime.UTC)
+    parent = Customer("P1", "Parent", country="DE", currency="EUR")
+    child = Customer("C1", "Child", country="DE", currency="EUR", parent_id="P1")
+    with store.unit() as unit:
+        unit.add_customers([parent, child])
+    with store.unit("C1") as unit:
+        unit.append("C1", "note", {"n": 1}, at=at)
+    limit = CreditLimit("C1", Money.of(900, "EUR"), currency="EUR", valid_from=day)
+    snapshot = Snapshot("C1", as_of=day, score=600)
+    sent = DunningRecord("C1", ("I1",), level=1, on=day, channel=Channel.EMAIL)
+    with store.unit("C1") as unit:
+        assert unit.snapshot("C1", as_of=day) is None  # reads the rest ahead
+        assert unit.limits("C1") == ()
+        assert unit.reservations("P1") == ()
+        assert unit.watching("C1") is None
+        assert unit.dunning_history("C1").records == ()
+        assert unit.add_limit(limit)
+        assert unit.limits("C1") == (limit,)
+        reserved = Reservation("SO-1", "P1", Money.of(100, "EUR"), reserved_on=day)
+        unit.reserve(reserved)
+        assert unit.reservations("P1") == (reserved,)
+        assert unit.release("SO-1") == reserved
+        assert unit.reservations("P1") == ()
+        assert unit.watch("C1", "late", by="olga", at=at)
+        assert unit.watching("C1") is not None
+        assert unit.unwatch("C1") is not None
+        assert unit.watching("C1") is None
+        assert unit.record_dunning([sent]) == 1
+        assert unit.dunning_history("C1").records == (sent,)
+        assert unit.put_snapshot(snapshot)
+        assert unit.snapshot("C1", as_of=day) == snapshot
+        unit.append("C1", "note", {"n": 2}, at=at)
+        unit.append("C1", "note", {"n": 3}, at=at)
+    with store.unit("C1") as unit:
+        assert verify_chain(unit.audit_log("C1")) == 3
+        assert unit.limits("C1") == (limit,)
+        assert unit.snapshot("C1", as_of=day) == snapshot
+    _drop(store)
     store.dispose()

@@ -18,6 +18,10 @@ four eyes). Denied attempts are logged too.
 
 What the desk reads, and how:
 
+- **the group's documents** as its open items as of ``as_of``, when the unit sums
+  them itself (:class:`~credkit.storage.OpenItemRecords`: ``MemoryStore`` and
+  ``SQLStore`` do), otherwise (or when an open invoice is in instalments) as the
+  group's ledger slice; both give the same profile, so the same decision;
 - **the limit** is :func:`~credkit.storage.limit_in_force` of the customer's limits
   (kind ``internal``); a customer without one is refused
   (:class:`~credkit.errors.PolicyError`), never checked against an invented limit.
@@ -106,7 +110,7 @@ from credkit.errors import (
     ValidationError,
 )
 from credkit.fx import RateSource, convert
-from credkit.ledger import CreditNote, DocumentKind, Invoice
+from credkit.ledger import CreditNote, Customer, DocumentKind, Invoice, Ledger, OpenItem, Payment
 from credkit.limits import ApprovalMatrix, Approver, CreditLimit, LimitPolicy
 from credkit.money import Money, MoneyTotals
 from credkit.policy import (
@@ -126,6 +130,7 @@ from credkit.storage import (
     AuditEntry,
     Dispute,
     DisputeResolution,
+    OpenItemRecords,
     OrderRecord,
     OrderStatus,
     Reservation,
@@ -166,6 +171,49 @@ def _users(value: str | Sequence[str], field: str) -> tuple[str, ...]:
     if not users:
         raise ValidationError(f"{field}: name at least one user")
     return tuple(check_text(user, field) for user in users)
+
+
+def _open_ledger(members: Sequence[Customer], items: Sequence[OpenItem]) -> Ledger | None:
+    """The group's open items as a ledger of documents of their open amounts (None if not).
+
+    Each item becomes a document of what is open of it (an invoice with its due date
+    and disputed flag, a payment or credit note of its unapplied amount), so the
+    ledger's open items as of the same date have the amounts, kinds, dates, disputed
+    flags and keys of ``items``: all that :func:`~credkit.policy.build_profile` and
+    the dunning level read. Instalments (whose keys a ledger numbers from the whole
+    schedule) and amounts of the wrong sign cannot be written so: None.
+    """
+    invoices: list[Invoice] = []
+    notes: list[CreditNote] = []
+    payments: list[Payment] = []
+    for item in items:
+        if item.instalment is not None:
+            return None
+        if item.kind is DocumentKind.INVOICE:
+            if not item.amount.is_positive:
+                return None
+            invoices.append(
+                Invoice(
+                    item.document_id,
+                    item.customer_id,
+                    item.issue_date,
+                    item.due_date,
+                    item.amount,
+                    disputed=item.disputed,
+                )
+            )
+            continue
+        if not item.amount.is_negative:
+            return None
+        if item.kind is DocumentKind.CREDIT_NOTE:
+            notes.append(
+                CreditNote(item.document_id, item.customer_id, item.issue_date, -item.amount)
+            )
+        else:
+            payments.append(
+                Payment(item.document_id, item.customer_id, item.issue_date, -item.amount)
+            )
+    return Ledger(customers=members, invoices=invoices, credit_notes=notes, payments=payments)
 
 
 class CreditDesk:
@@ -277,12 +325,30 @@ class CreditDesk:
             return None
         return look_up(self.bureau, customer_id, as_of=as_of, subject=self.subject)
 
+    @staticmethod
+    def _slice(unit: Unit, customer_id: str, as_of: datetime.date) -> Ledger:
+        """What the profile reads of the group's documents as of ``as_of``.
+
+        From the unit's open items when it sums them itself
+        (:class:`~credkit.storage.OpenItemRecords`), as a ledger of open amounts;
+        otherwise, or when the items include instalments, the group's ledger slice.
+        Both give the same profile.
+        """
+        if isinstance(unit, OpenItemRecords):
+            members = unit.group(customer_id)
+            ledger = _open_ledger(members, unit.open_items(customer_id, as_of=as_of))
+            if ledger is not None:
+                return ledger
+        return unit.ledger(customer_id, as_of=as_of)
+
     def _profile(
         self, unit: Unit, order: OrderRequest, as_of: datetime.date, bureau: BureauLookup | None
     ) -> tuple[CreditProfile, dict[str, Any]]:
         customer_id = order.customer_id
         assert customer_id is not None
-        ledger = unit.ledger(customer_id, as_of=as_of)
+        ledger = self._slice(unit, customer_id, as_of)
+        # the snapshot first: a store may read what follows with it (SQLUnit does)
+        snapshot = unit.snapshot(customer_id, as_of=as_of)
         limit = limit_in_force(unit.limits(customer_id), as_of=as_of)
         if limit is None:
             raise PolicyError(
@@ -312,7 +378,6 @@ class CreditDesk:
         if open_invoices:  # the dunning level is that of the open invoices
             history = unit.dunning_history(customer_id)
             level = max(history.reached(i, as_of=as_of)[0] for i in open_invoices)
-        snapshot = unit.snapshot(customer_id, as_of=as_of)
         risk_class = None if snapshot is None else snapshot.risk_class
         if risk_class is None and bureau is not None:  # the bureau's class, on credkit's scale
             risk_class = bureau.risk_class

@@ -52,6 +52,7 @@ from credkit.ledger import (
     Customer,
     Invoice,
     Ledger,
+    OpenItem,
     Payment,
     check_allocations,
     document_date,
@@ -376,6 +377,9 @@ class _MemoryUnit:
             payments=[d for d in documents if isinstance(d, Payment)],
             allocations=allocations,
         )
+
+    def open_items(self, customer_id: str, *, as_of: datetime.date) -> tuple[OpenItem, ...]:
+        return self.ledger(customer_id, as_of=as_of).open_items(as_of)
 
     # -- limits ---------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ from credkit.dunning import (
     PaymentPlan,
     PromiseToPay,
 )
-from credkit.ledger import Allocation, CreditNote, Customer, Invoice, Ledger, Payment
+from credkit.ledger import Allocation, CreditNote, Customer, Invoice, Ledger, OpenItem, Payment
 from credkit.limits import CreditLimit
 from credkit.storage.records import (
     Alert,
@@ -66,6 +66,7 @@ __all__ = [
     "DocumentRecords",
     "DunningRecords",
     "LimitRecords",
+    "OpenItemRecords",
     "OrderRecords",
     "ReservationRecords",
     "SnapshotRecords",
@@ -122,6 +123,48 @@ class DocumentRecords(Protocol):
         its members (as :meth:`CustomerRecords.group` orders them), their documents dated
         on or before ``as_of`` (by date, then id) and the allocations applied on or before
         it (by date, source, target, amount)."""
+        ...
+
+
+@runtime_checkable
+class OpenItemRecords(Protocol):
+    """Open items summed where the documents are kept: an optional addition to a unit.
+
+    A unit that has this method answers what is open of a credit group without
+    building its whole ledger slice; :class:`~credkit.desk.CreditDesk` then builds an
+    order's profile from the open items alone. A unit without it is no less a
+    :class:`Unit`: the desk reads :meth:`DocumentRecords.ledger` instead, with the
+    same decision. :class:`~credkit.storage.MemoryStore` and
+    :class:`~credkit.storage.SQLStore` (which sums the allocations in the database)
+    have it; the conformance kit checks it against the ledger slice when a unit has it.
+
+    >>> from datetime import date
+    >>> from credkit import Money
+    >>> from credkit.ledger import Customer, Invoice, Payment, Allocation
+    >>> from credkit.storage import MemoryStore
+    >>> store = MemoryStore()
+    >>> with store.unit() as unit:
+    ...     unit.add_customers([Customer("C1", "Acme", country="DE", currency="EUR")])
+    ...     unit.add_documents([
+    ...         Invoice("I1", "C1", date(2026, 3, 1), date(2026, 3, 31), Money.of(500, "EUR")),
+    ...         Payment("P1", "C1", date(2026, 3, 20), Money.of(200, "EUR")),
+    ...     ])
+    ...     unit.add_allocations([Allocation("P1", "I1", Money.of(200, "EUR"), date(2026, 3, 20))])
+    1
+    2
+    1
+    >>> with store.unit("C1") as unit:
+    ...     isinstance(unit, OpenItemRecords), [
+    ...         (i.document_id, str(i.amount)) for i in unit.open_items("C1", as_of=date(2026, 4, 1))
+    ...     ]
+    (True, [('I1', '300 EUR')])
+    """
+
+    def open_items(self, customer_id: str, *, as_of: datetime.date) -> tuple[OpenItem, ...]:
+        """The open items of the customer's credit group as of ``as_of``: exactly
+        ``ledger(customer_id, as_of=as_of).open_items(as_of)`` (every member's items,
+        in that order, with the same amounts, original amounts, disputed flags,
+        instalments and booked amounts)."""
         ...
 
 

@@ -80,6 +80,7 @@ from credkit.ledger import (
     Invoice,
     InvoiceInstalment,
     Ledger,
+    OpenItem,
     Payment,
     check_allocations,
     document_date,
@@ -108,7 +109,7 @@ from credkit.storage.rules import (
     parents_first,
     to_minor_units,
 )
-from credkit.storage.sql.schema import Schema
+from credkit.storage.sql.schema import ID, Schema
 
 __all__ = ["DEFAULT_URL", "HEAD", "SQLStore", "SQLUnit"]
 
@@ -222,7 +223,14 @@ def _lock_rows(t: Schema) -> sa.Select[Any]:
         sa.select(named.c.id).where(named.c.id.in_(_ids())),
         sa.select(named.c.root_id).where(named.c.id.in_(_ids())),
     )
-    return sa.select(c).where(c.c.id.in_(wanted)).order_by(c.c.id).with_for_update(of=c)
+    member = c.alias("member")  # every member of a locked row's group, read, not locked
+    return (
+        sa.select(c.c.id.label("locked_id"), *member.c)
+        .join(member, member.c.root_id == c.c.root_id)
+        .where(c.c.id.in_(wanted))
+        .order_by(c.c.id, member.c.id)
+        .with_for_update(of=c)
+    )
 
 
 def _customer_rows(t: Schema) -> sa.Select[Any]:
@@ -277,6 +285,55 @@ def _ledger_allocations(t: Schema) -> sa.Select[Any]:
     )
 
 
+def _open_documents(t: Schema) -> sa.Select[Any]:
+    """The group's documents still open as of ``as_of``, with what is open of each.
+
+    What is open is summed here, as the ledger does it: an invoice's amount less the
+    allocations to it, a payment's or credit note's amount less the allocations from
+    it, counting only allocations applied on or before ``as_of``. Invoices first, then
+    credit notes, then payments, each by date and id: the order of the ledger slice.
+    """
+    d, a = t.documents, t.allocations
+    applied = (a.c.customer_id.in_(_ids()), a.c.applied_on <= sa.bindparam("as_of"))
+    to = (
+        sa.select(a.c.target_id.label("id"), sa.func.sum(a.c.amount).label("units"))
+        .where(*applied)
+        .group_by(a.c.target_id)
+        .subquery("applied_to")
+    )
+    out = (
+        sa.select(a.c.source_id.label("id"), sa.func.sum(a.c.amount).label("units"))
+        .where(*applied)
+        .group_by(a.c.source_id)
+        .subquery("applied_from")
+    )
+    invoice = d.c.kind == DocumentKind.INVOICE.value
+    settled = sa.case(
+        (invoice, sa.func.coalesce(to.c.units, 0)), else_=sa.func.coalesce(out.c.units, 0)
+    )
+    rank = sa.case((invoice, 0), (d.c.kind == DocumentKind.CREDIT_NOTE.value, 1), else_=2)
+    return (
+        sa.select(
+            d.c.id,
+            d.c.customer_id,
+            d.c.kind,
+            d.c.dated,
+            d.c.due_date,
+            d.c.amount,
+            d.c.currency,
+            d.c.disputed,
+            d.c.booked,
+            d.c.schedule,
+            (d.c.amount - settled).label("open"),
+        )
+        .select_from(d.outerjoin(to, to.c.id == d.c.id).outerjoin(out, out.c.id == d.c.id))
+        .where(
+            d.c.customer_id.in_(_ids()), d.c.dated <= sa.bindparam("as_of"), d.c.amount != settled
+        )
+        .order_by(rank, d.c.dated, d.c.id)
+    )
+
+
 def _limit_records(t: Schema) -> sa.Select[Any]:
     lim = t.limits
     return (
@@ -284,6 +341,83 @@ def _limit_records(t: Schema) -> sa.Select[Any]:
         .where(lim.c.customer_id.in_(_ids()))
         .order_by(lim.c.customer_id, lim.c.valid_from, lim.c.kind)
     )
+
+
+def _read_ahead(t: Schema) -> sa.CompoundSelect[Any]:
+    """In one statement: the limits of the customers ``limit_ids``, the reservations of
+    ``group_ids``, and the watch-list entry, dunning records, latest snapshot on or
+    before ``as_of`` (none when it is NULL) and audit chain head of ``customer_id``. Rows of one shape, told apart by ``tag``; ``day``, ``key`` and
+    ``seq`` order them as the methods that read each kind alone do."""
+    lim, res, w, dun, aud = t.limits, t.reservations, t.watch_list, t.dunning, t.audit
+    customer: sa.BindParameter[str] = sa.bindparam("customer_id")
+
+    def row(
+        tag: str,
+        customer_id: Any,
+        *,
+        day: Any = None,
+        key: Any = None,
+        seq: Any = None,
+        record: Any = None,
+        amount: Any = None,
+        currency: Any = None,
+        on: Any = None,
+    ) -> list[sa.ColumnElement[Any]]:
+        def given(value: Any, kind: Any) -> sa.ColumnElement[Any]:
+            return sa.cast(sa.null(), kind) if value is None else value
+
+        return [
+            sa.literal_column(f"'{tag}'", sa.String(1)).label("tag"),
+            given(customer_id, ID).label("customer_id"),
+            given(day, sa.Date).label("day"),
+            given(key, ID).label("key"),
+            given(seq, sa.BigInteger).label("seq"),
+            given(record, sa.Text).label("record"),
+            given(amount, sa.BigInteger).label("amount"),
+            given(currency, sa.String(3)).label("currency"),
+            given(on, sa.Date).label("on"),
+        ]
+
+    head = (
+        sa.select(aud.c.hash)
+        .where(aud.c.customer_id == customer)
+        .order_by(aud.c.sequence.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    snap = t.snapshots
+    latest = (
+        sa.select(snap.c.customer_id, snap.c.record)
+        .where(snap.c.customer_id == customer, snap.c.as_of <= sa.bindparam("as_of", type_=sa.Date))
+        .order_by(snap.c.as_of.desc())
+        .limit(1)
+        .subquery("latest")
+    )
+    limit_ids: sa.BindParameter[list[str]] = sa.bindparam("limit_ids", expanding=True)
+    group_ids: sa.BindParameter[list[str]] = sa.bindparam("group_ids", expanding=True)
+    both = sa.union_all(
+        sa.select(
+            *row("l", lim.c.customer_id, day=lim.c.valid_from, key=lim.c.kind, record=lim.c.record)
+        ).where(lim.c.customer_id.in_(limit_ids)),
+        sa.select(
+            *row(
+                "r",
+                res.c.customer_id,
+                key=res.c.order_id,
+                amount=res.c.amount,
+                currency=res.c.currency,
+                on=res.c.reserved_on,
+            )
+        ).where(res.c.customer_id.in_(group_ids)),
+        sa.select(*row("w", w.c.customer_id, record=w.c.record)).where(w.c.customer_id == customer),
+        sa.select(*row("d", dun.c.customer_id, seq=dun.c.id, record=dun.c.record)).where(
+            dun.c.customer_id == customer
+        ),
+        sa.select(*row("s", latest.c.customer_id, record=latest.c.record)),
+        sa.select(*row("a", customer, record=head)),
+    )
+    columns = both.selected_columns
+    return both.order_by(*(columns[name] for name in ("tag", "customer_id", "day", "key", "seq")))
 
 
 def _reservation_row(t: Schema) -> sa.Select[Any]:
@@ -513,7 +647,17 @@ class SQLUnit:
     reservations, the audit log, ...) stays in credkit's tables, in the same
     transaction. ``connection`` is that transaction's connection and ``tables``
     credkit's :class:`~credkit.storage.sql.Schema`. The how-to "Keep credkit's
-    records beside your own tables" walks through one.
+    records beside your own tables" walks through one. A subclass that overrides
+    ``ledger`` gets the open items of that ledger from :meth:`open_items`, until it
+    overrides that too (summing its own tables, as the conformance kit then checks).
+
+    For a customer whose group's root it has locked, a unit keeps what it read until
+    it writes it: the group's members (read with the lock on SQLite and PostgreSQL),
+    and, read in one statement the first time a credit check asks for any of them, the
+    limits of the customers it holds, the group's reservations, the customer's
+    watch-list entry, dunning history, audit chain head and latest snapshot
+    (:meth:`snapshot` first brings that too). No other unit can change those records
+    meanwhile.
     """
 
     def __init__(self, connection: sa.Connection, tables: Schema) -> None:
@@ -529,7 +673,10 @@ class SQLUnit:
         self._members: dict[str, tuple[str, ...]] = {}  # group members by root
         self._limits: dict[str, tuple[CreditLimit, ...]] = {}
         self._reserved: dict[str, tuple[Reservation, ...]] = {}
-        self._heads: dict[str, str] = {}  # audit chain heads this unit appended
+        self._heads: dict[str, str] = {}  # audit chain heads this unit read or appended
+        self._watched: dict[str, WatchEntry | None] = {}
+        self._dunned: dict[str, DunningHistory] = {}
+        self._snapshots: dict[tuple[str, datetime.date], Snapshot | None] = {}
         self._loading = False
 
     def _run(
@@ -554,24 +701,34 @@ class SQLUnit:
     def lock(self, customer_ids: Sequence[str]) -> None:
         """Lock the customers and their groups' roots against other units, in lock order.
 
-        On PostgreSQL: one ``SELECT ... ORDER BY id FOR UPDATE`` over the customers'
-        and their roots' rows, which PostgreSQL locks in the order it returns them:
-        :func:`~credkit.storage.rules.lock_order`. On MariaDB: ``SELECT ... FOR UPDATE``
+        On PostgreSQL: one ``SELECT ... ORDER BY id FOR UPDATE OF`` over the customers'
+        and their roots' rows, which PostgreSQL locks in the order it returns them
+        (:func:`~credkit.storage.rules.lock_order`), joined to their groups' members,
+        which it returns without locking them. On MariaDB: ``SELECT ... FOR UPDATE``
         on each row, one at a time in that order. On SQLite the rows are only read: the
         unit's ``BEGIN IMMEDIATE`` already holds the database's write lock.
         """
         dialect = self._c.dialect.name
         ids = sorted(set(customer_ids))
         if dialect == "postgresql" and len(ids) <= _CHUNK:
-            locked = list(self._run("lock", _lock_rows, ids=ids))
-            self._seen.update((row.id, row) for row in locked)
-            self._locked.update(row.id for row in locked)
+            groups: dict[str, dict[str, sa.Row[Any]]] = {}
+            for row in self._run("lock", _lock_rows, ids=ids):
+                self._locked.add(row.locked_id)
+                groups.setdefault(row.root_id, {})[row.id] = row
+            for members in groups.values():  # each group's rows, in the order read (by id)
+                self._read_group(members.values())
+            return
+        if dialect == "sqlite":  # read each group whole: no other unit writes until this ends
+            for customer_id in ids:
+                if customer_id not in self._seen:
+                    self._read_group(self._run("group of", _group_of, customer_id=customer_id))
+                known = self._seen.get(customer_id)
+                if known is not None:
+                    self._locked.update((customer_id, known.root_id))
             return
         rows = self._customers(ids)
         self._locked.update(rows)
         self._locked.update(row.root_id for row in rows.values())
-        if dialect == "sqlite":
-            return
         customers = self._t.customers
         roots = {customer_id: row.root_id for customer_id, row in rows.items()}
         for customer_id in lock_order(customer_ids, roots.get):
@@ -618,6 +775,7 @@ class SQLUnit:
 
     def add_customers(self, customers: Iterable[Customer]) -> int:
         self._load()
+        self._members.clear()  # groups may grow
         given = list(customers)
         ids = {c.id for c in given if isinstance(c, Customer)}
         parents = {c.parent_id for c in given if isinstance(c, Customer) and c.parent_id}
@@ -658,18 +816,27 @@ class SQLUnit:
         table = self._t.customers
         return tuple(self._c.execute(sa.select(table.c.id).order_by(table.c.id)).scalars())
 
+    def _read_group(self, result: Iterable[sa.Row[Any]]) -> list[sa.Row[Any]]:
+        """Keep a group's customer rows (ordered by id) and its members; return the rows."""
+        rows = list(result)
+        if rows:
+            self._seen.update((row.id, row) for row in rows)
+            self._members[rows[0].root_id] = tuple(row.id for row in rows)
+        return rows
+
     def group(self, customer_id: str) -> tuple[Customer, ...]:
         check_text(customer_id, "customer_id")
         known = self._seen.get(customer_id)
-        if known is None:
-            rows = list(self._run("group of", _group_of, customer_id=customer_id))
+        members = None if known is None else self._members.get(known.root_id)
+        if members is not None and self._stable(customer_id):  # read with the lock
+            rows = [self._seen[i] for i in members]
+        elif known is None:
+            rows = self._read_group(self._run("group of", _group_of, customer_id=customer_id))
         else:
-            rows = list(self._run("group", _group_rows, root_id=known.root_id))
+            rows = self._read_group(self._run("group", _group_rows, root_id=known.root_id))
         if not rows:
             raise ValidationError(f"customer_id: unknown customer {customer_id!r}")
-        self._seen.update((row.id, row) for row in rows)
         root = rows[0].root_id
-        self._members[root] = tuple(row.id for row in rows)
         return tuple(
             self._customer(row) for row in sorted(rows, key=lambda r: (r.id != root, r.id))
         )
@@ -890,6 +1057,58 @@ class SQLUnit:
             allocations=allocations,
         )
 
+    def open_items(self, customer_id: str, *, as_of: datetime.date) -> tuple[OpenItem, ...]:
+        """The group's open items, summed in the database (see
+        :class:`~credkit.storage.OpenItemRecords`).
+
+        A subclass that overrides :meth:`ledger` (a host's own documents) gets the
+        items of its ledger, until it overrides this method too; so does a group
+        with an open invoice in instalments or an open document with a booked
+        amount, whose items the ledger spreads.
+        """
+        check_date(as_of, "as_of")
+        if type(self).ledger is not SQLUnit.ledger:
+            return self.ledger(customer_id, as_of=as_of).open_items(as_of)
+        check_text(customer_id, "customer_id")
+        known = self._seen.get(customer_id)
+        stable = known is not None and self._stable(customer_id)  # its group cannot change
+        ids = self._members.get(known.root_id) if known is not None and stable else None
+        if ids is None:
+            ids = tuple(c.id for c in self.group(customer_id))
+        rows = list(self._run("open items", _open_documents, ids=list(ids), as_of=as_of))
+        if any(row.schedule or row.booked is not None for row in rows):
+            return self.ledger(customer_id, as_of=as_of).open_items(as_of)
+        items = []
+        for row in rows:
+            amount = from_minor_units(row.amount, row.currency)
+            left = from_minor_units(int(row.open), row.currency)
+            if row.kind == DocumentKind.INVOICE.value:
+                items.append(
+                    OpenItem(
+                        row.id,
+                        row.customer_id,
+                        DocumentKind.INVOICE,
+                        row.dated,
+                        row.due_date,
+                        left,
+                        original_amount=amount,
+                        disputed=row.disputed,
+                    )
+                )
+            else:
+                items.append(
+                    OpenItem(
+                        row.id,
+                        row.customer_id,
+                        DocumentKind(row.kind),
+                        row.dated,
+                        row.dated,
+                        -left,
+                        original_amount=-amount,
+                    )
+                )
+        return tuple(items)
+
     # -- records kept as JSON -------------------------------------------------------
 
     def _record(self, table: sa.Table, cls: type[R], **key: object) -> R | None:
@@ -1010,14 +1229,72 @@ class SQLUnit:
         found = self._limits.get(customer_id)
         if found is not None:
             return found
-        ids = {customer_id}
-        if self._stable(customer_id):  # read the other locked customers' limits too
-            ids |= {i for i in self._locked if i not in self._limits and self._stable(i)}
-        read: dict[str, list[CreditLimit]] = {i: [] for i in ids}
-        for row in self._run("limits", _limit_records, ids=sorted(ids)):
-            read[row.customer_id].append(converter.structure(json.loads(row.record), CreditLimit))
-        self._limits.update((i, tuple(limits)) for i, limits in read.items() if self._stable(i))
-        return tuple(read[customer_id])
+        if self._stable(customer_id):
+            self._read_ahead(customer_id)
+            return self._limits[customer_id]
+        return tuple(
+            converter.structure(json.loads(row.record), CreditLimit)
+            for row in self._run("limits", _limit_records, ids=[customer_id])
+        )
+
+    def _read_ahead(self, customer_id: str, as_of: datetime.date | None = None) -> None:
+        """Read, in one statement, what a credit check reads of ``customer_id`` (which
+        this unit holds) and keep it for the rest of the unit: the limits of every
+        customer the unit holds, its group's reservations, its watch-list entry,
+        dunning history, audit chain head and, given ``as_of``, latest snapshot.
+
+        Only for customers this unit holds (:meth:`_stable`): no other unit can change
+        their records meanwhile, and this unit's own writes drop what they change.
+        """
+        limit_ids = {customer_id} | {
+            i for i in self._locked if i not in self._limits and self._stable(i)
+        }
+        group = set(self._members.get(self._seen[customer_id].root_id, ())) | {customer_id}
+        group -= self._reserved.keys()
+        limits: dict[str, list[CreditLimit]] = {i: [] for i in limit_ids}
+        reserved: dict[str, list[Reservation]] = {i: [] for i in group}
+        watched = None
+        dunned = []
+        snapshot = None
+        head = ""
+        rows = self._run(
+            "read ahead",
+            _read_ahead,
+            customer_id=customer_id,
+            limit_ids=sorted(limit_ids),
+            group_ids=sorted(group),
+            as_of=as_of,
+        )
+        for row in rows:
+            tag = row.tag
+            if tag == "l":
+                limits[row.customer_id].append(
+                    converter.structure(json.loads(row.record), CreditLimit)
+                )
+            elif tag == "r":
+                reserved[row.customer_id].append(
+                    Reservation(
+                        row.key,
+                        row.customer_id,
+                        from_minor_units(row.amount, row.currency),
+                        reserved_on=row.on,
+                    )
+                )
+            elif tag == "w":
+                watched = WatchEntry.from_json(json.loads(row.record))
+            elif tag == "d":
+                dunned.append(converter.structure(json.loads(row.record), DunningRecord))
+            elif tag == "s":
+                snapshot = converter.structure(json.loads(row.record), Snapshot)
+            elif row.record is not None:  # "a": the audit chain's head
+                head = row.record
+        if as_of is not None:
+            self._snapshots[customer_id, as_of] = snapshot
+        self._limits.update((i, tuple(found)) for i, found in limits.items())
+        self._reserved.update((i, tuple(found)) for i, found in reserved.items())
+        self._watched[customer_id] = watched
+        self._dunned[customer_id] = DunningHistory(tuple(dunned))
+        self._heads.setdefault(customer_id, head)
 
     # -- reservations ---------------------------------------------------------------
 
@@ -1142,10 +1419,13 @@ class SQLUnit:
         given = list(records)
         for index, record in enumerate(given):
             expect(record, DunningRecord, f"records[{index}]", "a DunningRecord")
+        self._dunned.clear()
         return self._log(self._t.dunning, given)
 
     def dunning_history(self, customer_id: str) -> DunningHistory:
         self._known([customer_id])
+        if customer_id in self._dunned and self._stable(customer_id):
+            return self._dunned[customer_id]
         records = self._run("dunning", _dunning_records, customer_id=customer_id).scalars()
         return DunningHistory(
             tuple(converter.structure(json.loads(text), DunningRecord) for text in records)
@@ -1214,6 +1494,7 @@ class SQLUnit:
 
     def put_snapshot(self, snapshot: Snapshot) -> bool:
         expect(snapshot, Snapshot, "snapshot", "a Snapshot")
+        self._snapshots.clear()
         self._known([snapshot.customer_id])
         what = f"snapshot of {snapshot.customer_id!r} as of {snapshot.as_of}"
         return self._put(
@@ -1228,6 +1509,11 @@ class SQLUnit:
     def snapshot(self, customer_id: str, *, as_of: datetime.date) -> Snapshot | None:
         check_date(as_of, "as_of")
         self._known([customer_id])
+        if self._stable(customer_id):
+            if (customer_id, as_of) not in self._snapshots and customer_id not in self._watched:
+                self._read_ahead(customer_id, as_of)  # the first read of a held customer
+            if (customer_id, as_of) in self._snapshots:
+                return self._snapshots[customer_id, as_of]
         text = self._run(
             "snapshot", _latest_snapshot, customer_id=customer_id, as_of=as_of
         ).scalar_one_or_none()
@@ -1421,6 +1707,8 @@ class SQLUnit:
 
     def watching(self, customer_id: str) -> WatchEntry | None:
         check_text(customer_id, "customer_id")
+        if customer_id in self._watched and self._stable(customer_id):
+            return self._watched[customer_id]
         table = self._t.watch_list
         text = self._c.execute(
             sa.select(table.c.record).where(table.c.customer_id == customer_id)
@@ -1438,6 +1726,7 @@ class SQLUnit:
     ) -> bool:
         entry = WatchEntry(customer_id, reason, by=by, at=at, block_orders=block_orders)
         self._known([customer_id])
+        self._watched.pop(customer_id, None)
         if self.watching(customer_id) is not None:
             return False
         self._c.execute(
@@ -1449,6 +1738,7 @@ class SQLUnit:
 
     def unwatch(self, customer_id: str) -> WatchEntry | None:
         old = self.watching(customer_id)
+        self._watched.pop(customer_id, None)
         if old is not None:
             table = self._t.watch_list
             self._c.execute(sa.delete(table).where(table.c.customer_id == customer_id))
