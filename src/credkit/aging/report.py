@@ -312,6 +312,36 @@ class Tally:
         for column, value in zip(self.columns, line, strict=True):
             column[position] = value
 
+    def __getstate__(self) -> tuple[Any, ...]:
+        """What pickle keeps: each column of amounts as one text, a line per amount.
+
+        A report moves between processes (Dask workers, ``multiprocessing``) pickled;
+        pickling a million ``Decimal`` objects one by one costs about three times as
+        much as writing them as text, and ``Decimal(str(d))`` gives back ``d`` exactly,
+        its exponent included.
+        """
+        amounts = self.columns[: self.width + 2]
+        texts = ["\n".join(map(str, column)) for column in amounts]
+        return self.width, self.index, texts, self.columns[self.width + 2 :], self.zeros
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.width, self.index, texts, counts, self.zeros = state
+        amounts = [list(map(Decimal, text.split("\n"))) if text else [] for text in texts]
+        self.columns = [*amounts, *counts]
+
+    def joined(self, other: Tally) -> Tally:
+        """The lines of this tally, then those of ``other`` (no key in both): the columns
+        concatenated, so that merging reports costs a copy, not a step per line."""
+        joined = Tally(self.width)
+        joined.index = dict(self.index)
+        start = len(self.index)
+        joined.index.update(zip(other.index, range(start, start + len(other.index)), strict=True))
+        joined.columns = [
+            mine + theirs for mine, theirs in zip(self.columns, other.columns, strict=True)
+        ]
+        joined.zeros = {**self.zeros, **other.zeros}
+        return joined
+
     def line(self, key: _Key) -> _Line:
         position = self.index[key]
         return [column[position] for column in self.columns]
@@ -729,14 +759,9 @@ class AgingReport:
                 f"rows: both reports have customers {listed}{more}; only reports over "
                 "disjoint sets of customers can be merged"
             )
-        width = len(self.buckets)
-        merged = Tally(width)
-        for part in (self._tally, other._tally):
-            for key, line in part.lines():
-                merged.put(key, line)
         return AgingReport._of_tally(
             self.as_of,
-            merged,
+            self._tally.joined(other._tally),
             buckets=self.buckets,
             basis=self.basis,
             currency=self.currency,
