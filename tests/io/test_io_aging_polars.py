@@ -504,7 +504,7 @@ def test_credkit_age_engine_polars_prints_the_same_report(
         assert main([*command, "--format", "csv", "--engine", engine]) == 0
         printed.append(capsys.readouterr().out)
     assert printed[0] == printed[1]
-    assert "C2,JPY,0,0,0,0,0,99,0,99,0,1,151" in printed[1]
+    assert "C2,,JPY,0,0,0,0,0,99,0,99,0,1,151" in printed[1]  # no names in an export
 
 
 def test_credkit_age_engine_polars_takes_only_an_open_item_export(

@@ -12,7 +12,9 @@
   open sales orders and dunning history, the files beside a ledger
   (:data:`RECORD_FILES`); :func:`line_numbers` says which line each record came from;
 * :func:`age_open_items`: an aging report straight from an open-item export, read in
-  one pass without building an item per line (for large files).
+  one pass without building an item per line (for large files);
+* :func:`behaviour_from_file` / :func:`behaviour_partial_from_file`: payment behaviour
+  straight from a payment-history export, the same way.
 
 Errors name the file, the line and the column.
 
@@ -21,6 +23,7 @@ Errors name the file, the line and the column.
 """
 
 from credkit.io.aging import age_open_items
+from credkit.io.behaviour import behaviour_from_file, behaviour_partial_from_file
 from credkit.io.canonical import FILES, read_ledger, write_ledger
 from credkit.io.erp import (
     PaymentHistory,
@@ -49,6 +52,8 @@ __all__ = [
     "ColumnMapping",
     "PaymentHistory",
     "age_open_items",
+    "behaviour_from_file",
+    "behaviour_partial_from_file",
     "line_numbers",
     "read_dunning",
     "read_invoices",

@@ -24,17 +24,21 @@ format %d.%m.%Y``; a header line alone reads as no records.
 from __future__ import annotations
 
 import datetime
+import operator
 import os
-from collections.abc import Iterator
-from typing import Final
+from collections.abc import Callable, Iterator, Sequence
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
+from itertools import compress, repeat
+from typing import Final, TypeVar
 
 import attrs
 
+from credkit._validate import _SURROGATE
 from credkit.errors import ConfigError
-from credkit.io._table import Row, Table
+from credkit.io._table import Block, Row, Table, parse_date, parse_flag
 from credkit.io.mapping import ColumnMapping
 from credkit.ledger import DocumentKind, Invoice, OpenItem, Settlement
-from credkit.money import Money
+from credkit.money import Money, _trusted_money
 
 __all__ = [
     "PaymentHistory",
@@ -225,6 +229,268 @@ class PaymentHistory:
     open_lines: tuple[int, ...]
 
 
+def _settled_column(mapping: ColumnMapping) -> str:
+    if mapping.settled_on is None:
+        raise ConfigError(
+            "the mapping names no settled-date column; read_settlements needs one "
+            "(for example settled_on = 'paid_on')",
+            path="settled_on",
+        )
+    return mapping.settled_on
+
+
+class SettledColumns:
+    """The settled invoices of one block of a payment history, a column each.
+
+    ``units`` and ``places`` give each amount exactly as ``units * 10 ** -places``
+    (as written: ``12.50`` is ``1250`` and ``2``); dates are ``datetime.date`` values;
+    ``open_lines`` are the block's lines with an empty settled date.
+    """
+
+    __slots__ = (
+        "codes",
+        "customers",
+        "due",
+        "ids",
+        "issued",
+        "open_lines",
+        "places",
+        "settled",
+        "units",
+    )
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.customers: list[str] = []
+        self.codes: list[str] = []
+        self.units: list[int] = []
+        self.places: list[int] = []
+        self.issued: list[datetime.date] = []
+        self.due: list[datetime.date] = []
+        self.settled: list[datetime.date] = []
+        self.open_lines: list[int] = []
+
+
+_EXACT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
+class _HistoryScan:
+    """Reads a payment-history file a block at a time: a column at a time where every
+    cell of the block is plain, else line by line with the checks of each line.
+
+    Both give the same settlements; a block with any problem is read line by line,
+    which raises the error of its first bad line (file, line, column), in file order.
+    """
+
+    def __init__(self, path: _Path, mapping: ColumnMapping) -> None:
+        self.mapping = mapping
+        self.settled_column = _settled_column(mapping)
+        self.fields = _fields(mapping)
+        self.table = _table(path, mapping, mapping.settled_on)
+        # what the column-wise reading does not do: every block is then read by lines
+        self.by_lines = (
+            mapping.booked is not None
+            or (mapping.due_days is not None and not self.table.has(mapping.due_date))
+            or mapping.decimal_separator not in (".", ",")
+        )
+        self.seen: set[int] = set()  # hashes of the invoice ids so far
+        self.dates: dict[str, datetime.date] = {}
+        self.codes: dict[str, str] = {}
+        self.flags: dict[str, bool] = {}
+        self.minor: dict[str, int] = {}
+
+    def blocks(self) -> Iterator[SettledColumns]:
+        for block in self.table.blocks():
+            found = None if self.by_lines else self._columns(block)
+            yield self._lines(block) if found is None else found
+
+    # -- a block a column at a time -------------------------------------------------
+
+    def _column(self, block: Block, name: str | None) -> list[str] | None:
+        position = None if name is None else self.table.index.get(name)
+        if position is None:
+            return None
+        cells = block.column(position)
+        return cells if block.trimmed else list(map(str.strip, cells))
+
+    def _date(self, text: str) -> datetime.date:
+        return parse_date(text, self.mapping.date_format)
+
+    def _code(self, text: str) -> str:
+        self.minor[text] = Money.zero(text).minor_units  # an unknown code raises
+        return text
+
+    def _amounts(self, cells: list[str]) -> tuple[list[int], list[int]] | None:
+        """Plain positive amounts such as ``1234.56`` as (units, places); None otherwise."""
+        if self.mapping.decimal_separator == ",":
+            if "." in "".join(cells):
+                return None
+            cells = list(map(str.replace, cells, repeat(","), repeat(".")))
+        joined = "\0".join(cells)
+        digits = joined.replace(".", "").replace("\0", "")
+        if "" in cells or not (digits.isascii() and digits.isdigit()):
+            return None  # only ASCII digits and points (isdigit alone takes "²" too)
+        if joined[0] == "." or joined[-1] == "." or "\0." in joined or ".\0" in joined:
+            return None  # ".5" and "5." do not read
+        parts = list(map(str.partition, cells, repeat(".")))
+        tails = list(map(operator.itemgetter(2), parts))
+        if "." in "".join(tails):
+            return None  # two points in a cell
+        places = list(map(len, tails))
+        units = list(map(int, map(operator.add, map(operator.itemgetter(0), parts), tails)))
+        if 0 in units:
+            return None  # an invoice amount must be above zero
+        return units, places
+
+    def _columns(self, block: Block) -> SettledColumns | None:
+        """The block read a column at a time; None if any cell needs a closer look."""
+        mapping = self.mapping
+        ids = self._column(block, mapping.document_id)
+        customers = self._column(block, mapping.customer_id)
+        if ids is None or customers is None or "" in ids or "" in customers:
+            return None
+        joined = "".join(ids) + "".join(customers)
+        if "\0" in joined or (not joined.isascii() and _SURROGATE.search(joined)):
+            return None
+        cells = self._column(block, mapping.amount)
+        amounts = None if cells is None else self._amounts(cells)
+        if amounts is None:
+            return None
+        units, places = amounts
+        codes = self._currencies(block)
+        if codes is None:
+            return None
+        minor = self.minor
+        if max(places) > 0 and any(map(int.__gt__, places, map(minor.__getitem__, codes))):
+            return None  # more decimals than the currency has
+        issue_cells = self._column(block, mapping.issue_date)
+        due_cells = self._column(block, mapping.due_date)
+        if issue_cells is None or due_cells is None:
+            return None
+        issued = _lookup(issue_cells, self.dates, self._date)
+        due = _lookup(due_cells, self.dates, self._date)
+        if issued is None or due is None or any(map(datetime.date.__lt__, due, issued)):
+            return None
+        flags = self._column(block, mapping.disputed)
+        if flags is not None and _lookup(flags, self.flags, parse_flag) is None:
+            return None
+        settled_cells = self._column(block, self.settled_column)
+        if settled_cells is None:
+            return None
+        keys = list(map(hash, ids))
+        if len(set(keys)) != len(keys) or not self.seen.isdisjoint(keys):
+            return None
+        result = SettledColumns()
+        if "" in settled_cells:
+            result.open_lines = list(compress(block.lines, map(operator.not_, settled_cells)))
+            mask = settled_cells  # the settled lines only
+            settled_cells = list(compress(settled_cells, mask))
+            ids, customers = list(compress(ids, mask)), list(compress(customers, mask))
+            codes, units = list(compress(codes, mask)), list(compress(units, mask))
+            places, issued = list(compress(places, mask)), list(compress(issued, mask))
+            due = list(compress(due, mask))
+        settled = _lookup(settled_cells, self.dates, self._date)
+        if settled is None or any(map(datetime.date.__lt__, settled, issued)):
+            return None
+        self.seen.update(keys)
+        result.ids, result.customers, result.codes = ids, customers, codes
+        result.units, result.places = units, places
+        result.issued, result.due, result.settled = issued, due, settled
+        return result
+
+    def _currencies(self, block: Block) -> list[str] | None:
+        cells = self._column(block, self.mapping.currency)
+        default = self.mapping.default_currency
+        if cells is None:
+            cells = [default] * len(block) if default is not None else None
+        elif "" in cells:
+            cells = None if default is None else [c or default for c in cells]
+        return None if cells is None else _lookup(cells, self.codes, self._code)
+
+    # -- a block a line at a time ---------------------------------------------------
+
+    def _lines(self, block: Block) -> SettledColumns:
+        mapping, table = self.mapping, self.table
+        result = SettledColumns()
+        for line, cells in block.rows():
+            row = _row(table, mapping, line, cells)
+            try:
+                invoice = _invoice(row, mapping)
+                key = hash(invoice.id)
+                if key in self.seen:
+                    first = self._first_line(invoice.id, line)
+                    if first is not None:
+                        row.column = mapping.document_id
+                        raise ValueError(
+                            f"invoice {invoice.id!r} is also on line {first}; "
+                            "give each invoice once"
+                        )
+                self.seen.add(key)
+                if row.optional(self.settled_column) is None:
+                    result.open_lines.append(line)
+                    continue
+                settled_on = row.date(self.settled_column)
+                if settled_on < invoice.issue_date:
+                    raise ValueError(
+                        f"{settled_on.isoformat()} is before the issue date "
+                        f"{invoice.issue_date.isoformat()} of invoice {invoice.id!r}"
+                    )
+            except ValueError as error:
+                raise row.fail(error, self.fields) from None
+            amount = invoice.amount
+            units, places = _units(amount.amount)
+            result.ids.append(invoice.id)
+            result.customers.append(invoice.customer_id)
+            result.codes.append(amount.currency)
+            result.units.append(units)
+            result.places.append(places)
+            result.issued.append(invoice.issue_date)
+            result.due.append(invoice.due_date)
+            result.settled.append(settled_on)
+        return result
+
+    def _first_line(self, invoice_id: str, before: int) -> int | None:
+        """The line before ``before`` with invoice ``invoice_id``, or None (a hash collision)."""
+        position = self.table.index[self.mapping.document_id]
+        assert position is not None
+        for line, cells in self.table.rows():
+            if line >= before:
+                return None
+            if cells[position].strip() == invoice_id:
+                return line
+        return None  # pragma: no cover - the loop ends at ``before``
+
+
+def _units(amount: Decimal) -> tuple[int, int]:
+    places = -amount.as_tuple().exponent  # type: ignore[operator]
+    return int(amount.scaleb(places)), places
+
+
+_T = TypeVar("_T")
+
+
+def _lookup(
+    cells: Sequence[str], cache: dict[str, _T], parse: Callable[[str], _T]
+) -> list[_T] | None:
+    """``cells`` through ``cache``, parsing each new distinct cell; None if one fails."""
+    try:
+        return list(map(cache.__getitem__, cells))
+    except KeyError:
+        pass
+    for text in set(cells).difference(cache):
+        try:
+            cache[text] = parse(text)
+        except ValueError:  # ValidationError is a ValueError too
+            return None
+    return list(map(cache.__getitem__, cells))
+
+
+def history_blocks(path: _Path, *, mapping: ColumnMapping) -> Iterator[SettledColumns]:
+    """The settled invoices of a payment-history file a block at a time, checked as
+    :func:`read_payment_history` checks them (for readers that sum without records)."""
+    return _HistoryScan(path, _check_mapping(mapping)).blocks()
+
+
 def read_payment_history(path: _Path, *, mapping: ColumnMapping) -> PaymentHistory:
     """Paid invoices from a payment-history export with a "settled on" column.
 
@@ -234,6 +500,10 @@ def read_payment_history(path: _Path, *, mapping: ColumnMapping) -> PaymentHisto
     with an empty cell are invoices still open, counted in ``open_lines``. A
     settlement dated before the invoice's issue date is an error, and so is an
     invoice given twice (a repeated line would count it twice).
+
+    The file is read a block of lines at a time, each block a column at a time where
+    every cell is plain (a block with anything else is read line by line, with the
+    same checks and errors).
 
     >>> import pathlib, tempfile
     >>> mapping = ColumnMapping(settled_on="paid_on")
@@ -247,49 +517,38 @@ def read_payment_history(path: _Path, *, mapping: ColumnMapping) -> PaymentHisto
     ([('I1', 6)], (3,))
     """
     mapping = _check_mapping(mapping)
-    if mapping.settled_on is None:
-        raise ConfigError(
-            "the mapping names no settled-date column; read_settlements needs one "
-            "(for example settled_on = 'paid_on')",
-            path="settled_on",
+    _settled_column(mapping)
+    settlements: list[Settlement] = []
+    open_lines: list[int] = []
+    zeros: dict[str, Money] = {}
+    for columns in _HistoryScan(path, mapping).blocks():
+        open_lines.extend(columns.open_lines)
+        rows = zip(
+            columns.ids,
+            columns.customers,
+            columns.codes,
+            columns.units,
+            columns.places,
+            columns.issued,
+            columns.due,
+            columns.settled,
+            strict=True,
         )
-    fields = _fields(mapping)
-    settlements = []
-    open_lines = []
-    first_line: dict[str, int] = {}
-    for row in _rows(path, mapping, mapping.settled_on):
-        try:
-            invoice = _invoice(row, mapping)
-            if invoice.id in first_line:
-                row.column = mapping.document_id
-                raise ValueError(
-                    f"invoice {invoice.id!r} is also on line {first_line[invoice.id]}; "
-                    "give each invoice once"
+        for invoice_id, customer, code, units, places, issued, due, settled in rows:
+            zero = zeros.get(code)
+            if zero is None:
+                zero = zeros[code] = Money.zero(code)
+            settlements.append(
+                Settlement(
+                    invoice_id,
+                    customer,
+                    issued,
+                    due,
+                    _trusted_money(_EXACT.scaleb(Decimal(units), -places), code),
+                    settled_on=settled,
+                    credited=zero,
                 )
-            first_line[invoice.id] = row.line
-            settled_text = row.optional(mapping.settled_on)
-            if settled_text is None:
-                open_lines.append(row.line)
-                continue
-            settled_on = row.date(mapping.settled_on)
-            if settled_on < invoice.issue_date:
-                raise ValueError(
-                    f"{settled_on.isoformat()} is before the issue date "
-                    f"{invoice.issue_date.isoformat()} of invoice {invoice.id!r}"
-                )
-        except ValueError as error:
-            raise row.fail(error, fields) from None
-        settlements.append(
-            Settlement(
-                invoice.id,
-                invoice.customer_id,
-                invoice.issue_date,
-                invoice.due_date,
-                invoice.amount,
-                settled_on=settled_on,
-                credited=Money.zero(invoice.amount.currency),
             )
-        )
     return PaymentHistory(settlements=tuple(settlements), open_lines=tuple(open_lines))
 
 

@@ -1,11 +1,11 @@
 """Receivables KPIs and customers' payment behaviour.
 
-- :mod:`credkit.kpi.formulas`: the KPIs as plain functions of period figures (DSO
+- ``credkit.kpi.formulas``: the KPIs as plain functions of period figures (DSO
   simple and countback, best possible DSO, average days delinquent, collection
   effectiveness index, bad-debt ratio, turnover, percent current).
-- :mod:`credkit.kpi.report`: the same KPIs read off a :class:`~credkit.ledger.Ledger`
+- ``credkit.kpi.report``: the same KPIs read off a :class:`~credkit.ledger.Ledger`
   for a period (:func:`kpis`) and month by month (:func:`monthly_series`).
-- :mod:`credkit.kpi.behaviour`: days to pay, days beyond terms, a 0-100 payment index
+- ``credkit.kpi.behaviour``: days to pay, days beyond terms, a 0-100 payment index
   on the public PAYDEX scale and a trend per customer, from settled invoices
   (:func:`single_currency_behaviour` leaves out customers paid in several currencies
   rather than needing exchange rates).
@@ -17,10 +17,12 @@ Decimal('30.4')
 
 from credkit.kpi.behaviour import (
     INDEX_ANCHORS,
+    BehaviourPartial,
     InsufficientData,
     PaymentBehaviour,
     PaymentTrend,
     TrendDirection,
+    behaviour_partial,
     behaviour_records,
     most_deteriorated,
     payment_behaviour,
@@ -47,6 +49,7 @@ from credkit.kpi.report import InvoiceHistory, KPIFigures, KPIReport, kpis, mont
 __all__ = [
     "INDEX_ANCHORS",
     "Amount",
+    "BehaviourPartial",
     "InsufficientData",
     "InvoiceHistory",
     "KPIFigures",
@@ -58,6 +61,7 @@ __all__ = [
     "ar_turnover",
     "average_days_delinquent",
     "bad_debt_ratio",
+    "behaviour_partial",
     "behaviour_records",
     "best_possible_dso",
     "collection_effectiveness_index",

@@ -23,6 +23,13 @@ invoices; a customer whose invoices are in several currencies is weighted in
 ``currency``, converting each amount at the rate of its settlement date from
 ``rates``; without them that raises :class:`~credkit.errors.CurrencyMismatchError`.
 
+Every figure is a ratio of sums, kept exactly in whole numbers of minor units:
+:func:`behaviour_partial` returns them as a :class:`BehaviourPartial`, partials of parts
+of a history add up (``a + b``) to the partial of the whole, and
+:meth:`BehaviourPartial.finish` turns them into the figures; :func:`payment_behaviour`
+is the two in one. :func:`credkit.io.behaviour_from_file` does the same straight from
+a payment-history file, without a record per line.
+
 The **trend** compares the amount-weighted days late (days beyond terms, early and
 on-time payment counted as 0) of the invoices settled in the last ``recent_months``
 (default 3) with that of the ``baseline_months`` (default 12) before them: more than
@@ -63,17 +70,19 @@ import attrs
 
 from credkit._notebook import html_table, rows_caption, text_rows
 from credkit._validate import shifted
-from credkit.errors import CurrencyMismatchError, ValidationError
+from credkit.errors import CurrencyMismatchError, RateNotFoundError, ValidationError
 from credkit.fx import RateSource, convert
 from credkit.ledger import Settlement
-from credkit.money import Money, to_decimal
+from credkit.money import Money, _trusted_money, to_decimal
 
 __all__ = [
     "INDEX_ANCHORS",
+    "BehaviourPartial",
     "InsufficientData",
     "PaymentBehaviour",
     "PaymentTrend",
     "TrendDirection",
+    "behaviour_partial",
     "behaviour_records",
     "most_deteriorated",
     "payment_behaviour",
@@ -436,16 +445,47 @@ def _record_keys() -> tuple[str, ...]:
 
 # -- the single pass ---------------------------------------------------------------------
 
-# Slots of a customer's accumulator list (a list, indexed by constants, is the cheapest
-# mutable record in the hot loop).
-_CUR, _N, _DTP, _DBT, _LATE, _ON_TIME, _EARLY = 0, 1, 2, 3, 4, 5, 6
-_W, _W_DTP, _W_DBT, _W_LATE, _W_INDEX = 7, 8, 9, 10, 11
-_RN, _RW, _RW_LATE, _BN, _BW, _BW_LATE = 12, 13, 14, 15, 16, 17
-_MIXED, _CREDITED = 18, 19
+# Slots of the sums of one customer in one currency (a list, indexed by constants, is
+# the cheapest mutable record in the hot loop). Amounts are whole numbers of
+# 10 ** -places (``_PLACES``): integer arithmetic, exact, and turned into ``Decimal``
+# values with the exponents the ``Decimal`` sums would have had only at the end.
+_CODE, _PLACES, _N, _DTP, _DBT, _LATE, _ON_TIME, _EARLY = 0, 1, 2, 3, 4, 5, 6, 7
+_W, _W_DTP, _W_DBT, _W_LATE, _W_INDEX = 8, 9, 10, 11, 12
+_RN, _RW, _RW_LATE, _BN, _BW, _BW_LATE = 13, 14, 15, 16, 17, 18
+_AMOUNTS: Final = (_W, _W_DTP, _W_DBT, _W_LATE, _W_INDEX, _RW, _RW_LATE, _BW, _BW_LATE)
+_SLOTS: Final = 19
 
 
-def _new_accumulator(currency: str | None) -> list[Any]:
-    return [currency, 0, 0, 0, 0, 0, 0, _D0, _D0, _D0, _D0, _D0, 0, _D0, _D0, 0, _D0, _D0, None, 0]
+def _new_sums(code: str | None) -> list[Any]:
+    return [code, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+
+
+def _units(amount: Decimal) -> tuple[int, int]:
+    """``amount`` as ``(units, places)`` with ``amount == units * 10 ** -places``, exactly."""
+    places = -amount.as_tuple().exponent  # type: ignore[operator]
+    return int(amount.scaleb(places)), places
+
+
+def _rescale(sums: list[Any], places: int) -> None:
+    """Move ``sums`` to the finer ``places`` (more decimals), multiplying its amounts."""
+    factor = 10 ** (places - sums[_PLACES])
+    for slot in _AMOUNTS:
+        sums[slot] *= factor
+    sums[_PLACES] = places
+
+
+def _add_sums(left: Sequence[Any], right: Sequence[Any]) -> list[Any]:
+    """The sums of two lists of one currency, at the finer of their places."""
+    places = max(left[_PLACES], right[_PLACES])
+    result = list(left)
+    result[_PLACES] = places
+    lf, rf = 10 ** (places - left[_PLACES]), 10 ** (places - right[_PLACES])
+    for slot in range(_N, _SLOTS):
+        if slot in _AMOUNTS:
+            result[slot] = left[slot] * lf + right[slot] * rf
+        else:
+            result[slot] = left[slot] + right[slot]
+    return result
 
 
 @attrs.frozen
@@ -456,103 +496,226 @@ class _Bounds:
     baseline: int  # exclusive lower bound of the baseline trend window
 
 
-def _scan(
-    settlements: Sequence[Settlement],
-    bounds: _Bounds,
-    *,
-    to: str | None = None,
-    rates: RateSource | None = None,
-    only: frozenset[str] | None = None,
-) -> dict[str, list[Any]]:
-    """Accumulate every customer's sums in one pass (converting weights when ``to``).
+@attrs.frozen
+class _Failed:
+    """A conversion that failed: raised only if the customer turns out to need it."""
 
-    Settlements outside every window still create the customer's entry (with nothing
-    counted), so that each customer that appears gets a result.
-    """
-    accumulators: dict[str, list[Any]] = {}
-    index_of: dict[int, int] = {}
-    as_of, window, recent, baseline = bounds.as_of, bounds.window, bounds.recent, bounds.baseline
-    earliest = min(window, baseline)
+    position: int
+    error: Exception
+
+
+class _Scan:
+    """The sums of one pass, kept by customer and currency while settlements come in."""
+
+    def __init__(self, bounds: _Bounds, currency: str | None, rates: RateSource | None) -> None:
+        self.bounds = bounds
+        self.to = currency if rates is not None else None
+        self.rates = rates
+        self.first: dict[str, list[Any]] = {}  # customer -> sums of its first currency
+        self.others: dict[tuple[str, str], list[Any]] = {}  # (customer, currency) -> sums
+        self.converted: _Scan | None = None  # keyed by (customer, currency)
+        self.failed: dict[tuple[str, str], _Failed] = {}
+        self.credited: dict[str, int] = {}
+        self.index_of: dict[int, int] = {}
+        self.records = 0
+
+    def add(
+        self,
+        customers: Sequence[str],
+        codes: Sequence[str],
+        paid: Sequence[int],
+        places: Sequence[int],
+        issued: Sequence[int],
+        due: Sequence[int],
+        settled: Sequence[int],
+    ) -> None:
+        """Add settled invoices given as columns: ``paid`` (>= 0) is ``paid * 10 **
+        -places`` of currency ``codes``; dates are ordinals, settled on or after issue."""
+        first, index_of = self.first, self.index_of
+        as_of, window = self.bounds.as_of, self.bounds.window
+        recent, baseline = self.bounds.recent, self.bounds.baseline
+        earliest = min(window, baseline)
+        to = self.to
+        offset = self.records
+        self.records += len(customers)
+        rows = zip(customers, codes, paid, places, issued, due, settled, strict=True)
+        for position, (customer, code, units, exponent, issue, due_on, on) in enumerate(rows):
+            acc = first.get(customer)
+            if acc is None:
+                acc = first[customer] = _new_sums(None)
+            if on > as_of or on <= earliest:
+                continue
+            if units <= 0:
+                self.credited[customer] = self.credited.get(customer, 0) + 1
+                continue
+            if code != acc[_CODE]:
+                if acc[_CODE] is None:
+                    acc[_CODE] = code
+                else:
+                    acc = self.others.get((customer, code)) or self._other(customer, code)
+            if to is not None and code != to:
+                self._convert(offset + position, customer, code, units, exponent, issue, due_on, on)
+            if exponent != acc[_PLACES]:
+                if exponent > acc[_PLACES]:
+                    _rescale(acc, exponent)
+                else:
+                    units *= 10 ** (acc[_PLACES] - exponent)
+            dtp = on - issue
+            dbt = on - due_on
+            weighted_dbt = units * dbt
+            if on > recent:
+                acc[_RN] += 1
+                acc[_RW] += units
+                if dbt > 0:
+                    acc[_RW_LATE] += weighted_dbt
+            elif on > baseline:
+                acc[_BN] += 1
+                acc[_BW] += units
+                if dbt > 0:
+                    acc[_BW_LATE] += weighted_dbt
+            if on <= window:
+                continue
+            index = index_of.get(dbt)
+            if index is None:
+                index = index_of[dbt] = _scaled_index(dbt)
+            acc[_N] += 1
+            acc[_DTP] += dtp
+            acc[_DBT] += dbt
+            acc[_W] += units
+            acc[_W_DTP] += units * dtp
+            acc[_W_DBT] += weighted_dbt
+            acc[_W_INDEX] += units * index
+            if dbt > 0:
+                acc[_LATE] += dbt
+                acc[_W_LATE] += weighted_dbt
+            else:
+                acc[_ON_TIME] += 1
+                if dbt < 0:
+                    acc[_EARLY] += 1
+
+    def _other(self, customer: str, code: str) -> list[Any]:
+        acc = self.others[customer, code] = _new_sums(code)
+        return acc
+
+    def _convert(
+        self,
+        position: int,
+        customer: str,
+        code: str,
+        units: int,
+        exponent: int,
+        issue: int,
+        due_on: int,
+        on: int,
+    ) -> None:
+        """Add the invoice, converted into ``to`` on its settlement date, to the sums
+        that weight a customer with several currencies (kept per original currency)."""
+        assert self.to is not None
+        assert self.rates is not None
+        key = (customer, code)
+        if key in self.failed:
+            return
+        try:
+            amount = convert(
+                Money(Decimal(units).scaleb(-exponent), code),
+                self.to,
+                on=datetime.date.fromordinal(on),
+                rates=self.rates,
+            ).amount
+        except (RateNotFoundError, ValidationError) as error:
+            # only a customer with invoices in several currencies needs the rate
+            self.failed[key] = _Failed(position, error)
+            return
+        if self.converted is None:
+            self.converted = _Scan(self.bounds, None, None)
+            self.converted.index_of = self.index_of
+        value, places = _units(amount)
+        self.converted.add((key,), (self.to,), (value,), (places,), (issue,), (due_on,), (on,))  # type: ignore[arg-type]
+
+    def partial(self, options: dict[str, Any]) -> BehaviourPartial:
+        sums: dict[str, dict[str, tuple[Any, ...]]] = {}
+        for customer, acc in self.first.items():
+            sums[customer] = {} if acc[_CODE] is None else {acc[_CODE]: tuple(acc)}
+        for (customer, code), acc in self.others.items():
+            sums[customer][code] = tuple(acc)
+        converted: dict[str, dict[str, tuple[Any, ...] | _Failed]] = {}
+        if self.converted is not None:
+            for key, acc in self.converted.first.items():
+                customer, code = key  # type: ignore[str-unpack]
+                converted.setdefault(customer, {})[code] = tuple(acc)
+        for (customer, code), failure in self.failed.items():
+            converted.setdefault(customer, {})[code] = failure
+        return BehaviourPartial(
+            **options,
+            sums=sums,
+            converted=converted,
+            credited=self.credited,
+            records=self.records,
+        )
+
+
+def _check_settlements(
+    settlements: Iterable[Settlement], bounds: _Bounds, scan: _Scan, chunk: int = 8192
+) -> None:
+    """Check ``settlements`` as the pass needs them and add them to ``scan`` in chunks."""
+    if isinstance(settlements, str | bytes | Mapping) or not isinstance(settlements, Iterable):
+        raise ValidationError(
+            f"settlements: expected an iterable of credkit.ledger.Settlement, "
+            f"got {type(settlements).__name__}"
+        )
+    as_of = bounds.as_of
+    earliest = min(bounds.window, bounds.baseline)
+    columns: tuple[list[Any], ...] = ([], [], [], [], [], [], [])
+    customers, codes, paid, places, issued, due, settled = columns
     for position, record in enumerate(settlements):
         if type(record) is not Settlement and not isinstance(record, Settlement):
             raise ValidationError(
                 f"settlements[{position}]: expected a credkit.ledger.Settlement, "
                 f"got {type(record).__name__} {record!r}"
             )
-        customer = record.customer_id
-        if only is not None and customer not in only:
-            continue
-        acc = accumulators.get(customer)
-        if acc is None:
-            acc = accumulators[customer] = _new_accumulator(to)
-        settled = record.settled_on.toordinal()
-        if settled > as_of or settled <= earliest:
-            continue
-        amount = record.amount
-        credited = record.credited
-        currency = amount.currency
-        if credited.currency != currency:
-            raise CurrencyMismatchError(
-                f"settlements[{position}].credited: {credited} is not in the currency of "
-                f"invoice {record.invoice_id!r} ({amount})"
-            )
-        credit = credited.amount
-        paid = amount.amount - credit if credit else amount.amount
-        if paid <= 0:
-            if paid < 0:
+        on = record.settled_on.toordinal()
+        customers.append(record.customer_id)
+        settled.append(on)
+        if on > as_of or on <= earliest:  # only the customer counts: no checks
+            codes.append("")
+            paid.append(0)
+            places.append(0)
+            issued.append(on)
+            due.append(on)
+        else:
+            amount = record.amount
+            credited = record.credited
+            currency = amount.currency
+            if credited.currency != currency:
+                raise CurrencyMismatchError(
+                    f"settlements[{position}].credited: {credited} is not in the currency of "
+                    f"invoice {record.invoice_id!r} ({amount})"
+                )
+            credit = credited.amount
+            value = amount.amount - credit if credit else amount.amount
+            if value < 0:
                 raise ValidationError(
                     f"settlements[{position}].credited: {credited} is more than the amount "
                     f"{amount} of invoice {record.invoice_id!r}"
                 )
-            acc[_CREDITED] += 1
-            continue
-        if to is None and currency != acc[_CUR]:
-            if acc[_CUR] is None:
-                acc[_CUR] = currency
-            else:
-                if acc[_MIXED] is None:
-                    acc[_MIXED] = {acc[_CUR]}
-                acc[_MIXED].add(currency)
-        days_to_pay = settled - record.issue_date.toordinal()
-        if days_to_pay < 0:
-            raise ValidationError(
-                f"settlements[{position}].settled_on: {record.settled_on.isoformat()} is before "
-                f"the issue date {record.issue_date.isoformat()} of invoice {record.invoice_id!r}"
-            )
-        dbt = settled - record.due_date.toordinal()
-        if to is not None and currency != to:
-            assert rates is not None
-            paid = convert(Money(paid, currency), to, on=record.settled_on, rates=rates).amount
-        weighted_dbt = paid * dbt
-        weighted_late = weighted_dbt if dbt > 0 else _D0
-        if settled > recent:
-            acc[_RN] += 1
-            acc[_RW] += paid
-            acc[_RW_LATE] += weighted_late
-        elif settled > baseline:
-            acc[_BN] += 1
-            acc[_BW] += paid
-            acc[_BW_LATE] += weighted_late
-        if settled <= window:
-            continue
-        index = index_of.get(dbt)
-        if index is None:
-            index = index_of[dbt] = _scaled_index(dbt)
-        acc[_N] += 1
-        acc[_DTP] += days_to_pay
-        acc[_DBT] += dbt
-        acc[_W] += paid
-        acc[_W_DTP] += paid * days_to_pay
-        acc[_W_DBT] += weighted_dbt
-        acc[_W_INDEX] += paid * index
-        if dbt > 0:
-            acc[_LATE] += dbt
-            acc[_W_LATE] += weighted_late
-        else:
-            acc[_ON_TIME] += 1
-            if dbt < 0:
-                acc[_EARLY] += 1
-    return accumulators
+            issue = record.issue_date.toordinal()
+            if value and on < issue:
+                raise ValidationError(
+                    f"settlements[{position}].settled_on: {record.settled_on.isoformat()} is "
+                    f"before the issue date {record.issue_date.isoformat()} of invoice "
+                    f"{record.invoice_id!r}"
+                )
+            units, exponent = _units(value)
+            codes.append(currency)
+            paid.append(units)
+            places.append(exponent)
+            issued.append(issue)
+            due.append(record.due_date.toordinal())
+        if len(customers) == chunk:
+            scan.add(*columns)
+            for column in columns:
+                column.clear()
+    scan.add(*columns)
 
 
 # -- building results --------------------------------------------------------------------
@@ -589,43 +752,33 @@ def _bounds(as_of: object, window_months: int, recent_months: int, baseline_mont
     )
 
 
-def _collect(
-    settlements: Iterable[Settlement],
-    bounds: _Bounds,
-    currency: str | None,
-    rates: RateSource | None,
-) -> dict[str, list[Any]]:
-    if isinstance(settlements, str | bytes | Mapping) or not isinstance(settlements, Iterable):
-        raise ValidationError(
-            f"settlements: expected an iterable of credkit.ledger.Settlement, "
-            f"got {type(settlements).__name__}"
-        )
-    records = settlements if isinstance(settlements, Sequence) else tuple(settlements)
-    if currency is not None:
-        Money.zero(currency)  # raises a ValidationError naming 'currency'
-    if rates is not None and not isinstance(rates, RateSource):
-        raise ValidationError(
-            f"rates: expected a credkit.fx.RateSource such as a RateTable, "
-            f"got {type(rates).__name__} {rates!r}"
-        )
-    accumulators = _scan(records, bounds)
-    mixed = {c: sorted(acc[_MIXED]) for c, acc in accumulators.items() if acc[_MIXED]}
-    if mixed:
-        if currency is None or rates is None:
-            shown = "; ".join(f"{c} ({', '.join(codes)})" for c, codes in sorted(mixed.items())[:5])
-            more = f" and {len(mixed) - 5} more" if len(mixed) > 5 else ""
-            raise CurrencyMismatchError(
-                f"settlements: customers with invoices in several currencies: {shown}{more}; "
-                "weighting by amount needs one currency: pass currency= and rates= "
-                "(a credkit.fx.RateSource) to convert their amounts on the settlement dates"
-            )
-        accumulators.update(_scan(records, bounds, to=currency, rates=rates, only=frozenset(mixed)))
-    return dict(sorted(accumulators.items()))
+def _decimal(units: int, places: int) -> Decimal:
+    """``units * 10 ** -places`` as the ``Decimal`` sum of those amounts would be."""
+    return Decimal(units).scaleb(-places) if places else Decimal(units)
 
 
-def _trend(customer: str, acc: list[Any], threshold: Decimal, min_invoices: int) -> PaymentTrend:
-    recent = acc[_RW_LATE] / acc[_RW] if acc[_RN] >= min_invoices else None
-    baseline = acc[_BW_LATE] / acc[_BW] if acc[_BN] >= min_invoices else None
+def _ratio(units: int, weight: int, places: int) -> Decimal:
+    """``units / weight``, two sums at ``places``, exactly as the ``Decimal`` sums divide.
+
+    Both sums have the exponent ``-places``, so their quotient has the ideal exponent 0
+    and equals the quotient of the whole numbers; except a sum of late invoices with
+    none in it, which was ``Decimal(0)`` (exponent 0): ``0 / weight`` is then ``0E+places``.
+    """
+    if units:
+        return Decimal(units) / Decimal(weight)
+    return _ZEROS[places] if places < len(_ZEROS) else Decimal(0).scaleb(places)
+
+
+_ZEROS: Final = tuple(Decimal(0).scaleb(places) for places in range(8))
+
+
+def _trend(customer: str, acc: Sequence[Any], threshold: Decimal, needed: int) -> PaymentTrend:
+    places = acc[_PLACES]
+    recent = baseline = None
+    if acc[_RN] >= needed:
+        recent = _ratio(acc[_RW_LATE], acc[_RW], places)
+    if acc[_BN] >= needed:
+        baseline = _ratio(acc[_BW_LATE], acc[_BW], places)
     if recent is None or baseline is None:
         direction = TrendDirection.INSUFFICIENT_DATA
     elif recent - baseline > threshold:
@@ -649,6 +802,323 @@ def _threshold(value: object) -> Decimal:
     if threshold < 0:
         raise ValidationError(f"threshold_days: must be zero or more, got {threshold}")
     return threshold
+
+
+_OPTIONS: Final = (
+    "as_of",
+    "window_months",
+    "recent_months",
+    "baseline_months",
+    "currency",
+    "rates_given",
+)
+
+
+@attrs.frozen(eq=False)
+class BehaviourPartial:
+    """Exact sums of payment behaviour over some settlements: add partials, then finish.
+
+    Made by :func:`behaviour_partial` (or
+    :func:`credkit.io.behaviour_partial_from_file`). Every figure of
+    :func:`payment_behaviour` is a ratio of sums, and this holds the sums of each
+    customer, per currency, in whole numbers of minor units, with the options they were
+    counted with (``as_of``, ``window_months``, ``recent_months``, ``baseline_months``,
+    ``currency``). Partials of any split of the settlements add up, with ``a + b``,
+    to the partial of them all, so that parts of a large history can be counted
+    separately (in processes, on a cluster) and merged exactly; :meth:`finish` then
+    gives what :func:`payment_behaviour` gives. Partials counted with different options
+    refuse to add (:class:`~credkit.errors.ValidationError` naming the option); partials
+    that convert (``currency=`` and ``rates=``) must have used the same rates, which
+    credkit cannot check. An invoice must be in one part only.
+
+    >>> from datetime import date
+    >>> from credkit.ledger import Settlement
+    >>> def paid(n, customer, settled):
+    ...     return Settlement(f"I{n}", customer, date(2026, 1, 1), date(2026, 1, 31),
+    ...                       Money.of(100, "EUR"), settled_on=settled, credited=Money.zero("EUR"))
+    >>> part1 = behaviour_partial([paid(1, "C1", date(2026, 1, 31)), paid(2, "C2", date(2026, 2, 5))],
+    ...                           as_of=date(2026, 3, 31))
+    >>> part2 = behaviour_partial([paid(3, "C1", date(2026, 2, 20))], as_of=date(2026, 3, 31))
+    >>> whole = (part1 + part2).finish(min_invoices=1)
+    >>> whole["C1"].invoices, whole["C1"].average_days_beyond_terms, sorted(whole)
+    (2, Decimal('10'), ['C1', 'C2'])
+    >>> part1 + behaviour_partial([], as_of=date(2026, 2, 28))
+    Traceback (most recent call last):
+    ...
+    credkit.errors.ValidationError: as_of: cannot add partials counted with different as_of (2026-03-31 and 2026-02-28); count every part with the same options
+    """
+
+    as_of: datetime.date = attrs.field(kw_only=True)
+    window_months: int = attrs.field(kw_only=True)
+    recent_months: int = attrs.field(kw_only=True)
+    baseline_months: int = attrs.field(kw_only=True)
+    currency: str | None = attrs.field(kw_only=True)
+    _sums: Mapping[str, Mapping[str, tuple[Any, ...]]] = attrs.field(
+        kw_only=True, alias="sums", repr=False
+    )
+    _converted: Mapping[str, Mapping[str, tuple[Any, ...] | _Failed]] = attrs.field(
+        kw_only=True, alias="converted", repr=False
+    )
+    _credited: Mapping[str, int] = attrs.field(kw_only=True, alias="credited", repr=False)
+    rates_given: bool = attrs.field(kw_only=True)
+    records: int = attrs.field(kw_only=True)
+
+    @property
+    def customers(self) -> tuple[str, ...]:
+        """The customers seen, sorted.
+
+        >>> behaviour_partial([], as_of=datetime.date(2026, 3, 31)).customers
+        ()
+        """
+        return tuple(sorted(self._sums))
+
+    def _options(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _OPTIONS}
+
+    def __add__(self, other: BehaviourPartial) -> BehaviourPartial:
+        if not isinstance(other, BehaviourPartial):
+            return NotImplemented
+        for name in _OPTIONS:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if mine != theirs:
+                if name == "rates_given":
+                    raise ValidationError(
+                        "rates: cannot add a partial counted with rates= to one counted "
+                        "without; count every part with the same options"
+                    )
+                shown = (
+                    str(v) if isinstance(v, datetime.date) else repr(v) for v in (mine, theirs)
+                )
+                raise ValidationError(
+                    f"{name}: cannot add partials counted with different {name} "
+                    f"({' and '.join(shown)}); count every part with the same options"
+                )
+        sums = {customer: dict(found) for customer, found in self._sums.items()}
+        for customer, found in other._sums.items():
+            into = sums.setdefault(customer, {})
+            for code, values in found.items():
+                mine = into.get(code)
+                into[code] = values if mine is None else tuple(_add_sums(mine, values))
+        converted = {customer: dict(found) for customer, found in self._converted.items()}
+        offset = self.records
+        for customer, conv in other._converted.items():
+            conv_into = converted.setdefault(customer, {})
+            for code, value in conv.items():
+                if isinstance(value, _Failed):
+                    value = _Failed(value.position + offset, value.error)
+                mine_conv = conv_into.get(code)
+                if mine_conv is None:
+                    conv_into[code] = value
+                elif not isinstance(mine_conv, _Failed):  # the first failure stays
+                    conv_into[code] = (
+                        value if isinstance(value, _Failed) else tuple(_add_sums(mine_conv, value))
+                    )
+        credited = dict(self._credited)
+        for customer, count in other._credited.items():
+            credited[customer] = credited.get(customer, 0) + count
+        return BehaviourPartial(
+            **self._options(),
+            sums=sums,
+            converted=converted,
+            credited=credited,
+            records=self.records + other.records,
+        )
+
+    def _combined(self) -> dict[str, Sequence[Any]]:
+        """Each customer's sums in one currency (``[None, 0, 0, ...]`` with none counted)."""
+        result: dict[str, Sequence[Any]] = {}
+        mixed: dict[str, list[str]] = {}
+        for customer in sorted(self._sums):
+            found = self._sums[customer]
+            if len(found) == 1:
+                (result[customer],) = found.values()
+            elif not found:
+                result[customer] = _new_sums(None)
+            else:
+                mixed[customer] = sorted(found)
+                result[customer] = ()
+        if not mixed:
+            return result
+        to = self.currency
+        if to is None or not self.rates_given:
+            shown = "; ".join(f"{c} ({', '.join(codes)})" for c, codes in list(mixed.items())[:5])
+            more = f" and {len(mixed) - 5} more" if len(mixed) > 5 else ""
+            raise CurrencyMismatchError(
+                f"settlements: customers with invoices in several currencies: {shown}{more}; "
+                "weighting by amount needs one currency: pass currency= and rates= "
+                "(a credkit.fx.RateSource) to convert their amounts on the settlement dates"
+            )
+        failures = [
+            value
+            for customer in mixed
+            for value in self._converted.get(customer, {}).values()
+            if isinstance(value, _Failed)
+        ]
+        if failures:
+            raise min(failures, key=lambda f: f.position).error
+        for customer, codes in mixed.items():
+            total: list[Any] | None = None
+            for code in codes:
+                if code == to:
+                    values: Sequence[Any] = self._sums[customer][code]
+                else:
+                    found_conv = self._converted[customer][code]
+                    assert not isinstance(found_conv, _Failed)
+                    values = found_conv
+                row = [to, *values[1:]]
+                total = row if total is None else _add_sums(total, row)
+            result[customer] = total or _new_sums(to)
+        return result
+
+    def finish(
+        self,
+        *,
+        min_invoices: int = 3,
+        threshold_days: Decimal | int | str = 5,
+        trend_min_invoices: int = 2,
+    ) -> dict[str, PaymentBehaviour | InsufficientData]:
+        """The result of :func:`payment_behaviour` for the settlements counted.
+
+        ``min_invoices``, ``threshold_days`` and ``trend_min_invoices`` are those of
+        :func:`payment_behaviour`; a customer with invoices in several currencies needs
+        the partial counted with ``currency=`` and ``rates=``, else this raises
+        :class:`~credkit.errors.CurrencyMismatchError`.
+
+        >>> from datetime import date
+        >>> from credkit.ledger import Settlement
+        >>> late = Settlement("I1", "C2", date(2026, 1, 1), date(2026, 1, 31), Money.of(50, "USD"),
+        ...                   settled_on=date(2026, 3, 2), credited=Money.zero("USD"))
+        >>> behaviour_partial([late], as_of=date(2026, 3, 31)).finish(min_invoices=1)["C2"].payment_index
+        Decimal('50')
+        """
+        needed = _whole(min_invoices, "min_invoices", 1)
+        threshold = _threshold(threshold_days)
+        trend_needed = _whole(trend_min_invoices, "trend_min_invoices", 1)
+        as_of = self.as_of
+        first_day = window_start(as_of, window_months=self.window_months)
+        result: dict[str, PaymentBehaviour | InsufficientData] = {}
+        for customer, acc in self._combined().items():
+            n = acc[_N]
+            if n < needed:
+                result[customer] = InsufficientData(
+                    customer,
+                    invoices=n,
+                    required=needed,
+                    fully_credited=self._credited.get(customer, 0),
+                )
+                continue
+            count = Decimal(n)
+            places, units = acc[_PLACES], acc[_W]
+            weight = Decimal(units)
+            result[customer] = PaymentBehaviour(
+                customer,
+                as_of=as_of,
+                window_start=first_day,
+                currency=acc[_CODE],
+                invoices=n,
+                # a sum of checked amounts: no need to check it again
+                amount_paid=_trusted_money(_decimal(units, places), acc[_CODE]),
+                average_days_to_pay=acc[_DTP] / count,
+                weighted_days_to_pay=Decimal(acc[_W_DTP]) / weight,
+                average_days_beyond_terms=acc[_DBT] / count,
+                weighted_days_beyond_terms=Decimal(acc[_W_DBT]) / weight,
+                average_days_late=acc[_LATE] / count,
+                weighted_days_late=_ratio(acc[_W_LATE], units, places),
+                share_on_time=acc[_ON_TIME] / count,
+                share_early=acc[_EARLY] / count,
+                payment_index=Decimal(acc[_W_INDEX]) / Decimal(units * _SCALE),
+                trend=_trend(customer, acc, threshold, trend_needed),
+            )
+        return result
+
+    def trends(
+        self, *, threshold_days: Decimal | int | str = 5, min_invoices: int = 2
+    ) -> dict[str, PaymentTrend]:
+        """Each customer's :class:`PaymentTrend`, as :func:`payment_trends` gives it.
+
+        >>> behaviour_partial([], as_of=datetime.date(2026, 3, 31)).trends()
+        {}
+        """
+        threshold = _threshold(threshold_days)
+        needed = _whole(min_invoices, "min_invoices", 1)
+        return {
+            customer: _trend(customer, acc, threshold, needed)
+            for customer, acc in self._combined().items()
+        }
+
+
+def behaviour_partial(
+    settlements: Iterable[Settlement],
+    *,
+    as_of: datetime.date,
+    window_months: int = 24,
+    recent_months: int = 3,
+    baseline_months: int = 12,
+    currency: str | None = None,
+    rates: RateSource | None = None,
+) -> BehaviourPartial:
+    """The exact sums of :func:`payment_behaviour` over ``settlements``, to add and finish.
+
+    The options are those of :func:`payment_behaviour` that decide what is counted;
+    those that only read the sums (``min_invoices``, ``threshold_days``,
+    ``trend_min_invoices``) go to :meth:`BehaviourPartial.finish`. With ``currency=``
+    and ``rates=``, every amount in another currency is also converted on its
+    settlement date, so that a customer who pays in one currency in one part and in
+    another in the next is weighted exactly after the parts are added (a missing rate
+    is raised by ``finish`` only for a customer who needs it).
+
+    >>> from datetime import date
+    >>> from credkit.ledger import Settlement
+    >>> history = [Settlement(f"I{n}", "C1", date(2026, 1, 1), date(2026, 1, 31),
+    ...                       Money.of(100, "EUR"), settled_on=date(2026, 2, n),
+    ...                       credited=Money.zero("EUR")) for n in (1, 2, 3, 4)]
+    >>> whole = behaviour_partial(history, as_of=date(2026, 3, 31))
+    >>> parts = behaviour_partial(history[:3], as_of=date(2026, 3, 31)) + behaviour_partial(
+    ...     history[3:], as_of=date(2026, 3, 31))
+    >>> parts.finish() == whole.finish() == payment_behaviour(history, as_of=date(2026, 3, 31))
+    True
+    """
+    window = _whole(window_months, "window_months", 1)
+    recent = _whole(recent_months, "recent_months", 1)
+    baseline = _whole(baseline_months, "baseline_months", 1)
+    bounds = _bounds(as_of, window, recent, baseline)
+    if isinstance(settlements, str | bytes | Mapping) or not isinstance(settlements, Iterable):
+        raise ValidationError(
+            f"settlements: expected an iterable of credkit.ledger.Settlement, "
+            f"got {type(settlements).__name__}"
+        )
+    scan = _start(bounds, currency, rates)
+    _check_settlements(settlements, bounds, scan)
+    return scan.partial(_partial_options(as_of, window, recent, baseline, currency, rates))
+
+
+def _start(bounds: _Bounds, currency: str | None, rates: RateSource | None) -> _Scan:
+    if currency is not None:
+        Money.zero(currency)  # raises a ValidationError naming 'currency'
+    if rates is not None and not isinstance(rates, RateSource):
+        raise ValidationError(
+            f"rates: expected a credkit.fx.RateSource such as a RateTable, "
+            f"got {type(rates).__name__} {rates!r}"
+        )
+    return _Scan(bounds, currency, rates)
+
+
+def _partial_options(
+    as_of: datetime.date,
+    window: int,
+    recent: int,
+    baseline: int,
+    currency: str | None,
+    rates: RateSource | None,
+) -> dict[str, Any]:
+    return {
+        "as_of": as_of,
+        "window_months": window,
+        "recent_months": recent,
+        "baseline_months": baseline,
+        "currency": currency,
+        "rates_given": rates is not None,
+    }
 
 
 def payment_behaviour(
@@ -677,8 +1147,9 @@ def payment_behaviour(
     ``threshold_days``. ``currency`` and ``rates`` are needed only for customers with
     invoices in several currencies (see the module documentation).
 
-    The work is one pass over ``settlements`` with plain integer and ``Decimal``
-    arithmetic (a second pass over the customers with several currencies, if any).
+    This is ``behaviour_partial(settlements, ...).finish(...)`` (see
+    :class:`BehaviourPartial`): one pass over ``settlements`` summing whole numbers of
+    minor units, divided once per figure at the end.
 
     >>> from datetime import date
     >>> from credkit.ledger import Settlement
@@ -689,46 +1160,27 @@ def payment_behaviour(
     >>> payment_behaviour([late], as_of=date(2026, 3, 31), min_invoices=1)["C2"].payment_index
     Decimal('50')
     """
-    window = _whole(window_months, "window_months", 1)
-    needed = _whole(min_invoices, "min_invoices", 1)
-    bounds = _bounds(
-        as_of,
-        window,
-        _whole(recent_months, "recent_months", 1),
-        _whole(baseline_months, "baseline_months", 1),
+    _whole(window_months, "window_months", 1)
+    _whole(min_invoices, "min_invoices", 1)
+    _whole(recent_months, "recent_months", 1)
+    _whole(baseline_months, "baseline_months", 1)
+    _bounds(as_of, 1, 1, 1)
+    _threshold(threshold_days)
+    _whole(trend_min_invoices, "trend_min_invoices", 1)
+    partial = behaviour_partial(
+        settlements,
+        as_of=as_of,
+        window_months=window_months,
+        recent_months=recent_months,
+        baseline_months=baseline_months,
+        currency=currency,
+        rates=rates,
     )
-    threshold = _threshold(threshold_days)
-    trend_needed = _whole(trend_min_invoices, "trend_min_invoices", 1)
-    first_day = window_start(as_of, window_months=window)
-    result: dict[str, PaymentBehaviour | InsufficientData] = {}
-    for customer, acc in _collect(settlements, bounds, currency, rates).items():
-        n = acc[_N]
-        if n < needed:
-            result[customer] = InsufficientData(
-                customer, invoices=n, required=needed, fully_credited=acc[_CREDITED]
-            )
-            continue
-        count = Decimal(n)
-        weight = acc[_W]
-        result[customer] = PaymentBehaviour(
-            customer,
-            as_of=as_of,
-            window_start=first_day,
-            currency=acc[_CUR],
-            invoices=n,
-            amount_paid=Money(weight, acc[_CUR]),
-            average_days_to_pay=acc[_DTP] / count,
-            weighted_days_to_pay=acc[_W_DTP] / weight,
-            average_days_beyond_terms=acc[_DBT] / count,
-            weighted_days_beyond_terms=acc[_W_DBT] / weight,
-            average_days_late=acc[_LATE] / count,
-            weighted_days_late=acc[_W_LATE] / weight,
-            share_on_time=acc[_ON_TIME] / count,
-            share_early=acc[_EARLY] / count,
-            payment_index=acc[_W_INDEX] / (weight * _SCALE),
-            trend=_trend(customer, acc, threshold, trend_needed),
-        )
-    return result
+    return partial.finish(
+        min_invoices=min_invoices,
+        threshold_days=threshold_days,
+        trend_min_invoices=trend_min_invoices,
+    )
 
 
 def single_currency_behaviour(
@@ -800,18 +1252,20 @@ def payment_trends(
     >>> trend.direction, trend.change
     (<TrendDirection.DETERIORATING: 'deteriorating'>, Decimal('20.0'))
     """
-    bounds = _bounds(
-        as_of,
-        1,
-        _whole(recent_months, "recent_months", 1),
-        _whole(baseline_months, "baseline_months", 1),
-    )
+    _whole(recent_months, "recent_months", 1)
+    _whole(baseline_months, "baseline_months", 1)
     threshold = _threshold(threshold_days)
-    needed = _whole(min_invoices, "min_invoices", 1)
-    return {
-        customer: _trend(customer, acc, threshold, needed)
-        for customer, acc in _collect(settlements, bounds, currency, rates).items()
-    }
+    _whole(min_invoices, "min_invoices", 1)
+    partial = behaviour_partial(
+        settlements,
+        as_of=as_of,
+        window_months=1,
+        recent_months=recent_months,
+        baseline_months=baseline_months,
+        currency=currency,
+        rates=rates,
+    )
+    return partial.trends(threshold_days=threshold, min_invoices=min_invoices)
 
 
 def most_deteriorated(

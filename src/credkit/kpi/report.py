@@ -1,6 +1,6 @@
 """Receivables KPIs of a period, computed from a :class:`~credkit.ledger.Ledger`.
 
-:func:`kpis` reads the figures every KPI of :mod:`credkit.kpi.formulas` needs off a
+:func:`kpis` reads the figures every KPI of ``credkit.kpi.formulas`` needs off a
 ledger, for the period from ``period_start`` to ``period_end`` (both included):
 
 - **credit sales**: invoices issued in the period;
