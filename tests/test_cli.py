@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 import credkit
 from credkit import io, sample
 from credkit.cli import main
+from credkit.cli._common import plain_amount
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,12 +51,36 @@ def test_demo_summarises_the_sample_and_ages_it(
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the demo's report goes
     assert main(["demo", "--customers", "12", "--seed", "5"]) == 0
     out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) < 40  # an overview on one screen; the report has the rest
     portfolio = sample.generate(seed=5, customers=12)
     assert f"customers: {len(portfolio.ledger.customers)}" in out
     assert f"open items as of {portfolio.end.isoformat()}: " in out
-    for currency, total in portfolio.ledger.balance(portfolio.end).items():
-        assert f"{currency}  {total.format('en_US'):>18}" in out
     assert f"Aged receivables as of {portfolio.end.isoformat()}" in out
+    # the aging totals per currency are the ledger's open balance
+    for currency, total in portfolio.ledger.balance(portfolio.end).items():
+        row = next(line.split() for line in lines if line.split()[:1] == [currency])
+        assert row[1] == plain_amount(total)
+    assert re.search(r"orders checked: \d+ \(\d+ approved, \d+ held, \d+ rejected\)", out)
+    assert re.search(r"alerts: \d+ \(\d+ critical, \d+ warning, \d+ info\)", out)
+    report = Path(lines[-1].removeprefix("Portfolio report: ").split(" (")[0])
+    assert report.parent == tmp_path
+    assert report.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_demo_json_is_the_same_overview(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "report.html"
+    argv = ["demo", "--customers", "8", "--seed", "3", "--out", str(out), "--format", "json"]
+    assert main(argv) == 0
+    document = json.loads(capsys.readouterr().out)
+    portfolio = sample.generate(seed=3, customers=8)
+    assert document["portfolio"]["customers"] == 8
+    assert document["report"] == str(out)
+    balance = portfolio.ledger.balance(portfolio.end)
+    assert {a["currency"]: a["total"] for a in document["aging"]} == {
+        code: {"amount": str(m.amount), "currency": code} for code, m in balance.items()
+    }
+    assert out.is_file()
 
 
 def test_age_over_a_sample_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -201,7 +201,7 @@ def test_every_command_refuses_a_bad_date_alike(
     assert exit_.value.code == 2
     error = capsys.readouterr().err.splitlines()[-1]
     assert re.fullmatch(
-        rf"credkit {argv[0]}: error: argument --\S+: '31.03.2026' is not a date; "
+        rf"credkit: error: {argv[0]}: argument --\S+: '31.03.2026' is not a date; "
         r"expected YYYY-MM-DD such as 2026-03-31",
         error,
     )

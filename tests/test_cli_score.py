@@ -80,11 +80,17 @@ def test_table_output_lists_every_customer(
     assert lines[0] == "Scorecard trade-credit-b2b version 2026.1: 8 customers"
     assert lines[1].split() == ["Customer", "Score", "Class", "Reasons"]
     truth = expected(file)
-    body = lines[3:]
+    body = lines[3 : lines.index("")]
     assert len(body) == 8
     for line, (customer_id, (total, risk, reasons)) in zip(body, truth.items(), strict=True):
         assert line.split()[:3] == [customer_id, total, risk]
         assert line.endswith(", ".join(reasons[:3]))
+    # below the table, each reason code shown with what it means (the factor's description)
+    legend = lines[lines.index("Reasons:") + 1 :]
+    shown = sorted({code for _t, _r, reasons in truth.values() for code in reasons[:3]})
+    assert [line.split(":")[0].strip() for line in legend] == shown
+    texts = {f.reason_code: f.description for f in example_scorecard().factors}
+    assert all(line.endswith(f": {texts[line.split(':')[0].strip()]}") for line in legend)
 
 
 def test_json_output_with_more_reasons_and_another_id_column(
@@ -101,7 +107,9 @@ def test_json_output_with_more_reasons_and_another_id_column(
     for record in document["rows"]:
         total, risk, reasons = truth[record["customer_id"]]
         assert (record["total"], record["risk_class"]) == (total, risk)
-        assert record["reason_codes"] == list(reasons)  # all of them: fewer than 10
+        # all of them (fewer than 10), each with the text of its factor
+        assert [r["code"] for r in record["reasons"]] == list(reasons)
+        assert all(r["text"] for r in record["reasons"])
 
 
 def test_no_reasons_and_a_scorecard_without_risk_scale(
@@ -125,10 +133,10 @@ def test_no_reasons_and_a_scorecard_without_risk_scale(
     argv = ["score", str(file), "--scorecard", str(tmp_path / "card.json"), "--format", "csv"]
     assert main([*argv, "--reasons", "0"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "customer_id,total,risk_class,reason_codes",
-        "A,12.5,,",
-        "B,0,,",
-        "C,0,,",
+        "customer_id,total,risk_class,reason_codes,reason_texts",
+        "A,12.5,,,",
+        "B,0,,,",
+        "C,0,,,",
     ]
 
 
@@ -207,7 +215,7 @@ def test_a_negative_reason_count_is_an_argument_error(
 
 
 def test_render_refuses_an_unknown_format() -> None:
-    with pytest.raises(ValueError, match="format: expected 'table', 'csv' or 'json', got 'xml'"):
+    with pytest.raises(ValueError, match="--format: 'xml' is not a format; expected one of"):
         score.render(example_scorecard(), [], format="xml")
     with pytest.raises(ValueError, match="reasons: expected a whole number of 0 or more"):
         score.render(example_scorecard(), [], reasons=-2)

@@ -58,6 +58,7 @@ def test_table_by_customer(directory: Path, capsys: pytest.CaptureFixture[str]) 
     assert out[0] == "Aged receivables as of 2026-03-31 (days past the due date)"
     assert out[1].split() == [
         "Customer",
+        "Name",
         "Currency",
         "Not",
         "yet",
@@ -74,7 +75,9 @@ def test_table_by_customer(directory: Path, capsys: pytest.CaptureFixture[str]) 
         "Items",
         "Oldest",
     ]
-    assert out[3].split() == [
+    names = {c.id: c.name for c in _ledger().customers}
+    assert out[3].removeprefix("C1").strip().startswith(names["C1"])  # the name beside the id
+    assert out[3].replace(names["C1"], "").split() == [
         "C1",
         "EUR",
         "100.00",
@@ -89,7 +92,7 @@ def test_table_by_customer(directory: Path, capsys: pytest.CaptureFixture[str]) 
         "3",
         "59",
     ]
-    assert out[4].split() == [
+    assert out[4].replace(names["C2"], "").split() == [
         "C2",
         "USD",
         "0.00",
@@ -112,17 +115,24 @@ def test_csv_and_json_output(directory: Path, capsys: pytest.CaptureFixture[str]
     _run([str(directory), "--as-of", "2026-03-31", "--format", "csv", "--by", "total"])
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == (
-        "currency,Not yet due,1-30,31-60,61-90,91-120,Over 120,unapplied,total,disputed,"
-        "count,oldest_days"
+        "currency,not_yet_due,days_1_30,days_31_60,days_61_90,days_91_120,over_120,unapplied,"
+        "total,disputed,count,oldest_days"
     )
     assert lines[1] == "EUR,100.00,0.00,12345.67,0.00,0.00,0.00,-45.67,12400.00,100.00,3,59"
     _run([str(directory), "--as-of", "2026-03-31", "--format", "json", "--buckets", "60"])
     document = json.loads(capsys.readouterr().out)
     assert document["as_of"] == "2026-03-31"
     assert document["basis"] == "due_date"
-    assert [b["label"] for b in document["buckets"]] == ["Not yet due", "1-60", "Over 60"]
-    assert document["rows"][1]["Over 60"] == "1100.00"
-    assert document["totals"][0]["total"] == "12400.00"
+    buckets = document["rows"][1]["buckets"]
+    assert [(b["label"], b["lower"], b["upper"]) for b in buckets] == [
+        ("Not yet due", None, 0),
+        ("1-60", 1, 60),
+        ("Over 60", 61, None),
+    ]
+    assert buckets[2]["amount"] == {"amount": "1100.00", "currency": "USD"}
+    assert document["rows"][1]["name"] == _ledger().customers[1].name
+    assert document["totals"][0]["customer_id"] is None
+    assert document["totals"][0]["total"] == {"amount": "12400.00", "currency": "EUR"}
 
 
 def test_issue_basis_and_conversion(
@@ -161,7 +171,8 @@ def test_single_open_items_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
     )
     _run([str(path), "--as-of", "2026-03-31", "--format", "csv"])
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1] == "C1,EUR,0.00,0.00,400.00,0.00,0.00,0.00,-40.00,360.00,0.00,2,55"
+    # a single export has no customer names: the name column is empty
+    assert lines[1] == "C1,,EUR,0.00,0.00,400.00,0.00,0.00,0.00,-40.00,360.00,0.00,2,55"
 
 
 def test_invoice_history_with_a_mapping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -186,8 +197,8 @@ def test_invoice_history_with_a_mapping(tmp_path: Path, capsys: pytest.CaptureFi
     # As of 31 March: invoice 1 was paid in February; 2 is open and 24 days late; 3 is
     # paid only in April, so it is still open (due today); 4 is not issued yet.
     assert lines[1:] == [
-        "K1,EUR,0.00,250.00,0.00,0.00,0.00,0.00,0.00,250.00,0.00,1,24",
-        "K2,EUR,99.00,0.00,0.00,0.00,0.00,0.00,0.00,99.00,0.00,1,",
+        "K1,,EUR,0.00,250.00,0.00,0.00,0.00,0.00,0.00,250.00,0.00,1,24",
+        "K2,,EUR,99.00,0.00,0.00,0.00,0.00,0.00,0.00,99.00,0.00,1,",
     ]
     mapping.write_text('amount = "Betrag"\ncurrency = false\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="currency: expected a string"):

@@ -29,6 +29,7 @@ from credkit.cli.check import DEFAULT_POLICY
 from credkit.desk import CreditDesk
 from credkit.errors import PermissionDenied
 from credkit.policy import load_policy
+from credkit.policy.rules import REASONS
 from credkit.storage import OrderStatus
 from credkit.storage.sql import SQLStore
 
@@ -164,7 +165,7 @@ def test_check_reserves_and_logs_replays_and_the_log_verifies_until_tampered(
                 assert record.entry == decision["entry"]
                 if decision["outcome"] == "approve":
                     assert decision["reservation"] == {
-                        **decision["amount"],
+                        "amount": decision["amount"],
                         "reserved_on": AS_OF,
                     }
         desk = CreditDesk(store, load_policy(DEFAULT_POLICY, format="toml"))
@@ -267,6 +268,7 @@ def test_the_table_shows_reservations_entries_and_reasons(
     assert out[1].split() == [
         "Order",
         "Customer",
+        "Name",
         "Amount",
         "Outcome",
         "Available",
@@ -277,11 +279,13 @@ def test_the_table_shows_reservations_entries_and_reasons(
     ]
     approved = next(line for line in out if " APPROVE " in line)
     assert approved.split()[-1] == "1"  # the first entry of the log
-    assert any(line.startswith("    hold LIMIT_EXCEEDED: ") for line in out)
+    meaning = REASONS["LIMIT_EXCEEDED"]
+    assert any(line.startswith(f"    hold LIMIT_EXCEEDED ({meaning}): ") for line in out)
     store = _store(sqlite)
     try:
         with store.unit() as unit:
             customer_id = approved.split()[1]
+            assert unit.customer(customer_id).name in approved  # the name beside the id
             assert unit.audit_log(customer_id)[0].payload["user"] == "ana"
     finally:
         store.dispose()

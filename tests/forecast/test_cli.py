@@ -29,10 +29,15 @@ def test_json_totals_are_the_open_balance(
     document = json.loads(capsys.readouterr().out)
     balance = read_ledger(out).balance(date(2026, 6, 30))
     assert set(document["currencies"]) == set(balance)
+
+    def amount(values: list[dict[str, str]], code: str) -> Decimal:
+        (value,) = [v["amount"] for v in values if v["currency"] == code]
+        return Decimal(value)
+
     for code, money in balance.items():
-        assert Decimal(document["open_balance"][code]) == money.amount
-        weeks = sum(Decimal(w["amounts"][code]) for w in document["weekly"])
-        total = weeks + Decimal(document["beyond"][code]) + Decimal(document["credits"][code])
+        assert amount(document["open_balance"], code) == money.amount
+        weeks = sum(amount(w["amounts"], code) for w in document["weekly"])
+        total = weeks + amount(document["beyond"], code) + amount(document["credits"], code)
         assert total == money.amount
     assert len(document["weekly"]) == 13
 
@@ -62,8 +67,10 @@ def test_store_and_ledger_agree_and_table_and_csv(
     )
     assert capsys.readouterr().out == from_store
     rows = list(csv.reader(io.StringIO(from_store)))
-    assert [r[0] for r in rows].count("week") == 4
-    assert rows[-1][0] == "open balance"
+    assert rows[0] == ["period", "start", "end", "currency", "amount"]
+    currencies = sorted({r[3] for r in rows[1:]})
+    assert [r[0] for r in rows].count("week") == 4 * len(currencies)
+    assert [r[0] for r in rows[-len(currencies) :]] == ["open_balance"] * len(currencies)
     assert main(["forecast", *url, "--as-of", "2026-06-30", "--naive"]) == 0
     assert "due date (naive)" in capsys.readouterr().out
 
@@ -99,13 +106,17 @@ def test_a_stored_promise_overrides_the_behaviour(
     assert parts == [
         {
             "on": "2026-07-20",
-            "amount": f"{item.amount.round().amount:f}",
+            "amount": {
+                "amount": f"{item.amount.round().amount:f}",
+                "currency": item.amount.currency,
+            },
             "basis": "promise",
             "source": "PTP-T",
             "moved": False,
         }
     ]
-    assert Money.of(items[item.document_id]["open"], item.amount.currency) == item.amount
+    open_ = items[item.document_id]["open"]
+    assert Money.of(open_["amount"], open_["currency"]) == item.amount
 
 
 @pytest.mark.parametrize(

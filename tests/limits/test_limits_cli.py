@@ -42,6 +42,7 @@ def test_table_for_the_sample(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert lines[1].split() == [
         "Customer",
+        "Name",
         "Segment",
         "Class",
         "Ccy",
@@ -53,6 +54,8 @@ def test_table_for_the_sample(capsys: pytest.CaptureFixture[str]) -> None:
     ]
     body = [line for line in lines[3:] if line.startswith("C0")]
     assert len(body) == 30
+    names = {c.id: c.name for c in sample.generate(seed=3, customers=30).ledger.customers}
+    assert all(line[line.index(" ") :].strip().startswith(names[line.split()[0]]) for line in body)
     assert "* Current limits are synthetic (the sample has none)" in out
 
 
@@ -197,5 +200,5 @@ def _demo_list(lines: list[str], title: str) -> list[dict[str, str]]:
 
 
 def test_render_refuses_unknown_formats(portfolio: sample.SamplePortfolio) -> None:
-    with pytest.raises(ValidationError, match="format: expected 'table' or 'csv'"):
+    with pytest.raises(ValidationError, match="--format: 'xml' is not a format"):
         limits_command.render([], policy=example_policy(), format="xml")

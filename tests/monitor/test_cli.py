@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,10 @@ def test_the_alerts_table_once_new_then_known(url: str, capsys: pytest.CaptureFi
     first = capsys.readouterr().out
     header = first.splitlines()[0]
     assert header.startswith(f"Monitoring {url} as of {DAY} (monitoring version 2026.1)")
-    assert "Severity  Customer  Reason" in first
+    assert re.search(r"Severity  Customer  Name +Reason", first)
+    # each reason code shown is explained in words below the table
+    assert "reasons:" in first
+    assert re.search(r"\n  [A-Z_]+: \S", first.split("reasons:")[1])
     count = int(header.split(", ")[-1].split()[0])
     assert f"({count} new)" in header
     assert main(["monitor", "--url", url, "--as-of", DAY]) == 1
@@ -39,6 +43,7 @@ def test_the_alerts_table_once_new_then_known(url: str, capsys: pytest.CaptureFi
     document = json.loads(capsys.readouterr().out)
     assert len(document["alerts"]) == count
     assert not any(a["new"] for a in document["alerts"])
+    assert all(a["name"] and a["reason_text"] for a in document["alerts"])
     severities = [a["severity"] for a in document["alerts"]]
     ranks = {"critical": 0, "warning": 1, "info": 2}
     assert severities == sorted(severities, key=ranks.__getitem__)
@@ -52,6 +57,16 @@ def test_acknowledging_an_alert(url: str, capsys: pytest.CaptureFixture[str]) ->
     main(["monitor", "--url", url, "--as-of", DAY, "--format", "json"])
     acknowledged = next(a for a in json.loads(capsys.readouterr().out)["alerts"] if a["key"] == key)
     assert (acknowledged["acknowledged_by"], acknowledged["note"]) == ("ana", "called")
+
+
+def test_options_before_ack_are_kept(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # argparse would let the action's own defaults overwrite --url and --format typed
+    # before the action word; the store then would be the default one, not this one
+    main(["monitor", "--url", url, "--as-of", DAY, "--format", "json"])
+    key = json.loads(capsys.readouterr().out)["alerts"][0]["key"]
+    assert main(["monitor", "--url", url, "--format", "json", "ack", key, "--user", "ana"]) == 0
+    acknowledged = json.loads(capsys.readouterr().out)["acknowledged"]
+    assert (acknowledged["key"], acknowledged["acknowledged_by"]) == (key, "ana")
 
 
 def test_a_role_table_can_refuse_an_acknowledgement(

@@ -18,6 +18,7 @@ from credkit.cli import check as check_command
 from credkit.errors import CredkitError, ValidationError
 from credkit.ledger import Customer, Invoice, Ledger
 from credkit.money import Money
+from credkit.policy.rules import REASONS
 
 
 def run(argv: list[str]) -> int:
@@ -78,14 +79,26 @@ def test_check_orders_against_a_ledger_with_limits(
     assert "synthetic" not in out
     # SO-1 brings C1 exactly to its limit; SO-1 then counts as an open order, so SO-2 is over
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.startswith("SO-")}
-    assert rows["SO-1"] == ["SO-1", "C1", "2,000.00", "EUR", "APPROVE", "0.00", "EUR"]
-    assert rows["SO-2"][4] == rows["SO-3"][4] == "HOLD"
+    name = io.read_ledger(ledger_dir).customers[0].name  # the customer's name beside its id
+    assert rows["SO-1"] == [
+        "SO-1",
+        "C1",
+        *name.split(),
+        "2,000.00",
+        "EUR",
+        "APPROVE",
+        "0.00",
+        "EUR",
+    ]
+    assert "HOLD" in rows["SO-2"]
+    assert "HOLD" in rows["SO-3"]
+    # each reason code with what it means (credkit.policy.rules.REASONS), then the figures
     assert (
-        "hold LIMIT_EXCEEDED: exposure 10,000.00 EUR + order 0.01 EUR exceeds limit 10,000.00 EUR"
-        in out
+        f"hold LIMIT_EXCEEDED ({REASONS['LIMIT_EXCEEDED']}): exposure 10,000.00 EUR + order "
+        "0.01 EUR exceeds limit 10,000.00 EUR" in out
     )
     # C2 has no limit and an invoice 18 days overdue; the prepaid order is approved anyway
-    assert "hold NO_LIMIT: no credit limit on the profile" in out
+    assert f"hold NO_LIMIT ({REASONS['NO_LIMIT']}): no credit limit on the profile" in out
     assert "PREPAID: prepaid order" in out
     assert out.rstrip().endswith("4 orders: 2 approved, 2 held, 0 rejected")
     assert run([*argv, "--as-of", "2026-11-02", "--no-fail-on-hold"]) == 0
@@ -133,7 +146,9 @@ def test_check_json_output(
     assert decision["order_date"] == "2026-11-03"
     assert decision["reasons"][0]["code"] == "OVERDUE_TOO_OLD"
     assert decision["line"] == 2
-    assert decision["available_before"] == "3000.00"  # limit 6,000.00 GBP - 3,000.00 GBP open
+    # limit 6,000.00 GBP - 3,000.00 GBP open
+    assert decision["available_before"] == {"amount": "3000.00", "currency": "GBP"}
+    assert decision["reasons"][0]["text"] == REASONS["OVERDUE_TOO_OLD"]
     assert len(decision["fingerprint"]) == 64
 
 
@@ -297,10 +312,12 @@ def test_limits_with_a_history_give_each_customer_its_limit_in_force(
     argv = [str(orders), "--ledger", str(ledger_dir), "--limits", str(limits), "--format", "json"]
     run([*argv, "--as-of", "2026-10-15"])
     [decision] = json.loads(capsys.readouterr().out)["decisions"]
-    assert decision["available_before"] == "1000.00"  # the temporary 9,000 - 8,000 open
+    # the temporary 9,000 - 8,000 open
+    assert decision["available_before"] == {"amount": "1000.00", "currency": "EUR"}
     run([*argv, "--as-of", "2026-11-02"])
     [decision] = json.loads(capsys.readouterr().out)["decisions"]
-    assert decision["available_before"] == "-3000.00"  # the base 5,000 again
+    # the base 5,000 again
+    assert decision["available_before"] == {"amount": "-3000.00", "currency": "EUR"}
 
 
 def test_bad_limit_files_are_reported_with_the_line(tmp_path: Path, ledger_dir: Path) -> None:
@@ -384,5 +401,6 @@ def test_limits_in_another_currency_convert_the_ledger_with_rates(
     assert "open items include 8000.00 EUR" in capsys.readouterr().err
     assert run([*common, "--rates", str(rates), "--as-of", "2026-11-02", "--format", "json"]) == 0
     [decision] = json.loads(capsys.readouterr().out)["decisions"]
-    assert (decision["outcome"], decision["currency"]) == ("approve", "USD")
-    assert decision["available_before"] == "10000.00"  # 20,000 USD - 8,000 EUR x 1.25
+    assert decision["outcome"] == "approve"
+    # 20,000 USD - 8,000 EUR x 1.25
+    assert decision["available_before"] == {"amount": "10000.00", "currency": "USD"}

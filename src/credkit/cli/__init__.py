@@ -27,6 +27,8 @@ from credkit._version import __version__
 
 TYPE_CHECKING = False  # not from typing: ``credkit --version`` need not import it
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from credkit.cli._common import Subcommands
 
 __all__ = ["main"]
@@ -59,6 +61,19 @@ def _add_command(commands: Subcommands, name: str) -> None:
     module.add_parser(commands)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors start ``credkit: error:`` as every other error does.
+
+    Status 2 (bad input), after the usage line; the message names the command.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        command = self.prog.removeprefix("credkit").strip()
+        where = f"{command}: " if command else ""
+        self.exit(2, f"credkit: error: {where}{message}\n")
+
+
 def _parser(load: Collection[str] = _COMMANDS) -> argparse.ArgumentParser:
     """The ``credkit`` parser; the commands in ``load`` complete (their modules imported).
 
@@ -66,12 +81,14 @@ def _parser(load: Collection[str] = _COMMANDS) -> argparse.ArgumentParser:
     any arguments and only records its name as ``_command``: enough for ``--help``,
     ``--version`` and to find which command's module to import.
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="credkit",
         description="B2B credit management: sample data, aging, KPIs, scoring and more.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands: Subcommands = parser.add_subparsers(  # type: ignore[assignment]
+        title="commands", metavar="COMMAND"
+    )
     for name, help_line in _COMMANDS.items():
         if name in load:
             _add_command(commands, name)
@@ -109,8 +126,9 @@ def _attach_list_values(argv: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``credkit`` command with ``argv`` (default: the process arguments).
 
-    Returns the exit status: 0 on success, 2 for bad input (the message goes to
-    standard error, prefixed ``credkit: error:``).
+    Returns the exit status, the same for every command: 0 on success, 1 for findings
+    (holds, rejections, alerts, a failed verification), 2 for bad input (the message
+    goes to standard error, prefixed ``credkit: error:``, in the words of the options).
 
     >>> main(["sample", "--out", "/nonexistent/\\0bad"])
     2
@@ -130,13 +148,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "func"):
         parser.print_help()
         return 2
+    from credkit.cli._common import stdin_input
+    from credkit.cli._output import BAD_INPUT, for_user
     from credkit.errors import CredkitError  # imported by every command's module anyway
 
+    spooled = None
     try:
-        status: int = args.func(args)
+        with stdin_input(args) as spooled:
+            status: int = args.func(args)
     except CredkitError as error:
-        print(f"credkit: error: {error}", file=sys.stderr)
-        return 2
+        message = for_user(str(error), command=command)
+        if spooled is not None:  # name standard input as the user gave it
+            message = message.replace(repr(str(spooled)), "'-'").replace(str(spooled), "-")
+        print(f"credkit: error: {message}", file=sys.stderr)
+        return BAD_INPUT
     except BrokenPipeError:
         # The reader went away (``credkit ... | head``): stop quietly, as Unix tools do.
         # Point stdout at devnull so that the interpreter's final flush cannot fail too

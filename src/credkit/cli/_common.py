@@ -11,12 +11,15 @@ symbol (the currency is in a column or the title).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime
 import io
 import os
 import re
-from collections.abc import Collection, Iterable, Sequence
+import sys
+import tempfile
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeAlias
@@ -40,6 +43,7 @@ __all__ = [
     "currency_rates",
     "grid",
     "iso_date",
+    "keep_parent_options",
     "ledger_or_mapping",
     "load_rates",
     "non_negative_int",
@@ -47,6 +51,8 @@ __all__ = [
     "plain_number",
     "printable",
     "safe_cell",
+    "shown_path",
+    "stdin_input",
 ]
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -54,6 +60,31 @@ Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 # -- arguments ------------------------------------------------------------------------
+
+
+def keep_parent_options(action: argparse.ArgumentParser, parent: argparse.ArgumentParser) -> None:
+    """Let options ``action`` shares with ``parent`` be typed before or after the action.
+
+    argparse lets an action's defaults overwrite what was typed before the action word
+    (``credkit monitor --url U ack KEY`` would lose ``--url``); an action's option that
+    its command also has therefore gets no default of its own.
+
+    >>> parent = argparse.ArgumentParser()
+    >>> _ = parent.add_argument("--format", default="table")
+    >>> action = parent.add_subparsers(dest="action").add_parser("ack")
+    >>> _ = action.add_argument("--format", default="table")
+    >>> keep_parent_options(action, parent)
+    >>> parent.parse_args(["--format", "json", "ack"]).format
+    'json'
+    >>> parent.parse_args(["ack", "--format", "csv"]).format
+    'csv'
+    >>> parent.parse_args(["ack"]).format
+    'table'
+    """
+    shared = {option.dest for option in parent._actions if option.option_strings}
+    for option in action._actions:
+        if option.option_strings and option.dest in shared and option.dest != "help":
+            option.default = argparse.SUPPRESS
 
 
 def iso_date(text: str) -> datetime.date:
@@ -185,6 +216,69 @@ def load_rates(path: str | os.PathLike[str]) -> RateTable:
     if len(bases) == 1:
         table = attrs.evolve(table, pivot=bases.pop())
     return table
+
+
+STDIN_OPTIONS = {
+    # the argparse dest of each file a command reads -> how messages name it
+    "path": "PATH",
+    "orders": "ORDERS.csv",
+    "rates": "--rates",
+    "limits": "--limits",
+    "risk_classes": "--risk-classes",
+    "application": "APPLICATION",
+}
+"""The inputs that may be ``-``, standard input (the arguments that name a file to read)."""
+
+
+@contextlib.contextmanager
+def stdin_input(args: argparse.Namespace) -> Iterator[Path | None]:
+    """Standard input as the file of the argument given as ``-``, for as long as a command runs.
+
+    The input is spooled to a file in a temporary directory (credkit's readers take
+    paths: they sniff encodings and name lines in their messages), and the argument
+    points at it; the directory goes when the command ends. Yields that file, or
+    ``None`` when no argument is ``-``. Only one argument can be ``-``.
+
+    >>> args = argparse.Namespace(path=Path("orders.csv"), rates=None)
+    >>> with stdin_input(args) as spooled:
+    ...     spooled is None
+    True
+    >>> args = argparse.Namespace(path=Path("-"), rates=Path("-"))
+    >>> with stdin_input(args):
+    ...     pass
+    Traceback (most recent call last):
+    credkit.errors.ValidationError: --rates: only one input can be '-' (standard input); PATH is already
+    """
+    named = [name for name in STDIN_OPTIONS if str(getattr(args, name, None)) == "-"]
+    if not named:
+        yield None
+        return
+    if len(named) > 1:
+        raise ValidationError(
+            f"{STDIN_OPTIONS[named[1]]}: only one input can be '-' (standard input); "
+            f"{STDIN_OPTIONS[named[0]]} is already"
+        )
+    data = sys.stdin.buffer.read()
+    name = named[0]
+    suffix = ".csv"
+    if name == "application":  # TOML or JSON, told apart by the file name
+        suffix = ".json" if data.lstrip().startswith(b"{") else ".toml"
+    with tempfile.TemporaryDirectory(prefix="credkit-stdin-") as folder:
+        spooled = Path(folder, f"stdin{suffix}")
+        spooled.write_bytes(data)
+        setattr(args, name, spooled)
+        yield spooled
+
+
+def shown_path(path: Path) -> str:
+    """How messages name the file ``path``: ``-`` for standard input spooled by :func:`stdin_input`.
+
+    >>> shown_path(Path("orders.csv")), shown_path(Path("/tmp/credkit-stdin-x1/stdin.csv"))
+    ('orders.csv', '-')
+    """
+    if path.parent.name.startswith("credkit-stdin-") and path.stem == "stdin":
+        return "-"
+    return str(path)
 
 
 # -- output ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,14 +18,13 @@ from credkit.aging import STANDARD, AgingBasis, AgingReport, AgingRow, Buckets, 
 from credkit.cli._common import (
     Subcommands,
     add_currency_arguments,
-    add_raw_csv_argument,
-    csv_text,
     currency_rates,
     grid,
     iso_date,
     ledger_or_mapping,
     plain_amount,
 )
+from credkit.cli._output import OK, add_format_argument, bucket_list, emit, money, snake
 from credkit.errors import ValidationError
 from credkit.io import (
     ColumnMapping,
@@ -81,10 +80,7 @@ def add_parser(commands: Subcommands) -> None:
         default="customer",
         help="one line per customer and currency (default) or per currency",
     )
-    parser.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table", help="output format"
-    )
-    add_raw_csv_argument(parser)
+    add_format_argument(parser)
     add_currency_arguments(parser)
     parser.add_argument(
         "--booked",
@@ -141,8 +137,10 @@ def _buckets(text: str | None) -> Buckets:
 # -- output ---------------------------------------------------------------------------
 
 
-def _line_cells(line: AgingRow, with_customer: bool) -> list[str]:
+def _line_cells(line: AgingRow, with_customer: bool, names: Mapping[str, str]) -> list[str]:
     cells = [line.customer_id or "Total"] if with_customer else []
+    if with_customer and names:
+        cells.append(names.get(line.customer_id or "", ""))
     cells.append(line.currency)
     cells.extend(plain_amount(a) for a in line.amounts)
     cells.extend(
@@ -157,14 +155,15 @@ def _line_cells(line: AgingRow, with_customer: bool) -> list[str]:
     return cells
 
 
-def _table(report: AgingReport, by: str) -> str:
+def _table(report: AgingReport, by: str, names: Mapping[str, str]) -> str:
     with_customer = by == "customer"
     header = ["Customer"] if with_customer else []
+    header += ["Name"] if with_customer and names else []  # an export has no names
     header += ["Currency", *report.buckets.labels, "Unapplied", "Total", "Disputed"]
     header += ["Items", "Oldest"]
-    body = [_line_cells(r, with_customer) for r in report.rows] if with_customer else []
-    totals = [_line_cells(t, with_customer) for t in report.totals]
-    table = grid(header, [*body, *totals], left=header[: 2 if with_customer else 1])
+    body = [_line_cells(r, with_customer, names) for r in report.rows] if with_customer else []
+    totals = [_line_cells(t, with_customer, names) for t in report.totals]
+    table = grid(header, [*body, *totals], left=header[: header.index("Currency") + 1])
     if body and totals:
         table.insert(2 + len(body), table[1])  # a rule between the customers and the totals
     converted = f", in {report.currency}" if report.currency else ""
@@ -180,45 +179,86 @@ def _table(report: AgingReport, by: str) -> str:
     return "\n".join(lines)
 
 
+def _row_json(report: AgingReport, line: AgingRow, names: Mapping[str, str]) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "customer_id": line.customer_id,  # None on the totals
+        "name": None if line.customer_id is None else names.get(line.customer_id),
+    }
+    record.update(
+        {
+            "currency": line.currency,
+            "buckets": bucket_list(report.buckets, line.amounts),
+            "unapplied": money(line.unapplied),
+            "total": money(line.total),
+            "disputed": money(line.disputed),
+            "count": line.count,
+            "oldest_days": line.oldest_days,
+        }
+    )
+    return record
+
+
+def _document(report: AgingReport, by: str, names: Mapping[str, str]) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "as_of": report.as_of,
+        "basis": report.basis.value,
+        "currency": report.currency,
+        "valuation": "booked" if report.valuation is Valuation.BOOKED else "current",
+        "rows": [_row_json(report, r, names) for r in report.rows] if by == "customer" else [],
+        "totals": [_row_json(report, t, names) for t in report.totals],
+    }
+    return document
+
+
+def _csv_rows(
+    report: AgingReport, by: str, names: Mapping[str, str]
+) -> tuple[list[str], list[list[object]]]:
+    columns = ["customer_id", "name"] if by == "customer" else []
+    columns += ["currency", *(snake(label) for label in report.buckets.labels)]
+    columns += ["unapplied", "total", "disputed", "count", "oldest_days"]
+    lines = report.rows if by == "customer" else report.totals
+    rows: list[list[object]] = []
+    for line in lines:
+        cells: list[object] = []
+        if by == "customer":
+            cells += [line.customer_id, names.get(line.customer_id or "", "")]
+        cells.append(line.currency)
+        cells += [a.amount for a in line.amounts]
+        cells += [line.unapplied.amount, line.total.amount, line.disputed.amount]
+        cells += [line.count, line.oldest_days]
+        rows.append(cells)
+    return columns, rows
+
+
 def render(
-    report: AgingReport, *, by: str = "customer", format: str = "table", raw: bool = False
+    report: AgingReport,
+    *,
+    by: str = "customer",
+    format: str = "table",
+    raw: bool = False,
+    names: Mapping[str, str] | None = None,
 ) -> str:
-    """The report as a plain-text table, CSV or JSON.
+    """The report as a plain-text table, CSV or JSON (see :mod:`credkit.cli._output`).
 
     Tables show amounts rounded to the currency's minor units with thousands
-    separators; CSV and JSON carry the exact amounts of
-    :meth:`~credkit.aging.AgingReport.to_rows`.
+    separators, and the customer's name from ``names`` (id -> name) beside its id;
+    CSV and JSON carry the exact amounts. In JSON each row's buckets are a list of
+    ``{label, lower, upper, amount}``; CSV has one column per bucket (snake_case).
 
     >>> from datetime import date
     >>> print(render(age([], as_of=date(2026, 3, 31)), format="csv"))
-    customer_id,currency,Not yet due,1-30,31-60,61-90,91-120,Over 120,unapplied,total,disputed,count,oldest_days
+    customer_id,name,currency,not_yet_due,days_1_30,days_31_60,days_61_90,days_91_120,over_120,unapplied,total,disputed,count,oldest_days
     """
     if by not in ("customer", "total"):
-        raise ValidationError(f"by: expected 'customer' or 'total', got {by!r}")
-    if format == "table":
-        return _table(report, by)
-    if format == "csv":
-        columns = ["customer_id"] if by == "customer" else []
-        columns += ["currency", *report.buckets.labels, "unapplied", "total", "disputed"]
-        columns += ["count", "oldest_days"]
-        records = report.to_rows(by="customer" if by == "customer" else "total")
-        return csv_text(columns, ([record[c] for c in columns] for record in records), raw=raw)
-    if format == "json":
-        document: dict[str, Any] = {
-            "as_of": report.as_of.isoformat(),
-            "basis": report.basis.value,
-            "currency": report.currency,
-            **({"valuation": "booked"} if report.valuation is Valuation.BOOKED else {}),
-            "buckets": [
-                {"label": b.label, "min_days": b.min_days, "max_days": b.max_days}
-                for b in report.buckets
-            ],
-        }
-        if by == "customer":
-            document["rows"] = report.to_rows(by="customer")
-        document["totals"] = report.to_rows(by="total")
-        return json.dumps(document, indent=2, ensure_ascii=False)
-    raise ValidationError(f"format: expected 'table', 'csv' or 'json', got {format!r}")
+        raise ValidationError(f"--by: expected 'customer' or 'total', got {by!r}")
+    known = names or {}
+    return emit(
+        format,
+        table=lambda: _table(report, by, known),
+        document=lambda: _document(report, by, known),
+        rows=lambda: _csv_rows(report, by, known),
+        raw=raw,
+    )
 
 
 def demo_section(ledger: Ledger, as_of: datetime.date) -> str:
@@ -264,7 +304,9 @@ def run(args: argparse.Namespace) -> int:
         "rates": rates,
         "valuation": Valuation.BOOKED if booked else Valuation.CURRENT,
     }
+    names: dict[str, str] = {}
     if isinstance(source, Ledger):
+        names = {customer.id: customer.name for customer in source.customers}
         report = age(source, **options)
     elif booked and source.settled_on is None:  # booked amounts: read the items, then age
         report = age(read_open_items(args.path, mapping=source), **options)
@@ -276,5 +318,5 @@ def run(args: argparse.Namespace) -> int:
             read_invoices(args.path, mapping=source), read_settlements(args.path, mapping=source)
         )
         report = age(history.open_items(as_of), **options)
-    print(render(report, by=args.by, format=args.format, raw=args.raw_csv))
-    return 0
+    print(render(report, by=args.by, format=args.format, raw=args.raw_csv, names=names))
+    return OK

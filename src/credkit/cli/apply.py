@@ -25,16 +25,16 @@ asked of the applicant, 2 for bad input.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from credkit.cli._common import Subcommands, iso_date
+from credkit.cli._output import FINDINGS, OK, add_format_argument, emit, to_json
 from credkit.cli._store import add_store_arguments, closing, ready_store
 from credkit.cli.check import DEFAULT_POLICY
 from credkit.config import load
 from credkit.desk import CreditDesk, RoleTable
-from credkit.desk.applications import ApplicationPolicy, load_application
+from credkit.desk.applications import ApplicationPolicy, ApplicationResult, load_application
 from credkit.errors import ValidationError
 from credkit.limits import ApprovalMatrix, LimitPolicy
 from credkit.policy import load_policy
@@ -70,7 +70,9 @@ def add_parser(commands: Subcommands) -> None:
         "--as-of", type=iso_date, required=True, metavar="DATE", help="the day (YYYY-MM-DD)"
     )
     parser.add_argument("--user", required=True, metavar="USER", help="who runs the application")
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    add_format_argument(
+        parser, help="output format: table (default), json, or csv (one row per step)"
+    )
     parser.add_argument(
         "--bureau-dir",
         type=Path,
@@ -146,9 +148,37 @@ def run(args: argparse.Namespace) -> int:
             limit_policy=limit_policy,
             policy=policy,
         )
-    if args.format == "json":
-        print(json.dumps({"store": store.where, **result.to_json()}, indent=2))
-    else:
-        print(f"Store: {store.where}")
-        print(result.explain())
-    return 1 if result.to_ask else 0
+    print(
+        emit(
+            args.format,
+            table=lambda: f"Store: {store.where}\n{result.explain()}",
+            document=lambda: _document(result, store.where),
+            rows=lambda: (
+                ["step", "detail", "entry"],
+                [[step.name, step.detail, step.entry] for step in result.steps],
+            ),
+            raw=args.raw_csv,
+        )
+    )
+    return FINDINGS if result.to_ask else OK
+
+
+def _document(result: ApplicationResult, where: str) -> dict[str, Any]:
+    """The result's JSON document, with amounts as money and the score's reason texts."""
+    document: dict[str, Any] = {"store": where, **result.to_json()}
+    recommendation = result.recommendation
+    document["recommendation"] = {
+        "policy": {"id": recommendation.policy_id, "version": recommendation.policy_version},
+        "amount": recommendation.amount,
+        "currency": recommendation.currency,
+        "chosen": list(recommendation.chosen),
+        "methods": [
+            {"method": m.method, "amount": m.amount, "reason": m.reason}
+            for m in recommendation.methods
+        ],
+        "adjustments": [{"step": a.step, "reason": a.reason} for a in recommendation.adjustments],
+    }
+    if result.score is not None:
+        document["score"]["total"] = result.score.total
+    document["request"] = to_json(result.request)
+    return document

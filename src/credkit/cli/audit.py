@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from credkit.cli._common import Subcommands, grid
+from credkit.cli._output import FINDINGS, OK, add_format_argument, emit
 from credkit.cli._store import add_store_arguments, closing, ready_store
 from credkit.cli.check import DEFAULT_POLICY
 from credkit.desk import CreditDesk
@@ -80,6 +81,7 @@ def add_parser(commands: Subcommands) -> None:
         metavar="ID",
         help="verify only these customers' logs (default: every customer)",
     )
+    add_format_argument(verify)
     show = actions.add_parser(
         "show",
         parents=[common],
@@ -89,7 +91,9 @@ def add_parser(commands: Subcommands) -> None:
         "fingerprint; then re-check the chain (exit 1 when it is broken).",
     )
     show.add_argument("--customer", required=True, metavar="ID", help="the customer")
-    show.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    add_format_argument(
+        show, help="output format: table (default), json or csv (one row per entry)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -133,12 +137,32 @@ def _verify(args: argparse.Namespace, store: SQLStore) -> int:
     if customer_ids is not None:
         _known(store, customer_ids, where)
     count, problem = _problem(store, customer_ids)
-    if problem is not None:
-        print(f"audit log broken: {problem}")
-        return 1
     scope = "" if customer_ids is None else f" of {', '.join(map(repr, customer_ids))}"
-    print(f"audit log intact: {count} entr{'y' if count == 1 else 'ies'}{scope}")
-    return 0
+    text = (
+        f"audit log broken: {problem}"
+        if problem is not None
+        else f"audit log intact: {count} entr{'y' if count == 1 else 'ies'}{scope}"
+    )
+    document = {
+        "store": where,
+        "customers": customer_ids,
+        "intact": problem is None,
+        "entries": count,
+        "problem": problem,
+    }
+    print(
+        emit(
+            args.format,
+            table=lambda: text,
+            document=lambda: document,
+            rows=lambda: (
+                ["intact", "entries", "problem"],
+                [[problem is None, count, problem]],
+            ),
+            raw=args.raw_csv,
+        )
+    )
+    return OK if problem is None else FINDINGS
 
 
 # -- show -----------------------------------------------------------------------------
@@ -244,15 +268,46 @@ def _show(args: argparse.Namespace, store: SQLStore) -> int:
         except StorageError as error:  # an entry the store cannot read back (names it)
             entries, unreadable = (), error.message
     checked, problem = (0, unreadable) if unreadable else _problem(store, [customer_id])
-    if args.format == "json":
+    if args.format in ("json", "csv"):
+        rows = [_row(entry) for entry in entries]
         document = {
             "customer_id": customer_id,
             "name": name,
             "store": where,
-            "entries": [_row(entry) for entry in entries],
+            "entries": rows,
             "chain": {"intact": problem is None, "entries": checked, "problem": problem},
         }
-        print(json.dumps(document, indent=2, ensure_ascii=False, default=str))
+        columns = [
+            "sequence",
+            "at",
+            "event",
+            "user",
+            "order_id",
+            "outcome",
+            "codes",
+            "reason",
+            "approvers",
+            "fingerprint",
+            "hash",
+        ]
+        print(
+            emit(
+                args.format,
+                table=str,
+                document=lambda: document,
+                rows=lambda: (
+                    columns,
+                    [
+                        [
+                            ";".join(map(str, row[c])) if isinstance(row[c], list) else row[c]
+                            for c in columns
+                        ]
+                        for row in rows
+                    ],
+                ),
+                raw=args.raw_csv,
+            )
+        )
     else:
         count = len(entries)
         lines = [
@@ -271,4 +326,4 @@ def _show(args: argparse.Namespace, store: SQLStore) -> int:
             else f"chain: broken: {problem}"
         )
         print("\n".join(lines))
-    return 0 if problem is None else 1
+    return OK if problem is None else FINDINGS

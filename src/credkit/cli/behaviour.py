@@ -10,26 +10,25 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from credkit.cli._common import (
     Subcommands,
     add_currency_arguments,
-    add_raw_csv_argument,
-    csv_text,
     currency_rates,
     grid,
     iso_date,
     ledger_or_mapping,
     plain_number,
 )
+from credkit.cli._output import OK, add_format_argument, emit
 from credkit.errors import ValidationError
-from credkit.io import ColumnMapping, read_payment_history
+from credkit.io import ColumnMapping, behaviour_from_file, read_payment_history
 from credkit.kpi import (
     InsufficientData,
     PaymentBehaviour,
@@ -92,10 +91,14 @@ def add_parser(commands: Subcommands) -> None:
         parser,
         currency_help="weighting currency for customers with several currencies (needs --rates)",
     )
+    add_format_argument(parser)
     parser.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table", help="output format"
+        "--engine",
+        choices=("python", "polars"),
+        default="python",
+        help="how a payment-history CSV file is analysed: pure Python (default) or polars "
+        "(needs the polars extra; same checks and figures)",
     )
-    add_raw_csv_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -245,30 +248,38 @@ def _table(
     return "\n".join(lines)
 
 
-def _csv(results: Mapping[str, PaymentBehaviour | InsufficientData], *, raw: bool) -> str:
-    rows: list[list[object]] = []
-    for customer, value in results.items():
-        if isinstance(value, InsufficientData):
-            rows.append([customer, "insufficient_data", "", value.invoices] + [""] * 9)
-            continue
-        rows.append(
-            [
-                customer,
-                "ok",
-                value.currency,
-                value.invoices,
-                value.average_days_to_pay,
-                value.average_days_beyond_terms,
-                value.weighted_days_beyond_terms,
-                value.weighted_days_late,
-                value.share_on_time,
-                value.share_early,
-                value.payment_index,
-                value.trend.direction.value,
-                "" if value.trend.change is None else value.trend.change,
-            ]
-        )
-    return csv_text(_COLUMNS, rows, raw=raw)
+_FIGURES = (
+    "average_days_to_pay",
+    "average_days_beyond_terms",
+    "weighted_days_beyond_terms",
+    "weighted_days_late",
+    "share_on_time",
+    "share_early",
+    "payment_index",
+)
+
+
+def _record(customer: str, value: PaymentBehaviour | InsufficientData) -> dict[str, Any]:
+    """One customer's figures, the same keys whether analysed or not (``None``: not)."""
+    if isinstance(value, InsufficientData):
+        return {
+            "customer_id": customer,
+            "status": "insufficient_data",
+            "currency": None,
+            "invoices": value.invoices,
+            **dict.fromkeys(_FIGURES),
+            "trend": None,
+            "trend_change": None,
+        }
+    return {
+        "customer_id": customer,
+        "status": "ok",
+        "currency": value.currency,
+        "invoices": value.invoices,
+        **{name: getattr(value, name) for name in _FIGURES},
+        "trend": value.trend.direction.value,
+        "trend_change": value.trend.change,
+    }
 
 
 def render(
@@ -280,60 +291,35 @@ def render(
     raw: bool = False,
     excluded: tuple[Exclusion, ...] = (),
 ) -> str:
-    """The results of :func:`~credkit.kpi.payment_behaviour` as a table or CSV.
+    """The results of :func:`~credkit.kpi.payment_behaviour` as a table, JSON or CSV.
 
     Tables round days to one decimal and shares to whole percent, and end with the
-    ``top`` customers whose payment deteriorated most; CSV carries the exact values
-    (cells made safe for spreadsheets unless ``raw``, see
-    :func:`~credkit.cli._common.csv_text`).
+    ``top`` customers whose payment deteriorated most; JSON and CSV carry the exact
+    values (see :mod:`credkit.cli._output`; CSV cells made safe for spreadsheets
+    unless ``raw``).
 
     >>> print(render({}, as_of=datetime.date(2026, 3, 31), format="csv"))
     customer_id,status,currency,invoices,average_days_to_pay,average_days_beyond_terms,weighted_days_beyond_terms,weighted_days_late,share_on_time,share_early,payment_index,trend,trend_change
     """
-    if format == "table":
-        table = _table(results, as_of, top)
+
+    def table() -> str:
+        text = _table(results, as_of, top)
         if excluded:
-            table += "\n\nNot analysed:\n" + "\n".join(f"  {e.message}" for e in excluded)
-        return table
-    if format == "csv":
-        return _csv(results, raw=raw)
-    if format == "json":
-        return _json(results, as_of, excluded)
-    raise ValidationError(f"format: expected 'table', 'csv' or 'json', got {format!r}")
+            text += "\n\nNot analysed:\n" + "\n".join(f"  {e.message}" for e in excluded)
+        return text
 
-
-def _json(
-    results: Mapping[str, PaymentBehaviour | InsufficientData],
-    as_of: datetime.date,
-    excluded: tuple[Exclusion, ...],
-) -> str:
-    customers = []
-    for customer, value in results.items():
-        if isinstance(value, InsufficientData):
-            customers.append(
-                {"customer_id": customer, "status": "insufficient_data", "invoices": value.invoices}
-            )
-            continue
-        customers.append(
-            {
-                "customer_id": customer,
-                "status": "ok",
-                "currency": value.currency,
-                "invoices": value.invoices,
-                "average_days_to_pay": str(value.average_days_to_pay),
-                "average_days_beyond_terms": str(value.average_days_beyond_terms),
-                "weighted_days_beyond_terms": str(value.weighted_days_beyond_terms),
-                "share_on_time": str(value.share_on_time),
-                "payment_index": str(value.payment_index),
-                "trend": value.trend.direction.value,
-            }
-        )
-    document = {
-        "as_of": as_of.isoformat(),
-        "customers": customers,
-        "excluded": [attrs.asdict(e) for e in excluded],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    records = [_record(customer, value) for customer, value in results.items()]
+    return emit(
+        format,
+        table=table,
+        document=lambda: {
+            "as_of": as_of,
+            "customers": records,
+            "excluded": [attrs.asdict(e) for e in excluded],
+        },
+        rows=lambda: (_COLUMNS, [[r[c] for c in _COLUMNS] for r in records]),
+        raw=raw,
+    )
 
 
 # -- input ------------------------------------------------------------------------------
@@ -350,6 +336,21 @@ def _settlements(
         return source.settlements(), ()
     history = read_payment_history(path, mapping=source)
     return history.settlements, history.open_lines
+
+
+def _from_file(
+    path: Path, mapping_path: Path | None, options: dict[str, Any]
+) -> dict[str, PaymentBehaviour | InsufficientData]:
+    """The figures of a payment-history file by the polars engine (``--engine polars``)."""
+    source = ledger_or_mapping(
+        path, mapping_path, default=ColumnMapping(settled_on="settled_on"), name="FILE"
+    )
+    if isinstance(source, Ledger):
+        raise ValidationError(
+            "--engine: polars analyses a payment-history CSV file; leave --engine out for "
+            "a directory"
+        )
+    return behaviour_from_file(path, mapping=source, engine="polars", **options)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -371,15 +372,18 @@ def run(args: argparse.Namespace) -> int:
                 "(pass --as-of to analyse an empty history)"
             )
         as_of = max(s.settled_on for s in settlements)
-    results = payment_behaviour(
-        settlements,
-        as_of=as_of,
-        window_months=args.window_months,
-        min_invoices=args.min_invoices,
-        threshold_days=args.threshold_days,
-        currency=args.currency,
-        rates=rates,
-    )
+    options: dict[str, Any] = {
+        "as_of": as_of,
+        "window_months": args.window_months,
+        "min_invoices": args.min_invoices,
+        "threshold_days": args.threshold_days,
+        "currency": args.currency,
+        "rates": rates,
+    }
+    if getattr(args, "engine", "python") == "polars":
+        results = _from_file(args.path, args.mapping, options)
+    else:
+        results = payment_behaviour(settlements, **options)
     excluded = exclusions(settlements, open_lines, as_of=as_of, window_months=args.window_months)
     print(
         render(
@@ -391,4 +395,4 @@ def run(args: argparse.Namespace) -> int:
             excluded=excluded,
         )
     )
-    return 0
+    return OK

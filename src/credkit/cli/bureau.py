@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from credkit import config
 from credkit.bureau import (
     Bureau,
+    BureauReport,
     FileBureau,
     HttpJsonBureau,
     Retrying,
@@ -34,6 +35,15 @@ from credkit.bureau import (
 )
 from credkit.bureau.mapping import SHIPPED_MAPPINGS
 from credkit.cli._common import Subcommands, grid, iso_date
+from credkit.cli._output import (
+    BAD_INPUT,
+    FINDINGS,
+    OK,
+    add_format_argument,
+    emit,
+    snake,
+    to_json,
+)
 from credkit.errors import SubjectNotFound, ValidationError
 
 __all__ = ["BureauConfig", "ProviderConfig", "add_parser", "run"]
@@ -88,14 +98,33 @@ def add_parser(commands: Subcommands) -> None:
     fetch.add_argument(
         "--as-of", type=iso_date, default=None, metavar="DATE", help="report date (default today)"
     )
-    fetch.add_argument("--format", choices=("table", "json"), default="table")
+    add_format_argument(
+        fetch, help="output format: table (default), json or csv (one field and value per row)"
+    )
     fetch.set_defaults(func=run)
     parser.set_defaults(func=lambda _: _usage(parser))
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
-    return 2
+    return BAD_INPUT
+
+
+def _document(report: BureauReport, risk: str | None) -> dict[str, Any]:
+    """The report with every field (``null`` when the bureau left it out), its risk class,
+    and its statements' figures as money like every amount."""
+    document: dict[str, Any] = to_json(report)
+    document["risk_class"] = risk
+    document["statements"] = [
+        {
+            key: value
+            if key in ("currency", "period_end") or value is None
+            else {"amount": value, "currency": statement["currency"]}
+            for key, value in statement.items()
+        }
+        for statement in document["statements"]
+    ]
+    return document
 
 
 def _bureau(args: argparse.Namespace) -> Bureau:
@@ -139,19 +168,14 @@ def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or datetime.datetime.now(datetime.UTC).date()
     try:
         report = bureau.report(args.subject, as_of=as_of)
-    except SubjectNotFound as error:
-        print(f"credkit: {error}", file=sys.stderr)
-        return 1
+    except SubjectNotFound as error:  # a finding: the bureau does not know the company
+        print(f"credkit: error: {error}", file=sys.stderr)
+        return FINDINGS
     try:
         risk = report_class(report)
     except ValidationError as error:
         risk = None
         print(f"credkit: warning: {error}", file=sys.stderr)
-    if args.format == "json":
-        document = report.to_document()
-        document["risk_class"] = risk
-        print(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
-        return 0
     rows = [
         ["provider", report.provider],
         ["subject", report.subject_id],
@@ -172,5 +196,13 @@ def run(args: argparse.Namespace) -> int:
         [f"event {index + 1}", f"{e.kind.value} on {e.on}" + (f", {e.amount}" if e.amount else "")]
         for index, e in enumerate(report.events)
     ]
-    print("\n".join(grid(["Field", "Value"], rows, left={"Field", "Value"})))
-    return 0
+    print(
+        emit(
+            args.format,
+            table=lambda: "\n".join(grid(["Field", "Value"], rows, left={"Field", "Value"})),
+            document=lambda: _document(report, risk),
+            rows=lambda: (["field", "value"], [[snake(f), v] for f, v in rows]),
+            raw=args.raw_csv,
+        )
+    )
+    return OK

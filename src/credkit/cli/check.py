@@ -56,7 +56,7 @@ import json
 import sys
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 from typing import Any, Final
@@ -65,7 +65,8 @@ import attrs
 
 from credkit import sample
 from credkit._validate import iso_day
-from credkit.cli._common import Subcommands, grid, iso_date, load_rates
+from credkit.cli._common import Subcommands, grid, iso_date, load_rates, shown_path
+from credkit.cli._output import BAD_INPUT, FINDINGS, OK, add_format_argument, emit, for_user
 from credkit.cli._store import DEFAULT_PREFIX, closing, ready_store
 from credkit.desk import CreditDesk
 from credkit.errors import (
@@ -95,6 +96,7 @@ from credkit.policy import (
     load_policy,
     load_policy_set,
 )
+from credkit.policy.rules import REASONS
 from credkit.sample import SamplePortfolio
 from credkit.storage import Reservation, Store, limit_in_force
 
@@ -232,9 +234,7 @@ def add_parser(commands: Subcommands) -> None:
         action="store_true",
         help="exit with 0 even when orders are held or rejected",
     )
-    parser.add_argument(
-        "--format", choices=("table", "json"), default="table", help="output format"
-    )
+    add_format_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -483,22 +483,6 @@ class _Checked:
     entry: int | None = None
     replayed: bool = False
 
-    def record(self) -> dict[str, Any]:
-        reservation = self.reservation
-        return {
-            "line": self.line,
-            **self.decision.to_record(),
-            "reservation": None
-            if reservation is None
-            else {
-                "amount": str(reservation.amount.amount),
-                "currency": reservation.amount.currency,
-                "reserved_on": reservation.reserved_on.isoformat(),
-            },
-            "entry": self.entry,
-            "replayed": self.replayed,
-        }
-
 
 @attrs.frozen
 class _Problem:
@@ -509,14 +493,14 @@ class _Problem:
     message: str
 
     def text(self, path: Path) -> str:
-        return f"{path}, line {self.line}: order {self.order.order_id!r}: {self.message}"
+        return f"{shown_path(path)}, line {self.line}: order {self.order.order_id!r}: {for_user(self.message)}"
 
     def record(self) -> dict[str, Any]:
         return {
             "line": self.line,
             "order_id": self.order.order_id,
             "customer_id": self.order.customer_id,
-            "message": self.message,
+            "message": for_user(self.message),
         }
 
 
@@ -575,7 +559,7 @@ def _check_store(
     *,
     as_of: datetime.date,
     rates: RateSource | None,
-) -> tuple[str, list[_Checked], list[_Problem]]:
+) -> tuple[str, list[_Checked], list[_Problem], dict[str, str]]:
     """Check every order through a CreditDesk on the store of ``--url``; read back what it holds."""
     prefix = DEFAULT_PREFIX if args.prefix is None else args.prefix
     store = ready_store(args.url, prefix, command="credkit check --url")
@@ -609,7 +593,20 @@ def _check_store(
             checked.append(_Checked(item.line, decision, replayed=item.order.order_id in decided))
         if not args.dry_run and checked:
             checked = _held(store, checked)
-    return store.where, checked, problems
+        names = _store_names(store, checked)
+    return store.where, checked, problems, names
+
+
+def _store_names(store: Store, checked: Sequence[_Checked]) -> dict[str, str]:
+    """Customer id -> name, of the customers of ``checked`` the store knows."""
+    names: dict[str, str] = {}
+    with store.unit() as unit:
+        for customer_id in sorted({c.decision.profile.customer_id for c in checked}):
+            try:
+                names[customer_id] = unit.customer(customer_id).name
+            except ValidationError:
+                continue
+    return names
 
 
 def _held(store: Store, checked: Sequence[_Checked]) -> list[_Checked]:
@@ -635,22 +632,24 @@ def _held(store: Store, checked: Sequence[_Checked]) -> list[_Checked]:
 # -- output ---------------------------------------------------------------------------
 
 
-def _decision_cells(decision: Decision) -> list[str]:
+def _decision_cells(decision: Decision, names: Mapping[str, str]) -> list[str]:
     after = decision.available_after
+    customer_id = decision.profile.customer_id
     return [
         decision.order.order_id,
-        decision.profile.customer_id,
+        customer_id,
+        names.get(customer_id, ""),
         format_amount(decision.order.amount),
         decision.outcome.value.upper(),
         "no limit" if after is None else format_amount(after),
     ]
 
 
-def _store_cells(item: _Checked) -> list[str]:
+def _store_cells(item: _Checked, names: Mapping[str, str]) -> list[str]:
     reservation = item.reservation
     entry = "-" if item.entry is None else str(item.entry)
     return [
-        *_decision_cells(item.decision),
+        *_decision_cells(item.decision, names),
         "-" if reservation is None else format_amount(reservation.amount),
         f"{entry} (replayed)" if item.replayed else entry,
     ]
@@ -677,14 +676,18 @@ def _table(
     problems: Sequence[_Problem] = (),
     *,
     store: bool = False,
+    names: Mapping[str, str] | None = None,
 ) -> str:
-    header = ["Order", "Customer", "Amount", "Outcome", "Available after"]
+    known = names or {}
+    header = ["Order", "Customer", "Name", "Amount", "Outcome", "Available after"]
     if store:
         header += ["Reserved", "Log entry"]
-        cells = [_store_cells(c) for c in checked]
+        cells = [_store_cells(c, known) for c in checked]
     else:
-        cells = [_decision_cells(c.decision) for c in checked]
-    table = grid(header, cells, left={"Order", "Customer", "Outcome", "Log entry"} & set(header))
+        cells = [_decision_cells(c.decision, known) for c in checked]
+    table = grid(
+        header, cells, left={"Order", "Customer", "Name", "Outcome", "Log entry"} & set(header)
+    )
     lines = [title, *table[:2]]
     for item, row in zip(checked, table[2:], strict=True):
         lines.append(row)
@@ -693,9 +696,126 @@ def _table(
         if exemption is not None:
             lines.append(f"    {exemption.code}: {exemption.message}")
         for reason in decision.reasons:
-            lines.append(f"    {reason.outcome.value} {reason.code}: {reason.message}")
+            meaning = REASONS.get(reason.code)
+            lines.append(
+                f"    {reason.outcome.value} {reason.code}"
+                + (f" ({meaning})" if meaning else "")
+                + f": {reason.message}"
+            )
     lines.append(_summary(checked, problems))
     return "\n".join(lines)
+
+
+def _decision_json(item: _Checked, names: Mapping[str, str]) -> dict[str, Any]:
+    """One checked order as JSON: the same keys with and without a store."""
+    decision = item.decision
+    reservation = item.reservation
+    customer_id = decision.profile.customer_id
+    return {
+        "line": item.line,
+        "order_id": decision.order.order_id,
+        "customer_id": customer_id,
+        "name": names.get(customer_id),
+        "order_date": decision.order.order_date,
+        "amount": decision.order.amount,
+        "prepaid": decision.order.prepaid,
+        "outcome": decision.outcome.value,
+        "reasons": [
+            {
+                "rule": r.rule,
+                "code": r.code,
+                "text": REASONS.get(r.code),
+                "message": r.message,
+                "outcome": r.outcome.value,
+            }
+            for r in decision.reasons
+        ],
+        "exemption": None
+        if decision.exemption is None
+        else {"code": decision.exemption.code, "message": decision.exemption.message},
+        "available_before": decision.available_before,
+        "available_after": decision.available_after,
+        "currency": decision.profile.currency,  # the profile's: its limit and exposure
+        "policy_id": decision.policy_id,
+        "policy_version": decision.policy_version,
+        "policy_digest": decision.policy.digest,
+        "fingerprint": decision.fingerprint,
+        "reservation": None
+        if reservation is None
+        else {"amount": reservation.amount, "reserved_on": reservation.reserved_on},
+        "entry": item.entry,
+        "replayed": item.replayed,
+    }
+
+
+_CSV_HEADER = [
+    "line",
+    "order_id",
+    "customer_id",
+    "name",
+    "amount",
+    "currency",
+    "outcome",
+    "reason_codes",
+    "reason_texts",
+    "available_after",
+    "limit_currency",
+    "reserved",
+    "entry",
+]
+
+
+def _csv_rows(
+    checked: Sequence[_Checked], names: Mapping[str, str]
+) -> tuple[list[str], list[list[object]]]:
+    rows: list[list[object]] = []
+    for item in checked:
+        decision = item.decision
+        after = decision.available_after
+        rows.append(
+            [
+                item.line,
+                decision.order.order_id,
+                decision.profile.customer_id,
+                names.get(decision.profile.customer_id, ""),
+                decision.order.amount.amount,
+                decision.order.amount.currency,
+                decision.outcome.value,
+                ";".join(r.code for r in decision.reasons),
+                "; ".join(REASONS.get(r.code, r.message) for r in decision.reasons),
+                None if after is None else after.amount,
+                decision.profile.currency,
+                None if item.reservation is None else item.reservation.amount.amount,
+                item.entry,
+            ]
+        )
+    return _CSV_HEADER, rows
+
+
+def _print(
+    args: argparse.Namespace,
+    checked: Sequence[_Checked],
+    problems: Sequence[_Problem],
+    *,
+    table: Callable[[], str],
+    head: Mapping[str, object],
+    names: Mapping[str, str],
+) -> None:
+    document = {
+        **head,
+        "decisions": [_decision_json(c, names) for c in checked],
+        "errors": [p.record() for p in problems],
+        "counts": _counts(checked, problems),
+    }
+    print(
+        emit(
+            args.format,
+            table=table,
+            document=lambda: document,
+            rows=lambda: _csv_rows(checked, names),
+            raw=args.raw_csv,
+        )
+    )
 
 
 def _header(policies: Policy | PolicySet, as_of: datetime.date, synthetic: bool) -> str:
@@ -744,10 +864,10 @@ def _status(
     for problem in problems:
         print(f"credkit: error: {problem.text(args.orders)}", file=sys.stderr)
     if problems:
-        return 2
+        return BAD_INPUT
     if args.no_fail_on_hold:
-        return 0
-    return 0 if all(c.decision.outcome is Outcome.APPROVE for c in checked) else 1
+        return OK
+    return OK if all(c.decision.outcome is Outcome.APPROVE for c in checked) else FINDINGS
 
 
 def _counts(checked: Sequence[_Checked], problems: Sequence[_Problem]) -> dict[str, int]:
@@ -763,24 +883,26 @@ def _run_store(args: argparse.Namespace) -> int:
     policies = _load_policies(args.policy)
     rates = None if args.rates is None else load_rates(args.rates)
     lines = _order_lines(args.orders, as_of=as_of)
-    where, checked, problems = _check_store(args, lines, policies, as_of=as_of, rates=rates)
-    if args.format == "json":
-        document = {
-            "as_of": as_of.isoformat(),
-            "policy_id": policies.id,
-            "policy_version": policies.version,
-            "store": where,
-            "dry_run": args.dry_run,
-            "decisions": [c.record() for c in checked],
-            "errors": [p.record() for p in problems],
-            "counts": _counts(checked, problems),
-        }
-        print(json.dumps(document, indent=2, ensure_ascii=False))
-    else:
-        title = _header(policies, as_of, False) + f", store {where}"
-        if args.dry_run:
-            title += "\n(dry run: nothing reserved or logged)"
-        print(_table(checked, title, problems, store=not args.dry_run))
+    where, checked, problems, names = _check_store(args, lines, policies, as_of=as_of, rates=rates)
+    title = _header(policies, as_of, False) + f", store {where}"
+    if args.dry_run:
+        title += "\n(dry run: nothing reserved or logged)"
+    head = {
+        "as_of": as_of,
+        "policy_id": policies.id,
+        "policy_version": policies.version,
+        "store": where,
+        "limits": None,
+        "dry_run": args.dry_run,
+    }
+    _print(
+        args,
+        checked,
+        problems,
+        table=lambda: _table(checked, title, problems, store=not args.dry_run, names=names),
+        head=head,
+        names=names,
+    )
     return _status(args, checked, problems)
 
 
@@ -807,19 +929,25 @@ def run(args: argparse.Namespace) -> int:
     checked, problems = _decide_lines(
         ledger, lines, policies, as_of=as_of, limits=limits, rates=rates
     )
-    if args.format == "json":
-        document = {
-            "as_of": as_of.isoformat(),
-            "policy_id": policies.id,
-            "policy_version": policies.version,
-            "limits": "synthetic" if limits is None else str(args.limits),
-            "decisions": [{"line": c.line, **c.decision.to_record()} for c in checked],
-            "errors": [p.record() for p in problems],
-            "counts": _counts(checked, problems),
-        }
-        print(json.dumps(document, indent=2, ensure_ascii=False))
-    else:
-        print(_table(checked, _header(policies, as_of, limits is None), problems))
+    names = {customer.id: customer.name for customer in ledger.customers}
+    head = {
+        "as_of": as_of,
+        "policy_id": policies.id,
+        "policy_version": policies.version,
+        "store": None,
+        "limits": "synthetic" if limits is None else str(args.limits),
+        "dry_run": False,
+    }
+    _print(
+        args,
+        checked,
+        problems,
+        table=lambda: _table(
+            checked, _header(policies, as_of, limits is None), problems, names=names
+        ),
+        head=head,
+        names=names,
+    )
     return _status(args, checked, problems)
 
 
@@ -851,4 +979,5 @@ def demo_section(portfolio: SamplePortfolio) -> str:
         raise ValidationError(f"order {problems[0].order.order_id!r}: {problems[0].message}")
     header = "Today's orders: c" + _header(policy, as_of, True)[1:]
     header += "\n(the orders are synthetic too)"
-    return _table(checked, header)
+    names = {customer.id: customer.name for customer in portfolio.ledger.customers}
+    return _table(checked, header, names=names)

@@ -23,10 +23,11 @@ import argparse
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from credkit.cli._common import Subcommands, grid, plain_number
 from credkit.cli._load import add_source, read_sources
+from credkit.cli._output import FINDINGS, OK, Rows, add_format_argument, emit
 from credkit.cli._store import (
     ENVIRONMENT_VARIABLE,
     add_store_arguments,
@@ -57,6 +58,11 @@ def add_parser(commands: Subcommands) -> None:
     """
     common = argparse.ArgumentParser(add_help=False)
     add_store_arguments(common)
+    add_format_argument(
+        common,
+        help="format of what is printed: table (default), json or csv (status: one row per "
+        "table; load: one row per kind of record; init and upgrade: the schema versions)",
+    )
     parser = commands.add_parser(
         "db",
         help="create, upgrade, inspect and load a credkit database",
@@ -119,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     url = f"sqlite:///{folder}/credkit.db"
-    ...     run(argparse.Namespace(action="init", url=url, prefix="credkit_"))
+    ...     run(argparse.Namespace(action="init", url=url, prefix="credkit_", format="table"))
     created the credkit tables in sqlite:///.../credkit.db (schema version 0006)
     0
     """
@@ -158,12 +164,26 @@ def _migrate(args: argparse.Namespace, *, create: bool) -> int:
         before = store.version()
         after = store.upgrade()
     if before == after:
-        print(f"{store.where} is up to date (schema version {after})")
+        text = f"{store.where} is up to date (schema version {after})"
     elif before is None:
-        print(f"created the credkit tables in {store.where} (schema version {after})")
+        text = f"created the credkit tables in {store.where} (schema version {after})"
     else:
-        print(f"upgraded {store.where} from schema version {before} to {after}")
-    return 0
+        text = f"upgraded {store.where} from schema version {before} to {after}"
+    document = {"store": store.where, "schema_before": before, "schema_after": after}
+    _print(args, text, document, (["schema_before", "schema_after"], [[before, after]]))
+    return OK
+
+
+def _print(args: argparse.Namespace, text: str, document: object, rows: Rows) -> None:
+    print(
+        emit(
+            getattr(args, "format", "table"),
+            table=lambda: text,
+            document=lambda: document,
+            rows=lambda: rows,
+            raw=getattr(args, "raw_csv", False),
+        )
+    )
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -178,30 +198,46 @@ def _status(args: argparse.Namespace) -> int:
     store = _open(args)
     from credkit.storage.sql import HEAD  # importable: _open checked
 
-    print(f"database: {store.where}")
+    lines = [f"database: {store.where}"]
+    document: dict[str, Any] = {"store": store.where, "schema": None, "head": HEAD}
     missing = missing_file(store)
+    counts: dict[str, int] = {}
     if missing is not None:
-        print(f"schema: none; there is no file {str(missing)!r} ({hint(store, 'init')} creates it)")
-        return 1
-    with closing(store):
-        version = store.version()
-        if version != HEAD:
-            if version is None:
-                print(
-                    f"schema: none; the database has no credkit tables (run "
-                    f"{hint(store, 'upgrade')} to create them)"
-                )
-            else:
-                print(
-                    f"schema: version {version}, but this credkit works on version {HEAD} "
-                    f"(run {hint(store, 'upgrade')}, or upgrade credkit if the database is newer)"
-                )
-            return 1
-        counts = store.counts()
-    print(f"schema: version {version} (current)")
-    rows = [[name, plain_number(Decimal(count), 0)] for name, count in sorted(counts.items())]
-    print("\n".join(grid(["Table", "Rows"], rows, left={"Table"})))
-    return 0
+        lines.append(
+            f"schema: none; there is no file {str(missing)!r} ({hint(store, 'init')} creates it)"
+        )
+        version = None
+    else:
+        with closing(store):
+            version = store.version()
+            if version == HEAD:
+                counts = store.counts()
+        if version is None:
+            lines.append(
+                f"schema: none; the database has no credkit tables (run "
+                f"{hint(store, 'upgrade')} to create them)"
+            )
+        elif version != HEAD:
+            lines.append(
+                f"schema: version {version}, but this credkit works on version {HEAD} "
+                f"(run {hint(store, 'upgrade')}, or upgrade credkit if the database is newer)"
+            )
+        else:
+            lines.append(f"schema: version {version} (current)")
+            rows = [
+                [name, plain_number(Decimal(count), 0)] for name, count in sorted(counts.items())
+            ]
+            lines += grid(["Table", "Rows"], rows, left={"Table"})
+    document["schema"] = version
+    document["current"] = version == HEAD
+    document["tables"] = [{"table": name, "rows": n} for name, n in sorted(counts.items())]
+    _print(
+        args,
+        "\n".join(lines),
+        document,
+        (["table", "rows"], sorted(counts.items())),
+    )
+    return OK if version == HEAD else FINDINGS
 
 
 # -- load -----------------------------------------------------------------------------
@@ -223,11 +259,19 @@ def _load(args: argparse.Namespace) -> int:
     with closing(store), store.unit() as unit:
         for source in sources:
             counts.append(add_source(unit, source, export=export))
-    for count in counts:
-        print(count.line())
+    lines = [count.line() for count in counts]
     added = sum(count.new + count.updated for count in counts)
     if added:
-        print(f"stored {added} new records in {store.where}, in one transaction")
+        lines.append(f"stored {added} new records in {store.where}, in one transaction")
     else:
-        print(f"nothing new: {store.where} holds every record already")
-    return 0
+        lines.append(f"nothing new: {store.where} holds every record already")
+    records = [
+        {"kind": c.kind, "new": c.new, "stored": c.stored, "updated": c.updated} for c in counts
+    ]
+    _print(
+        args,
+        "\n".join(lines),
+        {"store": store.where, "added": added, "records": records},
+        (["kind", "new", "stored", "updated"], [list(r.values()) for r in records]),
+    )
+    return OK

@@ -14,14 +14,25 @@ from __future__ import annotations
 import argparse
 import datetime
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from credkit import sample
 from credkit._validate import shifted
-from credkit.cli._common import Subcommands, iso_date, load_rates
+from credkit.cli._common import (
+    Subcommands,
+    grid,
+    iso_date,
+    load_rates,
+    plain_amount,
+    plain_number,
+)
+from credkit.cli._output import OK, add_format_argument, emit
 from credkit.config import load
 from credkit.dunning import (
     Channel,
+    DunningAction,
     DunningHistory,
     DunningLadder,
     DunningLevel,
@@ -41,6 +52,7 @@ from credkit.ledger import Ledger
 __all__ = [
     "add_parser",
     "demo_ladder",
+    "demo_run",
     "demo_section",
     "replay",
     "replay_dates",
@@ -142,6 +154,11 @@ def add_parser(commands: Subcommands) -> None:
     parser.add_argument("--top", type=int, default=5, help="worklist entries per currency")
     parser.add_argument("--seed", type=int, default=7, help="sample seed (without PATH)")
     parser.add_argument("--customers", type=int, default=60, help="sample customers (without PATH)")
+    add_format_argument(
+        parser,
+        help="output format: table (default), json, or csv (the worklist, one row per "
+        "customer with today's reminder; with --url the reminders; with record the records)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -211,7 +228,21 @@ def _replay_note(as_of: datetime.date, *, days: int, every: int) -> str:
     )
 
 
-def _format_run(run: DunningRun, *, replayed: str, limit: int | None = None) -> list[str]:
+def _state_counts(run: DunningRun) -> dict[str, int]:
+    states = Counter(
+        item.reason.value if item.reason is not None else item.state.value for item in run.items
+    )
+    return dict(sorted(states.items()))
+
+
+def _format_run(
+    run: DunningRun,
+    *,
+    replayed: str,
+    limit: int | None = None,
+    names: Mapping[str, str] | None = None,
+) -> list[str]:
+    known = names or {}
     ladders = ", ".join(f"{i} v{v}" for i, v in run.ladders) or "none"
     lines = [
         f"Dunning run as of {run.as_of.isoformat()} (ladder {ladders}): "
@@ -219,19 +250,24 @@ def _format_run(run: DunningRun, *, replayed: str, limit: int | None = None) -> 
         replayed,
     ]
     shown = run.actions if limit is None else run.actions[:limit]
-    for action in shown:
-        totals = ", ".join(m.round().format("en_US") for m in action.totals)
-        fees = ", ".join(m.format("en_US") for m in action.fees)
-        lines.append(
-            f"  {action.customer_id:<8} level {action.level}  {action.channel.value:<17} "
-            f"{len(action.lines):>2} item(s)  {totals}" + (f"  fee {fees}" if fees else "")
-        )
+    header = ["Customer", "Name", "Level", "Channel", "Items", "Amount", "Fee"]
+    body = [
+        [
+            action.customer_id,
+            known.get(action.customer_id, ""),
+            str(action.level),
+            action.channel.value.replace("_", " "),
+            str(len(action.lines)),
+            ", ".join(m.round().format("en_US") for m in action.totals),
+            ", ".join(m.format("en_US") for m in action.fees),
+        ]
+        for action in shown
+    ]
+    if body:
+        lines += ["  " + line for line in grid(header, body, left={"Customer", "Name", "Channel"})]
     if limit is not None and len(run.actions) > limit:
         lines.append(f"  ... and {len(run.actions) - limit} more")
-    states = Counter(
-        item.reason.value if item.reason is not None else item.state.value for item in run.items
-    )
-    summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in sorted(states.items()))
+    summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in _state_counts(run).items())
     lines.append(f"  open items: {summary}")
     following = run.next_date()
     if following is not None:
@@ -239,27 +275,52 @@ def _format_run(run: DunningRun, *, replayed: str, limit: int | None = None) -> 
     return lines
 
 
-def _reasons(entry: WorklistEntry) -> list[str]:
-    """The entry's reasons, with its amounts formatted for people (en_US)."""
-    reasons = list(entry.reasons)
-    # The core states amounts as plain "1234.50 EUR"; the first reason is always the
-    # overdue and weighted amounts, the second the unapplied credits when there are any.
-    reasons[0] = (
-        f"overdue {entry.overdue.format('en_US')}, weighted by age {entry.weighted.format('en_US')}"
-    )
-    if len(reasons) > 1 and reasons[1].startswith("less unapplied credits "):
-        reasons[1] = f"less unapplied credits {entry.unapplied_credits.format('en_US')}"
-    return reasons
-
-
-def _format_worklist(entries: tuple[WorklistEntry, ...], currency: str, top: int) -> list[str]:
+def _worklist_table(
+    entries: Sequence[WorklistEntry],
+    currency: str,
+    top: int,
+    *,
+    names: Mapping[str, str],
+    reminders: Mapping[str, str],
+) -> list[str]:
+    """One line per customer: who, how much is overdue and for how long, today's reminder."""
     lines = [f"Collection worklist ({currency}), top {min(top, len(entries))} of {len(entries)}:"]
-    for entry in entries[:top]:
-        lines.append(
-            f"  {entry.rank:>2}. {entry.customer_id:<8} priority {entry.priority.format('en_US'):>16}"
-            f"  {'; '.join(_reasons(entry))}"
-        )
-    return lines
+    header = ["Rank", "Customer", "Name", "Overdue", "Oldest", "Credits", "Class"]
+    header += ["Pay index", "Promises broken", "Priority", "Today"]
+    body = [
+        [
+            str(entry.rank),
+            entry.customer_id,
+            names.get(entry.customer_id, ""),
+            plain_amount(entry.overdue),
+            f"{entry.oldest_days_overdue} d",
+            plain_amount(entry.unapplied_credits),
+            entry.risk_class or "-",
+            _index(entry),
+            str(entry.broken_promises),
+            plain_amount(entry.priority),
+            reminders.get(entry.customer_id, "-"),
+        ]
+        for entry in entries[:top]
+    ]
+    left = {"Customer", "Name", "Class", "Today"}
+    return lines + ["  " + line for line in grid(header, body, left=left)]
+
+
+def _index(entry: WorklistEntry) -> str:
+    """The customer's payment index (0-100, 80 = within terms), or ``-`` without one."""
+    behaviour = entry.behaviour
+    if isinstance(behaviour, PaymentBehaviour):
+        return plain_number(behaviour.payment_index, 0)
+    return "-"
+
+
+def _reminders(run: DunningRun) -> dict[str, str]:
+    """Customer id -> the reminder proposed today, such as ``level 2 letter``."""
+    return {
+        action.customer_id: f"level {action.level} {action.channel.value.replace('_', ' ')}"
+        for action in run.actions
+    }
 
 
 def _behaviour(
@@ -276,13 +337,16 @@ def _behaviour(
         return results, []
     shown = ", ".join(mixed[:5]) + (f" and {len(mixed) - 5} more" if len(mixed) > 5 else "")
     note = (
-        f"  payment behaviour not used for {shown}: paid in several currencies, "
+        f"payment behaviour not used for {shown}: paid in several currencies, "
         "which needs exchange rates (ranked as if neutral)"
     )
     return results, [note]
 
 
-def _worklists(ledger: Ledger, as_of: datetime.date, top: int) -> list[str]:
+def _worklist_entries(
+    ledger: Ledger, as_of: datetime.date
+) -> tuple[dict[str, tuple[WorklistEntry, ...]], list[str]]:
+    """Currency -> its worklist (only currencies with overdue items), and the notes."""
     currencies = sorted(
         {
             item.amount.currency
@@ -291,16 +355,42 @@ def _worklists(ledger: Ledger, as_of: datetime.date, top: int) -> list[str]:
         }
     )
     behaviour, notes = _behaviour(ledger, as_of)
-    lines: list[str] = []
+    result: dict[str, tuple[WorklistEntry, ...]] = {}
     for currency in currencies:
         entries = collection_worklist(ledger, as_of=as_of, currency=currency, behaviour=behaviour)
         if entries:
-            lines.extend(_format_worklist(entries, currency, top))
-    return (lines or ["Collection worklist: no overdue customers"]) + notes
+            result[currency] = entries
+    return result, notes
+
+
+def _worklists(
+    ledger: Ledger, as_of: datetime.date, top: int, *, run: DunningRun | None = None
+) -> list[str]:
+    names = {customer.id: customer.name for customer in ledger.customers}
+    reminders = {} if run is None else _reminders(run)
+    worklists, notes = _worklist_entries(ledger, as_of)
+    lines: list[str] = []
+    for currency, entries in worklists.items():
+        lines.extend(_worklist_table(entries, currency, top, names=names, reminders=reminders))
+    return (lines or ["Collection worklist: no overdue customers"]) + [f"  {n}" for n in notes]
 
 
 _DEMO_REPLAY_DAYS = 63
 _DEMO_EVERY = 7
+
+
+def demo_run(portfolio: sample.SamplePortfolio) -> DunningRun:
+    """Today's dunning run over the sample, after 63 days of weekly runs, every reminder sent.
+
+    >>> len(demo_run(sample.generate(seed=1, customers=4)).actions) >= 0
+    True
+    """
+    as_of = portfolio.end
+    ladder = demo_ladder()
+    history = replay(
+        portfolio.ledger, as_of=as_of, days=_DEMO_REPLAY_DAYS, ladder=ladder, every=_DEMO_EVERY
+    )
+    return dunning_run(portfolio.ledger, history, as_of=as_of, ladder=ladder)
 
 
 def demo_section(portfolio: sample.SamplePortfolio) -> str:
@@ -318,15 +408,123 @@ def demo_section(portfolio: sample.SamplePortfolio) -> str:
     '  9 earlier run(s) replayed weekly, 2026-09-28 to 2026-11-23, as if every proposed reminder had been sent'
     """
     as_of = portfolio.end
-    ladder = demo_ladder()
-    history = replay(
-        portfolio.ledger, as_of=as_of, days=_DEMO_REPLAY_DAYS, ladder=ladder, every=_DEMO_EVERY
-    )
-    result = dunning_run(portfolio.ledger, history, as_of=as_of, ladder=ladder)
+    result = demo_run(portfolio)
+    names = {customer.id: customer.name for customer in portfolio.ledger.customers}
     note = _replay_note(as_of, days=_DEMO_REPLAY_DAYS, every=_DEMO_EVERY)
-    lines = _format_run(result, replayed=note, limit=10)
-    lines.extend(_worklists(portfolio.ledger, as_of, 5))
+    lines = _format_run(result, replayed=note, limit=10, names=names)
+    lines.extend(_worklists(portfolio.ledger, as_of, 5, run=result))
     return "\n".join(lines)
+
+
+def _action_json(action: DunningAction, names: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "id": action.id,
+        "customer_id": action.customer_id,
+        "name": names.get(action.customer_id),
+        "level": action.level,
+        "channel": action.channel.value,
+        "template": action.template,
+        "ladder_id": action.ladder_id,
+        "ladder_version": action.ladder_version,
+        "items": len(action.lines),
+        "totals": list(action.totals),
+        "fees": list(action.fees),
+    }
+
+
+def _entry_json(entry: WorklistEntry, names: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "rank": entry.rank,
+        "customer_id": entry.customer_id,
+        "name": names.get(entry.customer_id),
+        "overdue": entry.overdue,
+        "weighted": entry.weighted,
+        "unapplied_credits": entry.unapplied_credits,
+        "oldest_days_overdue": entry.oldest_days_overdue,
+        "risk_class": entry.risk_class,
+        "payment_index": entry.behaviour.payment_index
+        if isinstance(entry.behaviour, PaymentBehaviour)
+        else None,
+        "broken_promises": entry.broken_promises,
+        "priority": entry.priority,
+        "reasons": list(entry.reasons),
+    }
+
+
+_WORKLIST_CSV = [
+    "currency",
+    "rank",
+    "customer_id",
+    "name",
+    "overdue",
+    "oldest_days_overdue",
+    "unapplied_credits",
+    "risk_class",
+    "broken_promises",
+    "priority",
+    "reminder_level",
+    "reminder_channel",
+]
+
+
+def _print_run(args: argparse.Namespace, ledger: Ledger, result: DunningRun, note: str) -> None:
+    names = {customer.id: customer.name for customer in ledger.customers}
+    worklists, notes = _worklist_entries(ledger, args.as_of)
+    actions = {action.customer_id: action for action in result.actions}
+
+    def table() -> str:
+        lines = _format_run(result, replayed=note, names=names)
+        reminders = _reminders(result)
+        for currency, entries in worklists.items():
+            lines += _worklist_table(entries, currency, args.top, names=names, reminders=reminders)
+        if not worklists:
+            lines.append("Collection worklist: no overdue customers")
+        return "\n".join(lines + [f"  {n}" for n in notes])
+
+    def document() -> dict[str, Any]:
+        dates = replay_dates(args.as_of, days=args.replay_days, every=args.every)
+        return {
+            "as_of": args.as_of,
+            "ladders": [{"id": i, "version": v} for i, v in result.ladders],
+            "replayed_runs": len(dates),
+            "actions": [_action_json(action, names) for action in result.actions],
+            "open_items": _state_counts(result),
+            "next_date": result.next_date(),
+            "worklists": [
+                {
+                    "currency": currency,
+                    "customers": len(entries),
+                    "entries": [_entry_json(e, names) for e in entries[: args.top]],
+                }
+                for currency, entries in worklists.items()
+            ],
+            "notes": notes,
+        }
+
+    def rows() -> tuple[list[str], list[list[object]]]:
+        body: list[list[object]] = []
+        for currency, entries in worklists.items():
+            for entry in entries[: args.top]:
+                action = actions.get(entry.customer_id)
+                body.append(
+                    [
+                        currency,
+                        entry.rank,
+                        entry.customer_id,
+                        names.get(entry.customer_id, ""),
+                        entry.overdue.amount,
+                        entry.oldest_days_overdue,
+                        entry.unapplied_credits.amount,
+                        entry.risk_class,
+                        entry.broken_promises,
+                        entry.priority.amount,
+                        None if action is None else action.level,
+                        None if action is None else action.channel.value,
+                    ]
+                )
+        return _WORKLIST_CSV, body
+
+    print(emit(args.format, table=table, document=document, rows=rows, raw=args.raw_csv))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -365,9 +563,8 @@ def run(args: argparse.Namespace) -> int:
     )
     result = dunning_run(ledger, history, as_of=args.as_of, ladder=ladder, rates=rates)
     note = _replay_note(args.as_of, days=args.replay_days, every=args.every)
-    print("\n".join(_format_run(result, replayed=note)))
-    print("\n".join(_worklists(ledger, args.as_of, args.top)))
-    return 0
+    _print_run(args, ledger, result, note)
+    return OK
 
 
 def run_store(args: argparse.Namespace, *, recording: bool) -> int:
@@ -393,35 +590,122 @@ def run_store(args: argparse.Namespace, *, recording: bool) -> int:
         if recording:
             if not args.record_ids:
                 raise ValidationError("ACTION: name the action ids to record (customer/level/date)")
-            for action_id in args.record_ids:
-                result = desk.record_sent(
-                    action_id, args.channel, args.status, on=args.on, user=args.user
+            recorded = [
+                desk.record_sent(action_id, args.channel, args.status, on=args.on, user=args.user)
+                for action_id in args.record_ids
+            ]
+
+            def recorded_text() -> str:
+                lines = []
+                for action_id, result in zip(args.record_ids, recorded, strict=True):
+                    booked = ", ".join(f"{d.id} {d.amount}" for d in result.documents)
+                    lines.append(
+                        f"{action_id}: recorded as {result.proposal.status.value} on "
+                        f"{result.record.on.isoformat()} by {result.record.channel.value}"
+                        + (f"; booked {booked}" if booked else "")
+                    )
+                return "\n".join(lines)
+
+            records = [
+                {
+                    "action_id": action_id,
+                    "status": result.proposal.status.value,
+                    "on": result.record.on,
+                    "channel": result.record.channel.value,
+                    "booked": [{"id": d.id, "amount": d.amount} for d in result.documents],
+                }
+                for action_id, result in zip(args.record_ids, recorded, strict=True)
+            ]
+            print(
+                emit(
+                    args.format,
+                    table=recorded_text,
+                    document=lambda: {"store": store.where, "recorded": records},
+                    rows=lambda: (
+                        ["action_id", "status", "on", "channel", "booked"],
+                        [
+                            [
+                                r["action_id"],
+                                r["status"],
+                                r["on"],
+                                r["channel"],
+                                ";".join(f"{d.id} {d.amount}" for d in result.documents),
+                            ]
+                            for r, result in zip(records, recorded, strict=True)
+                        ],
+                    ),
+                    raw=args.raw_csv,
                 )
-                booked = ", ".join(f"{d.id} {d.amount}" for d in result.documents)
-                print(
-                    f"{action_id}: recorded as {result.proposal.status.value} on "
-                    f"{result.record.on.isoformat()} by {result.record.channel.value}"
-                    + (f"; booked {booked}" if booked else "")
-                )
-            return 0
+            )
+            return OK
         if args.as_of is None:
             raise ValidationError("--as-of: required, YYYY-MM-DD")
         ladder = _ladder(args.ladder)
         run_result = desk.dunning_run(args.as_of, ladder=ladder, user=args.user)
-        print(
-            f"Dunning run as of {args.as_of.isoformat()} from {store.where}: "
-            f"{len(run_result.new)} new reminder(s), {len(run_result.pending)} awaiting record"
-        )
         new = {a.id for a in run_result.new}
-        for action in run_result.pending:
-            totals = ", ".join(m.round().format("en_US") for m in action.totals)
-            mark = "new" if action.id in new else "pending"
-            print(
-                f"  {action.id:<24} {mark:<7} level {action.level}  {action.channel.value:<17} "
-                f"{len(action.lines):>2} item(s)  {totals}"
+        names: dict[str, str] = {}
+        with store.unit() as unit:
+            for customer_id in sorted({a.customer_id for a in run_result.pending}):
+                try:
+                    names[customer_id] = unit.customer(customer_id).name
+                except ValidationError:  # pragma: no cover - a run proposes for stored customers
+                    continue
+
+        def text() -> str:
+            lines = [
+                f"Dunning run as of {args.as_of.isoformat()} from {store.where}: "
+                f"{len(run_result.new)} new reminder(s), {len(run_result.pending)} awaiting record"
+            ]
+            for action in run_result.pending:
+                totals = ", ".join(m.round().format("en_US") for m in action.totals)
+                mark = "new" if action.id in new else "pending"
+                lines.append(
+                    f"  {action.id:<24} {mark:<7} level {action.level}  "
+                    f"{action.channel.value:<17} {len(action.lines):>2} item(s)  {totals}  "
+                    f"{names.get(action.customer_id, '')}".rstrip()
+                )
+            for problem in run_result.problems:
+                lines.append(f"  problem: {problem.customer_id}: {problem.message}")
+            if run_result.pending:
+                lines.append(
+                    "  record them with: credkit dunning record ACTION ... --url URL --status sent"
+                )
+            return "\n".join(lines)
+
+        pending = [
+            {**_action_json(action, names), "new": action.id in new}
+            for action in run_result.pending
+        ]
+        document = {
+            "as_of": args.as_of,
+            "store": store.where,
+            "pending": pending,
+            "problems": [
+                {"customer_id": p.customer_id, "message": p.message} for p in run_result.problems
+            ],
+        }
+        header = ["id", "new", "customer_id", "level", "channel", "items", "totals"]
+        print(
+            emit(
+                args.format,
+                table=text,
+                document=lambda: document,
+                rows=lambda: (
+                    header,
+                    [
+                        [
+                            p["id"],
+                            p["new"],
+                            p["customer_id"],
+                            p["level"],
+                            p["channel"],
+                            p["items"],
+                            ";".join(str(m) for m in p["totals"]),
+                        ]
+                        for p in pending
+                    ],
+                ),
+                raw=args.raw_csv,
             )
-        for problem in run_result.problems:
-            print(f"  problem: {problem.customer_id}: {problem.message}")
-        if run_result.pending:
-            print("  record them with: credkit dunning record ACTION ... --url URL --status sent")
-    return 0
+        )
+    return OK

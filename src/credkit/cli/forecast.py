@@ -7,7 +7,7 @@ canonical layout (``--ledger DIR``, without promises or plans), and prints
 per calendar month, a column per currency, then what is expected beyond the horizon,
 the credit balance no invoice absorbs, and the open balance they add up to.
 ``--format`` is ``table`` (default), ``csv`` (one row per period and currency) or
-``json`` (periods and every item's expected payments). ``--min-history`` and
+``json`` (periods, each with a list of amounts, and every item's expected payments). ``--min-history`` and
 ``--bands`` are those of :func:`~credkit.forecast.cash_forecast`; ``--naive`` gives the
 "paid on the due date" forecast instead. Bad input exits with status 2.
 """
@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from credkit.cli._common import Subcommands, csv_text, grid, iso_date, plain_amount
+from credkit.cli._common import Subcommands, grid, iso_date, plain_amount
+from credkit.cli._output import OK, add_format_argument, emit
 from credkit.cli._store import add_source_arguments, closing, ready_store, source_prefix
 from credkit.dunning import PaymentPlan, PromiseToPay
 from credkit.errors import ValidationError
@@ -63,9 +63,7 @@ def add_parser(commands: Subcommands) -> None:
     parser.add_argument(
         "--naive", action="store_true", help="every item on its due date (for comparison)"
     )
-    parser.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table", help="output format"
-    )
+    add_format_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -120,39 +118,34 @@ def _period_rows(
 
 
 def _json(result: CashForecast) -> dict[str, Any]:
+    def amounts(of: Callable[[str], Money]) -> list[Money]:
+        return [of(c).round() for c in result.currencies]
+
     def periods(values: Sequence[ForecastPeriod]) -> list[dict[str, Any]]:
-        return [
-            {
-                "start": p.start.isoformat(),
-                "end": p.end.isoformat(),
-                "amounts": {c: _digits(p.amount(c)) for c in result.currencies},
-            }
-            for p in values
-        ]
+        return [{"start": p.start, "end": p.end, "amounts": amounts(p.amount)} for p in values]
 
     return {
-        "as_of": result.as_of.isoformat(),
+        "as_of": result.as_of,
         "model": result.model.value,
         "currencies": list(result.currencies),
         "weekly": periods(result.weekly),
         "monthly": periods(result.monthly),
-        "beyond": {c: _digits(result.beyond_in(c)) for c in result.currencies},
-        "credits": {c: _digits(result.credit_in(c)) for c in result.currencies},
-        "open_balance": {c: _digits(result.total(c)) for c in result.currencies},
+        "beyond": amounts(result.beyond_in),
+        "credits": amounts(result.credit_in),
+        "open_balance": amounts(result.total),
         "items": [
             {
                 "document_id": f.item.document_id,
                 "customer_id": f.item.customer_id,
-                "currency": f.item.amount.currency,
-                "due_date": f.item.due_date.isoformat(),
-                "open": _digits(f.item.amount),
-                "offset": _digits(f.offset),
+                "due_date": f.item.due_date,
+                "open": f.item.amount.round(),
+                "offset": f.offset,
                 "basis": f.basis.value,
-                "expected_on": None if f.expected_on is None else f.expected_on.isoformat(),
+                "expected_on": f.expected_on,
                 "parts": [
                     {
-                        "on": p.on.isoformat(),
-                        "amount": _digits(p.amount),
+                        "on": p.on,
+                        "amount": p.amount.round(),
                         "basis": p.basis.value,
                         "source": p.source,
                         "moved": p.moved,
@@ -163,6 +156,22 @@ def _json(result: CashForecast) -> dict[str, Any]:
             for f in result.items
         ],
     }
+
+
+def _csv_rows(result: CashForecast) -> tuple[list[str], list[list[object]]]:
+    """One row per period and currency; then beyond, credits and the open balance."""
+    rows: list[list[object]] = []
+    for kind, periods in (("week", result.weekly), ("month", result.monthly)):
+        for p in periods:
+            rows += [[kind, p.start, p.end, c, _digits(p.amount(c))] for c in result.currencies]
+    for kind, of in (
+        ("beyond", result.beyond_in),
+        ("credits", result.credit_in),
+        ("open_balance", result.total),
+    ):
+        end = result.as_of if kind == "open_balance" else None
+        rows += [[kind, None, end, c, _digits(of(c))] for c in result.currencies]
+    return ["period", "start", "end", "currency", "amount"], rows
 
 
 def run(args: argparse.Namespace) -> int:
@@ -196,23 +205,34 @@ def run(args: argparse.Namespace) -> int:
         bands=args.bands,
     )
     codes = list(result.currencies)
-    shown = plain_amount if args.format == "table" else _digits
-    rows = _period_rows(result, "week", result.weekly, shown)
-    rows += _period_rows(result, "month", result.monthly, shown)
-    tail = [
-        ["beyond", "", "", *(shown(result.beyond_in(c)) for c in codes)],
-        ["credits", "", "", *(shown(result.credit_in(c)) for c in codes)],
-        ["open balance", "", as_of.isoformat(), *(shown(result.total(c)) for c in codes)],
-    ]
-    if args.format == "json":
-        print(json.dumps(_json(result), indent=2, ensure_ascii=False))
-    elif args.format == "csv":
-        print(csv_text(["period", "start", "end", *codes], [*rows, *tail]))
-    else:
+
+    def table() -> str:
+        rows = _period_rows(result, "week", result.weekly, plain_amount)
+        rows += _period_rows(result, "month", result.monthly, plain_amount)
+        tail = [
+            ["beyond", "", "", *(plain_amount(result.beyond_in(c)) for c in codes)],
+            ["credits", "", "", *(plain_amount(result.credit_in(c)) for c in codes)],
+            [
+                "open balance",
+                "",
+                as_of.isoformat(),
+                *(plain_amount(result.total(c)) for c in codes),
+            ],
+        ]
         header = ["Period", "From", "To", *codes]
         model = "due date (naive)" if args.naive else "payment behaviour"
-        print(f"Cash-in forecast as of {as_of.isoformat()} ({model}), {args.weeks} weeks")
         weeks = grid(header, rows[: len(result.weekly)], left={"Period", "From", "To"})
         months = grid(header, rows[len(result.weekly) :] + tail, left={"Period", "From", "To"})
-        print("\n".join(["", *weeks, "", *months]))
-    return 0
+        title = f"Cash-in forecast as of {as_of.isoformat()} ({model}), {args.weeks} weeks"
+        return "\n".join([title, "", *weeks, "", *months])
+
+    print(
+        emit(
+            args.format,
+            table=table,
+            document=lambda: _json(result),
+            rows=lambda: _csv_rows(result),
+            raw=args.raw_csv,
+        )
+    )
+    return OK

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +28,7 @@ from credkit.cli._common import (
     plain_amount,
     plain_number,
 )
+from credkit.cli._output import OK, add_format_argument, emit
 from credkit.errors import ValidationError
 from credkit.io import ColumnMapping, read_invoices, read_settlements
 from credkit.kpi import (
@@ -92,9 +92,7 @@ def add_parser(commands: Subcommands) -> None:
         metavar="MAPPING.toml",
         help="column mapping (TOML or JSON) for a single CSV export",
     )
-    parser.add_argument(
-        "--format", choices=("table", "json"), default="table", help="output format"
-    )
+    add_format_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -189,28 +187,17 @@ def _trend_table(series: Sequence[KPIReport]) -> str:
     return "\n".join(["DSO trend by month", *grid(header, body, left=header[:2])])
 
 
-def _json_value(value: object) -> object:
-    if isinstance(value, Money):
-        return {"amount": str(value.amount), "currency": value.currency}
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def _report_json(report: KPIReport) -> dict[str, Any]:
     return {
-        "period_start": report.period_start.isoformat(),
-        "period_end": report.period_end.isoformat(),
+        "period_start": report.period_start,
+        "period_end": report.period_end,
         "days": report.days,
-        "months": str(report.months),
+        "months": report.months,
         "currency": report.currency,
         "figures": [
             {
                 "currency": f.currency,
-                **{
-                    attribute: _json_value(getattr(f, attribute))
-                    for _label, attribute, _kind in _ROWS
-                },
+                **{attribute: getattr(f, attribute) for _label, attribute, _kind in _ROWS},
                 "undefined": dict(f.undefined),
             }
             for f in report.figures
@@ -218,29 +205,59 @@ def _report_json(report: KPIReport) -> dict[str, Any]:
     }
 
 
-def render(report: KPIReport, *, series: Sequence[KPIReport] = (), format: str = "table") -> str:
-    """The report (and an optional monthly ``series``) as a plain-text table or JSON.
+_CSV_COLUMNS = ["period_start", "period_end", "currency", *(a for _l, a, _k in _ROWS)]
+
+
+def _csv_rows(reports: Sequence[KPIReport]) -> tuple[list[str], list[list[object]]]:
+    rows: list[list[object]] = []
+    for report in reports:
+        for f in report.figures:
+            values = [getattr(f, attribute) for _label, attribute, _kind in _ROWS]
+            rows.append(
+                [
+                    report.period_start.isoformat(),
+                    report.period_end.isoformat(),
+                    f.currency,
+                    *(v.amount if isinstance(v, Money) else v for v in values),
+                ]
+            )
+    return _CSV_COLUMNS, rows
+
+
+def render(
+    report: KPIReport,
+    *,
+    series: Sequence[KPIReport] = (),
+    format: str = "table",
+    raw: bool = False,
+) -> str:
+    """The report (and an optional monthly ``series``) as a plain-text table, JSON or CSV.
 
     Tables show amounts rounded to the currency's minor units and KPIs to one decimal
-    (the bad-debt ratio as a percentage, turnover to two decimals); JSON carries the
-    exact values as strings.
+    (the bad-debt ratio as a percentage, turnover to two decimals); JSON and CSV carry
+    the exact values (see :mod:`credkit.cli._output`). CSV has one row per period and
+    currency: the report's, then the monthly series'.
 
     >>> from datetime import date
     >>> print(render(kpis(Ledger(), period_start=date(2026, 1, 1), period_end=date(2026, 3, 31))))
     Receivables KPIs 2026-01-01 to 2026-03-31 (90 days, 3 months)
     (no receivables, sales or write-offs in the period)
     """
-    if format == "table":
+
+    def table() -> str:
         text = _table(report)
         if series:
             text += "\n\n" + _trend_table(series)
         return text
-    if format == "json":
-        document = _report_json(report)
-        if series:
-            document["monthly"] = [_report_json(r) for r in series]
-        return json.dumps(document, indent=2, ensure_ascii=False)
-    raise ValidationError(f"format: expected 'table' or 'json', got {format!r}")
+
+    def document() -> dict[str, Any]:
+        result = _report_json(report)
+        result["monthly"] = [_report_json(r) for r in series]
+        return result
+
+    return emit(
+        format, table=table, document=document, rows=lambda: _csv_rows([report, *series]), raw=raw
+    )
 
 
 def demo_section(portfolio: sample.SamplePortfolio) -> str:
@@ -320,5 +337,5 @@ def run(args: argparse.Namespace) -> int:
         series = monthly_series(
             source, end=args.period_end, months=args.monthly, currency=args.currency, rates=rates
         )
-    print(render(report, series=series, format=args.format))
-    return 0
+    print(render(report, series=series, format=args.format, raw=args.raw_csv))
+    return OK

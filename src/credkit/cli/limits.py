@@ -23,6 +23,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -30,14 +31,13 @@ from dateutil.relativedelta import relativedelta
 from credkit import config, sample
 from credkit.cli._common import (
     Subcommands,
-    add_raw_csv_argument,
-    csv_text,
     grid,
     load_rates,
     non_negative_int,
     plain_amount,
     plain_number,
 )
+from credkit.cli._output import OK, add_format_argument, emit, for_user
 from credkit.errors import ValidationError
 from credkit.fx import RateSource, convert
 from credkit.ledger import Ledger
@@ -109,8 +109,11 @@ def add_parser(commands: Subcommands) -> None:
         metavar="ID",
         help="print the full working of this customer's recommendation instead of the table",
     )
-    parser.add_argument("--format", choices=("table", "csv"), default="table", help="output format")
-    add_raw_csv_argument(parser)
+    add_format_argument(
+        parser,
+        help="output format: table (default), json or csv; with --customer, table prints the "
+        "full working and json/csv that customer's line",
+    )
     parser.set_defaults(func=run)
 
 
@@ -255,7 +258,7 @@ def _group(
         if rates is not None:
             raise
         # Said in the output, next to the customer: the group bound was not applied.
-        return None, f"group headroom not applied without --rates: {error.message}"
+        return None, f"group headroom not applied without --rates: {for_user(error.message)}"
 
 
 # -- output -----------------------------------------------------------------------------
@@ -310,6 +313,7 @@ def _cells(row: LimitRow, *, percent: bool = False) -> list[str]:
     customer = rec.inputs.customer
     return [
         customer.id,
+        customer.name,
         customer.segment or "-",
         rec.inputs.risk_class or "-",
         rec.currency,
@@ -322,54 +326,44 @@ def _cells(row: LimitRow, *, percent: bool = False) -> list[str]:
 
 
 def _table(rows: Sequence[LimitRow], *, percent: bool = False) -> list[str]:
-    header = ["Customer", "Segment", "Class", "Ccy", "Current*", "Recommended", "Change"]
+    header = ["Customer", "Name", "Segment", "Class", "Ccy", "Current*", "Recommended", "Change"]
     header += ["Change %"] if percent else []
     header += ["Decided by"]
     body = [_cells(row, percent=percent) for row in rows]
-    return grid(header, body, left={"Customer", "Segment", "Class", "Ccy", "Decided by"})
+    return grid(header, body, left={"Customer", "Name", "Segment", "Class", "Ccy", "Decided by"})
 
 
-def render(
-    rows: Sequence[LimitRow], *, policy: LimitPolicy, format: str = "table", raw: bool = False
-) -> str:
-    """The recommendations as a plain-text table (with notes) or CSV (``raw``: cells exact).
+_CSV_HEADER = [
+    "customer_id",
+    "name",
+    "segment",
+    "risk_class",
+    "currency",
+    "current_limit",
+    "recommended_limit",
+    "change",
+    "decided_by",
+    "note",
+]
 
-    >>> rows = portfolio_recommendations(sample.generate(seed=1, customers=2), example_policy())
-    >>> print(render(rows, policy=example_policy(), format="csv").splitlines()[0])
-    customer_id,segment,risk_class,currency,current_limit,recommended_limit,change,decided_by,note
-    """
-    if format == "csv":
-        header = [
-            "customer_id",
-            "segment",
-            "risk_class",
-            "currency",
-            "current_limit",
-            "recommended_limit",
-            "change",
-            "decided_by",
-            "note",
-        ]
-        records = []
-        for row in rows:
-            rec = row.recommendation
-            current = rec.inputs.current_limit
-            records.append(
-                [
-                    rec.customer_id,
-                    rec.inputs.segment or "",
-                    rec.inputs.risk_class or "",
-                    rec.currency,
-                    "" if current is None else str(current.amount),
-                    "" if rec.amount is None else str(rec.amount.amount),
-                    "" if rec.change is None else str(rec.change.amount),
-                    _decided_by(rec),
-                    row.note,
-                ]
-            )
-        return csv_text(header, records, raw=raw)
-    if format != "table":
-        raise ValidationError(f"format: expected 'table' or 'csv', got {format!r}")
+
+def _record(row: LimitRow) -> dict[str, Any]:
+    rec = row.recommendation
+    return {
+        "customer_id": rec.customer_id,
+        "name": rec.inputs.customer.name,
+        "segment": rec.inputs.segment,
+        "risk_class": rec.inputs.risk_class,
+        "currency": rec.currency,
+        "current_limit": rec.inputs.current_limit,
+        "recommended_limit": rec.amount,
+        "change": rec.change,
+        "decided_by": _decided_by(rec),
+        "note": row.note,
+    }
+
+
+def _text(rows: Sequence[LimitRow], policy: LimitPolicy) -> str:
     as_of = rows[0].recommendation.as_of.isoformat() if rows else "-"
     lines = [
         f"Credit limit recommendations as of {as_of} (policy {policy.id} version {policy.version})",
@@ -381,6 +375,45 @@ def render(
     if notes:
         lines += ["Notes:", *notes]
     return "\n".join(lines)
+
+
+def render(
+    rows: Sequence[LimitRow], *, policy: LimitPolicy, format: str = "table", raw: bool = False
+) -> str:
+    """The recommendations as a plain-text table (with notes), JSON or CSV (``raw``: cells exact).
+
+    JSON and CSV carry exact amounts (see :mod:`credkit.cli._output`); limits are money.
+
+    >>> rows = portfolio_recommendations(sample.generate(seed=1, customers=2), example_policy())
+    >>> print(render(rows, policy=example_policy(), format="csv").splitlines()[0])
+    customer_id,name,segment,risk_class,currency,current_limit,recommended_limit,change,decided_by,note
+    """
+    records = [_record(row) for row in rows]
+
+    def amount(value: Money | None) -> object:
+        return None if value is None else value.amount
+
+    return emit(
+        format,
+        table=lambda: _text(rows, policy),
+        document=lambda: {
+            "as_of": rows[0].recommendation.as_of if rows else None,
+            "policy": {"id": policy.id, "version": policy.version},
+            "current_limits": SYNTHETIC_NOTE,
+            "rows": records,
+        },
+        rows=lambda: (
+            _CSV_HEADER,
+            (
+                [
+                    amount(r[c]) if c in ("current_limit", "recommended_limit", "change") else r[c]
+                    for c in _CSV_HEADER
+                ]
+                for r in records
+            ),
+        ),
+        raw=raw,
+    )
 
 
 def demo_section(portfolio: sample.SamplePortfolio) -> str:
@@ -437,14 +470,17 @@ def run(args: argparse.Namespace) -> int:
     if args.customer is not None:
         for row in rows:
             if row.recommendation.customer_id == args.customer:
+                if args.format != "table":
+                    print(render([row], policy=policy, format=args.format, raw=args.raw_csv))
+                    return OK
                 print(row.recommendation.explain())
                 if row.note:
                     print(f"Note: {row.note}")
                 print(f"* {SYNTHETIC_NOTE}")
-                return 0
+                return OK
         known = ", ".join(r.recommendation.customer_id for r in rows[:3])
         raise ValidationError(
             f"--customer: no customer {args.customer!r} in the sample (ids such as {known})"
         )
     print(render(rows, policy=policy, format=args.format, raw=args.raw_csv))
-    return 0
+    return OK

@@ -4,7 +4,8 @@
   (:meth:`credkit.desk.CreditDesk.monitor`), store the new alerts (each once: running
   the same day again adds nothing), run their follow-on actions, and print every alert
   found that day, most severe first, with its key, whether it is new and whether it
-  is still open. ``--format json`` prints the run as a JSON document. ``--config FILE``
+  is still open, with the customer's name and what each reason code means.
+  ``--format json`` prints the run as a JSON document, ``--format csv`` one row per alert. ``--config FILE``
   reads a monitoring configuration (TOML or JSON; default: the one credkit ships,
   ``credkit/data/monitoring.toml``).
 - ``credkit monitor ack KEY --user USER [--note TEXT]``: acknowledge an alert, logged
@@ -21,16 +22,18 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from credkit.cli._common import Subcommands, grid, iso_date
+from credkit.cli._common import Subcommands, grid, iso_date, keep_parent_options
+from credkit.cli._output import FINDINGS, OK, add_format_argument, emit
 from credkit.cli._store import add_store_arguments, closing, portfolio_store, ready_store
 from credkit.cli.check import DEFAULT_POLICY
 from credkit.config import load
 from credkit.desk import CreditDesk, MonitorConfig, MonitorRun, RoleTable
+from credkit.desk.monitor import REASONS
 from credkit.errors import SubjectNotFound, ValidationError
 from credkit.policy import load_policy
 from credkit.storage import Alert
@@ -43,7 +46,17 @@ if TYPE_CHECKING:
 __all__ = ["add_parser", "alerts_table", "demo_section", "run"]
 
 _COMMAND: Final = "credkit monitor"
-_HEADER: Final = ("Severity", "Customer", "Reason", "Found", "New", "Open", "Message", "Key")
+_HEADER: Final = (
+    "Severity",
+    "Customer",
+    "Name",
+    "Reason",
+    "Found",
+    "New",
+    "Open",
+    "Message",
+    "Key",
+)
 
 
 def add_parser(commands: Subcommands) -> None:
@@ -68,7 +81,9 @@ def add_parser(commands: Subcommands) -> None:
     parser.add_argument(
         "--as-of", type=iso_date, metavar="DATE", help="the day to look at (YYYY-MM-DD)"
     )
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    add_format_argument(
+        parser, help="output format: table (default), json, or csv (one row per alert)"
+    )
     parser.add_argument(
         "--config",
         type=Path,
@@ -85,6 +100,7 @@ def add_parser(commands: Subcommands) -> None:
     ack.add_argument("key", metavar="KEY", help="the alert's key, as `credkit monitor` shows it")
     ack.add_argument("--user", required=True, metavar="USER", help="who acknowledges it")
     ack.add_argument("--note", metavar="TEXT", help="what was done about it")
+    add_format_argument(ack)
     ack.add_argument(
         "--roles",
         type=Path,
@@ -92,6 +108,7 @@ def add_parser(commands: Subcommands) -> None:
         help="role table (TOML or JSON) the user is checked against (default: the user "
         "acts as credit_clerk)",
     )
+    keep_parent_options(ack, parser)
     parser.set_defaults(func=run)
 
 
@@ -108,12 +125,29 @@ def run(args: argparse.Namespace) -> int:
         monitored = desk.monitor(args.as_of, config=config)
         with store.unit() as unit:
             stored = {a.key: a for a in unit.alerts(since=args.as_of)}
+            names = _names(unit, {a.customer_id for a in monitored.found})
         alerts = [stored.get(a.key, a) for a in monitored.found]
-        if args.format == "json":
-            print(json.dumps(_document(monitored, alerts, store.where), indent=2))
-        else:
-            print(alerts_table(monitored, alerts, where=store.where))
-    return 1 if monitored.found or monitored.problems else 0
+        print(
+            emit(
+                args.format,
+                table=lambda: alerts_table(monitored, alerts, where=store.where, names=names),
+                document=lambda: _document(monitored, alerts, store.where, names),
+                rows=lambda: _csv_rows(monitored, alerts, names),
+                raw=args.raw_csv,
+            )
+        )
+    return FINDINGS if monitored.found or monitored.problems else OK
+
+
+def _names(unit: Any, customer_ids: set[str]) -> dict[str, str]:
+    """Customer id -> name, for the ids the store knows."""
+    names: dict[str, str] = {}
+    for customer_id in sorted(customer_ids):
+        try:
+            names[customer_id] = unit.customer(customer_id).name
+        except ValidationError:
+            continue
+    return names
 
 
 def _desk(store: SQLStore, roles: RoleTable) -> CreditDesk:
@@ -130,19 +164,33 @@ def _ack(args: argparse.Namespace) -> int:
     store = ready_store(args.url, args.prefix, command=_COMMAND)
     with closing(store):
         alert = _desk(store, roles).acknowledge(args.key, user=args.user, note=args.note)
-    print(
+    text = (
         f"{alert.key}: acknowledged by {alert.acknowledged_by} at "
         f"{alert.acknowledged_at:%Y-%m-%d %H:%M:%S} UTC"
         + (f" ({alert.note})" if alert.note else "")
     )
-    return 0
+    print(
+        emit(
+            args.format,
+            table=lambda: text,
+            document=lambda: {"acknowledged": _alert_json(alert, {}, set())},
+            rows=lambda: (
+                ["key", "acknowledged_by", "acknowledged_at", "note"],
+                [[alert.key, alert.acknowledged_by, alert.acknowledged_at, alert.note]],
+            ),
+            raw=args.raw_csv,
+        )
+    )
+    return OK
 
 
 def _order(alert: Alert) -> tuple[int, str, str, str]:
     return (-alert.severity.rank, alert.customer_id, alert.reason, alert.key)
 
 
-def alerts_table(run: MonitorRun, alerts: list[Alert], *, where: str) -> str:
+def alerts_table(
+    run: MonitorRun, alerts: list[Alert], *, where: str, names: Mapping[str, str] | None = None
+) -> str:
     """The alerts of ``run`` as a table, most severe first, then its follow-ons and problems.
 
     ``alerts`` are the run's alerts as stored (the first finding of each, with its
@@ -154,6 +202,7 @@ def alerts_table(run: MonitorRun, alerts: list[Alert], *, where: str) -> str:
     >>> print(alerts_table(run, [], where="sqlite:///credkit.db"))
     Monitoring sqlite:///credkit.db as of 2026-11-30 (monitoring version 1): 3 customers, no alerts
     """
+    known = names or {}
     new = {a.key for a in run.new}
     count = len(alerts)
     found = f"{count} alert{'' if count == 1 else 's'} ({len(new)} new)" if alerts else "no alerts"
@@ -166,6 +215,7 @@ def alerts_table(run: MonitorRun, alerts: list[Alert], *, where: str) -> str:
             [
                 a.severity.value,
                 a.customer_id,
+                known.get(a.customer_id, ""),
                 a.reason,
                 a.on.isoformat(),
                 "yes" if a.key in new else "",
@@ -176,6 +226,9 @@ def alerts_table(run: MonitorRun, alerts: list[Alert], *, where: str) -> str:
             for a in sorted(alerts, key=_order)
         ]
         lines += grid(_HEADER, rows, left=set(_HEADER))
+        codes = sorted({a.reason for a in alerts})
+        lines.append("reasons:")
+        lines += [f"  {code}: {REASONS.get(code, '')}" for code in codes]
     if run.actions:
         lines.append("follow-on actions:")
         lines += [f"  {r.describe()}" for r in run.actions]
@@ -192,14 +245,25 @@ def alerts_table(run: MonitorRun, alerts: list[Alert], *, where: str) -> str:
     return "\n".join(lines)
 
 
-def _document(run: MonitorRun, alerts: list[Alert], where: str) -> dict[str, Any]:
+def _alert_json(alert: Alert, names: Mapping[str, str], new: set[str]) -> dict[str, Any]:
+    return {
+        **alert.to_json(),
+        "name": names.get(alert.customer_id),
+        "reason_text": REASONS.get(alert.reason),
+        "new": alert.key in new,
+    }
+
+
+def _document(
+    run: MonitorRun, alerts: list[Alert], where: str, names: Mapping[str, str]
+) -> dict[str, Any]:
     new = {a.key for a in run.new}
     return {
         "store": where,
-        "as_of": run.as_of.isoformat(),
+        "as_of": run.as_of,
         "config": {"id": run.config_id, "version": run.config_version},
         "customers": run.customers,
-        "alerts": [{**a.to_json(), "new": a.key in new} for a in sorted(alerts, key=_order)],
+        "alerts": [_alert_json(a, names, new) for a in sorted(alerts, key=_order)],
         "actions": [
             {
                 "key": r.key,
@@ -211,11 +275,45 @@ def _document(run: MonitorRun, alerts: list[Alert], where: str) -> dict[str, Any
             for r in run.actions
         ],
         "fallbacks": [
-            {"customer_id": f.customer_id, "key": f.key, "on": f.on.isoformat()}
-            for f in run.fallbacks
+            {"customer_id": f.customer_id, "key": f.key, "on": f.on} for f in run.fallbacks
         ],
         "problems": [{"customer_id": p.customer_id, "message": p.message} for p in run.problems],
     }
+
+
+_CSV_HEADER: Final = [
+    "severity",
+    "customer_id",
+    "name",
+    "reason",
+    "reason_text",
+    "on",
+    "new",
+    "open",
+    "message",
+    "key",
+]
+
+
+def _csv_rows(
+    run: MonitorRun, alerts: list[Alert], names: Mapping[str, str]
+) -> tuple[list[str], list[list[object]]]:
+    new = {a.key for a in run.new}
+    return _CSV_HEADER, [
+        [
+            a.severity.value,
+            a.customer_id,
+            names.get(a.customer_id, ""),
+            a.reason,
+            REASONS.get(a.reason, ""),
+            a.on,
+            a.key in new,
+            a.is_open,
+            a.message,
+            a.key,
+        ]
+        for a in sorted(alerts, key=_order)
+    ]
 
 
 class _NoNewReports:

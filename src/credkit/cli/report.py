@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from credkit._validate import check_locale
 from credkit.cli._common import Subcommands, iso_date
 from credkit.cli._load import directory_store
+from credkit.cli._output import OK, add_format_argument, emit, to_json
 from credkit.cli._store import (
     add_source_arguments,
     closing,
@@ -100,6 +101,11 @@ def add_parser(commands: Subcommands) -> None:
         default=10,
         metavar="N",
         help="deteriorating payers, and worklist entries per currency (default 10)",
+    )
+    add_format_argument(
+        parser,
+        help="format of the summary printed after writing the page: table (default), json "
+        "or csv (the page itself is HTML; with --out - nothing else is printed)",
     )
     parser.set_defaults(func=run)
 
@@ -192,8 +198,22 @@ def run(args: argparse.Namespace) -> int:
         raise
     _write(render_html(report, locale=args.locale), args.out)
     if str(args.out) != "-":
-        print(_summary(report, args.out))
-    return 0
+        counts = {
+            "customers": len(report.customers),
+            "alerts": len(report.alerts),
+            "held_orders": len(report.holds),
+        }
+        document = {"as_of": report.as_of, "out": str(args.out), **counts}
+        print(
+            emit(
+                getattr(args, "format", "table"),
+                table=lambda: _summary(report, args.out),
+                document=lambda: document,
+                rows=lambda: (list(document), [list(to_json(document).values())]),
+                raw=getattr(args, "raw_csv", False),
+            )
+        )
+    return OK
 
 
 # -- the demo -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 import credkit.io as io
 from credkit import bureau, sample
 from credkit.cli._common import Subcommands
+from credkit.cli._output import OK, add_format_argument, emit
 from credkit.errors import ValidationError
 
 __all__ = ["add_parser", "run"]
@@ -22,13 +23,15 @@ def add_parser(commands: Subcommands) -> None:
         "payments, allocations) as CSV files in the canonical layout that `credkit age` reads, "
         "with its credit limits, open sales orders and dunning history beside them "
         "(limits.csv, orders.csv, dunning.csv), which `credkit db load` stores, and quarterly "
-        "bureau reports in bureau/ for `credkit bureau fetch --dir`.",
+        "bureau reports in bureau/ for `credkit bureau fetch --dir`. --format applies to the "
+        "summary it prints (what it wrote, how many of each).",
     )
     parser.add_argument("--out", required=True, type=Path, help="directory to write to")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     parser.add_argument(
         "--customers", type=int, default=60, help="number of customers (default 60)"
     )
+    add_format_argument(parser, help="format of the summary printed: table (default), json or csv")
     parser.set_defaults(func=run)
 
 
@@ -37,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
-    ...     run(argparse.Namespace(out=Path(folder), seed=1, customers=3))
+    ...     run(argparse.Namespace(out=Path(folder), seed=1, customers=3, format="table"))
     ...     sorted(path.name for path in Path(folder).iterdir())
     wrote 3 customers, ... credit limits, ... open orders, ... dunning records and 12 bureau reports to ...
     0
@@ -60,12 +63,39 @@ def run(args: argparse.Namespace) -> int:
     reports = bureau.sample_reports(portfolio)
     bureau.write_reports(reports, args.out / "bureau")
     ledger = portfolio.ledger
-    print(
-        f"wrote {len(ledger.customers)} customers, {len(ledger.invoices)} invoices, "
-        f"{len(ledger.credit_notes)} credit notes, {len(ledger.payments)} payments, "
-        f"{len(ledger.allocations)} allocations, {len(limits)} credit limits, "
-        f"{len(orders)} open orders, {len(dunning.records)} dunning records and "
-        f"{len(reports)} bureau reports to {args.out} "
+    counts = {
+        "customers": len(ledger.customers),
+        "invoices": len(ledger.invoices),
+        "credit_notes": len(ledger.credit_notes),
+        "payments": len(ledger.payments),
+        "allocations": len(ledger.allocations),
+        "credit_limits": len(limits),
+        "open_orders": len(orders),
+        "dunning_records": len(dunning.records),
+        "bureau_reports": len(reports),
+    }
+    document = {
+        "out": str(args.out),
+        "seed": args.seed,
+        "start": portfolio.start,
+        "end": portfolio.end,
+        "written": counts,
+    }
+    text = (
+        f"wrote {counts['customers']} customers, {counts['invoices']} invoices, "
+        f"{counts['credit_notes']} credit notes, {counts['payments']} payments, "
+        f"{counts['allocations']} allocations, {counts['credit_limits']} credit limits, "
+        f"{counts['open_orders']} open orders, {counts['dunning_records']} dunning records and "
+        f"{counts['bureau_reports']} bureau reports to {args.out} "
         f"(seed {args.seed}, {portfolio.start.isoformat()} to {portfolio.end.isoformat()})"
     )
-    return 0
+    print(
+        emit(
+            getattr(args, "format", "table"),
+            table=lambda: text,
+            document=lambda: document,
+            rows=lambda: (["file", "records"], list(counts.items())),
+            raw=getattr(args, "raw_csv", False),
+        )
+    )
+    return OK

@@ -13,20 +13,18 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from credkit import config, sample
-from credkit.cli._common import Subcommands, add_raw_csv_argument, csv_text, grid, non_negative_int
+from credkit.cli._common import Subcommands, grid, non_negative_int
+from credkit.cli._output import OK, add_format_argument, emit
 from credkit.errors import ValidationError
 from credkit.scoring import RiskScale, Scorecard, ScoredRow, example_scorecard, score_rows
 
 __all__ = ["add_parser", "demo_section", "read_rows", "render", "run"]
-
-_FORMATS = ("table", "csv", "json")
 
 
 def add_parser(commands: Subcommands) -> None:
@@ -59,8 +57,7 @@ def add_parser(commands: Subcommands) -> None:
         metavar="N",
         help="reason codes to show per customer, most points lost first (default 3)",
     )
-    parser.add_argument("--format", choices=_FORMATS, default="table", help="output format")
-    add_raw_csv_argument(parser)
+    add_format_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -138,13 +135,22 @@ def _score(
 # -- output ---------------------------------------------------------------------------
 
 
-def _records(scored: Sequence[ScoredRow], reasons: int) -> list[dict[str, Any]]:
+def _texts(card: Scorecard) -> dict[str, str]:
+    """Reason code -> the factor's description (its name when it has none)."""
+    return {f.reason_code: f.description or f.name.replace("_", " ") for f in card.factors}
+
+
+def _records(card: Scorecard, scored: Sequence[ScoredRow], reasons: int) -> list[dict[str, Any]]:
+    texts = _texts(card)
     return [
         {
             "customer_id": row.id,
-            "total": str(row.result.total),
+            "total": row.result.total,
             "risk_class": None if row.risk_class is None else row.risk_class.name,
-            "reason_codes": list(row.result.reason_codes[:reasons]),
+            "reasons": [
+                {"code": code, "text": texts.get(code, "")}
+                for code in row.result.reason_codes[:reasons]
+            ],
         }
         for row in scored
     ]
@@ -168,6 +174,10 @@ def _table(card: Scorecard, scored: Sequence[ScoredRow], reasons: int) -> str:
     ]
     if not body:
         lines.append("(no customers)")
+    shown = sorted({code for row in scored for code in row.result.reason_codes[:reasons]})
+    if shown:
+        texts = _texts(card)
+        lines += ["", "Reasons:", *(f"  {code}: {texts.get(code, '')}" for code in shown)]
     return "\n".join(lines)
 
 
@@ -183,34 +193,42 @@ def render(
 
     Each line holds the customer id, the total (exact, as a decimal string), the risk
     class (empty without a risk scale) and the first ``reasons`` reason codes, most
-    points lost first (separated by ``;`` in CSV, a list in JSON).
+    points lost first (separated by ``;`` in CSV, with their texts; in JSON a list of
+    ``{code, text}``). The table ends with what each code shown means.
 
     >>> card = example_scorecard()
     >>> rows = score_rows([{"customer_id": "C1", "current_ratio": "1.2", "equity_ratio": "0.3",
     ...     "payment_index": "", "days_beyond_terms": "", "years_in_business": "12",
     ...     "legal_form": "corporation", "bureau_score": "71"}], card)
-    >>> print(render(card, rows, format="csv"))
-    customer_id,total,risk_class,reason_codes
-    C1,595,C,PAY_INDEX;PAY_DBT;FIN_LIQUIDITY
+    >>> print(render(card, rows, format="csv"))  # doctest: +ELLIPSIS
+    customer_id,total,risk_class,reason_codes,reason_texts
+    C1,595,C,PAY_INDEX;PAY_DBT;FIN_LIQUIDITY,...
     """
     if isinstance(reasons, bool) or not isinstance(reasons, int) or reasons < 0:
-        raise ValidationError(f"reasons: expected a whole number of 0 or more, got {reasons!r}")
-    if format == "table":
-        return _table(card, scored, reasons)
-    records = _records(scored, reasons)
-    if format == "csv":
-        return csv_text(
-            ["customer_id", "total", "risk_class", "reason_codes"],
+        raise ValidationError(f"--reasons: expected a whole number of 0 or more, got {reasons!r}")
+    records = _records(card, scored, reasons)
+    return emit(
+        format,
+        table=lambda: _table(card, scored, reasons),
+        document=lambda: {
+            "scorecard": {"id": card.id, "version": card.version},
+            "rows": records,
+        },
+        rows=lambda: (
+            ["customer_id", "total", "risk_class", "reason_codes", "reason_texts"],
             (
-                [r["customer_id"], r["total"], r["risk_class"] or "", ";".join(r["reason_codes"])]
+                [
+                    r["customer_id"],
+                    r["total"],
+                    r["risk_class"] or "",
+                    ";".join(reason["code"] for reason in r["reasons"]),
+                    "; ".join(reason["text"] for reason in r["reasons"]),
+                ]
                 for r in records
             ),
-            raw=raw,
-        )
-    if format == "json":
-        document = {"scorecard": {"id": card.id, "version": card.version}, "rows": records}
-        return json.dumps(document, indent=2, ensure_ascii=False)
-    raise ValidationError(f"format: expected 'table', 'csv' or 'json', got {format!r}")
+        ),
+        raw=raw,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -219,7 +237,7 @@ def run(args: argparse.Namespace) -> int:
     rows = read_rows(args.path)
     scored = _score(rows, card, id_column=args.id_column, name=str(args.path))
     print(render(card, scored, format=args.format, reasons=args.reasons, raw=args.raw_csv))
-    return 0
+    return OK
 
 
 # -- the demo -------------------------------------------------------------------------

@@ -5,7 +5,8 @@ The ledger comes from the store of ``--url`` (a database ``credkit db init`` and
 customer's credit group as of ``--as-of``, or from ``--ledger DIR``, a directory in
 credkit's canonical layout. The statement (:func:`credkit.statement.statement`) covers
 ``--from`` (default: the first day of the as-of month) to ``--as-of``. ``--format``
-is ``text`` (default), ``csv`` or ``html``; ``--locale`` formats amounts and dates
+is ``table`` (default; ``text`` is the same), ``json``, ``csv`` or ``html``; ``--locale``
+formats amounts and dates
 (default ``en_GB``); ``--template FILE`` replaces the text or HTML layout by a Jinja2
 template, rendered in the letters sandbox. HTML and templates need Jinja2, the
 ``letters`` extra. ``--out FILE`` writes the statement to a file instead of standard
@@ -16,18 +17,21 @@ unknown locale) exits with status 2 and a message naming the option.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime
 import importlib.util
+import io
 from pathlib import Path
 
-from credkit.cli._common import Subcommands, iso_date
+from credkit.cli._common import Subcommands, csv_text, iso_date
+from credkit.cli._output import OK, add_format_argument, bucket_list, json_text, to_json
 from credkit.cli._store import add_source_arguments, closing, ready_store, source_prefix
 from credkit.errors import CredkitError, ValidationError
 from credkit.io import read_ledger
 from credkit.ledger import Ledger
-from credkit.statement import render_csv, render_html, render_text, statement
+from credkit.statement import Statement, render_csv, render_html, render_text, statement
 
-__all__ = ["add_parser", "read_template", "run", "store_ledger"]
+__all__ = ["add_parser", "read_template", "run", "statement_json", "store_ledger"]
 
 
 def add_parser(commands: Subcommands) -> None:
@@ -54,8 +58,10 @@ def add_parser(commands: Subcommands) -> None:
         metavar="DATE",
         help="first day, YYYY-MM-DD (default: the first day of the as-of month)",
     )
-    parser.add_argument(
-        "--format", choices=("text", "csv", "html"), default="text", help="output format"
+    add_format_argument(
+        parser,
+        extra=("html", "text"),
+        help="output format: table (default; text is the same), json, csv or html",
     )
     parser.add_argument(
         "--locale", default="en_GB", help="locale of amounts and dates (default en_GB)"
@@ -104,6 +110,33 @@ def _need_jinja(what: str) -> None:
         )
 
 
+def statement_json(account: Statement) -> str:
+    """The statement as JSON: its fields as they are, each section's aging as bucket list.
+
+    >>> from credkit.ledger import Customer
+    >>> ledger = Ledger(customers=[Customer("C1", "Acme", country="DE", currency="EUR")])
+    >>> import json
+    >>> document = json.loads(statement_json(statement(ledger, "C1", as_of=datetime.date(2026, 3, 31))))
+    >>> document["customer"]["name"], document["sections"]
+    ('Acme', [])
+    """
+    document = to_json(account)
+    del document["buckets"]  # each section's aging names its buckets
+    for section, shown in zip(account.sections, document["sections"], strict=True):
+        aging = section.aging
+        if aging is None:  # nothing open in the currency
+            continue
+        shown["aging"] = {
+            "buckets": bucket_list(account.buckets, aging.amounts),
+            "unapplied": to_json(aging.unapplied),
+            "disputed": to_json(aging.disputed),
+            "total": to_json(aging.total),
+            "count": aging.count,
+            "oldest_days": aging.oldest_days,
+        }
+    return json_text(document)
+
+
 def run(args: argparse.Namespace) -> int:
     """Build the statement and print or write it; return the exit status."""
     as_of: datetime.date = args.as_of
@@ -122,16 +155,21 @@ def run(args: argparse.Namespace) -> int:
         )
     template = None
     if args.template is not None:
-        if args.format == "csv":
-            raise ValidationError("--template: csv has a fixed layout; use it with text or html")
+        if args.format in ("csv", "json"):
+            raise ValidationError(
+                f"--template: {args.format} has a fixed layout; use it with table or html"
+            )
         _need_jinja("--template")
         template = read_template(args.template)
     if args.format == "html":
         _need_jinja("--format html")
     account = statement(ledger, args.customer, as_of=as_of, period_from=args.period_from)
     try:
-        if args.format == "csv":
-            text = render_csv(account)
+        if args.format == "csv":  # the cells made safe for spreadsheets, unless --raw-csv
+            header, *rows = csv.reader(io.StringIO(render_csv(account)))
+            text = csv_text(header, rows, raw=args.raw_csv) + "\r\n"
+        elif args.format == "json":
+            text = statement_json(account) + "\n"
         elif args.format == "html":
             text = render_html(account, locale=args.locale, template=template)
         else:
@@ -147,4 +185,4 @@ def run(args: argparse.Namespace) -> int:
             args.out.write_text(text, encoding="utf-8", newline="")
         except OSError as error:
             raise ValidationError(f"--out: cannot write {str(args.out)!r}: {error}") from None
-    return 0
+    return OK
