@@ -136,3 +136,121 @@ def test_every_pycon_block_on_the_site_has_copy_text(site: Path) -> None:
         if "data-copy=" not in block.group("attrs")
     ]
     assert not without
+
+
+# -- the reference: every public name once, every cross-reference a link --------------------------
+
+_HEADING = re.compile(r'<h[1-6] id="(?P<id>credkit[^"]*)" class="doc doc-heading"')
+_UNRESOLVED = re.compile(r'<span title="(?P<id>credkit[^"]*)">')
+
+
+def _public_modules() -> list[str]:
+    """Every public credkit module, as ``tests/test_public_api.py`` finds them.
+
+    The submodules of ``credkit.cli`` are left out: the command's interface is the
+    command line, which ``reference/cli.md`` documents (with ``credkit.cli.main``).
+    """
+    import pkgutil
+
+    import credkit
+
+    found = ["credkit"]
+    for info in pkgutil.walk_packages(credkit.__path__, "credkit."):
+        parts = info.name.split(".")
+        if any(part.startswith("_") for part in parts) or parts[:2] == ["credkit", "cli"]:
+            continue
+        found.append(info.name)
+    return sorted(found)
+
+
+@pytest.fixture(scope="session")
+def griffe_modules() -> object:
+    """credkit as griffe (mkdocstrings' loader) sees it: a path -> object collection."""
+    griffe = pytest.importorskip("griffe")
+    loader = griffe.GriffeLoader(search_paths=[str(_ROOT / "src")])
+    loader.load("credkit")
+    loader.resolve_aliases(implicit=False, external=False)
+    return loader.modules_collection
+
+
+def _canonical(collection: object, path: str) -> str | None:
+    """Where the object named ``path`` is defined (an alias followed to its target)."""
+    try:
+        found = collection[path]  # type: ignore[index]
+        return str(found.final_target.path if found.is_alias else found.path)
+    except Exception:  # griffe raises several kinds of errors for a path it cannot follow
+        return None
+
+
+def test_every_public_name_is_documented_exactly_once(site: Path, griffe_modules: object) -> None:
+    import importlib
+
+    public: dict[str, list[str]] = {}
+    for module_name in _public_modules():
+        for name in importlib.import_module(module_name).__all__:
+            if not (name.startswith("__") and name.endswith("__")):
+                path = f"{module_name}.{name}"
+                public.setdefault(_canonical(griffe_modules, path) or path, []).append(path)
+    documented: dict[str, list[str]] = {}
+    for page in sorted(site.rglob("*.html")):
+        for heading in _HEADING.finditer(page.read_text(encoding="utf-8")):
+            canonical = _canonical(griffe_modules, heading["id"]) or heading["id"]
+            documented.setdefault(canonical, []).append(
+                f"{page.relative_to(site).parent}#{heading['id']}"
+            )
+    assert len(public) > 500, "the walk found too few public names"
+    missing = sorted(names[0] for canonical, names in public.items() if canonical not in documented)
+    assert not missing, f"public names no reference page documents: {missing}"
+    twice = {names[0]: documented[c] for c, names in public.items() if len(documented[c]) > 1}
+    assert not twice, f"public names documented more than once: {twice}"
+
+
+def test_no_cross_reference_to_credkit_is_left_unresolved(site: Path) -> None:
+    # A role in a docstring that finds no entry fails `mkdocs build --strict`; the
+    # references mkdocstrings makes itself (annotations, bases, attribute tables) are
+    # optional and would render as plain code: none may point at a credkit object.
+    found = {
+        str(page.relative_to(site)): sorted(set(_UNRESOLVED.findall(text)))
+        for page in sorted(site.rglob("*.html"))
+        if _UNRESOLVED.search(text := page.read_text(encoding="utf-8"))
+    }
+    assert not found, f"credkit objects referenced but documented nowhere: {found}"
+
+
+def test_a_member_without_an_entry_links_to_its_class(site: Path) -> None:
+    # :attr:`~credkit.dunning.ChargeTreatment.BOOK` (an enum member described in its
+    # class's docstring) links to the class's entry on the dunning page.
+    page = (site / "reference" / "collections" / "index.html").read_text(encoding="utf-8")
+    link = re.search(
+        r'<a class="[^"]*credkit-role"[^>]*href="([^"]*)"[^>]*><code>BOOK</code>', page
+    )
+    assert link, "no link for ChargeTreatment.BOOK"
+    assert link.group(1).endswith("dunning/#credkit.dunning.ChargeTreatment"), link.group(1)
+
+
+def test_a_function_named_in_a_class_docstring_is_not_the_class_field(site: Path) -> None:
+    # PaymentBehaviour has a field payment_index; :func:`payment_index` in its
+    # docstring means the module's function, as Python would look the name up.
+    page = (site / "reference" / "kpi" / "index.html").read_text(encoding="utf-8")
+    targets = set(
+        re.findall(r'credkit-role"[^>]*href="([^"]*)"><code>payment_index\(\)</code>', page)
+    )
+    assert targets == {"#credkit.kpi.payment_index"}
+
+
+def test_the_package_page_lists_every_exported_name(site: Path) -> None:
+    import credkit
+
+    page = (site / "reference" / "credkit" / "index.html").read_text(encoding="utf-8")
+    linked = set(
+        re.findall(r'<a class="autorefs autorefs-internal"[^>]*><code>(\w+)</code></a>', page)
+    )
+    exported = {name for name in credkit.__all__ if name != "__version__"}
+    assert exported <= linked, sorted(exported - linked)
+
+
+def test_console_copy_buttons_copy_the_commands_alone(site: Path) -> None:
+    page = (site / "tutorial" / "limits" / "index.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<div class="language-console highlight"([^>]*)>', page)
+    copied = [re.findall(r'data-copy="([^"]*)"', attrs) for attrs in blocks]
+    assert copied == [["credkit limits"], ["credkit limits --customer C001 --grace-days 15"]]

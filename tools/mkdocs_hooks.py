@@ -20,28 +20,36 @@ instead of raw text. Roles inside fenced blocks and inline code are left alone.
   whose docstring is rendered (``.name`` for its member, ``..name`` for its
   parent's, or a plain ``name`` / ``Name.member`` looked up in the object's scope
   as Python would, through its module's imports) is resolved with griffe to its
-  full path, the way mkdocstrings-python's ``scoped_crossrefs`` does.
+  full path, the way mkdocstrings-python's ``scoped_crossrefs`` does. A ``:func:``
+  or ``:meth:`` name that would find a field of the class being documented is
+  looked up in the module instead, as Python looks up a name called in a method.
 * Rule, in two steps. (1) Here: a target that is not a public credkit object
   (outside credkit such as ``decimal.Decimal``, a private ``_name`` or a member of
   a private class, or a name griffe cannot resolve) renders as plain inline code
-  (``b()``). (2) Every other target becomes an autorefs reference marked
-  ``optional``, the flag mkdocstrings itself puts on the references in signatures:
-  autorefs links it when some reference page documents the object (under its own
-  path or an alias, e.g. ``credkit.policy.result.RuleResult`` documented as
-  ``credkit.policy.RuleResult``) and otherwise renders the same plain code,
-  without a warning, so ``mkdocs build --strict`` does not fail on public objects
-  the reference does not show (submodules documented through their package,
-  attributes without a docstring). Hand-written ``[title][identifier]`` links in
-  the pages stay strict.
+  (``b()``). (2) Every other target becomes an autorefs reference, which must
+  resolve: some reference page documents the object (under its own path or an
+  alias, e.g. ``credkit.policy.result.RuleResult`` documented as
+  ``credkit.policy.RuleResult``), else ``mkdocs build --strict`` fails. A member of
+  a class (a field, an enum member) without an entry of its own links to its
+  class, whose docstring describes it: the reference carries the class's path as
+  the fallback identifier autorefs tries second (its ``slug``). A submodule whose
+  names are documented through its package has no entry: write its name as inline
+  code in double backticks, not with ``:mod:``.
 
-The copy button of a doctest (``pycon``) block copies only the code: a hook on
-the page HTML gives each block a ``data-copy`` attribute with the lines Pygments
-marks as prompted (``gp``), without their ``>>> `` / ``... `` prompts and without
-the expected output; mkdocs-material 9's copy button copies the nearest
-``data-copy`` text when there is one, and the block's visible text otherwise. The
-page still shows prompts and output, and the Markdown the doctests run is
-unchanged. ``docs/stylesheets/extra.css`` makes prompts and output unselectable
-for a copy by hand.
+The package page, ``reference/credkit.md``, lists the names ``credkit`` exports:
+a hook replaces the marker ``<!-- credkit: the exported names -->`` with one
+list per source module (``credkit._SOURCES``), each name linked to its entry,
+with the first paragraph of its docstring.
+
+The copy button of a doctest (``pycon``) block copies only the code, and that of a
+shell session (``console``) only the commands: a hook on the page HTML gives each
+block a ``data-copy`` attribute with the lines Pygments marks as prompted (``gp``),
+without their ``>>> `` / ``... `` / ``$ `` prompts and without the expected output;
+mkdocs-material 9's copy button copies the nearest ``data-copy`` text when there is
+one, and the block's visible text otherwise. The page still shows prompts and
+output, and the Markdown the doctests run is unchanged.
+``docs/stylesheets/extra.css`` makes prompts and output unselectable for a copy by
+hand.
 
 The example configuration documents live once, in the package
 (``src/credkit/data/*.toml``, so that an installed credkit has them); a second hook
@@ -148,16 +156,28 @@ def _replace(match: re.Match[str], obj: Any) -> str:
         title = target.rsplit(".", 1)[-1] if text.startswith("~") else target.lstrip(".")
     if kind in _CALLABLE_ROLES and not title.endswith(")"):
         title += "()"
-    path = _resolve(target.lstrip("~"), obj)
+    path = _resolve(target.lstrip("~"), obj, callable_role=kind in _CALLABLE_ROLES)
     if path is None:
         return f"`{title}`"
     code = f"<code>{html.escape(title)}</code>"
-    return (
-        f'<autoref identifier="{html.escape(path)}" class="credkit-role" optional>{code}</autoref>'
-    )
+    fallback = _owning_class(path, obj)
+    slug = f' slug="{html.escape(fallback)}"' if fallback else ""
+    return f'<autoref identifier="{html.escape(path)}"{slug} class="credkit-role">{code}</autoref>'
 
 
-def _resolve(target: str, obj: Any) -> str | None:
+def _owning_class(path: str, obj: Any) -> str | None:
+    """The class a member target belongs to, linked when the member has no entry of its own."""
+    if obj is None or "." not in path:
+        return None
+    parent = path.rsplit(".", 1)[0]
+    try:
+        found = obj.modules_collection[parent]
+        return parent if (found.final_target if found.is_alias else found).is_class else None
+    except Exception:  # not a path griffe knows, or an alias it cannot load
+        return None
+
+
+def _resolve(target: str, obj: Any, *, callable_role: bool = False) -> str | None:
     """The full path of a credkit object the reference can document, or None."""
     if obj is None:
         return target if target.startswith("credkit.") else None
@@ -174,6 +194,10 @@ def _resolve(target: str, obj: Any) -> str | None:
         first, _, rest = target.partition(".")
         try:
             path = obj.resolve(first)
+            if callable_role and not rest and _is_field(obj.modules_collection[path]):
+                # A function named from a class's docstring, not the class's field of the
+                # same name: Python looks names up in the module, past the class body.
+                path = obj.module.resolve(first)
         except Exception:  # griffe raises several kinds of errors
             return None
         if rest:
@@ -189,6 +213,12 @@ def _resolve(target: str, obj: Any) -> str | None:
     if not canonical.startswith("credkit.") or _is_private(found):
         return None
     return path
+
+
+def _is_field(found: Any) -> bool:
+    """Whether the object is an attribute of a class (a field, a class variable)."""
+    obj = found.final_target if found.is_alias else found
+    return bool(obj.is_attribute and obj.parent is not None and obj.parent.is_class)
 
 
 def _is_private(found: Any) -> bool:
@@ -212,6 +242,41 @@ def on_config(config: Any) -> Any:
     return config
 
 
+_EXPORTS_MARKER = "<!-- credkit: the exported names -->"
+
+
+def _exported_names() -> str:
+    """The names ``import credkit`` offers, per module, each linked to its entry."""
+    import importlib
+    import inspect
+
+    import credkit
+
+    sections: list[str] = []
+    for module_name, names in credkit._SOURCES.items():
+        module = importlib.import_module(module_name)
+        page = module_name.split(".")[1]
+        lines = [
+            f"### `{module_name}`",
+            "",
+            f"Documented on the [{module_name}]({page}.md) page.",
+            "",
+        ]
+        for name in names:
+            summary = (inspect.getdoc(getattr(module, name)) or "").split("\n\n")[0]
+            summary = " ".join(summary.split())
+            lines.append(f"- [`{name}`][{module_name}.{name}]: {summary}")
+        sections.append("\n".join(lines))
+    return "\n\n".join(sections)
+
+
+def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
+    """Fill the package page with the names ``credkit`` exports, from ``credkit._SOURCES``."""
+    if _EXPORTS_MARKER in markdown:
+        markdown = markdown.replace(_EXPORTS_MARKER, _exported_names())
+    return markdown
+
+
 def on_files(files: Files, config: Any) -> Files:
     """Publish the package's example documents as ``examples/<name>`` on the site."""
     for document in sorted(_EXAMPLES.glob("*.toml")):
@@ -222,7 +287,7 @@ def on_files(files: Files, config: Any) -> Files:
 
 
 _PYCON_BLOCK = re.compile(
-    r'(<div class="language-pycon highlight")(>.*?<code>)(?P<code>.*?)(</code></pre></div>)',
+    r'(<div class="language-(?:pycon|console) highlight")(>.*?<code>)(?P<code>.*?)(</code></pre></div>)',
     re.DOTALL,
 )
 _PROMPT = re.compile(r'^<span class="gp">[^<]*</span>')
@@ -230,7 +295,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def _copy_text(code: str) -> str:
-    """The code of a highlighted ``pycon`` block: its prompt lines, without the prompts.
+    """The code of a ``pycon`` or ``console`` block: its prompt lines, without the prompts.
 
     A blank line closes each multi-line statement (``def``, ``for``, a call spread
     over ``...`` lines), as the interactive interpreter needs when the text is pasted.
@@ -241,7 +306,7 @@ def _copy_text(code: str) -> str:
         prompt = _PROMPT.match(line)
         if prompt is None:
             continue
-        primary = html.unescape(_TAG.sub("", prompt.group(0))).startswith(">>>")
+        primary = html.unescape(_TAG.sub("", prompt.group(0))).startswith((">>>", "$"))
         if primary and continued and lines and lines[-1]:
             lines.append("")
         continued = not primary
@@ -250,7 +315,7 @@ def _copy_text(code: str) -> str:
 
 
 def on_page_content(html_text: str, **kwargs: Any) -> str:
-    """Give each ``pycon`` block the text its copy button copies (the code alone)."""
+    """Give each ``pycon`` and ``console`` block the text its copy button copies (code only)."""
 
     def add_copy(match: re.Match[str]) -> str:
         text = html.escape(_copy_text(match.group("code")), quote=True).replace("\n", "&#10;")

@@ -296,6 +296,7 @@ _SUBMODULES = (
     "config",
     "desk",
     "dunning",
+    "engines",
     "errors",
     "forecast",
     "fx",

@@ -458,7 +458,7 @@ def test_credkit_age_booked_ages_the_booked_amounts(
     )
     document = json.loads(capsys.readouterr().out)
     assert document["valuation"] == "booked"
-    assert document["totals"][0]["total"] == "696.00"
+    assert document["totals"][0]["total"] == {"amount": "696.00", "currency": "EUR"}
     assert _run([str(tmp_path), "--as-of", "2026-03-15", "--booked", "--currency", EUR]) == 0
     assert "as booked in EUR" in capsys.readouterr().out
     with pytest.raises(ValidationError, match=r"--booked: needs --currency"):

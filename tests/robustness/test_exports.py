@@ -85,9 +85,9 @@ def test_the_age_command_writes_safe_crlf_csv(
     argv = ["age", str(tmp_path / "ledger"), "--as-of", "2026-03-31", "--format", "csv"]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "\r\n'=HYPERLINK(1),EUR," in out
+    assert "\r\n'=HYPERLINK(1),Evil,EUR," in out
     assert main([*argv, "--raw-csv"]) == 0
-    assert "\r\n=HYPERLINK(1),EUR," in capsys.readouterr().out
+    assert "\r\n=HYPERLINK(1),Evil,EUR," in capsys.readouterr().out
 
 
 def test_terminal_tables_show_control_characters_as_escapes(

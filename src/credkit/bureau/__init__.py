@@ -2,19 +2,19 @@
 
 The modules, each re-exported here:
 
-* :mod:`~credkit.bureau.report`: :class:`BureauReport`, :class:`DerogatoryEvent`,
+* ``report``: :class:`BureauReport`, :class:`DerogatoryEvent`,
   :class:`DerogatoryKind`;
-* :mod:`~credkit.bureau.protocol`: the :class:`Bureau` protocol;
-* :mod:`~credkit.bureau.mapping`: :class:`ReportMapping` documents, :func:`load_mapping`,
+* ``protocol``: the :class:`Bureau` protocol;
+* ``mapping``: :class:`ReportMapping` documents, :func:`load_mapping`,
   :func:`shipped_mapping` (Creditsafe, D&B) and :func:`normalise`;
-* :mod:`~credkit.bureau.http`: :class:`HttpJsonBureau` (the ``bureau`` extra);
-* :mod:`~credkit.bureau.files`: :class:`FileBureau` and :func:`write_reports`;
-* :mod:`~credkit.bureau.cache`: :class:`CachedBureau`;
-* :mod:`~credkit.bureau.waterfall`: :class:`Waterfall`;
-* :mod:`~credkit.bureau.resilience`: :class:`Retrying` and :class:`CircuitBreaker`;
-* :mod:`~credkit.bureau.scale`: :func:`rating_scale`, the shipped mapping of provider
+* ``http``: :class:`HttpJsonBureau` (the ``bureau`` extra);
+* ``files``: :class:`FileBureau` and :func:`write_reports`;
+* ``cache``: :class:`CachedBureau`;
+* ``waterfall``: :class:`Waterfall`;
+* ``resilience``: :class:`Retrying` and :class:`CircuitBreaker`;
+* ``scale``: :func:`rating_scale`, the shipped mapping of provider
   ratings onto credkit's risk classes, and :func:`report_class`;
-* :mod:`~credkit.bureau.samples`: :func:`sample_reports` for the sample portfolio.
+* ``samples``: :func:`sample_reports` for the sample portfolio.
 
 >>> import datetime
 >>> from credkit.bureau import BureauReport, report_class

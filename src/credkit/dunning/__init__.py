@@ -1,28 +1,28 @@
 """Dunning and collections: ladders, runs, fees, late-payment interest, promises, plans.
 
-- :mod:`credkit.dunning.ladder`: :class:`DunningLadder` of :class:`DunningLevel` values
+- ``credkit.dunning.ladder``: :class:`DunningLadder` of :class:`DunningLevel` values
   (thresholds, channels, templates, minimums, intervals, fees) and :class:`LadderSet`
   choosing a ladder per segment or risk class; loadable with :func:`credkit.config.load`.
-- :mod:`credkit.dunning.history`: :class:`DunningHistory` of what was sent or failed.
-- :mod:`credkit.dunning.blocks`: :class:`Block` holding items or customers back.
-- :mod:`credkit.dunning.run`: :func:`dunning_run`, proposing one communication per
+- ``credkit.dunning.history``: :class:`DunningHistory` of what was sent or failed.
+- ``credkit.dunning.blocks``: :class:`Block` holding items or customers back.
+- ``credkit.dunning.run``: :func:`dunning_run`, proposing one communication per
   customer and level, escalating one level at a time from what was sent, and
-  reporting every open item's next date; :mod:`credkit.dunning.actions`: what it
+  reporting every open item's next date; ``credkit.dunning.actions``: what it
   proposes and finds (:class:`DunningAction`, :class:`ItemStatus`, :class:`DunningRun`).
-- :mod:`credkit.dunning.interest` and :mod:`credkit.dunning.statutory`: simple daily
+- ``credkit.dunning.interest`` and ``credkit.dunning.statutory``: simple daily
   late-payment interest from host-supplied :class:`ReferenceRates`; the EU Directive
   2011/7/EU and the UK Late Payment Act 1998 as ready-made rules.
-- :mod:`credkit.dunning.promises` and :mod:`credkit.dunning.plans`: promises to pay
+- ``credkit.dunning.promises`` and ``credkit.dunning.plans``: promises to pay
   and payment plans, their status as payments arrive, and the blocks they imply.
-- :mod:`credkit.dunning.worklist`: :func:`collection_worklist`, overdue customers
+- ``credkit.dunning.worklist``: :func:`collection_worklist`, overdue customers
   ranked by a documented priority.
 - :mod:`credkit.dunning.letters`: :func:`render_letter` in Jinja2's sandbox (the
   ``letters`` extra).
-- :mod:`credkit.dunning.disputes`: :func:`split_disputed`, the undisputed rest and the
+- ``credkit.dunning.disputes``: :func:`split_disputed`, the undisputed rest and the
   disputed part of a contested item.
-- :mod:`credkit.dunning.contacts` and :mod:`credkit.dunning.collectors`: the contact
+- ``credkit.dunning.contacts`` and ``credkit.dunning.collectors``: the contact
   log, collector assignments and :func:`collector_worklist`, each collector's list.
-- :mod:`credkit.dunning.insurance`: :class:`InsurancePolicy` deadlines and
+- ``credkit.dunning.insurance``: :class:`InsurancePolicy` deadlines and
   :func:`insurance_deadlines` (notify the insurer, file the claim).
 
 >>> from datetime import date

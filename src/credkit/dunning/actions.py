@@ -1,7 +1,7 @@
 """What a dunning run proposes and finds: actions, their lines, and each item's status.
 
 The records of :func:`~credkit.dunning.run.dunning_run`, in a module of their own so
-that :mod:`credkit.dunning.history` (what was sent) can read them without importing
+that ``credkit.dunning.history`` (what was sent) can read them without importing
 the run. :class:`DunningAction` is one proposed communication, :class:`ActionLine` one
 item in it, :class:`ItemStatus` where one open item stands (:class:`ItemState`, with
 an :class:`ExclusionReason` when it is held back), :class:`Contact` how to reach a

@@ -18,7 +18,7 @@ the credit note issued), never the later day the books applied it.
 
 The annual rate comes from an :class:`InterestRule`: a :class:`FixedRate` from a
 contract, or a statutory rule built on a reference rate the host supplies as data
-(:class:`ReferenceRates`; see :mod:`credkit.dunning.statutory` for the EU Directive
+(:class:`ReferenceRates`; see ``credkit.dunning.statutory`` for the EU Directive
 2011/7/EU and the UK Late Payment of Commercial Debts (Interest) Act 1998). credkit
 ships no central-bank rates: they change, so they are data, never constants in code.
 A date the table cannot answer for raises :class:`~credkit.errors.RateNotFoundError`.

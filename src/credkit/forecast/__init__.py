@@ -1,12 +1,12 @@
 """Cash-in forecast: when open receivables are expected to be paid, and how good that is.
 
-- :mod:`credkit.forecast.cash`: :func:`cash_forecast` dates each open invoice from the
+- ``credkit.forecast.cash``: :func:`cash_forecast` dates each open invoice from the
   customer's payment history (with fallbacks to its segment, country and the whole
   book), overridden by promises to pay and payment plans, and sums the result into
   weeks and months per currency that add up exactly to the open balance.
-- :mod:`credkit.forecast.history`: :func:`known_on`, the ledger as it stood on a date,
+- ``credkit.forecast.history``: :func:`known_on`, the ledger as it stood on a date,
   and :func:`days_beyond_terms`, the payment history a forecast reads.
-- :mod:`credkit.forecast.backtesting`: :func:`backtest` forecasts from a past date with
+- ``credkit.forecast.backtesting``: :func:`backtest` forecasts from a past date with
   only what was known then and compares with what was collected, against the naive
   "paid on the due date" forecast.
 

@@ -2,29 +2,29 @@
 
 The modules, each re-exported here:
 
-* :mod:`~credkit.limits.inputs`: :class:`LimitInputs` (what the calculators read)
+* ``inputs``: :class:`LimitInputs` (what the calculators read)
   and :class:`InsuranceCover`;
-* :mod:`~credkit.limits.calculators`: the limit methods (:class:`TangibleNetWorthMethod`,
+* ``calculators``: the limit methods (:class:`TangibleNetWorthMethod`,
   :class:`WorkingCapitalMethod`, :class:`SalesMethod`, :class:`BureauMethod`,
-  :class:`RiskClassMatrixMethod`, :class:`InsuredCoverMethod`) and their
-  :class:`MethodResult`;
-* :mod:`~credkit.limits.combinators`: :func:`min_of`, :func:`max_of`,
+  :class:`RiskClassMatrixMethod`, :class:`InsuredCoverMethod` with its
+  :class:`OwnRiskBasis`) and their :class:`MethodResult`;
+* ``combinators``: :func:`min_of`, :func:`max_of`,
   :func:`weighted_blend`, :func:`cap`, :func:`floor`, :func:`round_down`,
   :func:`zero_if_blocked` and :class:`Combination`;
-* :mod:`~credkit.limits.policy`: :class:`LimitPolicy` (loadable with
+* ``policy``: :class:`LimitPolicy` (loadable with
   :func:`credkit.config.load`) and :func:`example_policy`;
-* :mod:`~credkit.limits.recommendation`: :func:`recommend` and
+* ``recommendation``: :func:`recommend` and
   :class:`LimitRecommendation` with its working;
-* :mod:`~credkit.limits.groups`: :func:`group_headroom` and :func:`group_status`
+* ``groups``: :func:`group_headroom` and :func:`group_status`
   for credit groups;
-* :mod:`~credkit.limits.segments`: :class:`CreditSegments` (limits per company or
+* ``segments``: :class:`CreditSegments` (limits per company or
   business unit under a customer-wide limit) and :func:`segment_headroom`;
-* :mod:`~credkit.limits.resolution`: :class:`LimitTable` and :func:`resolve_limit`
+* ``resolution``: :class:`LimitTable` and :func:`resolve_limit`
   (customer -> customer group -> company default, with a bypass flag);
-* :mod:`~credkit.limits.credit_limit`: the :class:`CreditLimit` record;
-* :mod:`~credkit.limits.approval`: :class:`ApprovalMatrix`, :class:`AuthorityBand`,
+* ``credit_limit``: the :class:`CreditLimit` record;
+* ``approval``: :class:`ApprovalMatrix`, :class:`AuthorityBand`,
   :class:`Approver`;
-* :mod:`~credkit.limits.requests`: :class:`LimitRequest` and its lifecycle.
+* ``requests``: :class:`LimitRequest` and its lifecycle.
 
 >>> from datetime import date
 >>> from credkit import Money

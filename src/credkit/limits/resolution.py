@@ -3,7 +3,7 @@
 A business with several companies (legal entities, business units) often keeps a
 credit limit per company at three levels: on the customer, on the customer's
 group (a sales classification such as "wholesale", not the credit group of
-:mod:`credkit.limits.groups`), and a default per company. ERPNext resolves the
+:func:`~credkit.limits.group_headroom`), and a default per company. ERPNext resolves the
 limit in this order for the company of the document (customer -> customer group
 -> company), and D365 falls back the same way from the customer to its
 customer-group settings. :class:`LimitTable` holds the three levels as data

@@ -6,7 +6,7 @@ business still caps what the customer owes altogether. SAP FSCM credit
 management works this way: a customer's credit profile has a limit per credit
 segment, and the main segment adds up the exposure of every segment and has a
 limit of its own. Above the customer, the credit group (the parent and its
-members, :mod:`credkit.limits.groups`) may have a group limit.
+members, ``credkit.limits.groups``) may have a group limit.
 
 :class:`CreditSegments` holds one customer's segment limits and its
 customer-wide limit (loadable with :func:`credkit.config.load`);

@@ -2,25 +2,25 @@
 
 The modules, re-exported here except the rule classes:
 
-* :mod:`~credkit.policy.exposure`: :class:`Exposure`, :class:`ExposureComponent`,
+* ``exposure``: :class:`Exposure`, :class:`ExposureComponent`,
   :class:`ExposureKind`, :class:`ScheduledAmount`;
-* :mod:`~credkit.policy.profile`: :class:`CreditProfile`;
-* :mod:`~credkit.policy.builder`: :func:`build_profile` from a ledger;
-* :mod:`~credkit.policy.order`: :class:`OrderRequest`, :class:`DocumentStage`;
-* :mod:`~credkit.policy.conditions`: :class:`RuleCondition` (when an entry applies,
+* ``profile``: :class:`CreditProfile`;
+* ``builder``: :func:`build_profile` from a ledger;
+* ``order``: :class:`OrderRequest`, :class:`DocumentStage`;
+* ``conditions``: :class:`RuleCondition` (when an entry applies,
   by customer tags), :func:`load_condition`;
-* :mod:`~credkit.policy.result`: :class:`Outcome`, :class:`RuleResult`,
+* ``result``: :class:`Outcome`, :class:`RuleResult`,
   :class:`WhenMissing`, :func:`format_amount`;
 * :mod:`~credkit.policy.rules`: the built-in rules (reached there, as
   ``rules.StaticLimit``) and the :class:`Rule` protocol (also re-exported here);
-* :mod:`~credkit.policy.registry`: :class:`RuleRegistry`, :data:`BUILTIN_RULES`,
+* ``registry``: :class:`RuleRegistry`, :data:`BUILTIN_RULES`,
   custom rules;
-* :mod:`~credkit.policy.policy`: :class:`Policy`, :class:`PolicyEntry`,
+* ``policy``: :class:`Policy`, :class:`PolicyEntry`,
   :class:`PolicySet`, :class:`PolicySelector`, :func:`load_policy`,
   :func:`load_policy_set`;
-* :mod:`~credkit.policy.credit_check`: :func:`check`;
-* :mod:`~credkit.policy.decision`: :class:`Decision`, :class:`Reason`;
-* :mod:`~credkit.policy.fingerprints`: :func:`fingerprint`, :func:`canonical_json`.
+* ``credit_check``: :func:`check`;
+* ``decision``: :class:`Decision`, :class:`Reason`;
+* ``fingerprints``: :func:`fingerprint`, :func:`canonical_json`.
 
 >>> from datetime import date
 >>> from credkit.money import Money

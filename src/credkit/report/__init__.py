@@ -1,13 +1,13 @@
 """The portfolio report: one self-contained HTML page of a receivables book as of a date.
 
-- :mod:`credkit.report.figures`: :func:`portfolio_report` gathers a
+- ``credkit.report.figures``: :func:`portfolio_report` gathers a
   :class:`PortfolioReport` from a store (or a ledger and its limits): aging per
   currency, DSO and CEI per month, exposure against limits by risk class
   (:class:`ExposureLine`), the top deteriorating payers, held orders (:class:`Hold`),
   the monitor's alerts and the collection worklist.
-- :mod:`credkit.report.html`: :func:`render_html`, the page, with inline CSS and SVG,
+- ``credkit.report.html``: :func:`render_html`, the page, with inline CSS and SVG,
   a table beside every chart, and no script.
-- :mod:`credkit.report.svg`: :func:`stacked_bar_chart` and :func:`line_chart`, inline
+- ``credkit.report.svg``: :func:`stacked_bar_chart` and :func:`line_chart`, inline
   SVG charts as text, and :func:`stack`, the geometry of a stacked bar.
 
 >>> from datetime import date

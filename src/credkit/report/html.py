@@ -2,7 +2,7 @@
 
 :func:`render_html` writes a :class:`~credkit.report.PortfolioReport` as a single
 file: inline CSS (with an ``@media print`` part, so that it prints on A4 or Letter
-without cut tables), inline SVG charts from :mod:`credkit.report.svg`, no script, no
+without cut tables), inline SVG charts from ``credkit.report.svg``, no script, no
 font, image or style sheet from anywhere else. Every chart is followed by a table of
 the same figures, for screen readers and for the exact amounts; tables show customer
 names beside ids and reason texts beside codes. Amounts are formatted with babel

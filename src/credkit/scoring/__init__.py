@@ -2,20 +2,20 @@
 
 The modules, each re-exported here:
 
-* :mod:`~credkit.scoring.statements`: :class:`FinancialStatement`;
-* :mod:`~credkit.scoring.ratios`: ratio functions (current ratio, quick ratio,
+* ``statements``: :class:`FinancialStatement`;
+* ``ratios``: ratio functions (current ratio, quick ratio,
   debt to equity, Altman X1..X5, ...);
-* :mod:`~credkit.scoring.altman`: :class:`AltmanModel`, the shipped models
+* ``altman``: :class:`AltmanModel`, the shipped models
   :data:`Z_1968`, :data:`Z_PRIME`, :data:`Z_DOUBLE_PRIME` and :func:`altman_z`;
-* :mod:`~credkit.scoring.results`: :class:`ScoreResult` and :class:`FactorContribution`;
-* :mod:`~credkit.scoring.scorecard`: :class:`Scorecard`, :class:`Factor`,
+* ``results``: :class:`ScoreResult` and :class:`FactorContribution`;
+* ``scorecard``: :class:`Scorecard`, :class:`Factor`,
   :class:`Bin` and :class:`Category`;
-* :mod:`~credkit.scoring.scaling`: points-to-double-odds :class:`Scaling` and the
+* ``scaling``: points-to-double-odds :class:`Scaling` and the
   fixed-range :class:`ScoreRange`;
-* :mod:`~credkit.scoring.risk`: :class:`RiskScale` and :class:`RiskClass`;
+* ``risk``: :class:`RiskScale` and :class:`RiskClass`;
 * :mod:`~credkit.scoring.ratings`: :class:`RatingScale` (bureau grades and scores onto
   risk classes), :class:`ProviderScale`, :class:`Grade` and :class:`ScoreBand`;
-* :mod:`~credkit.scoring.batch`: :func:`score_rows` for rows of text (CSV);
+* ``batch``: :func:`score_rows` for rows of text (CSV);
 * :func:`example_scorecard`: the example scorecard for B2B trade credit that
   ships with credkit (``credkit/data/trade-credit-scorecard.toml``).
 

@@ -3,7 +3,7 @@
 A :class:`FinancialStatement` holds the balance-sheet and income-statement figures
 that credit analysis commonly needs. Every figure is optional, because a model
 only needs some of them; a ratio that needs a missing figure raises a
-:class:`~credkit.errors.ValidationError` naming it (see :mod:`credkit.scoring.ratios`).
+:class:`~credkit.errors.ValidationError` naming it (see ``credkit.scoring.ratios``).
 
 Figures are exact numbers (``Decimal``, ``int`` or numeric strings, never
 ``float``) in the statement's ``currency`` and in one unit (all in units, or all
@@ -63,23 +63,24 @@ class FinancialStatement:
     ``ebit`` and ``book_equity`` may be negative (accumulated losses, an operating
     loss, negative equity). ``interest_expense`` is given as a positive amount.
 
-    Attributes:
-        current_assets: assets expected to turn into cash within a year.
-        current_liabilities: obligations due within a year.
-        total_assets: the balance-sheet total.
-        total_liabilities: all debts (current and long-term); the "book value of
-            total debt" of the Altman models.
-        retained_earnings: earnings kept in the business over its life.
-        ebit: earnings before interest and taxes for the period.
-        sales: net sales (revenue) for the period.
-        book_equity: shareholders' equity as booked (total assets - total liabilities).
-        market_value_equity: market capitalisation (listed companies).
-        intangibles: intangible assets, including goodwill.
-        cash: cash and cash equivalents.
-        inventory: stock of goods and materials.
-        interest_expense: interest paid or accrued in the period.
-        period_end: the balance-sheet date.
-        currency: ISO 4217 code of the figures.
+    The figures:
+
+    - ``current_assets``: assets expected to turn into cash within a year.
+    - ``current_liabilities``: obligations due within a year.
+    - ``total_assets``: the balance-sheet total.
+    - ``total_liabilities``: all debts (current and long-term); the "book value of
+      total debt" of the Altman models.
+    - ``retained_earnings``: earnings kept in the business over its life.
+    - ``ebit``: earnings before interest and taxes for the period.
+    - ``sales``: net sales (revenue) for the period.
+    - ``book_equity``: shareholders' equity as booked (total assets - total liabilities).
+    - ``market_value_equity``: market capitalisation (listed companies).
+    - ``intangibles``: intangible assets, including goodwill.
+    - ``cash``: cash and cash equivalents.
+    - ``inventory``: stock of goods and materials.
+    - ``interest_expense``: interest paid or accrued in the period.
+    - ``period_end``: the balance-sheet date.
+    - ``currency``: ISO 4217 code of the figures.
 
     >>> FinancialStatement(total_assets="1000", ebit=-50).ebit
     Decimal('-50')

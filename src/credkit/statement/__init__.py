@@ -1,10 +1,10 @@
 """Statements of account: what a customer owed, was invoiced, credited and paid in a period.
 
-- :mod:`credkit.statement.account`: :func:`statement` builds a :class:`Statement` from a
+- ``credkit.statement.account``: :func:`statement` builds a :class:`Statement` from a
   :class:`~credkit.ledger.Ledger`: per currency an opening balance, the period's
   documents and allocations with a running balance, the closing balance and an aging
   summary; opening plus the lines always equals closing, to the cent.
-- :mod:`credkit.statement.render`: :func:`render_text`, :func:`render_csv` and
+- ``credkit.statement.render``: :func:`render_text`, :func:`render_csv` and
   :func:`render_html`, localised with babel; the text and HTML layouts are Jinja2
   templates a host may replace, rendered in the letters sandbox
   (:mod:`credkit.dunning.letters`).

@@ -23,13 +23,13 @@ the plain method ``fails(p, amount)``, and what it reports then as ``explain``
 (see :class:`~credkit.policy.rules.base.BuiltinRule`). The rules live in modules by
 family, all re-exported here:
 
-* :mod:`~credkit.policy.rules.base`: the :class:`Rule` protocol and the base class;
-* :mod:`~credkit.policy.rules.limits`: limits, validity, group and sub-limits, order value;
-* :mod:`~credkit.policy.rules.overdue`: overdue items, invoice counts and the dunning level;
-* :mod:`~credkit.policy.rules.risk`: risk class, score and payment index;
-* :mod:`~credkit.policy.rules.flags`: blocked, watch list, credit review;
-* :mod:`~credkit.policy.rules.bureau`: a credit bureau's report;
-* :mod:`~credkit.policy.rules.reasons`: :data:`REASONS`, what each reason code means.
+* ``base``: the :class:`Rule` protocol and the base class;
+* ``limits``: limits, validity, group and sub-limits, order value;
+* ``overdue``: overdue items, invoice counts and the dunning level;
+* ``risk``: risk class, score and payment index;
+* ``flags``: blocked, watch list, credit review;
+* ``bureau``: a credit bureau's report;
+* ``reasons``: :data:`REASONS`, what each reason code means.
 
 >>> from datetime import date
 >>> from credkit.money import Money
