@@ -23,24 +23,12 @@ from unittest import mock
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.io.conftest import needs_polars, outcome
 
 from credkit.aging import STANDARD, AgingBasis, AgingReport, Buckets
 from credkit.errors import CredkitError, ValidationError
 from credkit.fx import RateTable
 from credkit.io import ColumnMapping, age_open_items
-
-try:
-    import polars  # noqa: F401
-except ImportError:  # pragma: no cover - CI installs the extra
-    HAVE_POLARS = False
-else:
-    HAVE_POLARS = True
-
-needs_polars = pytest.mark.skipif(
-    not HAVE_POLARS,
-    reason="polars is not installed here (pip install 'credkit-b2b[polars]'); CI runs "
-    "these tests with it",
-)
 
 AS_OF = date(2026, 3, 31)
 COLUMNS = ("id", "customer_id", "kind", "issue_date", "due_date", "amount", "currency", "flag")
@@ -48,14 +36,6 @@ PLAIN = ColumnMapping(kind="kind", disputed="flag")
 NO_KIND = ColumnMapping(disputed="flag")  # the kind comes from the sign
 DEFAULTED = ColumnMapping(kind="kind", disputed="flag", default_currency="EUR", delimiter=";")
 PLACES = {"EUR": 2, "USD": 2, "GBP": 2, "JPY": 0, "BHD": 3}
-
-
-def _outcome(run: Any) -> Any:
-    """The report, or (type, message) of the error."""
-    try:
-        return run()
-    except CredkitError as error:
-        return (type(error), str(error))
 
 
 def _amount(draw: st.DrawFn, code: str, sign: int) -> str:
@@ -152,8 +132,8 @@ def _write(path: Path, mapping: ColumnMapping, rows: list[dict[str, str]], layou
 
 
 def _both(path: Path, mapping: ColumnMapping, **options: Any) -> tuple[Any, Any]:
-    ours = _outcome(lambda: age_open_items(path, mapping=mapping, engine="polars", **options))
-    theirs = _outcome(lambda: age_open_items(path, mapping=mapping, **options))
+    ours = outcome(lambda: age_open_items(path, mapping=mapping, engine="polars", **options))
+    theirs = outcome(lambda: age_open_items(path, mapping=mapping, **options))
     return ours, theirs
 
 

@@ -26,9 +26,10 @@ from unittest import mock
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.io.conftest import HAVE_POLARS, needs_polars, outcome
 
 from credkit.cli import main
-from credkit.errors import CredkitError, ValidationError
+from credkit.errors import ValidationError
 from credkit.io import (
     ColumnMapping,
     behaviour_from_file,
@@ -39,32 +40,11 @@ from credkit.io import (
 from credkit.io.erp import _HistoryScan
 from credkit.kpi import behaviour_records, payment_behaviour
 
-try:
-    import polars  # noqa: F401
-except ImportError:  # pragma: no cover - CI installs the extra
-    HAVE_POLARS = False
-else:
-    HAVE_POLARS = True
-
-needs_polars = pytest.mark.skipif(
-    not HAVE_POLARS,
-    reason="polars is not installed here (pip install 'credkit-b2b[polars]'); CI runs "
-    "these tests with it",
-)
-
 AS_OF = date(2026, 3, 31)
 COLUMNS = ("id", "customer_id", "issue_date", "due_date", "amount", "currency", "flag", "paid")
 MAPPING = ColumnMapping(settled_on="paid", disputed="flag")
 DEFAULTED = ColumnMapping(settled_on="paid", disputed="flag", default_currency="EUR", delimiter=";")
 PLACES = {"EUR": 2, "USD": 2, "JPY": 0}
-
-
-def outcome(run: Any) -> Any:
-    """What ``run()`` returns, or (type, message) of the error it raises."""
-    try:
-        return run()
-    except CredkitError as error:
-        return (type(error), str(error))
 
 
 def by_lines() -> Any:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import random
+import sys
 from decimal import Decimal
+from io import BytesIO, TextIOWrapper
 from pathlib import Path
 
 import pytest
@@ -13,8 +16,10 @@ import pytest
 from credkit import io, sample
 from credkit.cli import behaviour as behaviour_command
 from credkit.cli import kpi as kpi_command
+from credkit.cli import main
 from credkit.errors import CredkitError, ValidationError
 from credkit.kpi import InvoiceHistory, PaymentBehaviour, kpis, payment_behaviour
+from credkit.ledger import Settlement
 
 HISTORY = """id,customer_id,issue_date,due_date,amount,currency,settled_on
 I1,C1,2026-01-05,2026-02-04,100.00,EUR,2026-02-04
@@ -252,3 +257,131 @@ def test_behaviour_command_on_a_ledger_directory(
 def test_invoice_history_checks_its_records() -> None:
     with pytest.raises(ValidationError, match=r"invoices\[0\]: expected a credkit.ledger.Invoice"):
         InvoiceHistory(["x"])  # type: ignore[list-item]
+
+
+# -- the file path: figures straight from the file, either engine (issue 20) ---------------
+
+try:
+    import polars  # noqa: F401
+except ImportError:  # pragma: no cover - CI installs the extra
+    HAVE_POLARS = False
+else:
+    HAVE_POLARS = True
+
+ENGINES = (
+    "python",
+    pytest.param(
+        "polars",
+        marks=pytest.mark.skipif(not HAVE_POLARS, reason="polars is not installed here"),
+    ),
+)
+
+
+def history_lines(lines: int, *, quoted: bool = False) -> str:
+    """A payment history over three years: open invoices, settlements before the window
+    and after the latest as-of date used below, several customers and currencies."""
+    rng = random.Random(20)
+    start = datetime.date(2024, 1, 1).toordinal()
+    rows = ["id,customer_id,issue_date,due_date,amount,currency,settled_on"]
+    for number in range(1, lines + 1):
+        customer = rng.randrange(1, 30)
+        currency = ("EUR", "USD", "JPY")[customer % 3]
+        issued = start + rng.randrange(0, 900)
+        due = issued + rng.choice((14, 30, 60))
+        settled = max(issued, due + rng.randrange(-15, 40))
+        paid = "" if rng.random() < 0.1 else datetime.date.fromordinal(settled).isoformat()
+        cents = rng.randrange(1, 10**6)
+        amount = str(cents) if currency == "JPY" else f"{cents // 100}.{cents % 100:02d}"
+        day = datetime.date.fromordinal
+        cells = [f"I{number}", f"C{customer:02d}", day(issued).isoformat()]
+        cells += [day(due).isoformat(), amount, currency, paid]
+        if quoted and number % 50 == 0:
+            cells[0] = f'"{cells[0]}"'
+        rows.append(",".join(cells))
+        if quoted and number % 70 == 0:
+            rows.append("")
+    return "\n".join(rows) + "\n"
+
+
+def record_output(path: Path, *argv: str, as_of: datetime.date | None = None) -> str:
+    """What the command printed when it built a record per line (before issue 20)."""
+    history_read = io.read_payment_history(path, mapping=io.ColumnMapping(settled_on="settled_on"))
+    settlements = history_read.settlements
+    day = as_of or max(s.settled_on for s in settlements)
+    results = payment_behaviour(settlements, as_of=day, min_invoices=2)
+    excluded = behaviour_command.exclusions(
+        settlements, history_read.open_lines, as_of=day, window_months=24
+    )
+    return behaviour_command.render(results, as_of=day, format="json", excluded=excluded) + "\n"
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["plain", "quoted-and-blank-lines"])
+@pytest.mark.parametrize("as_of", [None, "2026-02-28"])
+def test_behaviour_command_json_is_the_same_for_both_engines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], quoted: bool, as_of: str | None
+) -> None:
+    path = tmp_path / "history.csv"
+    path.write_text(history_lines(1500, quoted=quoted), encoding="utf-8")
+    options = ["--min-invoices", "2", "--format", "json"]
+    options += [] if as_of is None else ["--as-of", as_of]
+    printed = {}
+    for engine in ("python", "polars") if HAVE_POLARS else ("python",):
+        assert run("behaviour", str(path), *options, "--engine", engine) == 0
+        printed[engine] = capsys.readouterr().out
+    day = None if as_of is None else datetime.date.fromisoformat(as_of)
+    expected = record_output(path, as_of=day)
+    assert printed["python"] == expected
+    if HAVE_POLARS:
+        assert printed["polars"] == expected
+    reasons = {e["reason"] for e in json.loads(expected)["excluded"]}
+    assert reasons == ({"open", "before_window"} | ({"after_as_of"} if as_of else set()))
+
+
+def sample_history(folder: Path, *, quoted: bool = False) -> tuple[Path, str]:
+    """A small history file, and the JSON the command printed for it before issue 20."""
+    path = folder / "history.csv"
+    path.write_text(history_lines(300, quoted=quoted), encoding="utf-8")
+    return path, record_output(path)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_behaviour_command_builds_no_settlement_records_from_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    path, expected = sample_history(tmp_path)
+
+    def no_records(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the file path must not build Settlement records")
+
+    for name in ("read_payment_history", "read_settlements"):
+        monkeypatch.setattr(f"credkit.io.erp.{name}", no_records)
+        monkeypatch.setattr(f"credkit.io.{name}", no_records)
+    monkeypatch.setattr(Settlement, "__init__", no_records)
+    argv = ("behaviour", str(path), "--min-invoices", "2", "--format", "json")
+    assert run(*argv, "--engine", engine) == 0
+    assert capsys.readouterr().out == expected
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_behaviour_command_reads_standard_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    path, expected = sample_history(tmp_path, quoted=True)
+    stdin = TextIOWrapper(BytesIO(path.read_bytes()), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    argv = ["behaviour", "-", "--min-invoices", "2", "--format", "json", "--engine", engine]
+    assert main(argv) == 0
+    assert capsys.readouterr().out == expected
+
+
+def test_behaviour_command_engine_polars_without_polars(
+    history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "polars", None)  # import polars raises ImportError
+    with pytest.raises(CredkitError, match=r"needs polars.*install the 'polars' extra"):
+        run("behaviour", str(history), "--engine", "polars")
+
+
+def test_behaviour_command_engine_polars_refuses_a_directory(ledger_dir: Path) -> None:
+    with pytest.raises(ValidationError, match="--engine: polars analyses a payment-history"):
+        run("behaviour", str(ledger_dir), "--as-of", "2026-03-31", "--engine", "polars")

@@ -41,7 +41,7 @@ from typing import Any, Final
 import cattrs
 
 from credkit.aging import Buckets
-from credkit.cli._common import csv_text
+from credkit.cli._common import add_raw_csv_argument, csv_text
 from credkit.errors import ValidationError
 from credkit.money import Money
 
@@ -90,13 +90,7 @@ def add_format_argument(
         default="table",
         help=help or "output format: table (default), json or csv",
     )
-    parser.add_argument(
-        "--raw-csv",
-        action="store_true",
-        help="with --format csv, write every cell exactly as it is, for programs that read "
-        "the file back (by default a cell a spreadsheet would run as a formula, such as "
-        "'=...', gets a leading apostrophe)",
-    )
+    add_raw_csv_argument(parser)
 
 
 # -- JSON -----------------------------------------------------------------------------

@@ -1,19 +1,24 @@
 """``credkit behaviour``: how each customer pays, from a payment-history CSV file.
 
-``FILE`` is a CSV export of invoices with a settled-date column, read with
-:func:`credkit.io.read_settlements` (``--mapping`` names its columns; by default
-those of credkit's ``invoices.csv`` plus ``settled_on``), or a directory in the
-canonical layout, whose ledger's settlements are used.
+``FILE`` is a CSV export of invoices with a settled-date column (``--mapping`` names
+its columns; by default those of credkit's ``invoices.csv`` plus ``settled_on``),
+analysed straight from the file by :func:`credkit.io.behaviour_from_file` on the
+engine of ``--engine`` (no record per line; the checks and errors of
+:func:`credkit.io.read_payment_history`), or a directory in the canonical layout,
+whose ledger's settlements are used.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime
-from collections.abc import Mapping
+import importlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -28,7 +33,8 @@ from credkit.cli._common import (
 )
 from credkit.cli._output import OK, add_format_argument, emit
 from credkit.errors import ValidationError
-from credkit.io import ColumnMapping, behaviour_from_file, read_payment_history
+from credkit.io import ISO_DATE, ColumnMapping, behaviour_from_file
+from credkit.io.erp import history_blocks
 from credkit.kpi import (
     InsufficientData,
     PaymentBehaviour,
@@ -130,15 +136,23 @@ def exclusions(
     >>> exclusions((), (3, 7), as_of=datetime.date(2026, 3, 31), window_months=24)[0].message
     '2 lines with no settled date (invoices still open), not analysed'
     """
+    history = _history(settlements, len(open_lines))
+    return _exclusions(history, as_of=as_of, window_months=window_months)
+
+
+def _exclusions(
+    history: _History, *, as_of: datetime.date, window_months: int
+) -> tuple[Exclusion, ...]:
+    """:func:`exclusions` of the settlement dates and open lines of a history."""
     start = window_start(as_of, window_months=window_months) - datetime.timedelta(days=1)
-    before = sum(1 for s in settlements if s.settled_on <= start)
-    after = sum(1 for s in settlements if s.settled_on > as_of)
+    before = sum(count for day, count in history.settled.items() if day <= start)
+    after = sum(count for day, count in history.settled.items() if day > as_of)
+    opened = history.open_count
     found = [
         Exclusion(
             reason="open",
-            count=len(open_lines),
-            message=f"{_lines(len(open_lines))} with no settled date (invoices still open), "
-            "not analysed",
+            count=opened,
+            message=f"{_lines(opened)} with no settled date (invoices still open), not analysed",
         ),
         Exclusion(
             reason="before_window",
@@ -166,11 +180,7 @@ def _settlements_text(count: int) -> str:
 
 # -- output -----------------------------------------------------------------------------
 
-_COLUMNS = (
-    "customer_id",
-    "status",
-    "currency",
-    "invoices",
+_FIGURES = (
     "average_days_to_pay",
     "average_days_beyond_terms",
     "weighted_days_beyond_terms",
@@ -178,6 +188,15 @@ _COLUMNS = (
     "share_on_time",
     "share_early",
     "payment_index",
+)
+
+
+_COLUMNS = (
+    "customer_id",
+    "status",
+    "currency",
+    "invoices",
+    *_FIGURES,
     "trend",
     "trend_change",
 )
@@ -248,17 +267,6 @@ def _table(
     return "\n".join(lines)
 
 
-_FIGURES = (
-    "average_days_to_pay",
-    "average_days_beyond_terms",
-    "weighted_days_beyond_terms",
-    "weighted_days_late",
-    "share_on_time",
-    "share_early",
-    "payment_index",
-)
-
-
 def _record(customer: str, value: PaymentBehaviour | InsufficientData) -> dict[str, Any]:
     """One customer's figures, the same keys whether analysed or not (``None``: not)."""
     if isinstance(value, InsufficientData):
@@ -325,32 +333,130 @@ def render(
 # -- input ------------------------------------------------------------------------------
 
 
-def _settlements(
-    path: Path, mapping_path: Path | None
-) -> tuple[tuple[Settlement, ...], tuple[int, ...]]:
-    """The settlements, and the lines of open invoices (none from a ledger directory)."""
-    source = ledger_or_mapping(
-        path, mapping_path, default=ColumnMapping(settled_on="settled_on"), name="FILE"
-    )
-    if isinstance(source, Ledger):
-        return source.settlements(), ()
-    history = read_payment_history(path, mapping=source)
-    return history.settlements, history.open_lines
+@attrs.frozen
+class _History:
+    """What the command needs of a payment history besides the figures: when each
+    invoice was settled (the number settled on each date) and the open lines."""
+
+    settled: Mapping[datetime.date, int]
+    open_count: int
 
 
-def _from_file(
-    path: Path, mapping_path: Path | None, options: dict[str, Any]
-) -> dict[str, PaymentBehaviour | InsufficientData]:
-    """The figures of a payment-history file by the polars engine (``--engine polars``)."""
-    source = ledger_or_mapping(
-        path, mapping_path, default=ColumnMapping(settled_on="settled_on"), name="FILE"
-    )
-    if isinstance(source, Ledger):
-        raise ValidationError(
-            "--engine: polars analyses a payment-history CSV file; leave --engine out for "
-            "a directory"
+def _history(settlements: Iterable[Settlement], open_count: int) -> _History:
+    return _History(Counter(s.settled_on for s in settlements), open_count)
+
+
+def _checked_history(path: Path, mapping: ColumnMapping) -> _History:
+    """The history read with every check of :func:`credkit.io.read_payment_history`
+    (its errors), a block of columns at a time, without building records."""
+    settled: Counter[datetime.date] = Counter()
+    open_count = 0
+    for columns in history_blocks(path, mapping=mapping):
+        settled.update(columns.settled)
+        open_count += len(columns.open_lines)
+    return _History(settled, open_count)
+
+
+def _is_utf8(mapping: ColumnMapping) -> bool:
+    return mapping.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+
+
+def _settled_cells(path: Path, mapping: ColumnMapping) -> Counter[str] | None:
+    """How often each settled-date cell (trimmed) is written in ``path``, read with the
+    csv module as credkit's readers split a file; None if the file does not read so
+    (the checked reading then says why)."""
+    column = mapping.settled_on
+    codec = "utf-8-sig" if _is_utf8(mapping) else mapping.encoding
+    cells: Counter[str] = Counter()
+    try:
+        with path.open(encoding=codec, newline="") as file:
+            reader = csv.reader(file, delimiter=mapping.delimiter, strict=True)
+            header = [name.strip() for name in next(reader, [])]
+            if header.count(str(column)) != 1:
+                return None
+            position, width = header.index(str(column)), len(header)
+            for row in reader:
+                if len(row) < width:
+                    if not row or (len(row) == 1 and not row[0].strip()):
+                        continue  # a blank line, skipped as the readers skip it
+                    return None
+                cells[row[position].strip()] += 1
+    except (OSError, UnicodeError, LookupError, csv.Error):
+        return None
+    return cells
+
+
+def _polars_settled_cells(path: Path, mapping: ColumnMapping) -> Counter[str] | None:
+    """:func:`_settled_cells` counted by polars (``--engine polars``); None where it
+    cannot vouch for the count (no polars, another encoding, a blank or ragged line)."""
+    if not _is_utf8(mapping):
+        return None
+    try:
+        pl: Any = importlib.import_module("polars")  # optional: only for --engine polars
+    except ImportError:
+        return None
+    try:
+        scan = pl.scan_csv(
+            path,
+            separator=mapping.delimiter,
+            infer_schema=False,
+            raise_if_empty=False,
+            encoding="utf8",
         )
-    return behaviour_from_file(path, mapping=source, engine="polars", **options)
+        names = scan.collect_schema().names()
+        found = [n for n in names if n.removeprefix("\ufeff").strip() == mapping.settled_on]
+        if len(found) != 1:
+            return None
+        trimmed = [pl.col(n).fill_null("").str.strip_chars() for n in names]
+        blank = pl.all_horizontal(cell == "" for cell in trimmed)
+        counted = (
+            scan.select(
+                pl.col(found[0]).fill_null("").str.strip_chars().alias("cell"),
+                blank.alias("blank"),
+            )
+            .group_by("cell")
+            .agg(pl.len().alias("count"), pl.col("blank").any().alias("blank"))
+            .collect(engine="streaming")
+        )
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+    if counted["blank"].any():
+        return None  # a blank line: the csv reading counts as the readers do
+    return Counter(dict(zip(counted["cell"].to_list(), counted["count"].to_list(), strict=True)))
+
+
+def _quick_history(path: Path, mapping: ColumnMapping, engine: str) -> _History | None:
+    """The history from the settled-date column alone (one cheap pass that checks
+    nothing else), or None where the checked reading must be used."""
+    cells = _polars_settled_cells(path, mapping) if engine == "polars" else None
+    if cells is None:
+        cells = _settled_cells(path, mapping)
+    if cells is None:
+        return None
+    open_count = cells.pop("", 0)
+    settled: Counter[datetime.date] = Counter()
+    iso = mapping.date_format == ISO_DATE
+    for text, count in cells.items():
+        try:
+            if iso:
+                day = datetime.date.fromisoformat(text)
+                if day.isoformat() != text:
+                    return None
+            else:
+                day = datetime.datetime.strptime(text, mapping.date_format).date()
+        except ValueError:
+            return None  # a bad date: the checked reading names its line
+        settled[day] += count
+    return _History(settled, open_count)
+
+
+def _file_history(path: Path, mapping: ColumnMapping, engine: str) -> _History:
+    """The dates and open lines of a payment-history file; the file's figures come
+    from :func:`credkit.io.behaviour_from_file`, which reads and checks it whole."""
+    quick = _quick_history(path, mapping, engine)
+    if quick is None or not quick.settled:  # nothing settled: the read errors come first
+        return _checked_history(path, mapping)
+    return quick
 
 
 def run(args: argparse.Namespace) -> int:
@@ -363,15 +469,26 @@ def run(args: argparse.Namespace) -> int:
         why="customers paying in several currencies are weighted in --currency, "
         "converted with --rates",
     )
-    settlements, open_lines = _settlements(args.path, args.mapping)
+    engine: Literal["python", "polars"] = (
+        "polars" if getattr(args, "engine", "python") == "polars" else "python"
+    )
+    source = ledger_or_mapping(
+        args.path, args.mapping, default=ColumnMapping(settled_on="settled_on"), name="FILE"
+    )
+    settlements: tuple[Settlement, ...] = ()
+    if isinstance(source, Ledger):
+        settlements = source.settlements()
+        history = _history(settlements, 0)
+    else:
+        history = _file_history(args.path, source, engine)
     as_of: datetime.date | None = args.as_of
     if as_of is None:
-        if not settlements:
+        if not history.settled:
             raise ValidationError(
                 f"FILE: {str(args.path)!r} has no settled invoices; nothing to analyse "
                 "(pass --as-of to analyse an empty history)"
             )
-        as_of = max(s.settled_on for s in settlements)
+        as_of = max(history.settled)
     options: dict[str, Any] = {
         "as_of": as_of,
         "window_months": args.window_months,
@@ -380,11 +497,16 @@ def run(args: argparse.Namespace) -> int:
         "currency": args.currency,
         "rates": rates,
     }
-    if getattr(args, "engine", "python") == "polars":
-        results = _from_file(args.path, args.mapping, options)
-    else:
+    if isinstance(source, Ledger):
+        if engine == "polars":
+            raise ValidationError(
+                "--engine: polars analyses a payment-history CSV file; leave --engine out for "
+                "a directory"
+            )
         results = payment_behaviour(settlements, **options)
-    excluded = exclusions(settlements, open_lines, as_of=as_of, window_months=args.window_months)
+    else:
+        results = behaviour_from_file(args.path, mapping=source, engine=engine, **options)
+    excluded = _exclusions(history, as_of=as_of, window_months=args.window_months)
     print(
         render(
             results,

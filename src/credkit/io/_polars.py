@@ -131,6 +131,14 @@ def unsupported(mapping: ColumnMapping, currency: str | None, rates: object) -> 
     return None
 
 
+def _unsupported_error(missing: str) -> ValidationError:
+    """The error for an option the engine does not implement (``missing`` says which)."""
+    return ValidationError(
+        f"engine: engine='polars' does not support {missing}; "
+        "use engine='python' (the default) for this file"
+    )
+
+
 def _scan_table(path: _Path, mapping: ColumnMapping) -> Table:
     """The header checked as the pure path checks it (missing columns raise here)."""
     return _table(path, mapping, mapping.kind, mapping.original_amount)
@@ -170,27 +178,14 @@ def age_polars(
     """
     missing = unsupported(mapping, currency, rates)
     if missing is not None:
-        raise ValidationError(
-            f"engine: engine='polars' does not support {missing}; "
-            "use engine='python' (the default) for this file"
-        )
+        raise _unsupported_error(missing)
     pl = load_polars()
     table = _scan_table(path, mapping)
     if not _simple_header(table):
         return None
     shape, sums, twice = _frame(pl, table, mapping, as_of=as_of, buckets=buckets, basis=basis)
-    try:
-        # one after the other: cheapest first, and collect_all would hold more at once
-        if shape.collect(engine="streaming")["odd"].any():
-            return None
-        summed = sums.collect(engine="streaming")
-        if summed["bad"].any() or twice.collect(engine="streaming")["twice"].any():
-            return None
-    except pl.exceptions.PolarsError:
-        # a line polars cannot split (more fields, the separator of the line scan, bad
-        # UTF-8, a header it counts otherwise): the pure path reads it or says what is
-        # wrong with it. (The tests require clean files to be aged here, so that a
-        # mistake in the queries cannot hide behind this.)
+    summed = _collect(pl, shape, sums, twice)
+    if summed is None:
         return None
     # sums of at most count * largest never overflowed Int64; else the pure path adds up
     # (a float only for this bound, with a margin of two: it never touches an amount)
@@ -215,103 +210,26 @@ def _frame(
 ) -> tuple[Any, Any, Any]:
     """The lazy queries: lines polars and the pure path may split apart; sums per
     (customer, currency) with a ``bad`` flag; a document given twice."""
-    delimiter = mapping.delimiter
-    width = table.width
-    # -- the lines as written: every one blank or with width fields, no quotes, no CR
-    lines = pl.scan_csv(
-        table.path,
-        has_header=False,
-        skip_rows=1,
-        separator="\x1f" if delimiter != "\x1f" else "\x1e",
-        quote_char=None,
-        schema={"line": pl.String},
-        empty_string_is_null=False,
-        raise_if_empty=False,
-        encoding="utf8",
-    )
-    line = pl.col("line")
-    fields = line.str.count_matches(delimiter, literal=True) + 1
-    size = line.str.len_bytes()
-    odd = (
-        ((fields != width) & (size > 0))  # a line of spaces, too: the pure path skips it
-        | line.str.contains('["\r\x00]')
-        | (size >= _FIELD_LIMIT)
-        # a row of empty cells, which the cells' scan below cannot tell from a blank line
-        | (line == delimiter * (width - 1))
-    )
-    shape = lines.select(odd.any().alias("odd"))
-
-    # -- the cells: polars' own CSV reader, every cell as text
-    names = [f"c{index}" for index in range(width)]
-    scan = pl.scan_csv(
-        table.path,
-        has_header=True,
-        with_column_names=lambda found: names if len(found) == width else found,
-        separator=delimiter,
-        quote_char=None,
-        infer_schema=False,
-        empty_string_is_null=False,
-        raise_if_empty=False,
-        encoding="utf8",
-    )
-    cells = scan
-    blank = pl.col("c0") == ""  # an empty line (the line scan tells it from ",,,")
-    for name in names[1:]:
-        blank = blank & (pl.col(name) == "")
-    scan = scan.filter(~blank)
-
-    def cell(column: str | None) -> Any:
-        position = None if column is None else table.index.get(column)
-        return None if position is None else pl.col(f"c{position}")
-
-    def day(written: Any) -> Any:
-        """The date of an exactly YYYY-MM-DD cell, else null."""
-        parsed = written.str.to_date("%Y-%m-%d", strict=False)
-        return pl.when(written.str.contains(_DAY) & (parsed.dt.year() >= 1)).then(parsed)
-
+    shape, cells, scan = _scans(pl, table, mapping.delimiter)
+    cell = functools.partial(_cell, pl, table)
     document, customer = cell(mapping.document_id), cell(mapping.customer_id)
-    currency, default = cell(mapping.currency), mapping.default_currency
-    if currency is None:
-        code = pl.lit(default, dtype=pl.String)
-    elif default is not None:
-        code = pl.when(currency == "").then(pl.lit(default)).otherwise(currency)
-    else:
-        code = currency
-    text = cell(mapping.amount)
-    point = text.str.find(".", literal=True)  # null without a decimal point
     due_cells = cell(mapping.due_date)
-    flags = cell(mapping.disputed)
-    lowered = pl.lit("") if flags is None else flags.str.to_lowercase()
-    # the decimals of each currency come from a join with a small table (replace_strict
-    # would make the streaming engine hold the whole column); an unknown code gets null
-    known = _places()
-    decimals_of = pl.LazyFrame(
-        {"_code": list(known), "_places": list(known.values())},
-        schema={"_code": pl.String, "_places": pl.Int64},
-    )
-    scan = scan.with_columns(code.alias("_code")).join(decimals_of, on="_code", how="left")
+    lowered = _lowered(pl, cell(mapping.disputed))
+    decimals_of = _decimals_of(pl)
+    scan = _with_code(pl, scan, _code(pl, cell(mapping.currency), mapping.default_currency))
     # first stage: each cell parsed once (null where it does not parse)
     scan = scan.with_columns(
-        text.str.contains(_AMOUNT).alias("_plain"),
-        # the digits without the point: -1234.5 -> -12345, with 1 decimal
-        text.str.replace(".", "", literal=True).cast(pl.Int64, strict=False).alias("_scaled"),
-        (text.str.len_bytes().cast(pl.Int64) - 1 - point).fill_null(0).alias("_decimals"),
-        day(cell(mapping.issue_date)).alias("_issued"),
+        *_amount_columns(pl, cell(mapping.amount), _AMOUNT),
+        _day(pl, cell(mapping.issue_date)).alias("_issued"),
         (due_cells == "").alias("_empty"),
-        day(due_cells).alias("_given"),
+        _day(pl, due_cells).alias("_given"),
         lowered.is_in([*_TRUE, *_FALSE]).alias("_flag"),
         lowered.is_in(list(_TRUE)).alias("_disputed"),
         (document.str.contains(_TEXT) & customer.str.contains(_TEXT)).alias("_ids"),
     )
-    places, digits = pl.col("_places"), pl.col("_decimals")
-    powers = {exponent: 10**exponent for exponent in range(max(_places().values()) + 1)}
-
-    def power(exponent: Any) -> Any:
-        return _lookup(pl, exponent, powers, pl.Int64)
-
+    powers = _powers()
     # second stage: the amount in minor units (at most 13 + 4 digits: Int64 holds it), kind
-    minor = pl.col("_scaled") * power(places - digits)
-    scan = scan.with_columns(minor.alias("_minor"), (digits > places).alias("_finer"))
+    scan = _with_minor(pl, scan, powers)
     minor = pl.col("_minor")
     kinds = cell(mapping.kind)
     if kinds is None:
@@ -391,6 +309,144 @@ def _frame(
         ).alias("twice")
     )
     return shape, sums, twice
+
+
+# -- pieces shared with the payment-history engine (credkit.io._polars_behaviour) ------
+
+
+def _collect(pl: Any, shape: Any, sums: Any, twice: Any) -> Any | None:
+    """The collected sums, or None where the pure path must read the file."""
+    try:
+        # one after the other: cheapest first, and collect_all would hold more at once
+        if shape.collect(engine="streaming")["odd"].any():
+            return None
+        summed = sums.collect(engine="streaming")
+        if summed["bad"].any() or twice.collect(engine="streaming")["twice"].any():
+            return None
+    except pl.exceptions.PolarsError:
+        # a line polars cannot split (more fields, the separator of the line scan, bad
+        # UTF-8, a header it counts otherwise): the pure path reads it or says what is
+        # wrong with it. (The tests require clean files to be read here, so that a
+        # mistake in the queries cannot hide behind this.)
+        return None
+    return summed
+
+
+def _scans(pl: Any, table: Table, delimiter: str) -> tuple[Any, Any, Any]:
+    """The lazy scans of the file: ``shape``, one row whose ``odd`` says that some line
+    polars and the pure path may split apart; ``cells``, every cell as text in columns
+    ``c0``, ``c1``, ...; ``scan``, those cells without the blank lines."""
+    width = table.width
+    # -- the lines as written: every one blank or with width fields, no quotes, CR or NUL
+    lines = pl.scan_csv(
+        table.path,
+        has_header=False,
+        skip_rows=1,
+        separator="\x1f" if delimiter != "\x1f" else "\x1e",
+        quote_char=None,
+        schema={"line": pl.String},
+        empty_string_is_null=False,
+        raise_if_empty=False,
+        encoding="utf8",
+    )
+    line = pl.col("line")
+    fields = line.str.count_matches(delimiter, literal=True) + 1
+    size = line.str.len_bytes()
+    odd = (
+        ((fields != width) & (size > 0))  # a line of spaces, too: the pure path skips it
+        | line.str.contains('["\r\x00]')
+        | (size >= _FIELD_LIMIT)
+        # a row of empty cells, which the cells' scan below cannot tell from a blank line
+        | (line == delimiter * (width - 1))
+    )
+    shape = lines.select(odd.any().alias("odd"))
+
+    # -- the cells: polars' own CSV reader, every cell as text
+    names = [f"c{index}" for index in range(width)]
+    cells = pl.scan_csv(
+        table.path,
+        has_header=True,
+        with_column_names=lambda found: names if len(found) == width else found,
+        separator=delimiter,
+        quote_char=None,
+        infer_schema=False,
+        empty_string_is_null=False,
+        raise_if_empty=False,
+        encoding="utf8",
+    )
+    blank = pl.col("c0") == ""  # an empty line (the line scan tells it from ",,,")
+    for name in names[1:]:
+        blank = blank & (pl.col(name) == "")
+    return shape, cells, cells.filter(~blank)
+
+
+def _cell(pl: Any, table: Table, column: str | None) -> Any:
+    """The cells of ``column`` (a column of the cell scan), or None if the file has none."""
+    position = None if column is None else table.index.get(column)
+    return None if position is None else pl.col(f"c{position}")
+
+
+def _day(pl: Any, written: Any) -> Any:
+    """The date of an exactly YYYY-MM-DD cell, else null."""
+    parsed = written.str.to_date("%Y-%m-%d", strict=False)
+    return pl.when(written.str.contains(_DAY) & (parsed.dt.year() >= 1)).then(parsed)
+
+
+def _code(pl: Any, currency: Any, default: str | None) -> Any:
+    """The currency code of each line: the ``currency`` cell, else ``default``."""
+    if currency is None:
+        return pl.lit(default, dtype=pl.String)
+    if default is not None:
+        return pl.when(currency == "").then(pl.lit(default)).otherwise(currency)
+    return currency
+
+
+def _lowered(pl: Any, flags: Any) -> Any:
+    """The flag cells in lower case (empty without a flag column)."""
+    return pl.lit("") if flags is None else flags.str.to_lowercase()
+
+
+def _decimals_of(pl: Any) -> Any:
+    """A small table of the decimals (``_places``) of each currency code (``_code``)."""
+    known = _places()
+    return pl.LazyFrame(
+        {"_code": list(known), "_places": list(known.values())},
+        schema={"_code": pl.String, "_places": pl.Int64},
+    )
+
+
+def _with_code(pl: Any, scan: Any, code: Any) -> Any:
+    """``scan`` with the currency ``code`` of each line and its decimals (``_places``).
+
+    The decimals come from a join with a small table (replace_strict would make the
+    streaming engine hold the whole column); an unknown code gets null.
+    """
+    return scan.with_columns(code.alias("_code")).join(_decimals_of(pl), on="_code", how="left")
+
+
+def _amount_columns(pl: Any, text: Any, pattern: str) -> tuple[Any, Any, Any]:
+    """The amount cells ``text`` parsed: whether each matches ``pattern`` (``_plain``),
+    its digits as a whole number (``_scaled``) and its number of decimals (``_decimals``)."""
+    point = text.str.find(".", literal=True)  # null without a decimal point
+    return (
+        text.str.contains(pattern).alias("_plain"),
+        # the digits without the point: -1234.5 -> -12345, with 1 decimal
+        text.str.replace(".", "", literal=True).cast(pl.Int64, strict=False).alias("_scaled"),
+        (text.str.len_bytes().cast(pl.Int64) - 1 - point).fill_null(0).alias("_decimals"),
+    )
+
+
+def _powers() -> dict[int, int]:
+    """``10 ** exponent`` for every exponent up to the most decimals of a currency."""
+    return {exponent: 10**exponent for exponent in range(max(_places().values()) + 1)}
+
+
+def _with_minor(pl: Any, scan: Any, powers: dict[int, int]) -> Any:
+    """``scan`` with the amount in minor units (``_minor``) and whether it has more
+    decimals than its currency (``_finer``)."""
+    places, digits = pl.col("_places"), pl.col("_decimals")
+    minor = pl.col("_scaled") * _lookup(pl, places - digits, powers, pl.Int64)
+    return scan.with_columns(minor.alias("_minor"), (digits > places).alias("_finer"))
 
 
 def _lookup(pl: Any, expression: Any, table: dict[Any, Any], dtype: Any) -> Any:

@@ -24,21 +24,30 @@ naming ``engine`` before anything is read.
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import os
 from typing import Any, Final
 
-from credkit.errors import ValidationError
 from credkit.io._polars import (
     _AMOUNT,
-    _DAY,
     _FALSE,
-    _FIELD_LIMIT,
     _TEXT,
     _TRUE,
+    _amount_columns,
+    _cell,
+    _code,
+    _collect,
+    _day,
+    _decimals_of,
     _lookup,
-    _places,
+    _lowered,
+    _powers,
+    _scans,
     _simple_header,
+    _unsupported_error,
+    _with_code,
+    _with_minor,
     load_polars,
     unsupported,
 )
@@ -76,115 +85,41 @@ def behaviour_polars(
     if missing is None and mapping.settled_on is None:  # pragma: no cover - checked before
         missing = "a mapping without settled_on"
     if missing is not None:
-        raise ValidationError(
-            f"engine: engine='polars' does not support {missing}; "
-            "use engine='python' (the default) for this file"
-        )
+        raise _unsupported_error(missing)
     pl = load_polars()
     table = _table(path, mapping, mapping.settled_on)
     if not _simple_header(table):
         return None
-    shape, sums, twice = _queries(pl, table, mapping, bounds)
-    try:
-        if shape.collect(engine="streaming")["odd"].any():
-            return None
-        summed = sums.collect(engine="streaming")
-        if summed["bad"].any() or twice.collect(engine="streaming")["twice"].any():
-            return None
-    except pl.exceptions.PolarsError:
-        return None  # a line polars cannot split: the pure path reads it or says why
+    summed = _collect(pl, *_queries(pl, table, mapping, bounds))
+    if summed is None:
+        return None
     return _partial(summed, options)
 
 
 def _queries(
     pl: Any, table: Table, mapping: ColumnMapping, bounds: _Bounds
 ) -> tuple[Any, Any, Any]:
-    delimiter = mapping.delimiter
-    width = table.width
-    # -- the lines as written: each blank or with width fields, no quotes, CR or NUL
-    lines = pl.scan_csv(
-        table.path,
-        has_header=False,
-        skip_rows=1,
-        separator="\x1f" if delimiter != "\x1f" else "\x1e",
-        quote_char=None,
-        schema={"line": pl.String},
-        empty_string_is_null=False,
-        raise_if_empty=False,
-        encoding="utf8",
-    )
-    line = pl.col("line")
-    size = line.str.len_bytes()
-    odd = (
-        ((line.str.count_matches(delimiter, literal=True) + 1 != width) & (size > 0))
-        | line.str.contains('["\r\x00]')
-        | (size >= _FIELD_LIMIT)
-        | (line == delimiter * (width - 1))
-    )
-    shape = lines.select(odd.any().alias("odd"))
-
-    # -- the cells, every one as text
-    names = [f"c{index}" for index in range(width)]
-    cells = pl.scan_csv(
-        table.path,
-        has_header=True,
-        with_column_names=lambda found: names if len(found) == width else found,
-        separator=delimiter,
-        quote_char=None,
-        infer_schema=False,
-        empty_string_is_null=False,
-        raise_if_empty=False,
-        encoding="utf8",
-    )
-    blank = pl.col("c0") == ""
-    for name in names[1:]:
-        blank = blank & (pl.col(name) == "")
-    scan = cells.filter(~blank)
-
-    def cell(column: str | None) -> Any:
-        position = None if column is None else table.index.get(column)
-        return None if position is None else pl.col(f"c{position}")
-
-    def day(written: Any) -> Any:
-        parsed = written.str.to_date("%Y-%m-%d", strict=False)
-        return pl.when(written.str.contains(_DAY) & (parsed.dt.year() >= 1)).then(parsed)
-
+    shape, cells, scan = _scans(pl, table, mapping.delimiter)
+    cell = functools.partial(_cell, pl, table)
     document, customer = cell(mapping.document_id), cell(mapping.customer_id)
-    currency, default = cell(mapping.currency), mapping.default_currency
-    if currency is None:
-        code = pl.lit(default, dtype=pl.String)
-    elif default is not None:
-        code = pl.when(currency == "").then(pl.lit(default)).otherwise(currency)
-    else:
-        code = currency
-    text = cell(mapping.amount)
-    point = text.str.find(".", literal=True)
-    flags = cell(mapping.disputed)
-    lowered = pl.lit("") if flags is None else flags.str.to_lowercase()
+    lowered = _lowered(pl, cell(mapping.disputed))
     settled_cells = cell(mapping.settled_on)
-    known = _places()
-    decimals_of = pl.LazyFrame(
-        {"_code": list(known), "_places": list(known.values())},
-        schema={"_code": pl.String, "_places": pl.Int64},
-    )
-    scan = scan.with_columns(code.alias("_code")).join(decimals_of, on="_code", how="left")
+    decimals_of = _decimals_of(pl)
+    scan = _with_code(pl, scan, _code(pl, cell(mapping.currency), mapping.default_currency))
     scan = scan.with_columns(
-        text.str.contains(_POSITIVE).alias("_plain"),
-        text.str.replace(".", "", literal=True).cast(pl.Int64, strict=False).alias("_scaled"),
-        (text.str.len_bytes().cast(pl.Int64) - 1 - point).fill_null(0).alias("_decimals"),
-        day(cell(mapping.issue_date)).alias("_issued"),
-        day(cell(mapping.due_date)).alias("_due"),
+        *_amount_columns(pl, cell(mapping.amount), _POSITIVE),
+        _day(pl, cell(mapping.issue_date)).alias("_issued"),
+        _day(pl, cell(mapping.due_date)).alias("_due"),
         (settled_cells == "").alias("_open"),
-        day(settled_cells).alias("_settled"),
+        _day(pl, settled_cells).alias("_settled"),
         lowered.is_in([*_TRUE, *_FALSE]).alias("_flag"),
         (document.str.contains(_TEXT) & customer.str.contains(_TEXT)).alias("_ids"),
     )
-    places, digits = pl.col("_places"), pl.col("_decimals")
-    powers = {exponent: 10**exponent for exponent in range(max(known.values()) + 1)}
-    minor = pl.col("_scaled") * _lookup(pl, places - digits, powers, pl.Int64)
-    scan = scan.with_columns(minor.alias("_minor"), (digits > places).alias("_finer"))
+    powers = _powers()
+    scan = _with_minor(pl, scan, powers)
     minor, issued, due = pl.col("_minor"), pl.col("_issued"), pl.col("_due")
     opened, settled = pl.col("_open"), pl.col("_settled")
+    digits = pl.col("_decimals")
     bad = (
         ~pl.col("_ids")
         | ~pl.col("_plain")

@@ -22,19 +22,20 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from itertools import repeat
-from typing import Final, Literal, TypeVar
+from typing import Final, Literal
 
 from credkit.aging.buckets import AgingBasis, Buckets
 from credkit.aging.report import _EXACT, AgingReport, Tally, check_arguments
 from credkit.errors import RateNotFoundError, ValidationError
 from credkit.fx import RateSource, convert
-from credkit.io._table import Block, Table, parse_date, parse_flag
+from credkit.io._table import Block, Table, parse_flag
 from credkit.io.erp import (
+    _BlockCells,
     _check_mapping,
     _fields,
+    _lookup,
     _mixed_instalments,
     _open_item,
     _parse_instalment,
@@ -53,7 +54,6 @@ _INVOICE: Final = DocumentKind.INVOICE.value
 _AMOUNT_CHARS: Final = frozenset("0123456789.-\0")
 
 _Path = str | os.PathLike[str]
-_T = TypeVar("_T")
 
 
 def age_open_items(
@@ -131,23 +131,7 @@ def age_open_items(
     return scan.tally.report(as_of, buckets=chosen, basis=basis, currency=currency)
 
 
-def _lookup(
-    cells: Sequence[str], cache: dict[str, _T], parse: Callable[[str], _T]
-) -> list[_T] | None:
-    """``cells`` through ``cache``, parsing each new distinct cell; None if one fails."""
-    try:
-        return list(map(cache.__getitem__, cells))
-    except KeyError:
-        pass
-    for text in set(cells).difference(cache):
-        try:
-            cache[text] = parse(text)
-        except ValueError:  # ValidationError is a ValueError too
-            return None
-    return list(map(cache.__getitem__, cells))
-
-
-class _Scan:
+class _Scan(_BlockCells):
     """The state of one :func:`age_open_items` run: the sums, what was seen, caches."""
 
     def __init__(
@@ -187,18 +171,6 @@ class _Scan:
         self.problem: tuple[int, int, Exception] | None = None
 
     # -- a block a column at a time -----------------------------------------------------
-
-    def _column(self, block: Block, name: str | None) -> list[str] | None:
-        if name is None:
-            return None
-        position = self.table.index.get(name)
-        if position is None:
-            return None
-        cells = block.column(position)
-        return cells if block.trimmed else list(map(str.strip, cells))
-
-    def _date(self, text: str) -> datetime.date:
-        return parse_date(text, self.mapping.date_format)
 
     def _code(self, text: str) -> str:
         Money.zero(text)  # an unknown code raises a ValidationError

@@ -26,11 +26,10 @@ from credkit.kpi.behaviour import (
     BehaviourPartial,
     InsufficientData,
     PaymentBehaviour,
-    _bounds,
+    _finishing,
     _partial_options,
     _start,
-    _threshold,
-    _whole,
+    _windows,
 )
 
 __all__ = ["behaviour_from_file", "behaviour_partial_from_file"]
@@ -79,10 +78,9 @@ def behaviour_partial_from_file(
     >>> c1.invoices, c1.weighted_days_beyond_terms, c1.amount_paid
     (2, Decimal('1.5'), Money('40.00', 'EUR'))
     """
-    window = _whole(window_months, "window_months", 1)
-    recent = _whole(recent_months, "recent_months", 1)
-    baseline = _whole(baseline_months, "baseline_months", 1)
-    bounds = _bounds(as_of, window, recent, baseline)
+    bounds, window, recent, baseline = _windows(
+        as_of, window_months, recent_months, baseline_months
+    )
     mapping = _check_mapping(mapping)
     _settled_column(mapping)
     scan = _start(bounds, currency, rates)
@@ -149,9 +147,7 @@ def behaviour_from_file(
     >>> result["C1"].average_days_beyond_terms, result["C1"].payment_index
     (Decimal('3'), Decimal('79'))
     """
-    _whole(min_invoices, "min_invoices", 1)
-    _threshold(threshold_days)
-    _whole(trend_min_invoices, "trend_min_invoices", 1)
+    _finishing(min_invoices, threshold_days, trend_min_invoices)
     partial = behaviour_partial_from_file(
         path,
         as_of=as_of,

@@ -37,6 +37,7 @@ from credkit._validate import _SURROGATE
 from credkit.errors import ConfigError
 from credkit.io._table import Block, Row, Table, parse_date, parse_flag
 from credkit.io.mapping import ColumnMapping
+from credkit.kpi.behaviour import _units
 from credkit.ledger import DocumentKind, Invoice, OpenItem, Settlement
 from credkit.money import Money, _trusted_money
 
@@ -274,7 +275,26 @@ class SettledColumns:
 _EXACT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
-class _HistoryScan:
+class _BlockCells:
+    """The cells of a block of a table a column at a time, for the scans that read
+    blocks so (they set ``table`` and ``mapping``)."""
+
+    table: Table
+    mapping: ColumnMapping
+
+    def _column(self, block: Block, name: str | None) -> list[str] | None:
+        """The trimmed cells of column ``name``, or None if the table has no such column."""
+        position = None if name is None else self.table.index.get(name)
+        if position is None:
+            return None
+        cells = block.column(position)
+        return cells if block.trimmed else list(map(str.strip, cells))
+
+    def _date(self, text: str) -> datetime.date:
+        return parse_date(text, self.mapping.date_format)
+
+
+class _HistoryScan(_BlockCells):
     """Reads a payment-history file a block at a time: a column at a time where every
     cell of the block is plain, else line by line with the checks of each line.
 
@@ -305,16 +325,6 @@ class _HistoryScan:
             yield self._lines(block) if found is None else found
 
     # -- a block a column at a time -------------------------------------------------
-
-    def _column(self, block: Block, name: str | None) -> list[str] | None:
-        position = None if name is None else self.table.index.get(name)
-        if position is None:
-            return None
-        cells = block.column(position)
-        return cells if block.trimmed else list(map(str.strip, cells))
-
-    def _date(self, text: str) -> datetime.date:
-        return parse_date(text, self.mapping.date_format)
 
     def _code(self, text: str) -> str:
         self.minor[text] = Money.zero(text).minor_units  # an unknown code raises
@@ -459,11 +469,6 @@ class _HistoryScan:
             if cells[position].strip() == invoice_id:
                 return line
         return None  # pragma: no cover - the loop ends at ``before``
-
-
-def _units(amount: Decimal) -> tuple[int, int]:
-    places = -amount.as_tuple().exponent  # type: ignore[operator]
-    return int(amount.scaleb(places)), places
 
 
 _T = TypeVar("_T")

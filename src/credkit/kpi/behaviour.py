@@ -752,6 +752,17 @@ def _bounds(as_of: object, window_months: int, recent_months: int, baseline_mont
     )
 
 
+def _windows(
+    as_of: object, window_months: object, recent_months: object, baseline_months: object
+) -> tuple[_Bounds, int, int, int]:
+    """The bounds of the windows, and the checked ``window_months``, ``recent_months``
+    and ``baseline_months`` (the options that decide what is counted)."""
+    window = _whole(window_months, "window_months", 1)
+    recent = _whole(recent_months, "recent_months", 1)
+    baseline = _whole(baseline_months, "baseline_months", 1)
+    return _bounds(as_of, window, recent, baseline), window, recent, baseline
+
+
 def _decimal(units: int, places: int) -> Decimal:
     """``units * 10 ** -places`` as the ``Decimal`` sum of those amounts would be."""
     return Decimal(units).scaleb(-places) if places else Decimal(units)
@@ -802,6 +813,15 @@ def _threshold(value: object) -> Decimal:
     if threshold < 0:
         raise ValidationError(f"threshold_days: must be zero or more, got {threshold}")
     return threshold
+
+
+def _finishing(
+    min_invoices: object, threshold_days: object, trend_min_invoices: object
+) -> tuple[int, Decimal, int]:
+    """The checked options that only read the sums (those of :meth:`BehaviourPartial.finish`)."""
+    needed = _whole(min_invoices, "min_invoices", 1)
+    threshold = _threshold(threshold_days)
+    return needed, threshold, _whole(trend_min_invoices, "trend_min_invoices", 1)
 
 
 _OPTIONS: Final = (
@@ -991,9 +1011,9 @@ class BehaviourPartial:
         >>> behaviour_partial([late], as_of=date(2026, 3, 31)).finish(min_invoices=1)["C2"].payment_index
         Decimal('50')
         """
-        needed = _whole(min_invoices, "min_invoices", 1)
-        threshold = _threshold(threshold_days)
-        trend_needed = _whole(trend_min_invoices, "trend_min_invoices", 1)
+        needed, threshold, trend_needed = _finishing(
+            min_invoices, threshold_days, trend_min_invoices
+        )
         as_of = self.as_of
         first_day = window_start(as_of, window_months=self.window_months)
         result: dict[str, PaymentBehaviour | InsufficientData] = {}
@@ -1078,10 +1098,9 @@ def behaviour_partial(
     >>> parts.finish() == whole.finish() == payment_behaviour(history, as_of=date(2026, 3, 31))
     True
     """
-    window = _whole(window_months, "window_months", 1)
-    recent = _whole(recent_months, "recent_months", 1)
-    baseline = _whole(baseline_months, "baseline_months", 1)
-    bounds = _bounds(as_of, window, recent, baseline)
+    bounds, window, recent, baseline = _windows(
+        as_of, window_months, recent_months, baseline_months
+    )
     if isinstance(settlements, str | bytes | Mapping) or not isinstance(settlements, Iterable):
         raise ValidationError(
             f"settlements: expected an iterable of credkit.ledger.Settlement, "

@@ -48,7 +48,7 @@ import re
 import threading
 from collections.abc import Callable
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Final
 
 import attrs
 import pytest
@@ -113,7 +113,7 @@ from credkit.storage import (
     verify_chain,
 )
 from credkit.storage._ledger import add_ledger
-from credkit.testing.strategies import booked_ledgers, ledgers
+from credkit.testing.strategies import EPOCH, booked_ledgers, ledgers
 
 __all__ = ["StoreContract"]
 
@@ -159,6 +159,19 @@ def _by_key(item: OpenItem) -> tuple[str, str]:
     return item.key, item.kind.value
 
 
+_OFFSETS: Final = st.integers(-10, 800)
+"""Days after :data:`~credkit.testing.strategies.EPOCH` to read a generated ledger as of."""
+
+
+def _ledger_examples(count: int) -> settings:
+    """Hypothesis settings for ``count`` examples of generated ledgers (slow, large)."""
+    return settings(
+        max_examples=count,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
 class StoreContract:
     """The contract of a :class:`~credkit.storage.Store`; override :meth:`make_store`.
 
@@ -176,6 +189,13 @@ class StoreContract:
     def make_store(self) -> Store:
         """A new, empty store."""
         raise NotImplementedError("override make_store() to return a new, empty store")
+
+    def _loaded(self, ledger: Ledger, offset: int) -> tuple[Store, datetime.date]:
+        """A new store holding ``ledger``, and the day ``offset`` days after the
+        strategies' :data:`~credkit.testing.strategies.EPOCH` to read it as of."""
+        store = self.make_store()
+        _load(store, ledger)
+        return store, EPOCH + datetime.timedelta(days=offset)
 
     # -- shape ----------------------------------------------------------------------
 
@@ -925,19 +945,13 @@ class StoreContract:
     # -- the core's invariants ------------------------------------------------------
 
     def test_a_slice_has_the_open_items_of_the_ledger_it_was_loaded_from(self) -> None:
-        @settings(
-            max_examples=15,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
+        @_ledger_examples(15)
         @given(
             ledger=ledgers(max_customers=3, max_documents=12).filter(_storable),
-            offset=st.integers(-10, 800),
+            offset=_OFFSETS,
         )
         def prove(ledger: Ledger, offset: int) -> None:
-            store = self.make_store()
-            _load(store, ledger)
-            as_of = datetime.date(2024, 1, 1) + datetime.timedelta(days=offset)
+            store, as_of = self._loaded(ledger, offset)
             for customer in ledger.customers:
                 with store.unit(customer.id) as unit:
                     stored = unit.ledger(customer.id, as_of=as_of)
@@ -957,23 +971,17 @@ class StoreContract:
             if not isinstance(probe, OpenItemRecords):
                 pytest.skip("the store's units leave open_items out; the desk reads the ledger")
 
-        @settings(
-            max_examples=25,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
+        @_ledger_examples(25)
         @given(
             ledger=st.one_of(
                 ledgers(max_customers=3, max_documents=14),
                 ledgers(max_customers=3, max_documents=10, schedules=True),
                 booked_ledgers(max_customers=3, max_documents=10),
             ).filter(_storable),
-            offset=st.integers(-10, 800),
+            offset=_OFFSETS,
         )
         def prove(ledger: Ledger, offset: int) -> None:
-            store = self.make_store()
-            _load(store, ledger)
-            as_of = datetime.date(2024, 1, 1) + datetime.timedelta(days=offset)
+            store, as_of = self._loaded(ledger, offset)
             for customer in ledger.customers:
                 with store.unit(customer.id) as unit:
                     assert isinstance(unit, OpenItemRecords)
