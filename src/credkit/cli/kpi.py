@@ -3,7 +3,8 @@
 ``PATH`` is a directory in credkit's canonical layout (read with
 :func:`credkit.io.read_ledger`) or a single CSV export of invoices with a
 settled-date column (an :class:`~credkit.kpi.InvoiceHistory`; ``--mapping`` names
-its columns, by default those of ``invoices.csv`` plus ``settled_on``).
+its columns, by default those of ``invoices.csv`` plus ``settled_on``), read with
+:func:`credkit.io.kpis_from_file` (``--engine polars`` for its columnar engine).
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ from credkit.cli._common import (
 )
 from credkit.cli._output import OK, add_format_argument, emit
 from credkit.errors import ValidationError
-from credkit.io import ColumnMapping, read_invoices, read_settlements
+from credkit.io import ColumnMapping
+from credkit.io.kpi import _reports_from_file
 from credkit.kpi import (
-    InvoiceHistory,
     KPIFigures,
     KPIReport,
     kpis,
@@ -40,6 +41,7 @@ from credkit.kpi import (
     most_deteriorated,
     payment_behaviour,
 )
+from credkit.kpi.report import _series_periods
 from credkit.ledger import Ledger
 from credkit.money import Money
 
@@ -93,6 +95,13 @@ def add_parser(commands: Subcommands) -> None:
         help="column mapping (TOML or JSON) for a single CSV export",
     )
     add_format_argument(parser)
+    parser.add_argument(
+        "--engine",
+        choices=("python", "polars"),
+        default="python",
+        help="how a single CSV export is read: pure Python (default) or polars (needs the "
+        "polars extra; same checks and figures)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -305,7 +314,7 @@ def demo_section(portfolio: sample.SamplePortfolio) -> str:
 # -- input ------------------------------------------------------------------------------
 
 
-def _source(path: Path, mapping_path: Path | None) -> Ledger | InvoiceHistory:
+def _source(path: Path, mapping_path: Path | None) -> Ledger | ColumnMapping:
     source = ledger_or_mapping(path, mapping_path, default=ColumnMapping(settled_on="settled_on"))
     if isinstance(source, Ledger):
         return source
@@ -314,28 +323,51 @@ def _source(path: Path, mapping_path: Path | None) -> Ledger | InvoiceHistory:
             "--mapping: names no settled-date column (settled_on); KPIs from a single "
             "export need to know when each invoice was paid"
         )
-    return InvoiceHistory(
-        read_invoices(path, mapping=source), read_settlements(path, mapping=source)
-    )
+    return source
 
 
 def run(args: argparse.Namespace) -> int:
     """Read the input, compute the KPIs and print them."""
     if args.monthly < 0:
         raise ValidationError(f"--monthly: must be zero or more months, got {args.monthly}")
+    engine = getattr(args, "engine", "python")
     rates = currency_rates(args.currency, args.rates)
     source = _source(args.path, args.mapping)
-    report = kpis(
-        source,
-        period_start=args.period_start,
-        period_end=args.period_end,
-        currency=args.currency,
-        rates=rates,
-    )
     series: tuple[KPIReport, ...] = ()
-    if args.monthly:
-        series = monthly_series(
-            source, end=args.period_end, months=args.monthly, currency=args.currency, rates=rates
+    if isinstance(source, Ledger):
+        if engine != "python":
+            raise ValidationError(
+                f"--engine: {engine} reads a single CSV export of invoices with settled "
+                "dates; leave --engine out for a directory"
+            )
+        report = kpis(
+            source,
+            period_start=args.period_start,
+            period_end=args.period_end,
+            currency=args.currency,
+            rates=rates,
         )
+        if args.monthly:
+            series = monthly_series(
+                source,
+                end=args.period_end,
+                months=args.monthly,
+                currency=args.currency,
+                rates=rates,
+            )
+    else:
+        # the period and the monthly series from one reading of the file
+        periods = [(args.period_start, args.period_end)]
+        if args.monthly:
+            periods += _series_periods(args.period_end, args.monthly)
+        report, *monthly = _reports_from_file(
+            args.path,
+            mapping=source,
+            periods=periods,
+            currency=args.currency,
+            rates=rates,
+            engine=engine,
+        )
+        series = tuple(monthly)
     print(render(report, series=series, format=args.format, raw=args.raw_csv))
     return OK

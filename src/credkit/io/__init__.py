@@ -14,7 +14,9 @@
 * :func:`age_open_items`: an aging report straight from an open-item export, read in
   one pass without building an item per line (for large files);
 * :func:`behaviour_from_file` / :func:`behaviour_partial_from_file`: payment behaviour
-  straight from a payment-history export, the same way.
+  straight from a payment-history export, the same way;
+* :func:`kpis_from_file`: the receivables KPIs of a period straight from one export of
+  invoices with a settled-date column.
 
 Errors name the file, the line and the column.
 
@@ -32,6 +34,7 @@ from credkit.io.erp import (
     read_payment_history,
     read_settlements,
 )
+from credkit.io.kpi import kpis_from_file
 from credkit.io.mapping import ISO_DATE, ColumnMapping
 from credkit.io.rates import read_rates
 from credkit.io.records import (
@@ -54,6 +57,7 @@ __all__ = [
     "age_open_items",
     "behaviour_from_file",
     "behaviour_partial_from_file",
+    "kpis_from_file",
     "line_numbers",
     "read_dunning",
     "read_invoices",

@@ -56,7 +56,7 @@ from credkit.io.erp import _table
 from credkit.io.mapping import ColumnMapping
 from credkit.kpi.behaviour import _SCALE, INDEX_ANCHORS, BehaviourPartial, _Bounds
 
-__all__ = ["behaviour_polars"]
+__all__ = ["behaviour_polars", "checked_history"]
 
 _Path = str | os.PathLike[str]
 _POSITIVE: Final = _AMOUNT.replace("^-?", "^")
@@ -96,15 +96,18 @@ def behaviour_polars(
     return _partial(summed, options)
 
 
-def _queries(
-    pl: Any, table: Table, mapping: ColumnMapping, bounds: _Bounds
-) -> tuple[Any, Any, Any]:
+def checked_history(pl: Any, table: Table, mapping: ColumnMapping) -> tuple[Any, Any, Any]:
+    """The lazy scans of a payment history with every line checked (shared with the KPI
+    engine, :mod:`credkit.io._polars_kpi`): ``shape`` (lines polars and the pure path may
+    split apart), ``scan`` (the data lines with ``_code``, ``_decimals``, ``_minor``,
+    ``_issued``, ``_due``, ``_open``, ``_settled`` and ``_bad``, a line breaking a rule
+    of :func:`~credkit.io.read_payment_history`) and ``twice`` (an invoice given twice).
+    """
     shape, cells, scan = _scans(pl, table, mapping.delimiter)
     cell = functools.partial(_cell, pl, table)
     document, customer = cell(mapping.document_id), cell(mapping.customer_id)
     lowered = _lowered(pl, cell(mapping.disputed))
     settled_cells = cell(mapping.settled_on)
-    decimals_of = _decimals_of(pl)
     scan = _with_code(pl, scan, _code(pl, cell(mapping.currency), mapping.default_currency))
     scan = scan.with_columns(
         *_amount_columns(pl, cell(mapping.amount), _POSITIVE),
@@ -119,7 +122,6 @@ def _queries(
     scan = _with_minor(pl, scan, powers)
     minor, issued, due = pl.col("_minor"), pl.col("_issued"), pl.col("_due")
     opened, settled = pl.col("_open"), pl.col("_settled")
-    digits = pl.col("_decimals")
     bad = (
         ~pl.col("_ids")
         | ~pl.col("_plain")
@@ -133,6 +135,21 @@ def _queries(
         | (~opened & (settled.is_null() | (settled < issued)))
     )
     scan = scan.with_columns(bad.fill_null(True).alias("_bad"))
+    twice = cells.filter(document != "").select(
+        (document.hash().n_unique() < pl.len()).alias("twice")
+    )
+    return shape, scan, twice
+
+
+def _queries(
+    pl: Any, table: Table, mapping: ColumnMapping, bounds: _Bounds
+) -> tuple[Any, Any, Any]:
+    shape, scan, twice = checked_history(pl, table, mapping)
+    customer = _cell(pl, table, mapping.customer_id)
+    issued, due, minor = pl.col("_issued"), pl.col("_due"), pl.col("_minor")
+    opened, digits = pl.col("_open"), pl.col("_decimals")
+    decimals_of = _decimals_of(pl)
+    powers = _powers()
     # -- the sums of the settled invoices (open ones only had to be checked)
     on = pl.col("_settled")
 
@@ -197,9 +214,6 @@ def _queries(
     factor = _lookup(pl, pl.col("_places") - written, powers, pl.Int64).cast(pl.Int128)
     sums = sums.with_columns(
         written.alias("places"), *(pl.col(name) // factor for name in sorted(_AMOUNTS))
-    )
-    twice = cells.filter(document != "").select(
-        (document.hash().n_unique() < pl.len()).alias("twice")
     )
     return shape, sums, twice
 

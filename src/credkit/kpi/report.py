@@ -601,6 +601,39 @@ def kpis(
             "ledger: expected a credkit.ledger.Ledger or a credkit.kpi.InvoiceHistory, "
             f"got {type(ledger).__name__}"
         )
+    start, end = _check_period(period_start, period_end)
+    to = _check_reporting(currency, rates)
+    totals = _Totals(to, rates)
+    beginning = start - _ONE_DAY
+    for as_of, key in ((beginning, "beginning"), (end, "ending")):
+        for item in ledger.open_items(as_of):
+            if item.kind is DocumentKind.INVOICE:
+                totals.add(key, item.amount, as_of)
+                if key == "ending" and item.due_date >= as_of:
+                    totals.add("current", item.amount, as_of)
+            elif key == "ending":
+                totals.add("unapplied", item.amount, as_of)
+    for invoice in ledger.invoices:
+        issued = invoice.issue_date
+        if issued > end:
+            continue
+        if issued >= start:
+            totals.add("sales", invoice.amount, issued)
+        totals.add(("month", issued.replace(day=1)), invoice.amount, issued)
+    for note in ledger.credit_notes:
+        if note.write_off and start <= note.issue_date <= end:
+            totals.add("written_off", note.amount, note.issue_date)
+    return _report(
+        totals.result(),
+        start=start,
+        end=end,
+        to=to,
+        write_offs=not isinstance(ledger, InvoiceHistory),
+    )
+
+
+def _check_period(period_start: object, period_end: object) -> tuple[datetime.date, datetime.date]:
+    """The period's first and last day, checked as :func:`kpis` checks them."""
     start = check_date(period_start, "period_start")
     end = check_date(period_end, "period_end")
     if end < start:
@@ -613,29 +646,26 @@ def kpis(
             "beginning receivables are read on the day before period_start, so start on "
             f"{(start + _ONE_DAY).isoformat()} or later"
         )
-    to = _check_reporting(currency, rates)
-    totals = _Totals(to, rates)
-    beginning = start - _ONE_DAY
-    for as_of, key in ((beginning, "beginning"), (end, "ending")):
-        for item in ledger.open_items(as_of):
-            if item.kind is DocumentKind.INVOICE:
-                totals.add(key, item.amount, as_of)
-                if key == "ending" and item.due_date >= as_of:
-                    totals.add("current", item.amount, as_of)
-            elif key == "ending":
-                totals.add("unapplied", item.amount, as_of)
+    return start, end
+
+
+def _report(
+    sums: Mapping[Hashable, Mapping[str, Decimal]],
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    to: str | None,
+    write_offs: bool,
+) -> KPIReport:
+    """The report of the period's sums, the one place where figures are made of them.
+
+    ``sums`` maps ``"beginning"``, ``"ending"``, ``"current"``, ``"unapplied"``,
+    ``"sales"``, ``"written_off"`` and ``("month", first day)`` (credit sales of each
+    month up to ``end``) to the totals per currency (in ``to`` when converted). Both
+    :func:`kpis` and :func:`credkit.io.kpis_from_file` (either engine) end here.
+    ``write_offs`` says whether the source records write-offs.
+    """
     month_of_end = end.replace(day=1)
-    for invoice in ledger.invoices:
-        issued = invoice.issue_date
-        if issued > end:
-            continue
-        if issued >= start:
-            totals.add("sales", invoice.amount, issued)
-        totals.add(("month", issued.replace(day=1)), invoice.amount, issued)
-    for note in ledger.credit_notes:
-        if note.write_off and start <= note.issue_date <= end:
-            totals.add("written_off", note.amount, note.issue_date)
-    sums = totals.result()
     scalar_keys = ("beginning", "ending", "current", "unapplied", "sales", "written_off")
     currencies = sorted({code for key in scalar_keys for code in sums.get(key, {})})
     if to is not None:
@@ -669,7 +699,7 @@ def kpis(
                 ending_current_ar=money("current"),
                 unapplied=money("unapplied"),
                 credit_sales=money("sales"),
-                written_off=None if isinstance(ledger, InvoiceHistory) else money("written_off"),
+                written_off=money("written_off") if write_offs else None,
                 days=days,
                 months=months,
                 sales_history=tuple(history),
@@ -698,6 +728,14 @@ def monthly_series(
     >>> [(r.period_start.isoformat(), r.period_end.isoformat()) for r in series]
     [('2026-01-01', '2026-01-31'), ('2026-02-01', '2026-02-28'), ('2026-03-01', '2026-03-15')]
     """
+    return tuple(
+        kpis(ledger, period_start=first, period_end=stop, currency=currency, rates=rates)
+        for first, stop in _series_periods(end, months)
+    )
+
+
+def _series_periods(end: object, months: object) -> list[tuple[datetime.date, datetime.date]]:
+    """The (first, last) days of the months of :func:`monthly_series`, checked, oldest first."""
     last = check_date(end, "end")
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
         raise ValidationError(f"months: expected a whole number of months >= 1, got {months!r}")
@@ -709,11 +747,8 @@ def monthly_series(
             f"months: {months} months up to {last.isoformat()} reach back to January of year "
             f"1 or earlier; at most {available} fit after the first day Python supports"
         )
-    reports = []
+    periods = []
     for back in range(months - 1, -1, -1):
         first = last.replace(day=1) - relativedelta(months=back)
-        stop = last if back == 0 else _month_end(first)
-        reports.append(
-            kpis(ledger, period_start=first, period_end=stop, currency=currency, rates=rates)
-        )
-    return tuple(reports)
+        periods.append((first, last if back == 0 else _month_end(first)))
+    return periods
