@@ -4,10 +4,11 @@ A differential test: hypothesis writes small exports of invoices with a settled-
 column (the generator of ``test_io_behaviour_file``: several customers and currencies,
 amounts written with fewer decimals than the currency has, open invoices, blank lines,
 CRLF endings, columns in any order, now and then one awkward but valid line or one bad
-line) and :func:`~credkit.io.kpis_from_file` on the pure path and on the polars engine
-must give ``kpis(InvoiceHistory(read_invoices(...), read_settlements(...)))``, every
-figure and every reason for an undefined KPI, written alike, or the same error; clean
-files must be summed by polars itself.
+line) and :func:`~credkit.io.kpis_from_file` on the pure path (which sums a block of
+columns at a time) and on the polars engine must give ``kpis(InvoiceHistory(
+read_invoices(...), read_settlements(...)))``, every figure and every reason for an
+undefined KPI, written alike, or the same error, for one period or several; clean files
+must be summed by polars itself, and every readable file by the pure path's sums.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from tests.io.test_io_behaviour_file import (
 
 from credkit.cli import main
 from credkit.errors import ValidationError
+from credkit.fx import Rate, RateTable
 from credkit.io import ColumnMapping, kpis_from_file, read_invoices, read_settlements
+from credkit.io.kpi import _reports_from_file, _sums_from_file
 from credkit.kpi import InvoiceHistory, KPIFigures, KPIReport, kpis
 
 TWISTS = sorted({**AWKWARD, **BAD})
@@ -55,6 +58,12 @@ def summed_by_polars(path: Path, mapping: ColumnMapping, start: date, end: date)
     from credkit.io._polars_kpi import kpi_sums_polars
 
     return kpi_sums_polars(path, mapping=mapping, periods=[(start, end)]) is not None
+
+
+def summed_by_the_pure_path(path: Path, mapping: ColumnMapping, start: date, end: date) -> bool:
+    """Whether the pure path summed ``path`` a block of columns at a time (rather than
+    reading records, as it does only to convert or for totals of 28 digits or more)."""
+    return _sums_from_file(path, mapping, [(start, end)]) is not None
 
 
 @pytest.mark.parametrize("kind", [None, *TWISTS])
@@ -94,6 +103,30 @@ def test_both_engines_give_the_kpis_of_the_records(
             assert found == expected, engine
             if isinstance(expected, KPIReport):
                 assert shown(found) == shown(expected), engine
+        if isinstance(expected, KPIReport):
+            # the pure path summed the file itself, without a record per line
+            assert summed_by_the_pure_path(path, mapping, start, end)
+        # several periods from one reading (credkit kpi --monthly): each as kpis() gives it
+        other = (start - timedelta(days=40), start - timedelta(days=1))
+        for engine in engines:
+            series = outcome(
+                lambda e=engine: _reports_from_file(
+                    path,
+                    mapping=mapping,
+                    periods=[(start, end), other],
+                    currency=None,
+                    rates=None,
+                    engine=e,
+                )
+            )
+            if not isinstance(expected, KPIReport):
+                assert series == expected, engine
+                continue
+            history = InvoiceHistory(
+                read_invoices(path, mapping=mapping), read_settlements(path, mapping=mapping)
+            )
+            wanted = [kpis(history, period_start=a, period_end=b) for a, b in [(start, end), other]]
+            assert list(map(shown, series)) == list(map(shown, wanted)), engine
         if HAVE_POLARS and twist is None:
             assert summed_by_polars(path, mapping, start, end), "a clean file went to the pure path"
 
@@ -125,6 +158,48 @@ def test_a_bad_line_gives_the_error_of_the_readers(tmp_path: Path, engine: str, 
         )
     assert str(found.value) == str(expected.value)
     assert "line 2500" in str(found.value)
+
+
+def test_two_bad_lines_give_the_error_of_read_invoices_first(tmp_path: Path) -> None:
+    """The records' route reads every invoice before any settled date: a bad amount
+    far into the file is its error even after an earlier bad settled date."""
+    path = tmp_path / "history.csv"
+    mapping = ColumnMapping(settled_on="paid")
+    early = "I700,C1,2025-02-01,2025-03-03,10.00,EUR,2025-02-30"
+    big_history(path, 3000, bad={700: early, 2500: BAD_LINES["bad amount"]})
+    period = {"period_start": date(2025, 6, 1), "period_end": date(2025, 6, 30)}
+    with pytest.raises(ValidationError) as found:
+        kpis_from_file(path, mapping=mapping, **period)
+    with pytest.raises(ValidationError) as expected:
+        InvoiceHistory(
+            read_invoices(path, mapping=mapping), read_settlements(path, mapping=mapping)
+        )
+    assert str(found.value) == str(expected.value)
+    assert "line 2500, column amount" in str(found.value)
+    big_history(path, 3000, bad={700: early})
+    with pytest.raises(ValidationError) as settled:
+        kpis_from_file(path, mapping=mapping, **period)
+    with pytest.raises(ValidationError) as expected:
+        read_settlements(path, mapping=mapping)  # read_invoices reads every line
+    assert str(settled.value) == str(expected.value)
+    assert "line 700, column paid" in str(settled.value)
+
+
+def test_a_reporting_currency_converts_as_kpis_does(tmp_path: Path) -> None:
+    path = tmp_path / "history.csv"
+    mapping = ColumnMapping(settled_on="paid")
+    big_history(path, 500)
+    text = path.read_text(encoding="utf-8").replace(",EUR,", ",USD,", 100)
+    path.write_text(text, encoding="utf-8")
+    rates = RateTable([Rate("EUR", "USD", date(2024, 1, 1), "1.0898")])
+    period = {"period_start": date(2025, 4, 1), "period_end": date(2025, 6, 30)}
+    history = InvoiceHistory(
+        read_invoices(path, mapping=mapping), read_settlements(path, mapping=mapping)
+    )
+    expected = kpis(history, currency="EUR", rates=rates, **period)
+    found = kpis_from_file(path, mapping=mapping, currency="EUR", rates=rates, **period)
+    assert found.currency == "EUR"
+    assert shown(found) == shown(expected)
 
 
 @needs_polars

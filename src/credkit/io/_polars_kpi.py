@@ -10,8 +10,9 @@ for each period: the receivables open at the end of the day before it starts and
 its last day (and of those, the ones not yet due), the credit sales in it, and the
 credit sales of each month up to its end (for the countback DSO). Each sum also keeps
 the most decimals written in the amounts it adds, so that the ``Decimal`` totals
-carry the exponent the pure path's ``Decimal`` additions give them. The figures are
-then made by the pure path's own code (``credkit.kpi.report._report``).
+carry the exponent the pure path's ``Decimal`` additions give them; the totals are
+made of them as on the pure path (:class:`credkit.io._kpi_sums.PeriodSums`), and the
+figures by ``credkit.kpi.report._report``.
 
 Any line it does not read natively or that breaks a rule, a header it does not read,
 or a total too large for the pure path's 28-digit ``Decimal`` context makes it return
@@ -23,11 +24,11 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Hashable, Sequence
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
+from collections.abc import Sequence
 from typing import Any, Final
 
 from credkit.errors import CredkitError
+from credkit.io._kpi_sums import KEYS, PeriodSums, Sums
 from credkit.io._polars import (
     _collect,
     _simple_header,
@@ -42,12 +43,7 @@ from credkit.io.mapping import ColumnMapping
 __all__ = ["kpi_sums_polars"]
 
 _Path = str | os.PathLike[str]
-_Sums = dict[Hashable, dict[str, Decimal]]
 _ONE_DAY: Final = datetime.timedelta(days=1)
-_KEYS: Final = ("beginning", "ending", "current", "sales", "month")
-_EXACT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
-_LIMIT: Final = 10**28
-"""Totals of at least 28 digits would be rounded by the pure path's Decimal context."""
 
 
 def kpi_sums_polars(
@@ -55,7 +51,7 @@ def kpi_sums_polars(
     *,
     mapping: ColumnMapping,
     periods: Sequence[tuple[datetime.date, datetime.date]],
-) -> list[_Sums] | None:
+) -> list[Sums] | None:
     """The sums of ``credkit.kpi.report._report`` for each period, or None where the
     pure path must read the file."""
     missing = unsupported(mapping, None, None)
@@ -101,32 +97,22 @@ def _sums(pl: Any, scan: Any, periods: Sequence[tuple[datetime.date, datetime.da
             "sales": (issued >= pl.lit(start)) & (issued <= pl.lit(end)),
             "month": issued <= pl.lit(end),
         }
-        for key in _KEYS:
+        for key in KEYS:
             flag = flags[key]
             sums.append(pl.when(flag).then(minor).otherwise(0).sum().alias(f"{key}{index}"))
             sums.append(pl.when(flag).then(digits).max().alias(f"{key}{index}_places"))
     return rows.group_by("_code", "_month").agg(*sums)
 
 
-def _totals(summed: Any, count: int) -> list[_Sums] | None:
+def _totals(summed: Any, count: int) -> list[Sums] | None:
     """The sums of each period as exact ``Decimal`` totals, keyed as the pure path keys them."""
-    # (period, key, code) -> [minor units, most decimals written, the currency's decimals]
-    found: dict[tuple[int, Hashable, str], list[int]] = {}
+    sums = PeriodSums(count)
     for row in summed.iter_rows(named=True):
         code, month, places = row["_code"], row["_month"], row["places"]
         for index in range(count):
-            for key in _KEYS:
+            for key in KEYS:
                 written = row[f"{key}{index}_places"]
                 if written is None:
                     continue  # nothing of this currency and month in this sum
-                name: Hashable = ("month", month) if key == "month" else key
-                entry = found.setdefault((index, name, code), [0, 0, places])
-                entry[0] += row[f"{key}{index}"]
-                entry[1] = max(entry[1], written)
-    result: list[_Sums] = [{} for _ in range(count)]
-    for (index, name, code), (units, written, places) in found.items():
-        if abs(units) >= _LIMIT:  # pragma: no cover - 10**28 in minor units
-            return None
-        value = Decimal(units // 10 ** (places - written)).scaleb(-written, context=_EXACT)
-        result[index].setdefault(name, {})[code] = value
-    return result
+                sums.add(index, key, code, month, row[f"{key}{index}"], written, places)
+    return sums.result()

@@ -245,7 +245,9 @@ class SettledColumns:
 
     ``units`` and ``places`` give each amount exactly as ``units * 10 ** -places``
     (as written: ``12.50`` is ``1250`` and ``2``); dates are ``datetime.date`` values;
-    ``open_lines`` are the block's lines with an empty settled date.
+    ``open_lines`` are the block's lines with an empty settled date, and ``open_codes``,
+    ``open_units``, ``open_places``, ``open_issued`` and ``open_due`` the currency,
+    amount, issue and due date of each of those invoices still open (for the KPIs).
     """
 
     __slots__ = (
@@ -254,7 +256,12 @@ class SettledColumns:
         "due",
         "ids",
         "issued",
+        "open_codes",
+        "open_due",
+        "open_issued",
         "open_lines",
+        "open_places",
+        "open_units",
         "places",
         "settled",
         "units",
@@ -270,6 +277,11 @@ class SettledColumns:
         self.due: list[datetime.date] = []
         self.settled: list[datetime.date] = []
         self.open_lines: list[int] = []
+        self.open_codes: list[str] = []
+        self.open_units: list[int] = []
+        self.open_places: list[int] = []
+        self.open_issued: list[datetime.date] = []
+        self.open_due: list[datetime.date] = []
 
 
 _EXACT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
@@ -392,7 +404,13 @@ class _HistoryScan(_BlockCells):
             return None
         result = SettledColumns()
         if "" in settled_cells:
-            result.open_lines = list(compress(block.lines, map(operator.not_, settled_cells)))
+            unsettled = list(map(operator.not_, settled_cells))
+            result.open_lines = list(compress(block.lines, unsettled))
+            result.open_codes = list(compress(codes, unsettled))
+            result.open_units = list(compress(units, unsettled))
+            result.open_places = list(compress(places, unsettled))
+            result.open_issued = list(compress(issued, unsettled))
+            result.open_due = list(compress(due, unsettled))
             mask = settled_cells  # the settled lines only
             settled_cells = list(compress(settled_cells, mask))
             ids, customers = list(compress(ids, mask)), list(compress(customers, mask))
@@ -438,6 +456,12 @@ class _HistoryScan(_BlockCells):
                 self.seen.add(key)
                 if row.optional(self.settled_column) is None:
                     result.open_lines.append(line)
+                    units, places = _units(invoice.amount.amount)
+                    result.open_codes.append(invoice.amount.currency)
+                    result.open_units.append(units)
+                    result.open_places.append(places)
+                    result.open_issued.append(invoice.issue_date)
+                    result.open_due.append(invoice.due_date)
                     continue
                 settled_on = row.date(self.settled_column)
                 if settled_on < invoice.issue_date:

@@ -4,7 +4,9 @@
 ``kpis(InvoiceHistory(read_invoices(path, mapping=m), read_settlements(path,
 mapping=m)), period_start=a, period_end=b)`` gives. ``engine="polars"`` sums the
 figures with a lazy, streaming polars query instead of building a record per line
-(see :mod:`credkit.io._polars_kpi`); both engines make the figures of the sums with
+(see :mod:`credkit.io._polars_kpi`); the pure path sums them too, a block of columns
+at a time with no record per line (see :mod:`credkit.io._kpi_sums`), except when
+converting into a reporting currency. Both engines make the figures of the sums with
 the same code.
 """
 
@@ -15,10 +17,17 @@ import os
 from collections.abc import Sequence
 from typing import Literal
 
-from credkit.errors import ValidationError
+from credkit.errors import CredkitError, ValidationError
 from credkit.fx import RateSource
+from credkit.io._kpi_sums import Sums, kpi_sums
 from credkit.io._polars import _unsupported_error
-from credkit.io.erp import _check_mapping, _settled_column, read_invoices, read_settlements
+from credkit.io.erp import (
+    _check_mapping,
+    _settled_column,
+    history_blocks,
+    read_invoices,
+    read_settlements,
+)
 from credkit.io.mapping import ColumnMapping
 from credkit.kpi.report import (
     InvoiceHistory,
@@ -116,6 +125,15 @@ def _reports_from_file(
             )
     elif engine != "python":
         raise ValidationError(f"engine: expected 'python' or 'polars', got {engine!r}")
+    if to is None:
+        summed = _sums_from_file(path, mapping, checked)
+        if summed is not None:
+            return tuple(
+                _report(sums, start=start, end=end, to=None, write_offs=False)
+                for sums, (start, end) in zip(summed, checked, strict=True)
+            )
+    # converting into a reporting currency (on each document's date), or a total too
+    # large for exact sums: the records, as kpis() reads them
     history = InvoiceHistory(
         read_invoices(path, mapping=mapping), read_settlements(path, mapping=mapping)
     )
@@ -123,3 +141,21 @@ def _reports_from_file(
         kpis(history, period_start=start, period_end=end, currency=currency, rates=rates)
         for start, end in checked
     )
+
+
+def _sums_from_file(
+    path: _Path, mapping: ColumnMapping, periods: Sequence[tuple[datetime.date, datetime.date]]
+) -> list[Sums] | None:
+    """The sums of each period, read a block of columns at a time with the checks of
+    :func:`~credkit.io.read_payment_history`; None if a total is too large for them.
+
+    That reader checks each line in file order, while the records' route reads every
+    invoice (:func:`~credkit.io.read_invoices`) before the settled dates: on an error,
+    ``read_invoices`` raises first if any invoice is bad, else the error stands (it is
+    the error of :func:`~credkit.io.read_settlements`).
+    """
+    try:
+        return kpi_sums(history_blocks(path, mapping=mapping), periods)
+    except (CredkitError, OSError, ValueError):
+        read_invoices(path, mapping=mapping)
+        raise
