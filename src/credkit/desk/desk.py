@@ -216,6 +216,66 @@ def _open_ledger(members: Sequence[Customer], items: Sequence[OpenItem]) -> Ledg
     return Ledger(customers=members, invoices=invoices, credit_notes=notes, payments=payments)
 
 
+class _OpenLedger(Ledger):
+    """The group's customers, with the open items of :func:`_open_ledger` as of ``as_of``.
+
+    A credit check reads of the ledger only its customers, the group and the open
+    items as of ``as_of`` (of the customer, of each member). The items the store
+    summed are those answers but for ``original_amount``, which the ledger of open
+    amounts cannot know and the profile does not read: they are given as they are,
+    without building a document of each and reading it back. Asked about another
+    date, ``open_items`` answers from that ledger, built then. It holds no documents
+    otherwise: only the desk's profile reads it.
+    """
+
+    _open: tuple[datetime.date, tuple[OpenItem, ...], dict[str, list[OpenItem]]]
+    _whole: Ledger | None
+
+    def __init__(
+        self, members: Sequence[Customer], items: Sequence[OpenItem], as_of: datetime.date
+    ) -> None:
+        super().__init__(customers=members)
+        by_customer: dict[str, list[OpenItem]] = {}
+        for item in items:
+            by_customer.setdefault(item.customer_id, []).append(item)
+        object.__setattr__(self, "_open", (as_of, tuple(items), by_customer))
+        object.__setattr__(self, "_whole", None)
+
+    def _ledger(self) -> Ledger:
+        whole = self._whole
+        if whole is None:
+            whole = _open_ledger(self.customers, self._open[1])
+            assert whole is not None  # _open_items checked the items
+            object.__setattr__(self, "_whole", whole)
+        return whole
+
+    def open_items(
+        self, as_of: datetime.date, *, customer_id: str | None = None
+    ) -> tuple[OpenItem, ...]:
+        day, items, by_customer = self._open
+        if as_of != day:
+            return self._ledger().open_items(as_of, customer_id=customer_id)
+        if customer_id is None:
+            return tuple(items)
+        self.customer(customer_id)  # an unknown customer is refused, as the ledger does
+        return tuple(by_customer.get(customer_id, ()))
+
+
+def _open_items(
+    members: Sequence[Customer], items: Sequence[OpenItem], as_of: datetime.date
+) -> Ledger | None:
+    """:class:`_OpenLedger` of ``items``, or None when :func:`_open_ledger` gives none."""
+    for item in items:
+        if item.instalment is not None:
+            return None
+        if item.kind is DocumentKind.INVOICE:
+            if not item.amount.is_positive:
+                return None
+        elif not item.amount.is_negative:
+            return None
+    return _OpenLedger(members, items, as_of)
+
+
 class CreditDesk:
     """Order checks, reservations, the held-order queue and the audit log over a store.
 
@@ -336,7 +396,7 @@ class CreditDesk:
         """
         if isinstance(unit, OpenItemRecords):
             members = unit.group(customer_id)
-            ledger = _open_ledger(members, unit.open_items(customer_id, as_of=as_of))
+            ledger = _open_items(members, unit.open_items(customer_id, as_of=as_of), as_of)
             if ledger is not None:
                 return ledger
         return unit.ledger(customer_id, as_of=as_of)

@@ -82,6 +82,12 @@ def _number(value: Decimal | int) -> str:
 
 
 def _encode(value: object, out: list[str]) -> None:
+    # the common exact types first (what profiles and orders hold), then the general rules
+    kind: Any = type(value)
+    fast = _FAST.get(kind)
+    if fast is not None:
+        fast(value, out)
+        return
     if value is None:
         out.append("null")
     elif value is True:
@@ -102,14 +108,8 @@ def _encode(value: object, out: list[str]) -> None:
         out.append(json.dumps(value.isoformat()))
     elif isinstance(value, Money):
         _encode_mapping({"amount": value.amount, "currency": value.currency}, out)
-    elif attrs.has(type(value)):
-        kind: Any = type(value)
-        fields = {
-            a.name: getattr(value, a.name)
-            for a in attrs.fields(kind)
-            if _written(a, getattr(value, a.name))
-        }
-        _encode_mapping(fields, out)
+    elif attrs.has(kind):
+        _encode_attrs(value, out)
     elif isinstance(value, Mapping):
         _encode_mapping(value, out)
     elif isinstance(value, tuple | list):
@@ -137,6 +137,84 @@ def _encode_mapping(mapping: Mapping[object, object], out: list[str]) -> None:
         out.append(":")
         _encode(mapping[key], out)
     out.append("}")
+
+
+# -- the fast paths: the same text as the rules above, for exact types -------------------
+
+_Field = tuple[str, str, "attrs.Attribute[Any]", bool]  # name, encoded key, attribute, omit?
+_FIELDS: dict[type, tuple[_Field, ...]] = {}
+
+
+def _fields_of(kind: type) -> tuple[_Field, ...]:
+    """An attrs class's written-if fields, sorted by name as the mapping would be."""
+    found = _FIELDS.get(kind)
+    if found is None:
+        found = _FIELDS[kind] = tuple(
+            (
+                a.name,
+                json.dumps(a.name, ensure_ascii=True),
+                a,
+                bool(a.metadata.get(_OMIT_AT_DEFAULT)),
+            )
+            for a in sorted(attrs.fields(kind), key=lambda a: a.name)
+            if a.init
+        )
+    return found
+
+
+def _encode_attrs(value: object, out: list[str]) -> None:
+    out.append("{")
+    first = True
+    for name, key, attribute, omit in _fields_of(type(value)):
+        field = getattr(value, name)
+        if omit and not _written(attribute, field):
+            continue
+        if first:
+            first = False
+        else:
+            out.append(",")
+        out.append(key)
+        out.append(":")
+        _encode(field, out)
+    out.append("}")
+
+
+def _encode_decimal(value: Any, out: list[str]) -> None:
+    if not value.is_finite():
+        raise ValidationError(f"cannot fingerprint the non-finite number {value}")
+    out.append(_number(value))
+
+
+def _encode_money(value: Any, out: list[str]) -> None:
+    out.append('{"amount":')
+    _encode(value.amount, out)
+    out.append(',"currency":')
+    _encode(value.currency, out)
+    out.append("}")
+
+
+def _encode_sequence(value: Any, out: list[str]) -> None:
+    out.append("[")
+    for index, item in enumerate(value):
+        if index:
+            out.append(",")
+        _encode(item, out)
+    out.append("]")
+
+
+_ascii: Any = json.encoder.encode_basestring_ascii
+_FAST: dict[type, Any] = {
+    type(None): lambda value, out: out.append("null"),
+    bool: lambda value, out: out.append("true" if value else "false"),
+    int: lambda value, out: out.append(_number(value)),
+    Decimal: _encode_decimal,
+    str: lambda value, out: out.append(_ascii(value)),
+    datetime.date: lambda value, out: out.append(_ascii(value.isoformat())),
+    Money: _encode_money,
+    tuple: _encode_sequence,
+    list: _encode_sequence,
+    dict: _encode_mapping,
+}
 
 
 def canonical_json(value: object) -> str:

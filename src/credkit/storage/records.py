@@ -108,10 +108,41 @@ def _check_json(value: object, field: str) -> None:
     )
 
 
+_PLAIN: Final = frozenset({type(None), bool, int, str})
+
+
+class _NotPlainError(Exception):
+    """A value :func:`_plain_copy` leaves to the general check and copy."""
+
+
+def _plain_copy(value: Any) -> Any:
+    """A deep copy of a JSON value made only of plain ``None``, bool, int, str, list and
+    dict (string keys), as ``json.loads(json.dumps(value))`` gives it; :class:`_NotPlainError`
+    on anything else (a float, a tuple, a subclass of int or str, ...)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is list:
+        return [_plain_copy(element) for element in value]
+    if kind is dict:
+        copied = {}
+        for key, element in value.items():
+            if type(key) is not str:
+                raise _NotPlainError
+            copied[key] = _plain_copy(element)
+        return copied
+    raise _NotPlainError
+
+
 def _payload(value: object) -> dict[str, Any]:
     mapping: dict[str, Any] = check_mapping(value, "payload")  # type: ignore[arg-type]
-    _check_json(mapping, "payload")
-    # a deep copy through JSON: what is stored cannot change under the caller's hands
+    # a deep copy: what is stored cannot change under the caller's hands
+    try:
+        plain: dict[str, Any] = _plain_copy(mapping)
+        return plain
+    except _NotPlainError:
+        pass
+    _check_json(mapping, "payload")  # names the first value that is not JSON
     copied: dict[str, Any] = json.loads(json.dumps(mapping))
     return copied
 

@@ -40,6 +40,7 @@ newest, and a store refuses to work on a database at another version.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import threading
@@ -175,6 +176,19 @@ def _digest(text: str) -> str:
 def _stamp(moment: datetime.datetime) -> str:
     """A UTC time as text that sorts as the times do."""
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(cls: type[R], text: str) -> R:
+    """The frozen record ``cls`` stored as the JSON ``text``, parsed once per text.
+
+    Limits, snapshots, dunning records and watch-list entries are immutable values,
+    and a desk reads the same busy customers' records again and again: a text
+    already parsed gives the same record without parsing and validating it again.
+    """
+    if cls is WatchEntry:
+        return WatchEntry.from_json(json.loads(text))  # type: ignore[return-value]
+    return converter.structure(json.loads(text), cls)
 
 
 def _chunks(values: Sequence[R]) -> Iterator[Sequence[R]]:
@@ -1268,9 +1282,7 @@ class SQLUnit:
         for row in rows:
             tag = row.tag
             if tag == "l":
-                limits[row.customer_id].append(
-                    converter.structure(json.loads(row.record), CreditLimit)
-                )
+                limits[row.customer_id].append(_parsed(CreditLimit, row.record))
             elif tag == "r":
                 reserved[row.customer_id].append(
                     Reservation(
@@ -1281,11 +1293,11 @@ class SQLUnit:
                     )
                 )
             elif tag == "w":
-                watched = WatchEntry.from_json(json.loads(row.record))
+                watched = _parsed(WatchEntry, row.record)
             elif tag == "d":
-                dunned.append(converter.structure(json.loads(row.record), DunningRecord))
+                dunned.append(_parsed(DunningRecord, row.record))
             elif tag == "s":
-                snapshot = converter.structure(json.loads(row.record), Snapshot)
+                snapshot = _parsed(Snapshot, row.record)
             elif row.record is not None:  # "a": the audit chain's head
                 head = row.record
         if as_of is not None:
