@@ -173,6 +173,17 @@ def _users(value: str | Sequence[str], field: str) -> tuple[str, ...]:
     return tuple(check_text(user, field) for user in users)
 
 
+def _writable(item: OpenItem) -> bool:
+    """Whether a document of ``item``'s open amount can stand for it: not an instalment
+    (a ledger numbers their keys from the whole schedule), an invoice open for a
+    positive amount, a payment or credit note for a negative one."""
+    if item.instalment is not None:
+        return False
+    if item.kind is DocumentKind.INVOICE:
+        return item.amount.is_positive
+    return item.amount.is_negative
+
+
 def _open_ledger(members: Sequence[Customer], items: Sequence[OpenItem]) -> Ledger | None:
     """The group's open items as a ledger of documents of their open amounts (None if not).
 
@@ -183,15 +194,13 @@ def _open_ledger(members: Sequence[Customer], items: Sequence[OpenItem]) -> Ledg
     the dunning level read. Instalments (whose keys a ledger numbers from the whole
     schedule) and amounts of the wrong sign cannot be written so: None.
     """
+    if not all(map(_writable, items)):
+        return None
     invoices: list[Invoice] = []
     notes: list[CreditNote] = []
     payments: list[Payment] = []
     for item in items:
-        if item.instalment is not None:
-            return None
         if item.kind is DocumentKind.INVOICE:
-            if not item.amount.is_positive:
-                return None
             invoices.append(
                 Invoice(
                     item.document_id,
@@ -202,10 +211,7 @@ def _open_ledger(members: Sequence[Customer], items: Sequence[OpenItem]) -> Ledg
                     disputed=item.disputed,
                 )
             )
-            continue
-        if not item.amount.is_negative:
-            return None
-        if item.kind is DocumentKind.CREDIT_NOTE:
+        elif item.kind is DocumentKind.CREDIT_NOTE:
             notes.append(
                 CreditNote(item.document_id, item.customer_id, item.issue_date, -item.amount)
             )
@@ -265,14 +271,8 @@ def _open_items(
     members: Sequence[Customer], items: Sequence[OpenItem], as_of: datetime.date
 ) -> Ledger | None:
     """:class:`_OpenLedger` of ``items``, or None when :func:`_open_ledger` gives none."""
-    for item in items:
-        if item.instalment is not None:
-            return None
-        if item.kind is DocumentKind.INVOICE:
-            if not item.amount.is_positive:
-                return None
-        elif not item.amount.is_negative:
-            return None
+    if not all(map(_writable, items)):
+        return None
     return _OpenLedger(members, items, as_of)
 
 
