@@ -202,6 +202,32 @@ def test_a_reporting_currency_converts_as_kpis_does(tmp_path: Path) -> None:
     assert shown(found) == shown(expected)
 
 
+@pytest.mark.parametrize("engine", ["python", pytest.param("polars", marks=needs_polars)])
+def test_amounts_written_finer_than_the_currency_keep_every_cent(
+    tmp_path: Path, engine: str
+) -> None:
+    # 12.500 EUR and 7.0 JPY are exact amounts written with more decimals than the
+    # currency has; their totals keep those decimals, as Decimal additions do
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "id,customer_id,issue_date,due_date,amount,currency,paid\n"
+        "I1,C1,2026-09-05,2026-10-05,12.500,EUR,2026-10-20\n"
+        "I2,C1,2026-10-05,2026-11-04,3.25,EUR,\n"
+        "I3,C2,2026-10-06,2026-11-05,100,JPY,\n"
+        "I4,C2,2026-10-07,2026-11-05,7.0,JPY,\n",
+        encoding="utf-8",
+    )
+    mapping = ColumnMapping(settled_on="paid")
+    period = {"period_start": date(2026, 9, 1), "period_end": date(2026, 11, 30)}
+    history = InvoiceHistory(
+        read_invoices(path, mapping=mapping), read_settlements(path, mapping=mapping)
+    )
+    found = kpis_from_file(path, mapping=mapping, engine=engine, **period)
+    assert str(found["EUR"].credit_sales.amount) == "15.750"
+    assert str(found["JPY"].ending_ar.amount) == "107.0"
+    assert shown(found) == shown(kpis(history, **period))
+
+
 @needs_polars
 def test_the_engine_refuses_what_it_does_not_implement(tmp_path: Path) -> None:
     path = tmp_path / "history.csv"

@@ -65,7 +65,10 @@ class PeriodSums:
         for (index, name, code), (units, written, places) in self._found.items():
             if abs(units) >= _LIMIT:  # pragma: no cover - 10**28 in minor units
                 return None
-            value = Decimal(units // 10 ** (places - written)).scaleb(-written, context=_EXACT)
+            # exact: each amount is a whole number of 10 ** -written (written may be more
+            # decimals than the currency has, as in 12.500 EUR)
+            value = Decimal(units).scaleb(-places, context=_EXACT)
+            value = value.quantize(Decimal(1).scaleb(-written), context=_EXACT)
             result[index].setdefault(name, {})[code] = value
         return result
 
