@@ -90,6 +90,11 @@ AWKWARD = {
     "padded": lambda row: {**row, "customer_id": f" {row['customer_id']} "},
     "quoted": lambda row: {**row, "amount": f'"{row["amount"]}"'},
     "grouped": lambda row: {**row, "amount": '"1,234.00"', "currency": "EUR"},
+    # exact, but written with more decimals than the currency has: 12.500 EUR, 7.0 JPY
+    "trailing zeros": lambda row: {
+        **row,
+        "amount": row["amount"] + ("00" if "." in row["amount"] else ".0"),
+    },
     "blank line": None,
 }
 BAD = {
