@@ -88,15 +88,10 @@ def _encode(value: object, out: list[str]) -> None:
     if fast is not None:
         fast(value, out)
         return
-    if value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int | Decimal):
-        if isinstance(value, Decimal) and not value.is_finite():
-            raise ValidationError(f"cannot fingerprint the non-finite number {value}")
+    # None and bool are exact types: the table above has them
+    if isinstance(value, Decimal):
+        _encode_decimal(value, out)
+    elif isinstance(value, int):
         out.append(_number(value))
     elif isinstance(value, str):
         out.append(json.dumps(value, ensure_ascii=True))
@@ -107,18 +102,13 @@ def _encode(value: object, out: list[str]) -> None:
     elif isinstance(value, datetime.date):
         out.append(json.dumps(value.isoformat()))
     elif isinstance(value, Money):
-        _encode_mapping({"amount": value.amount, "currency": value.currency}, out)
+        _encode_money(value, out)
     elif attrs.has(kind):
         _encode_attrs(value, out)
     elif isinstance(value, Mapping):
         _encode_mapping(value, out)
     elif isinstance(value, tuple | list):
-        out.append("[")
-        for index, item in enumerate(value):
-            if index:
-                out.append(",")
-            _encode(item, out)
-        out.append("]")
+        _encode_sequence(value, out)
     else:
         raise ValidationError(f"cannot fingerprint {describe(value)}")
 
@@ -139,7 +129,7 @@ def _encode_mapping(mapping: Mapping[object, object], out: list[str]) -> None:
     out.append("}")
 
 
-# -- the fast paths: the same text as the rules above, for exact types -------------------
+# -- encoders of the exact types, which the general rules above use too ----------------
 
 _Field = tuple[str, str, "attrs.Attribute[Any]", bool]  # name, encoded key, attribute, omit?
 _FIELDS: dict[type, tuple[_Field, ...]] = {}
