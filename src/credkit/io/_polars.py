@@ -54,7 +54,7 @@ from credkit.io.mapping import ISO_DATE, ColumnMapping
 from credkit.ledger import DocumentKind
 from credkit.money import _known_currencies, minor_units
 
-__all__ = ["age_polars", "load_polars", "unsupported"]
+__all__ = ["age_polars", "load_polars", "polars_for", "unsupported"]
 
 _Path = str | os.PathLike[str]
 
@@ -131,6 +131,17 @@ def unsupported(mapping: ColumnMapping, currency: str | None, rates: object) -> 
     return None
 
 
+def polars_for(mapping: ColumnMapping, currency: str | None, rates: object) -> Any:
+    """The polars module for a query of a file read with ``mapping``: a
+    :class:`~credkit.errors.ValidationError` naming ``engine`` for an option the engine
+    does not implement (see :func:`unsupported`), a :class:`~credkit.errors.CredkitError`
+    naming the extra when polars is missing."""
+    missing = unsupported(mapping, currency, rates)
+    if missing is not None:
+        raise _unsupported_error(missing)
+    return load_polars()
+
+
 def _unsupported_error(missing: str) -> ValidationError:
     """The error for an option the engine does not implement (``missing`` says which)."""
     return ValidationError(
@@ -176,10 +187,7 @@ def age_polars(
     raises a :class:`~credkit.errors.ValidationError` naming ``engine``; a missing polars
     a :class:`~credkit.errors.CredkitError` naming the extra.
     """
-    missing = unsupported(mapping, currency, rates)
-    if missing is not None:
-        raise _unsupported_error(missing)
-    pl = load_polars()
+    pl = polars_for(mapping, currency, rates)
     table = _scan_table(path, mapping)
     if not _simple_header(table):
         return None

@@ -48,8 +48,7 @@ from credkit.io._polars import (
     _unsupported_error,
     _with_code,
     _with_minor,
-    load_polars,
-    unsupported,
+    polars_for,
 )
 from credkit.io._table import Table
 from credkit.io.erp import _table
@@ -81,12 +80,9 @@ def behaviour_polars(
     options: dict[str, Any],
 ) -> BehaviourPartial | None:
     """The partial of ``path`` counted in polars, or None where the pure path must read it."""
-    missing = unsupported(mapping, currency, rates)
-    if missing is None and mapping.settled_on is None:  # pragma: no cover - checked before
-        missing = "a mapping without settled_on"
-    if missing is not None:
-        raise _unsupported_error(missing)
-    pl = load_polars()
+    if mapping.settled_on is None:  # pragma: no cover - checked before
+        raise _unsupported_error("a mapping without settled_on")
+    pl = polars_for(mapping, currency, rates)
     table = _table(path, mapping, mapping.settled_on)
     if not _simple_header(table):
         return None

@@ -33,8 +33,7 @@ from credkit.io._polars import (
     _collect,
     _simple_header,
     _unsupported_error,
-    load_polars,
-    unsupported,
+    polars_for,
 )
 from credkit.io._polars_behaviour import checked_history
 from credkit.io.erp import _table
@@ -51,15 +50,15 @@ def kpi_sums_polars(
     *,
     mapping: ColumnMapping,
     periods: Sequence[tuple[datetime.date, datetime.date]],
+    currency: str | None = None,
+    rates: object = None,
 ) -> list[Sums] | None:
     """The sums of ``credkit.kpi.report._report`` for each period, or None where the
-    pure path must read the file."""
-    missing = unsupported(mapping, None, None)
-    if missing is None and mapping.settled_on is None:  # pragma: no cover - checked before
-        missing = "a mapping without settled_on"
-    if missing is not None:
-        raise _unsupported_error(missing)
-    pl = load_polars()
+    pure path must read the file (a reporting currency is an option it does not
+    implement)."""
+    if mapping.settled_on is None:  # pragma: no cover - checked before
+        raise _unsupported_error("a mapping without settled_on")
+    pl = polars_for(mapping, currency, rates)
     try:
         table = _table(path, mapping, mapping.settled_on)
     except CredkitError:

@@ -20,7 +20,6 @@ from typing import Literal
 from credkit.errors import CredkitError, ValidationError
 from credkit.fx import RateSource
 from credkit.io._kpi_sums import Sums, kpi_sums
-from credkit.io._polars import _unsupported_error
 from credkit.io.erp import (
     _check_mapping,
     _settled_column,
@@ -110,14 +109,12 @@ def _reports_from_file(
     mapping = _check_mapping(mapping)
     _settled_column(mapping)
     if engine == "polars":
-        if to is not None:
-            raise _unsupported_error(
-                "converting into a reporting currency (currency=..., rates=...)"
-            )
         # only when asked for: polars is optional
         from credkit.io._polars_kpi import kpi_sums_polars
 
-        found = kpi_sums_polars(path, mapping=mapping, periods=checked)
+        found = kpi_sums_polars(
+            path, mapping=mapping, periods=checked, currency=currency, rates=rates
+        )
         if found is not None:
             return tuple(
                 _report(sums, start=start, end=end, to=None, write_offs=False)
