@@ -1056,6 +1056,12 @@ class BehaviourPartial:
     ) -> dict[str, PaymentTrend]:
         """Each customer's :class:`PaymentTrend`, as :func:`payment_trends` gives it.
 
+        One exception: with ``currency=`` and ``rates=``, a customer's amounts are
+        converted when the settlements counted (those of ``window_months`` too) are in
+        several currencies, and :func:`payment_trends` counts one month; a customer
+        whose other currency lies only outside the trend windows gets trends weighted
+        in converted amounts here and in its own currency there.
+
         >>> behaviour_partial([], as_of=datetime.date(2026, 3, 31)).trends()
         {}
         """
