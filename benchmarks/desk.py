@@ -728,15 +728,16 @@ class Spans:
 
 
 STEPS = (
-    ("begin", "unit: pool checkout (pre-ping), BEGIN, version check"),
+    ("begin", "unit: pool checkout, BEGIN, version check"),
     ("lock", "lock: customer and root rows (FOR UPDATE)"),
+    ("prefetch", "prefetch_check: what the check reads, in one statement"),
     ("order", "replay check: unit.order(id)"),
-    ("items", "open items: group, documents less allocations (summed in SQL), as a ledger"),
+    ("items", "open items (read with the prefetch) as a ledger"),
     ("ledger", "ledger: group, documents, allocations (when the unit has no open items)"),
     ("limits", "limits: unit.limits + limit_in_force"),
     ("reservations", "reservations: unit.reservations"),
     ("dunning", "dunning history"),
-    ("snapshot", "snapshot, limits, reservations, dunning, watch list, chain head: one read"),
+    ("snapshot", "snapshot (read with the prefetch)"),
     ("profile", "_profile glue: open invoices for the dunning level, totals"),
     ("build", "build_profile"),
     ("check", "check (policy)"),
@@ -803,6 +804,7 @@ class Instrumented:
         self.replace(SQLUnit, "ledger", ledger)
         for owner, name, label in (
             (SQLUnit, "lock", "lock"),
+            (SQLUnit, "prefetch_check", "prefetch"),
             (CreditDesk, "_slice", "items"),
             (SQLUnit, "order", "order"),
             (SQLUnit, "limits", "limits"),

@@ -34,6 +34,10 @@ What the desk reads, and how:
 - **payment index, trend, score and risk class** come from the latest
   :class:`~credkit.storage.Snapshot` on or before ``as_of``; its date is logged.
 
+A unit that can read all of that at once (:class:`~credkit.storage.CheckPrefetch`:
+``SQLStore``'s units read it in one statement) is told first which customer, order
+and date the check is about; the answers are the same either way.
+
 >>> from datetime import date
 >>> from credkit import Money
 >>> from credkit.ledger import Customer
@@ -130,7 +134,6 @@ from credkit.storage import (
     AuditEntry,
     Dispute,
     DisputeResolution,
-    OpenItemRecords,
     OrderRecord,
     OrderStatus,
     Reservation,
@@ -394,9 +397,12 @@ class CreditDesk:
         otherwise, or when the items include instalments, the group's ledger slice.
         Both give the same profile.
         """
-        if isinstance(unit, OpenItemRecords):
-            members = unit.group(customer_id)
-            ledger = _open_items(members, unit.open_items(customer_id, as_of=as_of), as_of)
+        # getattr, not isinstance: a check against a protocol inspects all its members
+        # at every call, which costs more per order than the answer is worth
+        open_items = getattr(unit, "open_items", None)
+        if open_items is not None:
+            items: Sequence[OpenItem] = open_items(customer_id, as_of=as_of)
+            ledger = _open_items(unit.group(customer_id), items, as_of)
             if ledger is not None:
                 return ledger
         return unit.ledger(customer_id, as_of=as_of)
@@ -576,6 +582,9 @@ class CreditDesk:
         bureau = self._look_up(customer_id, as_of)
 
         def work(unit: Unit) -> Decision:
+            prefetch = getattr(unit, "prefetch_check", None)  # CheckPrefetch, optional
+            if prefetch is not None:
+                prefetch(customer_id, order_id=order.order_id, as_of=as_of)
             stored = None if dry_run else unit.order(order.order_id)
             if stored is not None:
                 return self._replay(unit, stored, order)

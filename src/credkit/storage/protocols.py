@@ -61,6 +61,7 @@ __all__ = [
     "AuditLog",
     "BureauCache",
     "CaseRecords",
+    "CheckPrefetch",
     "CollectionRecords",
     "CustomerRecords",
     "DocumentRecords",
@@ -165,6 +166,38 @@ class OpenItemRecords(Protocol):
         ``ledger(customer_id, as_of=as_of).open_items(as_of)`` (every member's items,
         in that order, with the same amounts, original amounts, disputed flags,
         instalments and booked amounts)."""
+        ...
+
+
+@runtime_checkable
+class CheckPrefetch(Protocol):
+    """Reading at once what a credit check will ask: an optional addition to a unit.
+
+    Before it checks an order, :class:`~credkit.desk.CreditDesk` tells a unit that
+    has this method which customer, order and date the check is about. The unit may
+    then read, in one go, everything the check asks next (the order's record, a
+    reservation under its id, the group's open items, limits and reservations, the
+    customer's snapshot, dunning history and watch-list entry) and answer those
+    questions from what it read. Every answer must be the one the unit would give
+    without the hint; the conformance kit checks that. A unit without this method
+    reads each thing when it is asked. :class:`~credkit.storage.SQLStore`'s units
+    have it: the reads take one statement instead of four.
+
+    >>> from datetime import date
+    >>> from credkit.storage import SQLStore
+    >>> store = SQLStore("sqlite://")
+    >>> store.upgrade() != ""
+    True
+    >>> with store.unit() as unit:
+    ...     isinstance(unit, CheckPrefetch)
+    True
+    """
+
+    def prefetch_check(self, customer_id: str, *, order_id: str, as_of: datetime.date) -> None:
+        """Read what a check of ``order_id`` for ``customer_id`` as of ``as_of`` asks.
+
+        A hint: it returns nothing, changes nothing, and may read nothing (for a
+        customer the unit does not hold, say)."""
         ...
 
 

@@ -43,6 +43,7 @@ call it more than once). The kit checks:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 import threading
@@ -95,6 +96,7 @@ from credkit.storage import (
     Alert,
     AlertSeverity,
     BureauEntry,
+    CheckPrefetch,
     Dispute,
     DisputeResolution,
     DisputeStatus,
@@ -170,6 +172,66 @@ def _ledger_examples(count: int) -> settings:
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
+
+
+class _UndoError(Exception):
+    """Raised to roll a unit back once its answers are taken."""
+
+
+def _outcome(call: Callable[[], object]) -> object:
+    """What ``call`` returns, or the refusal it raises (a ValidationError: an order
+    id of another customer), as a value to compare."""
+    try:
+        return call()
+    except ValidationError as error:
+        return ("refused", str(error))
+
+
+def _check_answers(
+    store: Store, customer_id: str, order_id: str, as_of: datetime.date, *, prefetch: bool
+) -> tuple[object, ...]:
+    """What a credit check of ``order_id`` reads in a unit holding ``customer_id`` (after
+    :meth:`~credkit.storage.CheckPrefetch.prefetch_check` when ``prefetch``), with what
+    releasing the order returns and what the unit reads after its own writes; the unit
+    is rolled back."""
+    answers: list[object] = []
+    with contextlib.suppress(_UndoError), store.unit(customer_id) as unit:
+        if prefetch:
+            assert isinstance(unit, CheckPrefetch)
+            unit.prefetch_check(customer_id, order_id=order_id, as_of=as_of)
+        members = [c.id for c in unit.group(customer_id)]
+        assert isinstance(unit, OpenItemRecords)
+        answers += [
+            unit.order(order_id),
+            unit.open_items(customer_id, as_of=as_of),
+            unit.snapshot(customer_id, as_of=as_of),
+            unit.dunning_history(customer_id),
+            unit.watching(customer_id),
+            [(unit.limits(m), unit.reservations(m)) for m in members],
+            unit.release(order_id),
+            unit.release(order_id),
+            [unit.reservations(m) for m in members],
+            unit.order(order_id),
+        ]
+        amount = Money.of(1, unit.customer(customer_id).currency)
+        record = OrderRecord(
+            order_id,
+            customer_id,
+            amount,
+            order_date=as_of,
+            status=OrderStatus.APPROVED,
+            decided_on=as_of,
+            entry=2,
+        )
+        reservation = Reservation(order_id, customer_id, amount, reserved_on=as_of)
+        answers += [
+            _outcome(lambda: unit.reserve(reservation)),
+            unit.release(order_id),
+            _outcome(lambda: unit.save_order(record)),
+            unit.order(order_id),
+        ]
+        raise _UndoError  # roll back: the next unit starts from the same records
+    return tuple(answers)
 
 
 class StoreContract:
@@ -991,6 +1053,51 @@ class StoreContract:
                 _, members = ledger.group(customer.id)
                 loaded = [i for m in members for i in ledger.open_items(as_of, customer_id=m)]
                 assert sorted(summed, key=_by_key) == sorted(loaded, key=_by_key)
+
+        prove()
+
+    def test_a_prefetched_check_reads_what_the_unit_reads_without_it(self) -> None:
+        with self.make_store().unit() as probe:
+            if not isinstance(probe, CheckPrefetch):
+                pytest.skip("the store's units leave prefetch_check out; the desk asks each read")
+
+        @_ledger_examples(15)
+        @given(
+            ledger=st.one_of(
+                ledgers(max_customers=3, max_documents=12),
+                ledgers(max_customers=3, max_documents=8, schedules=True),
+                booked_ledgers(max_customers=3, max_documents=8),
+            ).filter(_storable),
+            offset=_OFFSETS,
+        )
+        def prove(ledger: Ledger, offset: int) -> None:
+            store, as_of = self._loaded(ledger, offset)
+            first = ledger.customers[0]
+            amount = Money.of(5, first.currency)
+            with store.unit(first.id) as unit:
+                unit.add_limit(
+                    CreditLimit(first.id, amount, currency=first.currency, valid_from=EPOCH)
+                )
+                unit.put_snapshot(Snapshot(first.id, as_of=EPOCH, score=500))
+                unit.reserve(Reservation("SO-1", first.id, amount, reserved_on=EPOCH))
+                unit.save_order(
+                    OrderRecord(
+                        "SO-2",
+                        first.id,
+                        amount,
+                        order_date=EPOCH,
+                        status=OrderStatus.HELD,
+                        decided_on=EPOCH,
+                        entry=1,
+                    )
+                )
+            for customer in ledger.customers:
+                for order_id in ("SO-1", "SO-2", "SO-3"):
+                    answers = [
+                        _check_answers(store, customer.id, order_id, as_of, prefetch=prefetch)
+                        for prefetch in (False, True)
+                    ]
+                    assert answers[0] == answers[1], (customer.id, order_id)
 
         prove()
 

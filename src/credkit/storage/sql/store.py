@@ -44,6 +44,7 @@ import functools
 import hashlib
 import json
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -299,16 +300,20 @@ def _ledger_allocations(t: Schema) -> sa.Select[Any]:
     )
 
 
-def _open_documents(t: Schema) -> sa.Select[Any]:
-    """The group's documents still open as of ``as_of``, with what is open of each.
+def _open_parts(
+    t: Schema, ids: sa.BindParameter[Any]
+) -> tuple[sa.FromClause, sa.ColumnElement[Any], list[sa.ColumnElement[bool]]]:
+    """What :func:`_open_documents` and :func:`_check_reads` share: the documents
+    joined to the sums of what was applied to and from them by ``as_of``, the open
+    amount (a BIGINT) and the conditions (the documents of ``ids`` dated by ``as_of``
+    and still open).
 
     What is open is summed here, as the ledger does it: an invoice's amount less the
     allocations to it, a payment's or credit note's amount less the allocations from
-    it, counting only allocations applied on or before ``as_of``. Invoices first, then
-    credit notes, then payments, each by date and id: the order of the ledger slice.
+    it, counting only allocations applied on or before ``as_of``.
     """
     d, a = t.documents, t.allocations
-    applied = (a.c.customer_id.in_(_ids()), a.c.applied_on <= sa.bindparam("as_of"))
+    applied = (a.c.customer_id.in_(ids), a.c.applied_on <= sa.bindparam("as_of", type_=sa.Date))
     to = (
         sa.select(a.c.target_id.label("id"), sa.func.sum(a.c.amount).label("units"))
         .where(*applied)
@@ -325,7 +330,26 @@ def _open_documents(t: Schema) -> sa.Select[Any]:
     settled = sa.case(
         (invoice, sa.func.coalesce(to.c.units, 0)), else_=sa.func.coalesce(out.c.units, 0)
     )
-    rank = sa.case((invoice, 0), (d.c.kind == DocumentKind.CREDIT_NOTE.value, 1), else_=2)
+    joined = d.outerjoin(to, to.c.id == d.c.id).outerjoin(out, out.c.id == d.c.id)
+    where = [
+        d.c.customer_id.in_(ids),
+        d.c.dated <= sa.bindparam("as_of", type_=sa.Date),
+        d.c.amount != settled,
+    ]
+    return joined, sa.cast(d.c.amount - settled, sa.BigInteger), where
+
+
+def _open_documents(t: Schema) -> sa.Select[Any]:
+    """The group's documents still open as of ``as_of``, with what is open of each
+    (see :func:`_open_parts`): invoices first, then credit notes, then payments, each
+    by date and id, the order of the ledger slice."""
+    d = t.documents
+    joined, left, where = _open_parts(t, _ids())
+    rank = sa.case(
+        (d.c.kind == DocumentKind.INVOICE.value, 0),
+        (d.c.kind == DocumentKind.CREDIT_NOTE.value, 1),
+        else_=2,
+    )
     return (
         sa.select(
             d.c.id,
@@ -338,12 +362,10 @@ def _open_documents(t: Schema) -> sa.Select[Any]:
             d.c.disputed,
             d.c.booked,
             d.c.schedule,
-            (d.c.amount - settled).label("open"),
+            left.label("open"),
         )
-        .select_from(d.outerjoin(to, to.c.id == d.c.id).outerjoin(out, out.c.id == d.c.id))
-        .where(
-            d.c.customer_id.in_(_ids()), d.c.dated <= sa.bindparam("as_of"), d.c.amount != settled
-        )
+        .select_from(joined)
+        .where(*where)
         .order_by(rank, d.c.dated, d.c.id)
     )
 
@@ -357,41 +379,48 @@ def _limit_records(t: Schema) -> sa.Select[Any]:
     )
 
 
-def _read_ahead(t: Schema) -> sa.CompoundSelect[Any]:
-    """In one statement: the limits of the customers ``limit_ids``, the reservations of
-    ``group_ids``, and the watch-list entry, dunning records, latest snapshot on or
-    before ``as_of`` (none when it is NULL) and audit chain head of ``customer_id``. Rows of one shape, told apart by ``tag``; ``day``, ``key`` and
-    ``seq`` order them as the methods that read each kind alone do."""
+def _row(
+    tag: str,
+    customer_id: Any,
+    *,
+    day: Any = None,
+    key: Any = None,
+    seq: Any = None,
+    record: Any = None,
+    amount: Any = None,
+    currency: Any = None,
+    on: Any = None,
+    flag: Any = None,
+    odd: Any = None,
+) -> list[sa.ColumnElement[Any]]:
+    """The columns of a row of :func:`_read_ahead` and :func:`_check_reads`: one shape
+    for every kind of record, told apart by ``tag``, NULL where a kind has nothing."""
+
+    def given(value: Any, kind: Any) -> sa.ColumnElement[Any]:
+        return sa.cast(sa.null(), kind) if value is None else value
+
+    return [
+        sa.literal_column(f"'{tag}'", sa.String(1)).label("tag"),
+        given(customer_id, ID).label("customer_id"),
+        given(day, sa.Date).label("day"),
+        given(key, ID).label("key"),
+        given(seq, sa.BigInteger).label("seq"),
+        given(record, sa.Text).label("record"),
+        given(amount, sa.BigInteger).label("amount"),
+        given(currency, sa.String(3)).label("currency"),
+        given(on, sa.Date).label("on"),
+        given(flag, sa.Integer).label("flag"),  # 1 or 0: MariaDB cannot cast to BOOLEAN
+        given(odd, sa.Integer).label("odd"),
+    ]
+
+
+def _ahead_rows(t: Schema) -> list[sa.Select[Any]]:
+    """The parts of :func:`_read_ahead`: the limits of the customers ``limit_ids``, the
+    reservations of ``group_ids``, and the watch-list entry, dunning records, latest
+    snapshot on or before ``as_of`` (none when it is NULL) and audit chain head of
+    ``customer_id``."""
     lim, res, w, dun, aud = t.limits, t.reservations, t.watch_list, t.dunning, t.audit
     customer: sa.BindParameter[str] = sa.bindparam("customer_id")
-
-    def row(
-        tag: str,
-        customer_id: Any,
-        *,
-        day: Any = None,
-        key: Any = None,
-        seq: Any = None,
-        record: Any = None,
-        amount: Any = None,
-        currency: Any = None,
-        on: Any = None,
-    ) -> list[sa.ColumnElement[Any]]:
-        def given(value: Any, kind: Any) -> sa.ColumnElement[Any]:
-            return sa.cast(sa.null(), kind) if value is None else value
-
-        return [
-            sa.literal_column(f"'{tag}'", sa.String(1)).label("tag"),
-            given(customer_id, ID).label("customer_id"),
-            given(day, sa.Date).label("day"),
-            given(key, ID).label("key"),
-            given(seq, sa.BigInteger).label("seq"),
-            given(record, sa.Text).label("record"),
-            given(amount, sa.BigInteger).label("amount"),
-            given(currency, sa.String(3)).label("currency"),
-            given(on, sa.Date).label("on"),
-        ]
-
     head = (
         sa.select(aud.c.hash)
         .where(aud.c.customer_id == customer)
@@ -409,12 +438,12 @@ def _read_ahead(t: Schema) -> sa.CompoundSelect[Any]:
     )
     limit_ids: sa.BindParameter[list[str]] = sa.bindparam("limit_ids", expanding=True)
     group_ids: sa.BindParameter[list[str]] = sa.bindparam("group_ids", expanding=True)
-    both = sa.union_all(
+    return [
         sa.select(
-            *row("l", lim.c.customer_id, day=lim.c.valid_from, key=lim.c.kind, record=lim.c.record)
+            *_row("l", lim.c.customer_id, day=lim.c.valid_from, key=lim.c.kind, record=lim.c.record)
         ).where(lim.c.customer_id.in_(limit_ids)),
         sa.select(
-            *row(
+            *_row(
                 "r",
                 res.c.customer_id,
                 key=res.c.order_id,
@@ -423,15 +452,83 @@ def _read_ahead(t: Schema) -> sa.CompoundSelect[Any]:
                 on=res.c.reserved_on,
             )
         ).where(res.c.customer_id.in_(group_ids)),
-        sa.select(*row("w", w.c.customer_id, record=w.c.record)).where(w.c.customer_id == customer),
-        sa.select(*row("d", dun.c.customer_id, seq=dun.c.id, record=dun.c.record)).where(
+        sa.select(*_row("w", w.c.customer_id, record=w.c.record)).where(
+            w.c.customer_id == customer
+        ),
+        sa.select(*_row("d", dun.c.customer_id, seq=dun.c.id, record=dun.c.record)).where(
             dun.c.customer_id == customer
         ),
-        sa.select(*row("s", latest.c.customer_id, record=latest.c.record)),
-        sa.select(*row("a", customer, record=head)),
-    )
+        sa.select(*_row("s", latest.c.customer_id, record=latest.c.record)),
+        sa.select(*_row("a", customer, record=head)),
+    ]
+
+
+def _ordered(parts: Sequence[sa.Select[Any]]) -> sa.CompoundSelect[Any]:
+    """``parts`` in one ``UNION ALL``, ordered as the methods that read each kind alone
+    order them (``day``, ``key`` and ``seq`` within a tag)."""
+    both = sa.union_all(*parts)
     columns = both.selected_columns
     return both.order_by(*(columns[name] for name in ("tag", "customer_id", "day", "key", "seq")))
+
+
+def _read_ahead(t: Schema) -> sa.CompoundSelect[Any]:
+    """In one statement what a credit check reads of a held customer (see
+    :func:`_ahead_rows`)."""
+    return _ordered(_ahead_rows(t))
+
+
+def _check_reads(t: Schema) -> sa.CompoundSelect[Any]:
+    """:func:`_read_ahead` and, in the same statement, what else a check of the order
+    ``order_id`` as of ``as_of`` reads: the order's record (tag ``o``), a reservation
+    under its id, whoever it is for (``x``), and the open items of the group
+    ``member_ids`` (``i``: the open amount in ``seq``, the original in ``amount``,
+    the kind in ``record``, the due date in ``on``, the disputed flag in ``flag``, and
+    in ``odd`` whether the document has a booked amount or an instalment schedule)."""
+    o, res, d = t.orders, t.reservations, t.documents
+    order: sa.BindParameter[str] = sa.bindparam("order_id")
+    joined, left, where = _open_parts(t, sa.bindparam("member_ids", expanding=True))
+    odd = sa.case(
+        (
+            sa.or_(d.c.booked.is_not(None), sa.and_(d.c.schedule.is_not(None), d.c.schedule != "")),
+            1,
+        ),
+        else_=0,
+    )
+    return _ordered(
+        [
+            *_ahead_rows(t),
+            sa.select(*_row("o", o.c.customer_id, key=o.c.order_id, record=o.c.record)).where(
+                o.c.order_id == order
+            ),
+            sa.select(
+                *_row(
+                    "x",
+                    res.c.customer_id,
+                    key=res.c.order_id,
+                    amount=res.c.amount,
+                    currency=res.c.currency,
+                    on=res.c.reserved_on,
+                )
+            ).where(res.c.order_id == order),
+            sa.select(
+                *_row(
+                    "i",
+                    d.c.customer_id,
+                    day=d.c.dated,
+                    key=d.c.id,
+                    seq=left,
+                    record=d.c.kind,
+                    amount=d.c.amount,
+                    currency=d.c.currency,
+                    on=d.c.due_date,
+                    flag=sa.case((d.c.disputed, 1), else_=0),
+                    odd=odd,
+                )
+            )
+            .select_from(joined)
+            .where(*where),
+        ]
+    )
 
 
 def _reservation_row(t: Schema) -> sa.Select[Any]:
@@ -473,6 +570,52 @@ def _audit_head(t: Schema) -> sa.Select[Any]:
         .where(a.c.customer_id == sa.bindparam("customer_id"))
         .order_by(a.c.sequence.desc())
         .limit(1)
+    )
+
+
+_RANK: Final = {DocumentKind.INVOICE.value: 0, DocumentKind.CREDIT_NOTE.value: 1}
+
+
+def _open_item(
+    document_id: str,
+    customer_id: str,
+    kind: str,
+    dated: datetime.date,
+    due_date: datetime.date | None,
+    units: int,
+    open_units: int,
+    currency: str,
+    disputed: bool,
+) -> OpenItem:
+    """The open item of a stored document of ``units`` (minor units of ``currency``)
+    of which ``open_units`` are open: an invoice's with its due date and disputed flag,
+    a payment's or credit note's negative and due on its date, as the ledger gives it."""
+    amount = from_minor_units(units, currency)
+    left = from_minor_units(open_units, currency)
+    if kind == DocumentKind.INVOICE.value:
+        if due_date is None:
+            raise StorageError(
+                f"documents.due_date: invoice {document_id!r} has none; every stored invoice "
+                "has a due date, so the row was changed outside credkit"
+            )
+        return OpenItem(
+            document_id,
+            customer_id,
+            DocumentKind.INVOICE,
+            dated,
+            due_date,
+            left,
+            original_amount=amount,
+            disputed=disputed,
+        )
+    return OpenItem(
+        document_id,
+        customer_id,
+        DocumentKind(kind),
+        dated,
+        dated,
+        -left,
+        original_amount=-amount,
     )
 
 
@@ -524,9 +667,9 @@ class SQLStore:
             sa.event.listen(engine, "connect", _sqlite_connect)
             sa.event.listen(engine, "begin", _sqlite_begin)
         else:
-            engine = sa.create_engine(
-                self.url, isolation_level="READ COMMITTED", pool_pre_ping=True
-            )
+            engine = sa.create_engine(self.url, isolation_level="READ COMMITTED")
+            sa.event.listen(engine, "checkin", _checked_in)
+            sa.event.listen(engine, "checkout", _ping_if_idle)
         return engine
 
     def __repr__(self) -> str:
@@ -634,10 +777,50 @@ class SQLStore:
             with self._errors(), self.engine.begin() as connection:
                 unit = self.unit_class(connection, self.tables)
                 if customer_ids:
-                    unit.lock(customer_ids)
+                    try:
+                        unit.lock(customer_ids)
+                    except sa.exc.DBAPIError as error:
+                        if not error.connection_invalidated:
+                            raise
+                        # the first statement found the pooled connection dropped by
+                        # the server: nothing was done, the unit may run again
+                        raise ConflictError(
+                            f"the connection to {self.where} was closed ({error.orig}); "
+                            "nothing was written, retry"
+                        ) from error
                 yield unit
         finally:
             self._local.active = False
+
+
+_IDLE_PING: Final = 5.0
+"""Seconds a pooled server connection may rest before a checkout tests it first."""
+
+
+def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+    record.info["credkit_idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Test a pooled connection that rested more than :data:`_IDLE_PING` seconds.
+
+    A connection in steady use is not tested: that saves a round trip per unit (what
+    ``pool_pre_ping`` costs). One the server dropped meanwhile fails at the unit's
+    first statement, the lock, which :meth:`SQLStore.unit` reports as a conflict, so
+    :func:`~credkit.storage.atomic` runs the unit again on a new connection. One that
+    rested (a server restart overnight, a firewall's idle timeout) is tested here and
+    replaced by the pool when the test fails.
+    """
+    since = record.info.get("credkit_idle_since")
+    if since is None or time.monotonic() - since < _IDLE_PING:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.fetchall()
+        cursor.close()
+    except Exception as error:  # whatever the driver raises, the connection is unusable
+        raise sa.exc.DisconnectionError(f"a resting connection failed its test: {error}") from error
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -691,6 +874,11 @@ class SQLUnit:
         self._watched: dict[str, WatchEntry | None] = {}
         self._dunned: dict[str, DunningHistory] = {}
         self._snapshots: dict[tuple[str, datetime.date], Snapshot | None] = {}
+        # read by prefetch_check: order records and reservations by order id (None:
+        # there is none), open items by (customer, as_of); each dropped when written
+        self._orders: dict[str, OrderRecord | None] = {}
+        self._by_order: dict[str, Reservation | None] = {}
+        self._open: dict[tuple[str, datetime.date], tuple[OpenItem, ...]] = {}
         self._loading = False
 
     def _run(
@@ -708,6 +896,7 @@ class SQLUnit:
         documents or allocations plan each run afresh; the desk's short units keep
         their prepared plans.
         """
+        self._open.clear()  # documents, allocations or groups are about to change
         if self._c.dialect.name == "postgresql" and not self._loading:
             self._c.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
             self._loading = True
@@ -1086,42 +1275,29 @@ class SQLUnit:
         check_text(customer_id, "customer_id")
         known = self._seen.get(customer_id)
         stable = known is not None and self._stable(customer_id)  # its group cannot change
+        cached = self._open.get((customer_id, as_of)) if stable else None
+        if cached is not None:
+            return cached
         ids = self._members.get(known.root_id) if known is not None and stable else None
         if ids is None:
             ids = tuple(c.id for c in self.group(customer_id))
         rows = list(self._run("open items", _open_documents, ids=list(ids), as_of=as_of))
         if any(row.schedule or row.booked is not None for row in rows):
             return self.ledger(customer_id, as_of=as_of).open_items(as_of)
-        items = []
-        for row in rows:
-            amount = from_minor_units(row.amount, row.currency)
-            left = from_minor_units(int(row.open), row.currency)
-            if row.kind == DocumentKind.INVOICE.value:
-                items.append(
-                    OpenItem(
-                        row.id,
-                        row.customer_id,
-                        DocumentKind.INVOICE,
-                        row.dated,
-                        row.due_date,
-                        left,
-                        original_amount=amount,
-                        disputed=row.disputed,
-                    )
-                )
-            else:
-                items.append(
-                    OpenItem(
-                        row.id,
-                        row.customer_id,
-                        DocumentKind(row.kind),
-                        row.dated,
-                        row.dated,
-                        -left,
-                        original_amount=-amount,
-                    )
-                )
-        return tuple(items)
+        return tuple(
+            _open_item(
+                row.id,
+                row.customer_id,
+                row.kind,
+                row.dated,
+                row.due_date,
+                row.amount,
+                int(row.open),
+                row.currency,
+                row.disputed,
+            )
+            for row in rows
+        )
 
     # -- records kept as JSON -------------------------------------------------------
 
@@ -1251,11 +1427,15 @@ class SQLUnit:
             for row in self._run("limits", _limit_records, ids=[customer_id])
         )
 
-    def _read_ahead(self, customer_id: str, as_of: datetime.date | None = None) -> None:
+    def _read_ahead(
+        self, customer_id: str, as_of: datetime.date | None = None, order_id: str | None = None
+    ) -> None:
         """Read, in one statement, what a credit check reads of ``customer_id`` (which
         this unit holds) and keep it for the rest of the unit: the limits of every
         customer the unit holds, its group's reservations, its watch-list entry,
-        dunning history, audit chain head and, given ``as_of``, latest snapshot.
+        dunning history, audit chain head and, given ``as_of``, latest snapshot; given
+        ``order_id`` too (:meth:`prefetch_check`), the order's record, a reservation
+        under its id and the group's open items as of ``as_of``.
 
         Only for customers this unit holds (:meth:`_stable`): no other unit can change
         their records meanwhile, and this unit's own writes drop what they change.
@@ -1263,50 +1443,102 @@ class SQLUnit:
         limit_ids = {customer_id} | {
             i for i in self._locked if i not in self._limits and self._stable(i)
         }
-        group = set(self._members.get(self._seen[customer_id].root_id, ())) | {customer_id}
-        group -= self._reserved.keys()
+        members = self._members.get(self._seen[customer_id].root_id, ())
+        group = (set(members) | {customer_id}) - self._reserved.keys()
         limits: dict[str, list[CreditLimit]] = {i: [] for i in limit_ids}
         reserved: dict[str, list[Reservation]] = {i: [] for i in group}
         watched = None
         dunned = []
         snapshot = None
         head = ""
-        rows = self._run(
-            "read ahead",
-            _read_ahead,
-            customer_id=customer_id,
-            limit_ids=sorted(limit_ids),
-            group_ids=sorted(group),
-            as_of=as_of,
-        )
+        order = None
+        held = None
+        items: list[tuple[int, datetime.date, str, OpenItem]] | None = []
+        values: dict[str, Any] = {
+            "customer_id": customer_id,
+            "limit_ids": sorted(limit_ids),
+            "group_ids": sorted(group),
+            "as_of": as_of,
+        }
+        if order_id is None:
+            rows = self._run("read ahead", _read_ahead, **values)
+        else:
+            members = members or (customer_id,)
+            rows = self._run(
+                "check reads", _check_reads, order_id=order_id, member_ids=list(members), **values
+            )
         for row in rows:
             tag = row.tag
-            if tag == "l":
-                limits[row.customer_id].append(_parsed(CreditLimit, row.record))
-            elif tag == "r":
-                reserved[row.customer_id].append(
-                    Reservation(
+            if tag == "i":
+                if row.odd:  # instalments or a booked amount: the ledger spreads those
+                    items = None
+                elif items is not None:
+                    item = _open_item(
                         row.key,
                         row.customer_id,
-                        from_minor_units(row.amount, row.currency),
-                        reserved_on=row.on,
+                        row.record,
+                        row.day,
+                        row.on,
+                        row.amount,
+                        int(row.seq),
+                        row.currency,
+                        row.flag == 1,
                     )
+                    items.append((_RANK.get(row.record, 2), row.day, row.key, item))
+            elif tag == "l":
+                limits[row.customer_id].append(_parsed(CreditLimit, row.record))
+            elif tag == "r" or tag == "x":
+                found = Reservation(
+                    row.key,
+                    row.customer_id,
+                    from_minor_units(row.amount, row.currency),
+                    reserved_on=row.on,
                 )
+                if tag == "r":
+                    reserved[row.customer_id].append(found)
+                else:
+                    held = found
             elif tag == "w":
                 watched = _parsed(WatchEntry, row.record)
             elif tag == "d":
                 dunned.append(_parsed(DunningRecord, row.record))
             elif tag == "s":
                 snapshot = _parsed(Snapshot, row.record)
+            elif tag == "o":
+                order = converter.structure(json.loads(row.record), OrderRecord)
             elif row.record is not None:  # "a": the audit chain's head
                 head = row.record
         if as_of is not None:
             self._snapshots[customer_id, as_of] = snapshot
+        if order_id is not None:
+            self._orders[order_id] = order
+            self._by_order[order_id] = held
+            if items is not None and as_of is not None:
+                # the order of the ledger slice: invoices, credit notes, payments, each
+                # by date and id (ids compared as Python does, not by the collation)
+                items.sort(key=lambda ranked: ranked[:3])
+                self._open[customer_id, as_of] = tuple(ranked[3] for ranked in items)
         self._limits.update((i, tuple(found)) for i, found in limits.items())
         self._reserved.update((i, tuple(found)) for i, found in reserved.items())
         self._watched[customer_id] = watched
         self._dunned[customer_id] = DunningHistory(tuple(dunned))
         self._heads.setdefault(customer_id, head)
+
+    def prefetch_check(self, customer_id: str, *, order_id: str, as_of: datetime.date) -> None:
+        """Read in one statement what a check of ``order_id`` reads (see
+        :class:`~credkit.storage.CheckPrefetch`), for a customer this unit holds; for
+        another customer, or in a subclass that reads documents from its own tables,
+        read nothing."""
+        check_text(customer_id, "customer_id")
+        check_text(order_id, "order_id")
+        check_date(as_of, "as_of")
+        if (
+            type(self).ledger is not SQLUnit.ledger
+            or type(self).open_items is not SQLUnit.open_items
+        ):
+            return
+        if self._stable(customer_id):
+            self._read_ahead(customer_id, as_of, order_id)
 
     # -- reservations ---------------------------------------------------------------
 
@@ -1329,6 +1561,7 @@ class SQLUnit:
         self._known([reservation.customer_id])
         table = self._t.reservations
         self._reserved.clear()
+        self._by_order.pop(reservation.order_id, None)
         values = {
             "order_id": reservation.order_id,
             "customer_id": reservation.customer_id,
@@ -1351,6 +1584,9 @@ class SQLUnit:
 
     def release(self, order_id: str) -> Reservation | None:
         check_text(order_id, "order_id")
+        if order_id in self._by_order and self._by_order[order_id] is None:
+            return None  # read by prefetch_check: nothing is reserved under this id
+        self._by_order.pop(order_id, None)
         table = self._t.reservations
         if self._c.dialect.delete_returning:
             row = self._run("release", _released, order_id=order_id).one_or_none()
@@ -1384,11 +1620,14 @@ class SQLUnit:
         expect(record, OrderRecord, "record", "an OrderRecord")
         to_minor_units(record.amount, "record.amount")
         self._known([record.customer_id])
+        self._orders.pop(record.order_id, None)
         columns = {"status": record.status.value}
         return self._replace(self._t.orders, record, OrderRecord, columns, order_id=record.order_id)
 
     def order(self, order_id: str) -> OrderRecord | None:
         check_text(order_id, "order_id")
+        if order_id in self._orders:
+            return self._orders[order_id]
         return self._record(self._t.orders, OrderRecord, order_id=order_id)
 
     def orders(self, customer_id: str) -> tuple[OrderRecord, ...]:
