@@ -1069,10 +1069,14 @@ class StoreContract:
                 booked_ledgers(max_customers=3, max_documents=8),
             ).filter(_storable),
             offset=_OFFSETS,
+            grouped=st.booleans(),
         )
-        def prove(ledger: Ledger, offset: int) -> None:
-            store, as_of = self._loaded(ledger, offset)
+        def prove(ledger: Ledger, offset: int, grouped: bool) -> None:
             first = ledger.customers[0]
+            if grouped:  # the others under the first: one credit group
+                others = [attrs.evolve(c, parent_id=first.id) for c in ledger.customers[1:]]
+                ledger = attrs.evolve(ledger, customers=[first, *others])
+            store, as_of = self._loaded(ledger, offset)
             amount = Money.of(5, first.currency)
             with store.unit(first.id) as unit:
                 unit.add_limit(

@@ -300,19 +300,22 @@ def _ledger_allocations(t: Schema) -> sa.Select[Any]:
     )
 
 
+_ZERO_SQL: Final = sa.literal_column("0", sa.Integer)
+_ONE_SQL: Final = sa.literal_column("1", sa.Integer)
+
+
 def _open_parts(
-    t: Schema, ids: sa.BindParameter[Any]
+    d: sa.FromClause, a: sa.FromClause, ids: sa.BindParameter[Any] | sa.Select[Any]
 ) -> tuple[sa.FromClause, sa.ColumnElement[Any], list[sa.ColumnElement[bool]]]:
-    """What :func:`_open_documents` and :func:`_check_reads` share: the documents
-    joined to the sums of what was applied to and from them by ``as_of``, the open
-    amount (a BIGINT) and the conditions (the documents of ``ids`` dated by ``as_of``
-    and still open).
+    """What :func:`_open_documents` and :func:`_check_reads` share: the documents ``d``
+    joined to the sums of what was applied to and from them by ``as_of`` (allocations
+    ``a``), the open amount (a BIGINT) and the conditions (the documents of ``ids``
+    dated by ``as_of`` and still open).
 
     What is open is summed here, as the ledger does it: an invoice's amount less the
     allocations to it, a payment's or credit note's amount less the allocations from
     it, counting only allocations applied on or before ``as_of``.
     """
-    d, a = t.documents, t.allocations
     applied = (a.c.customer_id.in_(ids), a.c.applied_on <= sa.bindparam("as_of", type_=sa.Date))
     to = (
         sa.select(a.c.target_id.label("id"), sa.func.sum(a.c.amount).label("units"))
@@ -328,7 +331,8 @@ def _open_parts(
     )
     invoice = d.c.kind == DocumentKind.INVOICE.value
     settled = sa.case(
-        (invoice, sa.func.coalesce(to.c.units, 0)), else_=sa.func.coalesce(out.c.units, 0)
+        (invoice, sa.func.coalesce(to.c.units, _ZERO_SQL)),
+        else_=sa.func.coalesce(out.c.units, _ZERO_SQL),
     )
     joined = d.outerjoin(to, to.c.id == d.c.id).outerjoin(out, out.c.id == d.c.id)
     where = [
@@ -344,7 +348,7 @@ def _open_documents(t: Schema) -> sa.Select[Any]:
     (see :func:`_open_parts`): invoices first, then credit notes, then payments, each
     by date and id, the order of the ledger slice."""
     d = t.documents
-    joined, left, where = _open_parts(t, _ids())
+    joined, left, where = _open_parts(d, t.allocations, _ids())
     rank = sa.case(
         (d.c.kind == DocumentKind.INVOICE.value, 0),
         (d.c.kind == DocumentKind.CREDIT_NOTE.value, 1),
@@ -379,6 +383,22 @@ def _limit_records(t: Schema) -> sa.Select[Any]:
     )
 
 
+_ROW_NAMES: Final = (
+    "tag",
+    "customer_id",
+    "day",
+    "key",
+    "seq",
+    "record",
+    "amount",
+    "currency",
+    "on",
+    "flag",
+    "odd",
+)
+"""The names of the columns of :func:`_row`."""
+
+
 def _row(
     tag: str,
     customer_id: Any,
@@ -392,34 +412,59 @@ def _row(
     on: Any = None,
     flag: Any = None,
     odd: Any = None,
+    first: bool = False,
 ) -> list[sa.ColumnElement[Any]]:
     """The columns of a row of :func:`_read_ahead` and :func:`_check_reads`: one shape
-    for every kind of record, told apart by ``tag``, NULL where a kind has nothing."""
+    for every kind of record, told apart by ``tag``, NULL where a kind has nothing.
+
+    Only the ``first`` part of a union casts its NULLs: PostgreSQL types a union's
+    columns from left to right, and a CAST in every part made the statement too long
+    for psycopg's cache of parsed queries (4,096 characters).
+    """
 
     def given(value: Any, kind: Any) -> sa.ColumnElement[Any]:
-        return sa.cast(sa.null(), kind) if value is None else value
+        if value is not None:
+            return value  # type: ignore[no-any-return]
+        return sa.cast(sa.null(), kind) if first else sa.type_coerce(sa.null(), kind)
 
-    return [
-        sa.literal_column(f"'{tag}'", sa.String(1)).label("tag"),
-        given(customer_id, ID).label("customer_id"),
-        given(day, sa.Date).label("day"),
-        given(key, ID).label("key"),
-        given(seq, sa.BigInteger).label("seq"),
-        given(record, sa.Text).label("record"),
-        given(amount, sa.BigInteger).label("amount"),
-        given(currency, sa.String(3)).label("currency"),
-        given(on, sa.Date).label("on"),
-        given(flag, sa.Integer).label("flag"),  # 1 or 0: MariaDB cannot cast to BOOLEAN
-        given(odd, sa.Integer).label("odd"),
+    columns = [
+        sa.literal_column(f"'{tag}'", sa.String(1)),
+        given(customer_id, ID),
+        given(day, sa.Date),
+        given(key, ID),
+        given(seq, sa.BigInteger),
+        given(record, sa.Text),
+        given(amount, sa.BigInteger),
+        given(currency, sa.String(3)),
+        given(on, sa.Date),
+        given(flag, sa.Integer),  # 1 or 0: MariaDB cannot cast to BOOLEAN
+        given(odd, sa.Integer),
     ]
+    if not first:  # a union's columns are named by its first part
+        return columns
+    return [column.label(name) for column, name in zip(columns, _ROW_NAMES, strict=True)]
 
 
-def _ahead_rows(t: Schema) -> list[sa.Select[Any]]:
+def _ahead_rows(
+    t: Schema,
+    limit_ids: sa.BindParameter[Any] | list[sa.BindParameter[Any]],
+    group_ids: sa.BindParameter[Any] | sa.Select[Any],
+) -> list[sa.Select[Any]]:
     """The parts of :func:`_read_ahead`: the limits of the customers ``limit_ids``, the
     reservations of ``group_ids``, and the watch-list entry, dunning records, latest
     snapshot on or before ``as_of`` (none when it is NULL) and audit chain head of
     ``customer_id``."""
-    lim, res, w, dun, aud = t.limits, t.reservations, t.watch_list, t.dunning, t.audit
+    # short aliases keep the statement's text short (see _check_reads)
+    lim, res, w, dun, aud = (
+        table.alias(name)
+        for table, name in (
+            (t.limits, "l"),
+            (t.reservations, "r"),
+            (t.watch_list, "w"),
+            (t.dunning, "d"),
+            (t.audit, "a"),
+        )
+    )
     customer: sa.BindParameter[str] = sa.bindparam("customer_id")
     head = (
         sa.select(aud.c.hash)
@@ -428,7 +473,7 @@ def _ahead_rows(t: Schema) -> list[sa.Select[Any]]:
         .limit(1)
         .scalar_subquery()
     )
-    snap = t.snapshots
+    snap = t.snapshots.alias("s")
     latest = (
         sa.select(snap.c.customer_id, snap.c.record)
         .where(snap.c.customer_id == customer, snap.c.as_of <= sa.bindparam("as_of", type_=sa.Date))
@@ -436,11 +481,16 @@ def _ahead_rows(t: Schema) -> list[sa.Select[Any]]:
         .limit(1)
         .subquery("latest")
     )
-    limit_ids: sa.BindParameter[list[str]] = sa.bindparam("limit_ids", expanding=True)
-    group_ids: sa.BindParameter[list[str]] = sa.bindparam("group_ids", expanding=True)
     return [
         sa.select(
-            *_row("l", lim.c.customer_id, day=lim.c.valid_from, key=lim.c.kind, record=lim.c.record)
+            *_row(
+                "l",
+                lim.c.customer_id,
+                day=lim.c.valid_from,
+                key=lim.c.kind,
+                record=lim.c.record,
+                first=True,
+            )
         ).where(lim.c.customer_id.in_(limit_ids)),
         sa.select(
             *_row(
@@ -473,30 +523,47 @@ def _ordered(parts: Sequence[sa.Select[Any]]) -> sa.CompoundSelect[Any]:
 
 def _read_ahead(t: Schema) -> sa.CompoundSelect[Any]:
     """In one statement what a credit check reads of a held customer (see
-    :func:`_ahead_rows`)."""
-    return _ordered(_ahead_rows(t))
+    :func:`_ahead_rows`): the limits of ``limit_ids``, the reservations of
+    ``group_ids``."""
+    return _ordered(
+        _ahead_rows(
+            t, sa.bindparam("limit_ids", expanding=True), sa.bindparam("group_ids", expanding=True)
+        )
+    )
+
+
+def _members_of(t: Schema) -> sa.Select[Any]:
+    """The ids of the credit group of ``root_id``: a subquery rather than a list of ids,
+    so that the statement's text stays the same from one run to the next (an expanding
+    list is rendered again at every run)."""
+    c = t.customers
+    return sa.select(c.c.id).where(c.c.root_id == sa.bindparam("root_id"))
 
 
 def _check_reads(t: Schema) -> sa.CompoundSelect[Any]:
-    """:func:`_read_ahead` and, in the same statement, what else a check of the order
-    ``order_id`` as of ``as_of`` reads: the order's record (tag ``o``), a reservation
-    under its id, whoever it is for (``x``), and the open items of the group
-    ``member_ids`` (``i``: the open amount in ``seq``, the original in ``amount``,
-    the kind in ``record``, the due date in ``on``, the disputed flag in ``flag``, and
-    in ``odd`` whether the document has a booked amount or an instalment schedule)."""
-    o, res, d = t.orders, t.reservations, t.documents
+    """What a check of the order ``order_id`` for ``customer_id`` as of ``as_of`` reads,
+    in one statement: :func:`_ahead_rows` with the limits of the customer and its
+    group's root ``root_id`` and the reservations of the group, the order's record (tag
+    ``o``), a reservation under its id, whoever it is for (``x``), and the group's open
+    items (``i``: the open amount in ``seq``, the original in ``amount``, the kind in
+    ``record``, the due date in ``on``, the disputed flag in ``flag``, and in ``odd``
+    whether the document has a booked amount or an instalment schedule)."""
+    o, res, d = t.orders.alias("o"), t.reservations.alias("x"), t.documents.alias("i")
     order: sa.BindParameter[str] = sa.bindparam("order_id")
-    joined, left, where = _open_parts(t, sa.bindparam("member_ids", expanding=True))
+    members = _members_of(t).cte("g")
+    group = sa.select(members.c.id)
+    held: list[sa.BindParameter[Any]] = [sa.bindparam("customer_id"), sa.bindparam("root_id")]
+    joined, left, where = _open_parts(d, t.allocations.alias("p"), group)
     odd = sa.case(
         (
             sa.or_(d.c.booked.is_not(None), sa.and_(d.c.schedule.is_not(None), d.c.schedule != "")),
-            1,
+            _ONE_SQL,
         ),
-        else_=0,
+        else_=_ZERO_SQL,
     )
     return _ordered(
         [
-            *_ahead_rows(t),
+            *_ahead_rows(t, held, group),
             sa.select(*_row("o", o.c.customer_id, key=o.c.order_id, record=o.c.record)).where(
                 o.c.order_id == order
             ),
@@ -521,7 +588,7 @@ def _check_reads(t: Schema) -> sa.CompoundSelect[Any]:
                     amount=d.c.amount,
                     currency=d.c.currency,
                     on=d.c.due_date,
-                    flag=sa.case((d.c.disputed, 1), else_=0),
+                    flag=sa.case((d.c.disputed, _ONE_SQL), else_=_ZERO_SQL),
                     odd=odd,
                 )
             )
@@ -1440,11 +1507,18 @@ class SQLUnit:
         Only for customers this unit holds (:meth:`_stable`): no other unit can change
         their records meanwhile, and this unit's own writes drop what they change.
         """
-        limit_ids = {customer_id} | {
-            i for i in self._locked if i not in self._limits and self._stable(i)
-        }
-        members = self._members.get(self._seen[customer_id].root_id, ())
-        group = (set(members) | {customer_id}) - self._reserved.keys()
+        root = self._seen[customer_id].root_id
+        members = self._members.get(root, ())
+        if order_id is None:
+            limit_ids = {customer_id} | {
+                i for i in self._locked if i not in self._limits and self._stable(i)
+            }
+            group = (set(members) | {customer_id}) - self._reserved.keys()
+        else:  # the customer and its root; the whole group (see _check_reads)
+            if root not in self._members:  # MariaDB's lock does not read the group
+                self.group(customer_id)
+            limit_ids = {customer_id, root}
+            group = set(self._members[root])
         limits: dict[str, list[CreditLimit]] = {i: [] for i in limit_ids}
         reserved: dict[str, list[Reservation]] = {i: [] for i in group}
         watched = None
@@ -1454,18 +1528,23 @@ class SQLUnit:
         order = None
         held = None
         items: list[tuple[int, datetime.date, str, OpenItem]] | None = []
-        values: dict[str, Any] = {
-            "customer_id": customer_id,
-            "limit_ids": sorted(limit_ids),
-            "group_ids": sorted(group),
-            "as_of": as_of,
-        }
         if order_id is None:
-            rows = self._run("read ahead", _read_ahead, **values)
-        else:
-            members = members or (customer_id,)
             rows = self._run(
-                "check reads", _check_reads, order_id=order_id, member_ids=list(members), **values
+                "read ahead",
+                _read_ahead,
+                customer_id=customer_id,
+                limit_ids=sorted(limit_ids),
+                group_ids=sorted(group),
+                as_of=as_of,
+            )
+        else:
+            rows = self._run(
+                "check reads",
+                _check_reads,
+                customer_id=customer_id,
+                root_id=root,
+                order_id=order_id,
+                as_of=as_of,
             )
         for row in rows:
             tag = row.tag
