@@ -329,3 +329,23 @@ def test_what_a_check_reads_fits_psycopg_s_cache_of_parsed_statements(prefix: st
     assert "g.id" in text  # the statement with the group's members
     assert "'i'" in text  # and its open items
     assert len(text) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+
+
+def test_an_invoice_row_changed_to_have_no_due_date_is_reported(tmp_path: object) -> None:
+    store = SQLStore(_url("sqlite", tmp_path))
+    store.upgrade()
+    day = datetime.date(2026, 5, 4)
+    with store.unit() as unit:
+        unit.add_customers([ACME])
+        unit.add_documents([Invoice("I1", "C1", day, day, Money.of(100, "EUR"))])
+    with store.engine.begin() as connection:
+        connection.execute(sa.update(store.tables.documents).values(due_date=None))
+    with store.unit("C1") as unit, pytest.raises(StorageError) as raised:
+        unit.open_items("C1", as_of=day)
+    assert str(raised.value) == (
+        "documents.due_date: invoice 'I1' has none; every stored invoice has a due date, "
+        "so the row was changed outside credkit"
+    )
+    with store.unit("C1") as unit, pytest.raises(StorageError, match="'I1' has none"):
+        unit.prefetch_check("C1", order_id="SO-1", as_of=day)
+    store.dispose()
