@@ -173,6 +173,49 @@ def test_hash_collisions_cost_time_never_a_wrong_answer(
     assert ours == theirs
 
 
+@st.composite
+def grouped_rows(draw: st.DrawFn) -> list[list[str]]:
+    """A clean export listing each customer's items together, as ERPs write them: long
+    runs of one customer, several items in one bucket, both signs, disputes, a second
+    currency now and then, and amounts written with more or fewer decimals than their
+    currency has."""
+    rows = []
+    for customer in range(draw(st.integers(1, 6))):
+        codes = draw(st.lists(st.sampled_from(["EUR", "USD", "JPY"]), min_size=1, max_size=2))
+        for number in range(draw(st.integers(1, 40))):
+            issued = draw(st.integers(-200, 0))
+            kind = draw(st.sampled_from(["invoice", "invoice", "invoice", "payment"]))
+            amount = draw(st.sampled_from(["100.00", "12.500", "3", "7.0", "0.00", "45.1"]))
+            if kind == "payment" or draw(st.integers(0, 9)) == 0:
+                amount = "-" + amount
+            rows.append(
+                [
+                    f"{kind[0]}{customer}-{number}",
+                    f"C{customer}",
+                    kind,
+                    _day(PLAIN, issued),
+                    _day(PLAIN, issued + draw(st.sampled_from([0, 14, 30, 90]))),
+                    amount,
+                    draw(st.sampled_from(codes)),
+                    draw(st.sampled_from(["no", "no", "yes"])),
+                ]
+            )
+    return rows
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=grouped_rows(), block_chars=st.sampled_from([300, 2000, 1 << 16]))
+def test_a_grouped_export_ages_as_its_items_do(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]], block_chars: int
+) -> None:
+    path = _write(tmp_path_factory.mktemp("grouped") / "open.csv", rows, PLAIN, "\n")
+    with mock.patch.object(_table, "_BLOCK_CHARS", block_chars):
+        ours = age_open_items(path, mapping=PLAIN, as_of=AS_OF)
+    theirs = age(read_open_items(path, mapping=PLAIN), as_of=AS_OF)
+    assert ours.to_rows() == theirs.to_rows()  # amounts as text: their exponents too
+    assert ours.to_rows(by="total") == theirs.to_rows(by="total")
+
+
 # -- examples -------------------------------------------------------------------------
 
 HEADER = ",".join(COLUMNS) + "\n"

@@ -110,6 +110,14 @@ def test_a_large_plain_file_is_split_in_blocks_with_true_line_numbers(tmp_path: 
     assert rows[-1] == (5002, ["x4999", "4999", "y"])
 
 
+def test_a_short_and_a_long_line_in_one_block_are_not_split(tmp_path: Path) -> None:
+    # together they hold as many cells as two good lines: still the short one is refused
+    path = tmp_path / "uneven.csv"
+    path.write_text(HEADER + "\n1,2,3\n4,5\n6,7,8,9\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"line 3: has 2 fields, the header has 3"):
+        _read(path, 1 << 16)
+
+
 def test_a_quoted_newline_after_many_plain_blocks(tmp_path: Path) -> None:
     lines = [f"{i},{i},{i}" for i in range(300)] + ['"multi\nline",2,3', "4,5,6"]
     path = tmp_path / "quoted.csv"

@@ -35,11 +35,10 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, localcontext
-from itertools import compress, repeat
-from operator import and_, itemgetter
+from itertools import chain, compress, filterfalse, repeat
+from operator import itemgetter, ne, sub
 from typing import Any, Final, Literal
 
 import attrs
@@ -64,7 +63,6 @@ _BATCH: Final = 4096
 
 _by_key: Final = itemgetter(0)
 _ZERO: Final = Decimal(0)
-_NOT_DUE: Final = 0
 
 
 def _zero(currency: str) -> Decimal:
@@ -272,6 +270,20 @@ _Line = Sequence[Any]
 the count and the oldest age in days (``int``, 0 for none)."""
 
 
+def _runs(customers: Sequence[str], currencies: Sequence[str]) -> list[int]:
+    """Where each run of consecutive items with the same customer and currency starts,
+    then the number of items: ``[0, ..., len(customers)]``.
+
+    Found with ``map`` over the columns, in C: an export lists a customer's items
+    together, so there are several items per run and :meth:`Tally.add` does its
+    per-line work (a dictionary look-up, the count) once per run.
+    """
+    size = len(customers)
+    later = zip(customers[1:], currencies[1:], strict=True)
+    changed = map(ne, later, zip(customers, currencies, strict=True))
+    return [0, *compress(range(1, size), changed), size] if size else [0]
+
+
 class Tally:
     """Sums of open items per customer and currency, kept as columns (private to credkit).
 
@@ -378,31 +390,41 @@ class Tally:
 
         Negative amounts go to *unapplied* whatever their slot; positive ones to their
         bucket, to *disputed* if disputed, and their age to *oldest* when above zero.
+
+        Exports list a customer's items together, so the line of each item is looked
+        up once per run of items with the same customer and currency (found in C with
+        :func:`_runs`), not once per item; the sums, the disputed column and the oldest
+        age then take one pass over the items, which costs less than a pass per column.
         """
-        amounts, slots, disputed = list(amounts), list(slots), list(disputed)
-        keys = list(zip(customers, currencies, strict=True))
-        new = set(keys).difference(self.index)
+        customers, currencies = list(customers), list(currencies)
+        index = self.index
+        starts = _runs(customers, currencies)
+        heads = starts[:-1]
+        keys = list(
+            zip(map(customers.__getitem__, heads), map(currencies.__getitem__, heads), strict=True)
+        )
+        new = list(filterfalse(index.__contains__, dict.fromkeys(keys)))
         if new:
-            self._grow(list(new))
-        positions = list(map(self.index.__getitem__, keys))
+            self._grow(new)
+        lines = list(map(index.__getitem__, keys))
+        lengths = list(map(sub, starts[1:], heads))
         columns, width = self.columns, self.width
-        dispute, counts, oldest = columns[width + 1 :]
-        for position, count in Counter(positions).items():
-            counts[position] += count
-        owed = list(map(_ZERO.__le__, amounts))
-        days = list(map(itemgetter(1), slots))
-        targets = [slot if o else width for o, (slot, _) in zip(owed, slots, strict=True)]
+        unapplied, dispute, counts, oldest = columns[width:]
+        for position, length in zip(lines, lengths, strict=True):
+            counts[position] += length
+        positions = chain.from_iterable(map(repeat, lines, lengths))
         with localcontext(_EXACT):
-            for position, amount, target in zip(positions, amounts, targets, strict=True):
-                columns[target][position] += amount
-            for position, amount in compress(
-                zip(positions, amounts, strict=True), map(and_, owed, disputed)
+            for position, amount, (slot, days), flag in zip(
+                positions, amounts, slots, disputed, strict=True
             ):
-                dispute[position] += amount
-        overdue = map(and_, owed, map(_NOT_DUE.__lt__, days))
-        for position, age in compress(zip(positions, days, strict=True), overdue):
-            if age > oldest[position]:
-                oldest[position] = age
+                if amount < _ZERO:
+                    unapplied[position] += amount
+                    continue
+                columns[slot][position] += amount
+                if flag:
+                    dispute[position] += amount
+                if days > oldest[position]:  # oldest is 0 or more: only overdue items count
+                    oldest[position] = days
 
     def report(
         self,
