@@ -101,7 +101,7 @@ from credkit.storage.records import (
     Reservation,
     Snapshot,
     WatchEntry,
-    chain_hash,
+    _chained,
 )
 from credkit.storage.rules import (
     expect,
@@ -1916,14 +1916,15 @@ class SQLUnit:
         draft = AuditEntry(
             0, customer_id, at, kind, dict(payload), previous_hash=previous, hash="-"
         )
-        digest = chain_hash(previous, draft.content())
+        # the payload serialized once: kept as its canonical text, hashed within the entry's
+        text, digest = _chained(previous, customer_id, at, kind, draft.payload)
         result = self._insert(
             self._t.audit,
             {
                 "customer_id": customer_id,
                 "at": at.isoformat(),
                 "kind": kind,
-                "payload": json.dumps(draft.payload, sort_keys=True),
+                "payload": text,
                 "previous_hash": previous,
                 "hash": digest,
             },
