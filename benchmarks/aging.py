@@ -207,6 +207,10 @@ def _pandas(path: Path, as_of: datetime.date, out: Path, *, checked: bool) -> di
     import numpy as np
     import pandas as pd
 
+    # Text columns as Python strings, pandas' faster way here: with pyarrow installed
+    # (the dask extra brings it), pandas 3 keeps `str` columns as pyarrow strings, which
+    # took 1.15-1.36 s against 0.87-0.91 s at a million lines (2026-12-04).
+    pd.set_option("mode.string_storage", "python")
     from credkit.money import minor_units
 
     labels = ["Not yet due", "1-30", "31-60", "61-90", "91-120", "Over 120"]
