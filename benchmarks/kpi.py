@@ -218,6 +218,8 @@ def run_pandas(
     import numpy as np
     import pandas as pd
 
+    # text as Python strings, as in benchmarks/aging.py (pyarrow strings are slower here)
+    pd.set_option("mode.string_storage", "python")
     df = pd.read_csv(
         path,
         dtype={"id": str, "customer_id": str, "currency": str, "amount": float},

@@ -132,6 +132,8 @@ def run_credkit(path: Path, how: str) -> tuple[Any, Any]:
 def run_pandas(path: Path) -> tuple[Any, Any]:
     import pandas as pd
 
+    # text as Python strings, as in benchmarks/aging.py (pyarrow strings are slower here)
+    pd.set_option("mode.string_storage", "python")
     df = pd.read_csv(
         path,
         dtype={"id": str, "customer_id": str, "currency": str, "amount": float},
