@@ -445,6 +445,20 @@ def _row(
     return [column.label(name) for column, name in zip(columns, _ROW_NAMES, strict=True)]
 
 
+def _reservation_rows_of(res: sa.FromClause, tag: str) -> sa.Select[Any]:
+    """Reservations of the table (alias) ``res`` as rows of :func:`_row` tagged ``tag``."""
+    return sa.select(
+        *_row(
+            tag,
+            res.c.customer_id,
+            key=res.c.order_id,
+            amount=res.c.amount,
+            currency=res.c.currency,
+            on=res.c.reserved_on,
+        )
+    )
+
+
 def _ahead_rows(
     t: Schema,
     limit_ids: sa.BindParameter[Any] | list[sa.BindParameter[Any]],
@@ -492,16 +506,7 @@ def _ahead_rows(
                 first=True,
             )
         ).where(lim.c.customer_id.in_(limit_ids)),
-        sa.select(
-            *_row(
-                "r",
-                res.c.customer_id,
-                key=res.c.order_id,
-                amount=res.c.amount,
-                currency=res.c.currency,
-                on=res.c.reserved_on,
-            )
-        ).where(res.c.customer_id.in_(group_ids)),
+        _reservation_rows_of(res, "r").where(res.c.customer_id.in_(group_ids)),
         sa.select(*_row("w", w.c.customer_id, record=w.c.record)).where(
             w.c.customer_id == customer
         ),
@@ -567,16 +572,7 @@ def _check_reads(t: Schema) -> sa.CompoundSelect[Any]:
             sa.select(*_row("o", o.c.customer_id, key=o.c.order_id, record=o.c.record)).where(
                 o.c.order_id == order
             ),
-            sa.select(
-                *_row(
-                    "x",
-                    res.c.customer_id,
-                    key=res.c.order_id,
-                    amount=res.c.amount,
-                    currency=res.c.currency,
-                    on=res.c.reserved_on,
-                )
-            ).where(res.c.order_id == order),
+            _reservation_rows_of(res, "x").where(res.c.order_id == order),
             sa.select(
                 *_row(
                     "i",
