@@ -54,6 +54,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -399,6 +400,47 @@ def compare(
     return problems
 
 
+def best_of(
+    names: list[str],
+    repeat: int,
+    directory: Path,
+    run: Callable[[str, Path], dict[str, float]],
+) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
+    """Each side's figures of its fastest of ``repeat`` runs, the sides taking turns, and
+    the results it wrote (``run(name, out)`` runs side ``name`` writing ``out``).
+
+    Also used by benchmarks/period_kpis.py.
+    """
+    figures: dict[str, dict[str, float]] = {}
+    for _ in range(repeat):
+        for n in names:
+            found = run(n, Path(directory, f"{n}.json"))
+            best = figures.setdefault(n, found)
+            if found["seconds"] < best["seconds"]:
+                figures[n] = found
+    results = {n: json.loads(Path(directory, f"{n}.json").read_text()) for n in names}
+    return figures, results
+
+
+def print_sides(
+    names: list[str],
+    figures: dict[str, dict[str, float]],
+    repeat: int,
+    sides: dict[str, tuple[str, Any]],
+) -> None:
+    """A line per side: its best time, CPU time and peak memory."""
+    print(
+        f"  (each side in its own process, best of {repeat}; cpu = its CPU time, threads "
+        "included; peak = max resident memory of that process)"
+    )
+    for name in names:
+        f = figures[name]
+        print(
+            f"  {sides[name][0]:30}{f['seconds']:8.2f} s  cpu {f['cpu']:7.2f} s "
+            f"{f['peak']:8.0f} MiB"
+        )
+
+
 def run_size(
     lines: int, names: list[str], directory: Path, before: Path | None, repeat: int
 ) -> tuple[list[str], dict[str, dict[str, float]]]:
@@ -411,25 +453,11 @@ def run_size(
         f"not measured), payment behaviour as of {AS_OF}"
     )
     limits = bounds(AS_OF)
-    figures: dict[str, dict[str, float]] = {}
-    for _ in range(repeat):  # the sides take turns; the best time of each is kept
-        for n in names:
-            found = side(n, path, Path(directory, f"{n}.json"), limits, before)
-            best = figures.setdefault(n, found)
-            if found["seconds"] < best["seconds"]:
-                figures[n] = found
-    results = {n: json.loads(Path(directory, f"{n}.json").read_text()) for n in names}
-    path.unlink()
-    print(
-        f"  (each side in its own process, best of {repeat}; cpu = its CPU time, threads "
-        "included; peak = max resident memory of that process)"
+    figures, results = best_of(
+        names, repeat, directory, lambda n, out: side(n, path, out, limits, before)
     )
-    for name in names:
-        f = figures[name]
-        print(
-            f"  {SIDES[name][0]:30}{f['seconds']:8.2f} s  cpu {f['cpu']:7.2f} s "
-            f"{f['peak']:8.0f} MiB"
-        )
+    path.unlink()
+    print_sides(names, figures, repeat, SIDES)
     for ours, theirs, target in RATIOS:
         if ours in names and theirs in names:
             a, b = figures[ours], figures[theirs]

@@ -45,7 +45,6 @@ import datetime
 import itertools
 import json
 import math
-import resource
 import subprocess
 import sys
 import tempfile
@@ -53,7 +52,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kpi import write_history  # benchmarks/kpi.py: this script's folder is on sys.path
+# benchmarks/kpi.py: this script's folder is on sys.path
+from kpi import _peak_mib, best_of, print_sides, write_history
 
 PERIOD = (datetime.date(2026, 9, 1), datetime.date(2026, 11, 30))
 DAYS = (PERIOD[1] - PERIOD[0]).days + 1
@@ -87,10 +87,6 @@ BASELINE = (
 
 
 # -- the sides -----------------------------------------------------------------------------
-
-
-def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def _credkit_export(report: Any) -> dict[str, dict[str, Any]]:
@@ -242,25 +238,9 @@ def run_size(
         f"not measured), KPIs of {PERIOD[0]} to {PERIOD[1]}",
         flush=True,
     )
-    figures: dict[str, dict[str, float]] = {}
-    for _ in range(repeat):  # the sides take turns; the best time of each is kept
-        for n in names:
-            found = side(n, path, Path(directory, f"{n}.json"))
-            best = figures.setdefault(n, found)
-            if found["seconds"] < best["seconds"]:
-                figures[n] = found
-    results = {n: json.loads(Path(directory, f"{n}.json").read_text()) for n in names}
+    figures, results = best_of(names, repeat, directory, lambda n, out: side(n, path, out))
     path.unlink()
-    print(
-        f"  (each side in its own process, best of {repeat}; cpu = its CPU time, threads "
-        "included; peak = max resident memory of that process)"
-    )
-    for name in names:
-        f = figures[name]
-        print(
-            f"  {SIDES[name][0]:30}{f['seconds']:8.2f} s  cpu {f['cpu']:7.2f} s "
-            f"{f['peak']:8.0f} MiB"
-        )
+    print_sides(names, figures, repeat, SIDES)
     for ours, theirs in RATIOS:
         if ours in names and theirs in names:
             a, b = figures[ours], figures[theirs]
