@@ -644,14 +644,7 @@ def clean(job: Job) -> dict[str, int]:
             for name, table, where in (
                 ("reservations", tables.reservations, tables.reservations.c.order_id.like(like)),
                 ("orders", tables.orders, tables.orders.c.order_id.like(like)),
-                (
-                    "audit",
-                    tables.audit,
-                    sa.or_(  # payloads are kept compact since 2026-12-04
-                        tables.audit.c.payload.like(f'%"order_id":"{like}'),
-                        tables.audit.c.payload.like(f'%"order_id": "{like}'),
-                    ),
-                ),
+                ("audit", tables.audit, tables.audit.c.payload.like(f'%"order_id": "{like}')),
                 ("desk_audit", _audit_table(job.prefix), sa.true()),
             ):
                 deleted[name] = connection.execute(sa.delete(table).where(where)).rowcount

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 
 import attrs
 import pytest
@@ -155,34 +154,3 @@ def test_payloads_hold_json_values_only() -> None:
         unit.add_customers([_customer("C1")])
     with store.unit("C1") as unit, pytest.raises(ValidationError, match=r"payload.amount: .*float"):
         unit.append("C1", "decision", {"amount": 1.5}, at=AT)
-
-
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-    max_leaves=20,
-)
-
-
-@given(
-    payload=st.dictionaries(st.text(), _JSON, max_size=6),
-    customer_id=st.text(min_size=1),
-    kind=st.text(min_size=1),
-    previous=st.sampled_from(["", "a" * 64]),
-)
-def test_a_payload_serialized_once_gives_the_chain_hash_of_its_entry(
-    payload: dict[str, object], customer_id: str, kind: str, previous: str
-) -> None:
-    """SQLStore keeps an audit payload as the canonical text it hashes within the entry
-    (issue 17: one serialization instead of two): the hash must be chain_hash's."""
-    from credkit.storage.records import _chained
-
-    at = datetime.datetime(2026, 5, 4, 9, 30, 15, 123456, tzinfo=datetime.UTC)
-    try:
-        text, digest = _chained(previous, customer_id, at, kind, payload)
-    except UnicodeEncodeError:  # a lone surrogate: chain_hash cannot hash it either
-        with pytest.raises(UnicodeEncodeError):
-            chain_hash(previous, AuditEntry.content_of(customer_id, at, kind, payload))
-        return
-    assert digest == chain_hash(previous, AuditEntry.content_of(customer_id, at, kind, payload))
-    assert json.loads(text) == payload

@@ -389,43 +389,8 @@ def chain_hash(previous: str, entry: Mapping[str, Any]) -> str:
     >>> len(first), chain_hash(first, {"kind": "y"}) != chain_hash("", {"kind": "y"})
     (64, True)
     """
-    return _hash(previous, _canonical(entry))
-
-
-def _canonical(value: object) -> str:
-    """The canonical JSON text :func:`chain_hash` hashes (sorted keys, no spaces)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _hash(previous: str, canonical: str) -> str:
+    canonical = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256((previous + "\n" + canonical).encode()).hexdigest()
-
-
-def _chained(
-    previous: str,
-    customer_id: str,
-    at: datetime.datetime,
-    kind: str,
-    payload: Mapping[str, Any],
-) -> tuple[str, str]:
-    """The canonical JSON text of ``payload`` and the :func:`chain_hash` of the entry
-    (private to credkit's stores).
-
-    The entry's canonical text is that of :meth:`AuditEntry.content_of`, put together
-    around the payload's (its keys sorted: ``at``, ``customer_id``, ``kind``,
-    ``payload``), so a store that keeps the payload as text serializes it once for
-    both.
-
-    >>> from datetime import datetime, timezone
-    >>> at = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    >>> text, digest = _chained("", "C1", at, "x", {"b": 1, "a": [None]})
-    >>> text, digest == chain_hash("", AuditEntry.content_of("C1", at, "x", {"b": 1, "a": [None]}))
-    ('{"a":[null],"b":1}', True)
-    """
-    text = _canonical(payload)
-    day, who, what = _canonical(at.isoformat()), _canonical(customer_id), _canonical(kind)
-    content = f'{{"at":{day},"customer_id":{who},"kind":{what},"payload":{text}}}'
-    return text, _hash(previous, content)
 
 
 @attrs.frozen

@@ -101,7 +101,7 @@ from credkit.storage.records import (
     Reservation,
     Snapshot,
     WatchEntry,
-    _chained,
+    chain_hash,
 )
 from credkit.storage.rules import (
     expect,
@@ -1912,15 +1912,14 @@ class SQLUnit:
         draft = AuditEntry(
             0, customer_id, at, kind, dict(payload), previous_hash=previous, hash="-"
         )
-        # the payload serialized once: kept as its canonical text, hashed within the entry's
-        text, digest = _chained(previous, customer_id, at, kind, draft.payload)
+        digest = chain_hash(previous, draft.content())
         result = self._insert(
             self._t.audit,
             {
                 "customer_id": customer_id,
                 "at": at.isoformat(),
                 "kind": kind,
-                "payload": text,
+                "payload": json.dumps(draft.payload, sort_keys=True),
                 "previous_hash": previous,
                 "hash": digest,
             },
