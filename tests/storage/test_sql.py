@@ -349,3 +349,63 @@ def test_an_invoice_row_changed_to_have_no_due_date_is_reported(tmp_path: object
     with store.unit("C1") as unit, pytest.raises(StorageError, match="'I1' has none"):
         unit.prefetch_check("C1", order_id="SO-1", as_of=day)
     store.dispose()
+
+
+def test_an_sqlite_check_reads_the_group_with_everything_else_in_one_statement(
+    tmp_path: object,
+) -> None:
+    """On SQLite the unit's ``BEGIN IMMEDIATE`` holds the whole database, so the lock
+    reads nothing and the check's one statement brings the group's customer rows too
+    (issue 17): a desk check of an approved order sends one SELECT, then its writes."""
+    from credkit.desk import CreditDesk
+    from credkit.policy import OrderRequest, Policy, PolicyEntry
+    from credkit.policy.rules import GroupLimit, StaticLimit
+
+    store = SQLStore(_url("sqlite", tmp_path))
+    store.upgrade()
+    day = datetime.date(2026, 5, 4)
+    parent = Customer("P1", "Parent", country="DE", currency="EUR", industry="Tools")
+    child = Customer("C1", "Child", country="DE", currency="EUR", parent_id="P1", tags=["vip"])
+    with store.unit() as unit:
+        unit.add_customers([parent, child])
+        for customer_id in ("P1", "C1"):
+            limit = CreditLimit(customer_id, Money.of(1000, "EUR"), currency="EUR", valid_from=day)
+            unit.add_limit(limit)
+        unit.add_documents([Invoice("I1", "C1", day, day, Money.of(300, "EUR"))])
+    policy = Policy("p", version="1", rules=[PolicyEntry(StaticLimit()), PolicyEntry(GroupLimit())])
+    desk = CreditDesk(store, policy)
+    sent: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        sent.append(statement.split(None, 1)[0].upper())
+
+    sa.event.listen(store.engine, "before_cursor_execute", record)
+    order = OrderRequest("SO-1", Money.of(600, "EUR"), order_date=day, customer_id="C1")
+    decision = desk.check_order(order, as_of=day)
+    sa.event.remove(store.engine, "before_cursor_execute", record)
+    assert decision.outcome.value == "approve"
+    assert sent.count("SELECT") + sent.count("WITH") == 1
+    assert sent.count("INSERT") == 3  # the reservation, the audit entry, the order record
+    over = OrderRequest("SO-2", Money.of(200, "EUR"), order_date=day, customer_id="C1")
+    assert desk.check_order(over, as_of=day).outcome.value != "approve"  # 300 + 600 + 200
+    with store.unit("C1") as unit:
+        unit.prefetch_check("C1", order_id="SO-3", as_of=day)
+        assert unit.group("C1") == (parent, child)
+    store.dispose()
+
+
+def test_an_sqlite_check_of_an_unknown_customer_keeps_nothing_and_still_refuses_it(
+    tmp_path: object,
+) -> None:
+    store = SQLStore(_url("sqlite", tmp_path))
+    store.upgrade()
+    with store.unit() as unit:
+        unit.add_customers([ACME])
+    day = datetime.date(2026, 5, 4)
+    with store.unit("NOPE", "C1") as unit:
+        unit.prefetch_check("NOPE", order_id="SO-1", as_of=day)
+        with pytest.raises(ValidationError, match="customer_id: unknown customer 'NOPE'"):
+            unit.limits("NOPE")
+        assert unit.customer("C1") == ACME  # the other customer's group is read when asked
+        assert unit.limits("C1") == ()
+    store.dispose()

@@ -210,9 +210,11 @@ def _check_answers(
         if prefetch:
             assert isinstance(unit, CheckPrefetch)
             unit.prefetch_check(customer_id, order_id=order_id, as_of=as_of)
-        members = [c.id for c in unit.group(customer_id)]
+        group = unit.group(customer_id)
+        members = [c.id for c in group]
         assert isinstance(unit, OpenItemRecords)
         answers += [
+            group,
             unit.order(order_id),
             unit.open_items(customer_id, as_of=as_of),
             unit.snapshot(customer_id, as_of=as_of),
@@ -1068,7 +1070,12 @@ class StoreContract:
         @_ledger_examples(15)
         @given(ledger=_open_item_ledgers(12), offset=_OFFSETS, grouped=st.booleans())
         def prove(ledger: Ledger, offset: int, grouped: bool) -> None:
-            first = ledger.customers[0]
+            # every field of a customer row filled in, as a unit may read the group's rows
+            # with the rest of a check (SQLite does)
+            first = attrs.evolve(
+                ledger.customers[0], industry='Tools "& Dies"', tags=["key_account", "public"]
+            )
+            ledger = attrs.evolve(ledger, customers=[first, *ledger.customers[1:]])
             if grouped:  # the others under the first: one credit group
                 others = [attrs.evolve(c, parent_id=first.id) for c in ledger.customers[1:]]
                 ledger = attrs.evolve(ledger, customers=[first, *others])

@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar, cast
 
 import attrs
 import sqlalchemy as sa
@@ -461,7 +461,7 @@ def _reservation_rows_of(res: sa.FromClause, tag: str) -> sa.Select[Any]:
 
 def _ahead_rows(
     t: Schema,
-    limit_ids: sa.BindParameter[Any] | list[sa.BindParameter[Any]],
+    limit_ids: sa.BindParameter[Any] | list[sa.ColumnElement[Any]],
     group_ids: sa.BindParameter[Any] | sa.Select[Any],
 ) -> list[sa.Select[Any]]:
     """The parts of :func:`_read_ahead`: the limits of the customers ``limit_ids``, the
@@ -537,27 +537,65 @@ def _read_ahead(t: Schema) -> sa.CompoundSelect[Any]:
     )
 
 
-def _members_of(t: Schema) -> sa.Select[Any]:
-    """The ids of the credit group of ``root_id``: a subquery rather than a list of ids,
+def _members_of(t: Schema, root: sa.ColumnElement[Any]) -> sa.Select[Any]:
+    """The ids of the credit group of ``root``: a subquery rather than a list of ids,
     so that the statement's text stays the same from one run to the next (an expanding
     list is rendered again at every run)."""
     c = t.customers
-    return sa.select(c.c.id).where(c.c.root_id == sa.bindparam("root_id"))
+    return sa.select(c.c.id).where(c.c.root_id == root)
 
 
 def _check_reads(t: Schema) -> sa.CompoundSelect[Any]:
     """What a check of the order ``order_id`` for ``customer_id`` as of ``as_of`` reads,
-    in one statement: :func:`_ahead_rows` with the limits of the customer and its
-    group's root ``root_id`` and the reservations of the group, the order's record (tag
-    ``o``), a reservation under its id, whoever it is for (``x``), and the group's open
-    items (``i``: the open amount in ``seq``, the original in ``amount``, the kind in
-    ``record``, the due date in ``on``, the disputed flag in ``flag``, and in ``odd``
-    whether the document has a booked amount or an instalment schedule)."""
+    in one statement (see :func:`_check_parts`), the group's root ``root_id`` given."""
+    return _ordered(_check_parts(t, sa.bindparam("root_id")))
+
+
+def _first_check_reads(t: Schema) -> sa.CompoundSelect[Any]:
+    """:func:`_check_reads` for a customer whose group this unit has not read yet (on
+    SQLite, whose ``BEGIN IMMEDIATE`` already holds the whole database): the root
+    looked up in the statement, and the group's customer rows with the rest (tag
+    ``c``: the root in ``key``, the currency in ``currency``, the other columns as a
+    JSON list in ``record``). Never sent to PostgreSQL, so its length does not count."""
+    c = t.customers
+    root = sa.select(c.c.root_id).where(c.c.id == sa.bindparam("customer_id")).scalar_subquery()
+    record = sa.func.json_array(*(c.c[name] for name in _CUSTOMER_TEXT))
+    rows = sa.select(
+        *_row("c", c.c.id, key=c.c.root_id, record=record, currency=c.c.currency)
+    ).where(c.c.root_id == root)
+    return _ordered([*_check_parts(t, root), rows])
+
+
+_CUSTOMER_TEXT: Final = ("name", "country", "segment", "industry", "parent_id", "tags")
+"""The columns of a customer row that :func:`_first_check_reads` sends as a JSON list."""
+
+
+class _CustomerRow(NamedTuple):
+    """A customer row read by :func:`_first_check_reads`, with the columns' names."""
+
+    id: str
+    name: str
+    country: str
+    segment: str | None
+    industry: str | None
+    parent_id: str | None
+    tags: str | None
+    currency: str
+    root_id: str
+
+
+def _check_parts(t: Schema, root: sa.ColumnElement[Any]) -> list[sa.Select[Any]]:
+    """The parts of what a check reads: :func:`_ahead_rows` with the limits of the
+    customer and its group's ``root`` and the reservations of the group, the order's
+    record (tag ``o``), a reservation under its id, whoever it is for (``x``), and the
+    group's open items (``i``: the open amount in ``seq``, the original in ``amount``,
+    the kind in ``record``, the due date in ``on``, the disputed flag in ``flag``, and
+    in ``odd`` whether the document has a booked amount or an instalment schedule)."""
     o, res, d = t.orders.alias("o"), t.reservations.alias("x"), t.documents.alias("i")
     order: sa.BindParameter[str] = sa.bindparam("order_id")
-    members = _members_of(t).cte("g")
+    members = _members_of(t, root).cte("g")
     group = sa.select(members.c.id)
-    held: list[sa.BindParameter[Any]] = [sa.bindparam("customer_id"), sa.bindparam("root_id")]
+    held: list[sa.ColumnElement[Any]] = [sa.bindparam("customer_id"), root]
     joined, left, where = _open_parts(d, t.allocations.alias("p"), group)
     odd = sa.case(
         (
@@ -566,32 +604,30 @@ def _check_reads(t: Schema) -> sa.CompoundSelect[Any]:
         ),
         else_=_ZERO_SQL,
     )
-    return _ordered(
-        [
-            *_ahead_rows(t, held, group),
-            sa.select(*_row("o", o.c.customer_id, key=o.c.order_id, record=o.c.record)).where(
-                o.c.order_id == order
-            ),
-            _reservation_rows_of(res, "x").where(res.c.order_id == order),
-            sa.select(
-                *_row(
-                    "i",
-                    d.c.customer_id,
-                    day=d.c.dated,
-                    key=d.c.id,
-                    seq=left,
-                    record=d.c.kind,
-                    amount=d.c.amount,
-                    currency=d.c.currency,
-                    on=d.c.due_date,
-                    flag=sa.case((d.c.disputed, _ONE_SQL), else_=_ZERO_SQL),
-                    odd=odd,
-                )
+    return [
+        *_ahead_rows(t, held, group),
+        sa.select(*_row("o", o.c.customer_id, key=o.c.order_id, record=o.c.record)).where(
+            o.c.order_id == order
+        ),
+        _reservation_rows_of(res, "x").where(res.c.order_id == order),
+        sa.select(
+            *_row(
+                "i",
+                d.c.customer_id,
+                day=d.c.dated,
+                key=d.c.id,
+                seq=left,
+                record=d.c.kind,
+                amount=d.c.amount,
+                currency=d.c.currency,
+                on=d.c.due_date,
+                flag=sa.case((d.c.disputed, _ONE_SQL), else_=_ZERO_SQL),
+                odd=odd,
             )
-            .select_from(joined)
-            .where(*where),
-        ]
-    )
+        )
+        .select_from(joined)
+        .where(*where),
+    ]
 
 
 def _reservation_row(t: Schema) -> sa.Select[Any]:
@@ -912,7 +948,8 @@ class SQLUnit:
     overrides that too (summing its own tables, as the conformance kit then checks).
 
     For a customer whose group's root it has locked, a unit keeps what it read until
-    it writes it: the group's members (read with the lock on SQLite and PostgreSQL),
+    it writes it: the group's members (read with the lock on PostgreSQL; on SQLite when
+    first needed, or by :meth:`prefetch_check` with the rest of a check),
     and, read in one statement the first time a credit check asks for any of them, the
     limits of the customers it holds, the group's reservations, the customer's
     watch-list entry, dunning history, audit chain head and latest snapshot
@@ -925,11 +962,13 @@ class SQLUnit:
         self.tables = tables
         self._c = connection
         self._t = tables
-        self._seen: dict[str, sa.Row[Any]] = {}  # customer rows read in this unit
+        self._seen: dict[str, Any] = {}  # customer rows (sa.Row, _CustomerRow) read here
         # What this unit read of the customers it locked, kept until it writes them: no
         # other unit changes a locked customer's records, so reading them again would
         # only return the same rows.
         self._locked: set[str] = set()
+        # customers locked on SQLite whose groups nothing has read yet (see _settle)
+        self._pending: set[str] = set()
         self._members: dict[str, tuple[str, ...]] = {}  # group members by root
         self._limits: dict[str, tuple[CreditLimit, ...]] = {}
         self._reserved: dict[str, tuple[Reservation, ...]] = {}
@@ -972,7 +1011,9 @@ class SQLUnit:
         (:func:`~credkit.storage.rules.lock_order`), joined to their groups' members,
         which it returns without locking them. On MariaDB: ``SELECT ... FOR UPDATE``
         on each row, one at a time in that order. On SQLite the rows are only read: the
-        unit's ``BEGIN IMMEDIATE`` already holds the database's write lock.
+        unit's ``BEGIN IMMEDIATE`` already holds the database's write lock, so their
+        groups are read when first needed (:meth:`_settle`), or by :meth:`prefetch_check`
+        with the rest of what a check reads.
         """
         dialect = self._c.dialect.name
         ids = sorted(set(customer_ids))
@@ -984,13 +1025,8 @@ class SQLUnit:
             for members in groups.values():  # each group's rows, in the order read (by id)
                 self._read_group(members.values())
             return
-        if dialect == "sqlite":  # read each group whole: no other unit writes until this ends
-            for customer_id in ids:
-                if customer_id not in self._seen:
-                    self._read_group(self._run("group of", _group_of, customer_id=customer_id))
-                known = self._seen.get(customer_id)
-                if known is not None:
-                    self._locked.update((customer_id, known.root_id))
+        if dialect == "sqlite":  # no other unit writes until this ends: read groups later
+            self._pending.update(ids)
             return
         rows = self._customers(ids)
         self._locked.update(rows)
@@ -1002,6 +1038,18 @@ class SQLUnit:
                 sa.select(customers.c.id).where(customers.c.id == customer_id).with_for_update()
             )
 
+    def _settle(self) -> None:
+        """Read the groups of the customers :meth:`lock` took on SQLite that nothing has
+        read yet, and hold them (each whole: no other unit writes until this one ends)."""
+        pending = sorted(self._pending)
+        self._pending.clear()
+        for customer_id in pending:
+            if customer_id not in self._seen:
+                self._read_group(self._run("group of", _group_of, customer_id=customer_id))
+            known = self._seen.get(customer_id)
+            if known is not None:
+                self._locked.update((customer_id, known.root_id))
+
     def known_customers(self, customer_ids: Iterable[str]) -> set[str]:
         """Which of ``customer_ids`` are stored customers."""
         return set(self._customers(customer_ids))
@@ -1012,7 +1060,7 @@ class SQLUnit:
     # -- customers ------------------------------------------------------------------
 
     @staticmethod
-    def _customer(row: sa.Row[Any]) -> Customer:
+    def _customer(row: Any) -> Customer:
         return Customer(
             row.id,
             row.name,
@@ -1026,6 +1074,8 @@ class SQLUnit:
 
     def _customers(self, ids: Iterable[str]) -> dict[str, sa.Row[Any]]:
         """Stored customers' rows by id, read once per unit (a stored customer never changes)."""
+        if self._pending:
+            self._settle()
         wanted = set(ids)
         missing = sorted(wanted - self._seen.keys())
         for chunk in _chunks(missing):
@@ -1082,7 +1132,7 @@ class SQLUnit:
         table = self._t.customers
         return tuple(self._c.execute(sa.select(table.c.id).order_by(table.c.id)).scalars())
 
-    def _read_group(self, result: Iterable[sa.Row[Any]]) -> list[sa.Row[Any]]:
+    def _read_group(self, result: Iterable[Any]) -> list[Any]:
         """Keep a group's customer rows (ordered by id) and its members; return the rows."""
         rows = list(result)
         if rows:
@@ -1092,6 +1142,8 @@ class SQLUnit:
 
     def group(self, customer_id: str) -> tuple[Customer, ...]:
         check_text(customer_id, "customer_id")
+        if self._pending:
+            self._settle()
         known = self._seen.get(customer_id)
         members = None if known is None else self._members.get(known.root_id)
         if members is not None and self._stable(customer_id):  # read with the lock
@@ -1336,6 +1388,8 @@ class SQLUnit:
         if type(self).ledger is not SQLUnit.ledger:
             return self.ledger(customer_id, as_of=as_of).open_items(as_of)
         check_text(customer_id, "customer_id")
+        if self._pending:
+            self._settle()
         known = self._seen.get(customer_id)
         stable = known is not None and self._stable(customer_id)  # its group cannot change
         cached = self._open.get((customer_id, as_of)) if stable else None
@@ -1474,6 +1528,8 @@ class SQLUnit:
         Every unit locks the roots of the customers it names, so a customer whose
         group root this unit holds is this unit's alone until it ends.
         """
+        if self._pending:
+            self._settle()
         row = self._seen.get(customer_id)
         return row is not None and row.root_id in self._locked
 
@@ -1498,33 +1554,21 @@ class SQLUnit:
         customer the unit holds, its group's reservations, its watch-list entry,
         dunning history, audit chain head and, given ``as_of``, latest snapshot; given
         ``order_id`` too (:meth:`prefetch_check`), the order's record, a reservation
-        under its id and the group's open items as of ``as_of``.
+        under its id and the group's open items as of ``as_of``, and, for a customer
+        locked on SQLite whose group nothing has read yet, its group's customer rows.
 
         Only for customers this unit holds (:meth:`_stable`): no other unit can change
         their records meanwhile, and this unit's own writes drop what they change.
         """
-        root = self._seen[customer_id].root_id
-        members = self._members.get(root, ())
+        first = customer_id in self._pending  # prefetch_check on SQLite: group unread
+        limit_ids: set[str] = set()
+        group: set[str] = set()
         if order_id is None:
+            root = self._seen[customer_id].root_id
             limit_ids = {customer_id} | {
                 i for i in self._locked if i not in self._limits and self._stable(i)
             }
-            group = (set(members) | {customer_id}) - self._reserved.keys()
-        else:  # the customer and its root; the whole group (see _check_reads)
-            if root not in self._members:  # MariaDB's lock does not read the group
-                self.group(customer_id)
-            limit_ids = {customer_id, root}
-            group = set(self._members[root])
-        limits: dict[str, list[CreditLimit]] = {i: [] for i in limit_ids}
-        reserved: dict[str, list[Reservation]] = {i: [] for i in group}
-        watched = None
-        dunned = []
-        snapshot = None
-        head = ""
-        order = None
-        held = None
-        items: list[tuple[int, datetime.date, str, OpenItem]] | None = []
-        if order_id is None:
+            group = (set(self._members.get(root, ())) | {customer_id}) - self._reserved.keys()
             rows = self._run(
                 "read ahead",
                 _read_ahead,
@@ -1533,7 +1577,20 @@ class SQLUnit:
                 group_ids=sorted(group),
                 as_of=as_of,
             )
-        else:
+        elif first:
+            rows = self._run(
+                "first check reads",
+                _first_check_reads,
+                customer_id=customer_id,
+                order_id=order_id,
+                as_of=as_of,
+            )
+        else:  # the customer and its root; the whole group (see _check_parts)
+            root = self._seen[customer_id].root_id
+            if root not in self._members:  # MariaDB's lock does not read the group
+                self.group(customer_id)
+            limit_ids = {customer_id, root}
+            group = set(self._members[root])
             rows = self._run(
                 "check reads",
                 _check_reads,
@@ -1542,47 +1599,62 @@ class SQLUnit:
                 order_id=order_id,
                 as_of=as_of,
             )
-        for row in rows:
-            tag = row.tag
+        limits: dict[str, list[CreditLimit]] = {}
+        reserved: dict[str, list[Reservation]] = {}
+        customers: list[_CustomerRow] = []
+        watched = None
+        dunned = []
+        snapshot = None
+        head = ""
+        order = None
+        held = None
+        items: list[tuple[int, datetime.date, str, OpenItem]] | None = []
+        # unpacked by position (the order of _ROW_NAMES): cheaper than a Row's names
+        for tag, owner, day, key, seq, record, amount, code, on, flag, odd in cast(
+            "Iterable[tuple[Any, ...]]", rows
+        ):
             if tag == "i":
-                if row.odd:  # instalments or a booked amount: the ledger spreads those
+                if odd:  # instalments or a booked amount: the ledger spreads those
                     items = None
                 elif items is not None:
                     item = _open_item(
-                        row.key,
-                        row.customer_id,
-                        row.record,
-                        row.day,
-                        row.on,
-                        row.amount,
-                        int(row.seq),
-                        row.currency,
-                        row.flag == 1,
+                        key, owner, record, day, on, amount, int(seq), code, flag == 1
                     )
-                    items.append((_RANK.get(row.record, 2), row.day, row.key, item))
+                    items.append((_RANK.get(record, 2), day, key, item))
             elif tag == "l":
-                limits[row.customer_id].append(_parsed(CreditLimit, row.record))
+                limits.setdefault(owner, []).append(_parsed(CreditLimit, record))
             elif tag == "r" or tag == "x":
-                found = Reservation(
-                    row.key,
-                    row.customer_id,
-                    from_minor_units(row.amount, row.currency),
-                    reserved_on=row.on,
-                )
+                found = Reservation(key, owner, from_minor_units(amount, code), reserved_on=on)
                 if tag == "r":
-                    reserved[row.customer_id].append(found)
+                    reserved.setdefault(owner, []).append(found)
                 else:
                     held = found
             elif tag == "w":
-                watched = _parsed(WatchEntry, row.record)
+                watched = _parsed(WatchEntry, record)
             elif tag == "d":
-                dunned.append(_parsed(DunningRecord, row.record))
+                dunned.append(_parsed(DunningRecord, record))
             elif tag == "s":
-                snapshot = _parsed(Snapshot, row.record)
+                snapshot = _parsed(Snapshot, record)
             elif tag == "o":
-                order = converter.structure(json.loads(row.record), OrderRecord)
-            elif row.record is not None:  # "a": the audit chain's head
-                head = row.record
+                order = converter.structure(json.loads(record), OrderRecord)
+            elif tag == "c":
+                name, country, segment, industry, parent_id, tags = json.loads(record)
+                customers.append(
+                    _CustomerRow(
+                        owner, name, country, segment, industry, parent_id, tags, code, key
+                    )
+                )
+            elif record is not None:  # "a": the audit chain's head
+                head = record
+        if first:
+            self._pending.discard(customer_id)
+            if not customers:  # not a stored customer: nothing of it to keep
+                return
+            self._read_group(customers)
+            root = self._seen[customer_id].root_id
+            self._locked.update((customer_id, root))
+            limit_ids = {customer_id, root}
+            group = set(self._members[root])
         if as_of is not None:
             self._snapshots[customer_id, as_of] = snapshot
         if order_id is not None:
@@ -1593,8 +1665,8 @@ class SQLUnit:
                 # by date and id (ids compared as Python does, not by the collation)
                 items.sort(key=lambda ranked: ranked[:3])
                 self._open[customer_id, as_of] = tuple(ranked[3] for ranked in items)
-        self._limits.update((i, tuple(found)) for i, found in limits.items())
-        self._reserved.update((i, tuple(found)) for i, found in reserved.items())
+        self._limits.update((i, tuple(limits.get(i, ()))) for i in limit_ids)
+        self._reserved.update((i, tuple(reserved.get(i, ()))) for i in group)
         self._watched[customer_id] = watched
         self._dunned[customer_id] = DunningHistory(tuple(dunned))
         self._heads.setdefault(customer_id, head)
@@ -1612,7 +1684,7 @@ class SQLUnit:
             or type(self).open_items is not SQLUnit.open_items
         ):
             return
-        if self._stable(customer_id):
+        if customer_id in self._pending or self._stable(customer_id):
             self._read_ahead(customer_id, as_of, order_id)
 
     # -- reservations ---------------------------------------------------------------
