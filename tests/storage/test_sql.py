@@ -409,3 +409,57 @@ def test_an_sqlite_check_of_an_unknown_customer_keeps_nothing_and_still_refuses_
         assert unit.customer("C1") == ACME  # the other customer's group is read when asked
         assert unit.limits("C1") == ()
     store.dispose()
+
+
+def test_an_sqlite_check_reads_its_lists_in_the_order_of_the_unit_s_own_reads(
+    tmp_path: object,
+) -> None:
+    """The SQLite statement of a first check is unordered (a sort per part cost SQLite
+    0.07 ms); the unit orders limits, reservations, dunning records and the group's
+    members as its statements of each alone do, whatever order they were written in."""
+    from credkit.limits import LimitKind
+
+    store = SQLStore(_url("sqlite", tmp_path))
+    store.upgrade()
+    day = datetime.date(2026, 5, 4)
+    ids = ["P", "b-2", "B-1", "a", "Z\u00e9", "Za"]  # the root first: parents before children
+    with store.unit() as unit:
+        unit.add_customers(
+            Customer(i, i, country="DE", currency="EUR", parent_id=None if i == "P" else "P")
+            for i in ids
+        )
+        for offset, kind in [(9, "internal"), (3, "insured"), (3, "internal"), (20, "insured")]:
+            start = day - datetime.timedelta(days=offset)
+            unit.add_limit(
+                CreditLimit(
+                    "a",
+                    Money.of(offset, "EUR"),
+                    currency="EUR",
+                    valid_from=start,
+                    kind=LimitKind(kind),
+                )
+            )
+        for order_id, owner in [("SO-9", "a"), ("SO-10", "Za"), ("so-1", "a"), ("SO-2", "a")]:
+            unit.reserve(Reservation(order_id, owner, Money.of(5, "EUR"), reserved_on=day))
+        unit.record_dunning(
+            DunningRecord("a", (f"I{level}",), level=level, on=day, channel=Channel.EMAIL)
+            for level in (3, 1, 2)
+        )
+
+    def reads(prefetch: bool) -> list[object]:
+        with store.unit("a") as unit:
+            if prefetch:
+                unit.prefetch_check("a", order_id="SO-X", as_of=day)
+            return [
+                unit.group("a"),
+                unit.limits("a"),
+                [unit.reservations(i) for i in ids],
+                unit.dunning_history("a"),
+            ]
+
+    plain, prefetched = reads(False), reads(True)
+    assert prefetched == plain
+    assert [c.id for c in plain[0]] == ["P", *sorted(ids[1:])]  # the root first, then by id
+    assert [r.order_id for r in plain[2][ids.index("a")]] == ["SO-2", "SO-9", "so-1"]
+    assert [r.level for r in plain[3].records] == [3, 1, 2]  # in the order recorded
+    store.dispose()
