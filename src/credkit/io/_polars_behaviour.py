@@ -95,13 +95,11 @@ def behaviour_polars(
 def checked_history(pl: Any, table: Table, mapping: ColumnMapping) -> tuple[Any, Any, Any]:
     """The lazy scans of a payment history with every line checked (shared with the KPI
     engine, :mod:`credkit.io._polars_kpi`): ``shape`` (lines polars and the pure path may
-    split apart), ``scan`` (the lines with ``_code``, ``_decimals``, ``_minor``,
+    split apart), ``scan`` (the data lines with ``_code``, ``_decimals``, ``_minor``,
     ``_issued``, ``_due``, ``_open``, ``_settled`` and ``_bad``, a line breaking a rule
-    of :func:`~credkit.io.read_payment_history`; a blank line is never ``_bad``, always
-    ``_open`` and has no ``_issued``) and ``twice`` (an invoice given twice).
+    of :func:`~credkit.io.read_payment_history`) and ``twice`` (an invoice given twice).
     """
-    shape, cells, blank = _scans(pl, table, mapping.delimiter)
-    scan = cells
+    shape, cells, scan = _scans(pl, table, mapping.delimiter)
     cell = functools.partial(_cell, pl, table)
     document, customer = cell(mapping.document_id), cell(mapping.customer_id)
     lowered = _lowered(pl, cell(mapping.disputed))
@@ -132,9 +130,7 @@ def checked_history(pl: Any, table: Table, mapping: ColumnMapping) -> tuple[Any,
         | ~pl.col("_flag")
         | (~opened & (settled.is_null() | (settled < issued)))
     )
-    # a blank line breaks no rule, and its empty settled cell makes it an open invoice,
-    # which neither the behaviour nor the KPI sums count
-    scan = scan.with_columns((bad.fill_null(True) & ~blank).alias("_bad"))
+    scan = scan.with_columns(bad.fill_null(True).alias("_bad"))
     twice = cells.filter(document != "").select(
         (document.hash().n_unique() < pl.len()).alias("twice")
     )
