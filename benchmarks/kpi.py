@@ -441,17 +441,26 @@ def print_sides(
         )
 
 
-def run_size(
-    lines: int, names: list[str], directory: Path, before: Path | None, repeat: int
-) -> tuple[list[str], dict[str, dict[str, float]]]:
+def history_of(directory: Path, lines: int, what: str) -> Path:
+    """Write a payment history of ``lines`` invoices in ``directory``, untimed, and print
+    a heading that says so, then ``what`` is measured. Also used by
+    benchmarks/period_kpis.py."""
     path = Path(directory, f"history_{lines}.csv")
     started = time.perf_counter()
     write_history(path, lines)
     size = path.stat().st_size / 2**20
     print(
         f"\n{lines:,} invoices ({size:.0f} MiB, written in {time.perf_counter() - started:.1f} s, "
-        f"not measured), payment behaviour as of {AS_OF}"
+        f"not measured), {what}",
+        flush=True,
     )
+    return path
+
+
+def run_size(
+    lines: int, names: list[str], directory: Path, before: Path | None, repeat: int
+) -> tuple[list[str], dict[str, dict[str, float]]]:
+    path = history_of(directory, lines, f"payment behaviour as of {AS_OF}")
     limits = bounds(AS_OF)
     figures, results = best_of(
         names, repeat, directory, lambda n, out: side(n, path, out, limits, before)

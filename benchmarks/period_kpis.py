@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 # benchmarks/kpi.py: this script's folder is on sys.path
-from kpi import _peak_mib, best_of, print_sides, write_history
+from kpi import _peak_mib, best_of, history_of, print_sides
 
 PERIOD = (datetime.date(2026, 9, 1), datetime.date(2026, 11, 30))
 DAYS = (PERIOD[1] - PERIOD[0]).days + 1
@@ -229,15 +229,7 @@ def compare(
 def run_size(
     lines: int, names: list[str], directory: Path, repeat: int
 ) -> tuple[list[str], dict[str, dict[str, float]]]:
-    path = Path(directory, f"history_{lines}.csv")
-    started = time.perf_counter()
-    write_history(path, lines)
-    size = path.stat().st_size / 2**20
-    print(
-        f"\n{lines:,} invoices ({size:.0f} MiB, written in {time.perf_counter() - started:.1f} s, "
-        f"not measured), KPIs of {PERIOD[0]} to {PERIOD[1]}",
-        flush=True,
-    )
+    path = history_of(directory, lines, f"KPIs of {PERIOD[0]} to {PERIOD[1]}")
     figures, results = best_of(names, repeat, directory, lambda n, out: side(n, path, out))
     path.unlink()
     print_sides(names, figures, repeat, SIDES)
