@@ -99,6 +99,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import store as book  # benchmarks/store.py: the cached books and how they are drawn from
+from sqlalchemy.engine.default import DefaultDialect
 
 import credkit.desk.desk as desk_module
 from credkit.config import converter
@@ -798,6 +799,25 @@ class Instrumented:
 
         self.replace(SQLStore, "unit", unit)
         self.replace(SQLUnit, "ledger", ledger)
+        # statements counted and timed where they reach the driver, not by SQLAlchemy's
+        # cursor events: a listener would make the unit run them all SQLAlchemy's way
+        original_fast = SQLUnit._fast
+
+        def fast(unit: SQLUnit, *args: Any) -> Any:  # the driver's cursor, from the unit
+            spans = self.active
+            if spans is None:
+                return original_fast(unit, *args)
+            spans.before()
+            cursor = original_fast(unit, *args)
+            if cursor is None:  # SQLAlchemy runs it: counted below
+                spans.statements[spans.stack[-1][0] if spans.stack else "?"] -= 1
+            else:
+                spans.after()
+            return cursor
+
+        self.replace(SQLUnit, "_fast", fast)
+        for name in ("do_execute", "do_execute_no_params"):
+            self.driver(name)
         for owner, name, label in (
             (SQLUnit, "lock", "lock"),
             (SQLUnit, "prefetch_check", "prefetch"),
@@ -819,6 +839,22 @@ class Instrumented:
         ):
             self.wrap(owner, name, label)
         return self
+
+    def driver(self, name: str) -> None:
+        """Count and time the statements SQLAlchemy hands its dialects' drivers."""
+        original = getattr(DefaultDialect, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            spans = self.active
+            if spans is None:
+                return original(*args, **kwargs)
+            spans.before()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spans.after()
+
+        self.replace(DefaultDialect, name, counted)
 
     def __exit__(self, *_: object) -> None:
         for owner, name, original in reversed(self.undo):
@@ -853,9 +889,6 @@ def breakdown(jobs: Sequence[Job], orders: Sequence[Order], tag: str) -> list[Br
             hand[k](order, order_id(f"{tag}-hwarm", index))
     turns = [list(range(len(jobs))), list(reversed(range(len(jobs))))]
     with Instrumented() as instrumented:
-        for k, result in enumerate(results):
-            sa.event.listen(credkit[k].engine, "before_cursor_execute", result.spans.before)
-            sa.event.listen(credkit[k].engine, "after_cursor_execute", result.spans.after)
         for index, order in enumerate(orders):
             for k in turns[index % 2]:
                 instrumented.active = spans = results[k].spans

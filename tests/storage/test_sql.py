@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -376,21 +377,124 @@ def test_an_sqlite_check_reads_the_group_with_everything_else_in_one_statement(
     desk = CreditDesk(store, policy)
     sent: list[str] = []
 
-    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+    def record(statement: str) -> None:
         sent.append(statement.split(None, 1)[0].upper())
 
-    sa.event.listen(store.engine, "before_cursor_execute", record)
+    def trace(dbapi_connection: Any, *_: object) -> None:  # what SQLite itself runs
+        dbapi_connection.set_trace_callback(record)
+
+    store.dispose()
+    sa.event.listen(store.engine, "connect", trace)
     order = OrderRequest("SO-1", Money.of(600, "EUR"), order_date=day, customer_id="C1")
     decision = desk.check_order(order, as_of=day)
-    sa.event.remove(store.engine, "before_cursor_execute", record)
+    store.dispose()
+    sa.event.remove(store.engine, "connect", trace)
     assert decision.outcome.value == "approve"
     assert sent.count("SELECT") + sent.count("WITH") == 1
     assert sent.count("INSERT") == 3  # the reservation, the audit entry, the order record
+    assert sent.count("BEGIN") == sent.count("COMMIT") == 1
     over = OrderRequest("SO-2", Money.of(200, "EUR"), order_date=day, customer_id="C1")
     assert desk.check_order(over, as_of=day).outcome.value != "approve"  # 300 + 600 + 200
     with store.unit("C1") as unit:
         unit.prefetch_check("C1", order_id="SO-3", as_of=day)
         assert unit.group("C1") == (parent, child)
+    store.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_desk_check_runs_its_statements_on_the_driver_s_cursor_unless_the_host_watches(
+    backend: str, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLAlchemy's execution layer cost as much CPU as psycopg's for the check's
+    statements (issue 17): a desk check sends them on the driver's own cursor, and
+    decides, reserves and logs as when SQLAlchemy runs them. A host that watches
+    SQLAlchemy's statements (a cursor event listener, ``echo``) sees every one."""
+    from credkit.desk import CreditDesk
+    from credkit.policy import OrderRequest, Policy, PolicyEntry
+    from credkit.policy.rules import GroupLimit, StaticLimit
+    from credkit.storage.sql import SQLUnit
+
+    store = SQLStore(_url(backend, tmp_path), prefix="credkit_fast_")
+    _drop(store)
+    store.upgrade()
+    day = datetime.date(2026, 2, 28)
+    with store.unit() as unit:
+        unit.add_customers([ACME])
+        unit.add_limit(CreditLimit("C1", Money.of(1000, "EUR"), currency="EUR", valid_from=day))
+        unit.add_documents([Invoice("I1", "C1", day, day, Money.of(300, "EUR"))])
+    policy = Policy("p", version="1", rules=[PolicyEntry(StaticLimit()), PolicyEntry(GroupLimit())])
+    desk = CreditDesk(store, policy)
+    ran: list[str] = []
+    run = SQLUnit._run
+
+    def recorded(unit: SQLUnit, name: str, *args: Any, **values: Any) -> Any:
+        ran.append(name)
+        return run(unit, name, *args, **values)
+
+    monkeypatch.setattr(SQLUnit, "_run", recorded)
+    order = OrderRequest("SO-1", Money.of(600, "EUR"), order_date=day, customer_id="C1")
+    assert desk.check_order(order, as_of=day).outcome.value == "approve"
+    assert ran == []
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement.split(None, 1)[0].upper())
+
+    sa.event.listen(store.engine, "before_cursor_execute", record)
+    small = OrderRequest("SO-2", Money.of(1, "EUR"), order_date=day, customer_id="C1")
+    assert desk.check_order(small, as_of=day).outcome.value == "approve"
+    sa.event.remove(store.engine, "before_cursor_execute", record)
+    assert ran != []
+    assert seen.count("INSERT") == 3  # the reservation, the audit entry, the order record
+    with store.unit("C1") as unit:
+        assert unit.reservations("C1") == (
+            Reservation("SO-1", "C1", Money.of(600, "EUR"), reserved_on=day),
+            Reservation("SO-2", "C1", Money.of(1, "EUR"), reserved_on=day),
+        )
+        stored = unit.order("SO-1")
+        assert stored is not None
+        assert stored.entry == unit.audit_log("C1")[0].sequence
+    assert desk.verify_log(["C1"]) == 2
+    over = OrderRequest("SO-3", Money.of(200, "EUR"), order_date=day, customer_id="C1")
+    assert desk.check_order(over, as_of=day).outcome.value != "approve"  # 300 + 601 + 200
+    _drop(store)
+    store.dispose()
+
+
+_FAILING = {"sqlite": "SELECT abs(-9223372036854775807 - 1)", "postgresql": "SELECT 1 / 0"}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_statement_on_the_driver_s_cursor_fails_as_sqlalchemy_s_would(
+    backend: str, tmp_path: object
+) -> None:
+    """The driver's error comes back wrapped as SQLAlchemy wraps it, so that the store
+    tells conflicts (retried) from other failures the same way on both paths."""
+    store = SQLStore(_url(backend, tmp_path), prefix="credkit_fast_")
+    store.upgrade()
+    name = f"failing {backend}"
+
+    def build(_: object) -> sa.TextClause:
+        return sa.text(_FAILING[backend])
+
+    def on_the_driver(unit: Any) -> None:
+        unit._fast(name, build, {})  # raises (returns None where it does not run it)
+
+    def by_sqlalchemy(unit: Any) -> None:
+        unit._run(name, build)
+
+    raised = []
+    for way in (on_the_driver, by_sqlalchemy):
+        with pytest.raises(StorageError) as caught, store.unit() as unit:
+            way(unit)
+        cause = caught.value.__cause__
+        assert isinstance(cause, sa.exc.DBAPIError)
+        assert not cause.connection_invalidated
+        raised.append((type(cause), str(cause.orig), str(caught.value)))
+    assert raised[0] == raised[1]
+    with store.unit("C1") as unit:  # the connection is still good
+        assert unit.known_customers(["C1"]) == set()
+    _drop(store)
     store.dispose()
 
 
