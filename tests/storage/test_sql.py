@@ -446,6 +446,7 @@ def test_a_desk_check_runs_its_statements_on_the_driver_s_cursor_unless_the_host
     sa.event.remove(store.engine, "before_cursor_execute", record)
     assert ran != []
     assert seen.count("INSERT") == 3  # the reservation, the audit entry, the order record
+    assert seen.count("BEGIN") == (backend == "sqlite")  # SQLite's BEGIN IMMEDIATE
     with store.unit("C1") as unit:
         assert unit.reservations("C1") == (
             Reservation("SO-1", "C1", Money.of(600, "EUR"), reserved_on=day),

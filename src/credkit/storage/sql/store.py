@@ -992,6 +992,44 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         raise sa.exc.DisconnectionError(f"a resting connection failed its test: {error}") from error
 
 
+def _observed(connection: sa.Connection) -> bool:
+    """Whether the host watches SQLAlchemy's statements: ``echo``, the engine's logger
+    at INFO, or listeners of its cursor events (tracing, metrics). Then every statement
+    goes SQLAlchemy's way, so that the host sees each one."""
+    return bool(
+        connection.engine.echo
+        or _ENGINE_LOG.isEnabledFor(logging.INFO)
+        or connection.dispatch.before_cursor_execute
+        or connection.dispatch.after_cursor_execute
+    )
+
+
+def _on_the_driver(connection: sa.Connection, text: str, values: Any) -> Any:
+    """Run ``text`` on a new cursor of ``connection``'s DB-API connection; return it.
+
+    The driver's error comes back as SQLAlchemy's execution raises it: wrapped in the
+    matching :class:`sqlalchemy.exc.DBAPIError`, a dropped connection invalidated.
+    """
+    dialect = connection.dialect
+    driver = connection.connection.dbapi_connection
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(text, values)
+    except dialect.loaded_dbapi.Error as error:
+        dropped = dialect.is_disconnect(error, driver, cursor)
+        if dropped:
+            connection.invalidate(error)
+        raise sa.exc.DBAPIError.instance(
+            text,
+            values,
+            error,
+            dialect.loaded_dbapi.Error,
+            connection_invalidated=dropped,
+            dialect=dialect,
+        ) from error
+    return cursor
+
+
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" event emit BEGIN
     cursor = dbapi_connection.cursor()
@@ -1000,7 +1038,12 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: sa.Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Begin each transaction holding SQLite's write lock; on the driver's connection,
+    as a check's statements (:meth:`SQLUnit._fast`), unless the host watches."""
+    if _observed(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        _on_the_driver(connection, "BEGIN IMMEDIATE", ())
 
 
 class SQLUnit:
@@ -1027,7 +1070,8 @@ class SQLUnit:
     meanwhile.
 
     On PostgreSQL and SQLite, a check's statements (the lock, the check's one read, the
-    reservation, the audit entry and the order record) run on the driver's own cursor,
+    reservation, the audit entry and the order record; SQLite's ``BEGIN IMMEDIATE``)
+    run on the driver's own cursor,
     compiled once by SQLAlchemy; while the host watches SQLAlchemy's statements
     (``echo``, the ``sqlalchemy.engine`` logger at INFO, cursor event listeners), they
     run through SQLAlchemy as every other statement does.
@@ -1082,10 +1126,10 @@ class SQLUnit:
         a date column on SQLite as its text (see :func:`_day`). Returns the DB-API
         cursor, or None where SQLAlchemy must run the statement: on MariaDB, for
         values it expands at each run, and while the host watches SQLAlchemy's
-        statements (:meth:`_observed`).
+        statements (:func:`_observed`).
         """
         dialect = self._c.dialect
-        if dialect.name not in _FAST or self._observed():
+        if dialect.name not in _FAST or _observed(self._c):
             return None
         sql = _driver_sql(self._t, dialect, name, build, tuple(values))
         if sql is None:
@@ -1095,35 +1139,8 @@ class SQLUnit:
             values = {**defaults, **values}
             for key, conversion in convert.items():
                 values[key] = conversion(values[key])
-        driver = self._c.connection.dbapi_connection
-        cursor = driver.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(text, values if order is None else [values[k] for k in order])
-        except dialect.loaded_dbapi.Error as error:
-            # as SQLAlchemy's execution does: a dropped connection is invalidated
-            dropped = dialect.is_disconnect(error, driver, cursor)
-            if dropped:
-                self._c.invalidate(error)
-            raise sa.exc.DBAPIError.instance(
-                text,
-                values,
-                error,
-                dialect.loaded_dbapi.Error,
-                connection_invalidated=dropped,
-                dialect=dialect,
-            ) from error
-        return cursor
-
-    def _observed(self) -> bool:
-        """Whether the host watches SQLAlchemy's statements: ``echo``, the engine's
-        logger at INFO, or listeners of its cursor events (tracing, metrics). Then every
-        statement goes SQLAlchemy's way, so that the host sees each one."""
-        connection = self._c
-        return bool(
-            connection.engine.echo
-            or _ENGINE_LOG.isEnabledFor(logging.INFO)
-            or connection.dispatch.before_cursor_execute
-            or connection.dispatch.after_cursor_execute
+        return _on_the_driver(
+            self._c, text, values if order is None else [values[k] for k in order]
         )
 
     def _load(self) -> None:
