@@ -1071,10 +1071,9 @@ class SQLUnit:
 
     On PostgreSQL and SQLite, a check's statements (the lock, the check's one read, the
     reservation, the audit entry and the order record; SQLite's ``BEGIN IMMEDIATE``)
-    run on the driver's own cursor,
-    compiled once by SQLAlchemy; while the host watches SQLAlchemy's statements
-    (``echo``, the ``sqlalchemy.engine`` logger at INFO, cursor event listeners), they
-    run through SQLAlchemy as every other statement does.
+    run on the driver's own cursor, compiled once by SQLAlchemy; while the host watches
+    SQLAlchemy's statements (``echo``, the ``sqlalchemy.engine`` logger at INFO, cursor
+    event listeners), they run through SQLAlchemy as every other statement does.
     """
 
     def __init__(self, connection: sa.Connection, tables: Schema) -> None:
