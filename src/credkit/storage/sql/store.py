@@ -1142,6 +1142,14 @@ class SQLUnit:
             self._c, text, values if order is None else [values[k] for k in order]
         )
 
+    def _read(
+        self, name: str, build: Callable[[Schema], sa.Executable], values: dict[str, Any]
+    ) -> Iterable[Any]:
+        """The rows of the statement ``name``: on the driver's cursor where :meth:`_fast`
+        runs it, else SQLAlchemy's."""
+        cursor = self._fast(name, build, values)
+        return self._run(name, build, **values) if cursor is None else cursor
+
     def _load(self) -> None:
         """On PostgreSQL, plan this unit's statements for their own parameters from now on.
 
@@ -1728,7 +1736,7 @@ class SQLUnit:
                 i for i in self._locked if i not in self._limits and self._stable(i)
             }
             group = (set(self._members.get(root, ())) | {customer_id}) - self._reserved.keys()
-            rows = self._run(
+            rows: Iterable[Any] = self._run(
                 "read ahead",
                 _read_ahead,
                 customer_id=customer_id,
@@ -1738,9 +1746,7 @@ class SQLUnit:
             )
         elif first:
             values = {"customer_id": customer_id, "order_id": order_id, "as_of": as_of}
-            rows = self._fast("first check reads", _first_check_reads, values) or self._run(
-                "first check reads", _first_check_reads, **values
-            )
+            rows = self._read("first check reads", _first_check_reads, values)
         else:  # the customer and its root; the whole group (see _check_parts)
             root = self._seen[customer_id].root_id
             if root not in self._members:  # MariaDB's lock does not read the group
@@ -1753,9 +1759,7 @@ class SQLUnit:
                 "order_id": order_id,
                 "as_of": as_of,
             }
-            rows = self._fast("check reads", _check_reads, values) or self._run(
-                "check reads", _check_reads, **values
-            )
+            rows = self._read("check reads", _check_reads, values)
         limits: dict[str, list[CreditLimit]] = {}
         reserved: dict[str, list[Reservation]] = {}
         customers: list[_CustomerRow] = []
