@@ -447,17 +447,24 @@ def test_a_desk_check_runs_its_statements_on_the_driver_s_cursor_unless_the_host
     assert ran != []
     assert seen.count("INSERT") == 3  # the reservation, the audit entry, the order record
     assert seen.count("BEGIN") == (backend == "sqlite")  # SQLite's BEGIN IMMEDIATE
+    ran.clear()
+    store.engine.echo = True  # logging the statements watches them too
+    echoed = OrderRequest("SO-4", Money.of(1, "EUR"), order_date=day, customer_id="C1")
+    assert desk.check_order(echoed, as_of=day).outcome.value == "approve"
+    store.engine.echo = False
+    assert "first check reads" in ran or "check reads" in ran
     with store.unit("C1") as unit:
         assert unit.reservations("C1") == (
             Reservation("SO-1", "C1", Money.of(600, "EUR"), reserved_on=day),
             Reservation("SO-2", "C1", Money.of(1, "EUR"), reserved_on=day),
+            Reservation("SO-4", "C1", Money.of(1, "EUR"), reserved_on=day),
         )
         stored = unit.order("SO-1")
         assert stored is not None
         assert stored.entry == unit.audit_log("C1")[0].sequence
-    assert desk.verify_log(["C1"]) == 2
+    assert desk.verify_log(["C1"]) == 3
     over = OrderRequest("SO-3", Money.of(200, "EUR"), order_date=day, customer_id="C1")
-    assert desk.check_order(over, as_of=day).outcome.value != "approve"  # 300 + 601 + 200
+    assert desk.check_order(over, as_of=day).outcome.value != "approve"  # 300 + 602 + 200
     _drop(store)
     store.dispose()
 
