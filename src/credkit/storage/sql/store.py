@@ -198,7 +198,14 @@ def _chunks(values: Sequence[R]) -> Iterator[Sequence[R]]:
         yield values[start : start + _CHUNK]
 
 
-_BUILT: weakref.WeakKeyDictionary[Schema, dict[str, Any]] = weakref.WeakKeyDictionary()
+# per schema: statements by name (_statement), and their texts compiled for a driver
+# by (dialect, name, value names) (_driver_sql)
+_BUILT: weakref.WeakKeyDictionary[Schema, dict[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def _built(tables: Schema) -> dict[Any, Any]:
+    built = _BUILT.get(tables)
+    return _BUILT.setdefault(tables, {}) if built is None else built
 
 
 def _statement(tables: Schema, name: str, build: Callable[[Schema], S]) -> S:
@@ -207,10 +214,8 @@ def _statement(tables: Schema, name: str, build: Callable[[Schema], S]) -> S:
     Building a SQLAlchemy statement costs several times what running a cached one
     does, so the statements a unit runs for every order are built once per schema.
     """
-    built = _BUILT.get(tables)
-    if built is None:
-        built = _BUILT.setdefault(tables, {})
-    statement = built.get(name)
+    built = _built(tables)
+    statement: S | None = built.get(name)
     if statement is None:
         statement = built[name] = build(tables)
     return statement
@@ -227,9 +232,6 @@ class _DriverSQL(NamedTuple):
 
 _ENGINE_LOG: Final = logging.getLogger("sqlalchemy.engine.Engine")
 _FAST: Final = {"postgresql", "sqlite"}  # dialects whose units run hot statements themselves
-_DRIVER: weakref.WeakKeyDictionary[
-    Schema, dict[tuple[str, str, tuple[str, ...]], _DriverSQL | None]
-] = weakref.WeakKeyDictionary()
 
 
 def _driver_sql(
@@ -242,9 +244,7 @@ def _driver_sql(
     """The statement ``name`` compiled for ``dialect``'s driver with the values ``keys``,
     once per schema; None where SQLAlchemy must run it (values it would expand at each
     run, or a compiler that does not tell how its types convert values)."""
-    compiled_for = _DRIVER.get(tables)
-    if compiled_for is None:
-        compiled_for = _DRIVER.setdefault(tables, {})
+    compiled_for = _built(tables)
     key = (dialect.name, name, keys)
     if key not in compiled_for:
         statement = _statement(tables, name, build)
@@ -1142,11 +1142,12 @@ class SQLUnit:
             self._c, text, values if order is None else [values[k] for k in order]
         )
 
-    def _read(
+    def _execute(
         self, name: str, build: Callable[[Schema], sa.Executable], values: dict[str, Any]
-    ) -> Iterable[Any]:
-        """The rows of the statement ``name``: on the driver's cursor where :meth:`_fast`
-        runs it, else SQLAlchemy's."""
+    ) -> Any:
+        """Run the statement ``name`` on the driver's cursor where :meth:`_fast` runs it,
+        else SQLAlchemy's way; either answer gives its rows by iteration (as tuples)
+        and its ``rowcount``."""
         cursor = self._fast(name, build, values)
         return self._run(name, build, **values) if cursor is None else cursor
 
@@ -1179,11 +1180,11 @@ class SQLUnit:
         dialect = self._c.dialect.name
         ids = sorted(set(customer_ids))
         if dialect == "postgresql" and len(ids) <= _CHUNK:
-            rows = None
-            if len(ids) == 1:  # a unit of one customer (the desk's): see _fast
-                rows = self._fast("lock one", _lock_one, {"customer_id": ids[0]})
-            if rows is None:
-                rows = self._run("lock", _lock_rows, ids=ids)
+            rows = (  # for a unit of one customer (the desk's), see _fast
+                self._execute("lock one", _lock_one, {"customer_id": ids[0]})
+                if len(ids) == 1
+                else self._run("lock", _lock_rows, ids=ids)
+            )
             groups: dict[str, dict[str, _CustomerRow]] = {}
             for locked_id, *columns in cast("Iterable[tuple[Any, ...]]", rows):
                 row = _CustomerRow(*columns)
@@ -1611,10 +1612,7 @@ class SQLUnit:
             insert = _INSERT_NEW[dialect](table).on_conflict_do_nothing()
             return insert.execution_options(preserve_rowcount=True)  # type: ignore[no-any-return]
 
-        cursor = self._fast(name, build, dict(values))
-        if cursor is not None:
-            return cursor.rowcount == 1  # type: ignore[no-any-return]
-        return self._run(name, build, **values).rowcount == 1
+        return self._execute(name, build, dict(values)).rowcount == 1  # type: ignore[no-any-return]
 
     def _delete(self, table: sa.Table, **key: object) -> None:
         self._run(
@@ -1746,7 +1744,7 @@ class SQLUnit:
             )
         elif first:
             values = {"customer_id": customer_id, "order_id": order_id, "as_of": as_of}
-            rows = self._read("first check reads", _first_check_reads, values)
+            rows = self._execute("first check reads", _first_check_reads, values)
         else:  # the customer and its root; the whole group (see _check_parts)
             root = self._seen[customer_id].root_id
             if root not in self._members:  # MariaDB's lock does not read the group
@@ -1759,7 +1757,7 @@ class SQLUnit:
                 "order_id": order_id,
                 "as_of": as_of,
             }
-            rows = self._read("check reads", _check_reads, values)
+            rows = self._execute("check reads", _check_reads, values)
         limits: dict[str, list[CreditLimit]] = {}
         reserved: dict[str, list[Reservation]] = {}
         customers: list[_CustomerRow] = []
