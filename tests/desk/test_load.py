@@ -144,5 +144,5 @@ def test_approved_exposure_never_exceeds_the_limit_under_load(
         url = server_url(backend)
         store = empty_sql_store(url, prefix="credkit_load_")
         book(store, LIMITS, PARENTS)
-        retries = _with_processes(url, "credkit_load_", orders)
+        retries = _with_processes(url, store.tables.prefix, orders)
     _prove(store, orders, retries, backend)

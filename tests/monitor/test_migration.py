@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from tests.storage.conftest import drop_tables, server_url
+from tests.storage.conftest import drop_tables, own, server_url
 
 from credkit.cli import main
 from credkit.storage import Alert, alert_key
@@ -19,7 +19,8 @@ def test_credkit_db_upgrade_takes_a_0001_database_to_0002(
     backend: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"sqlite:///{tmp_path}/old.db" if backend == "sqlite" else server_url(backend)
-    store = SQLStore(url, prefix="credkit_up_")
+    prefix = own("credkit_up_")
+    store = SQLStore(url, prefix=prefix)
     drop_tables(store)
     assert store.upgrade("0001") == "0001"
     with store.engine.begin() as connection:  # a row written by the credkit of 0001
@@ -29,10 +30,10 @@ def test_credkit_db_upgrade_takes_a_0001_database_to_0002(
             )
         )
         names = set(sa.inspect(connection).get_table_names())
-    assert "credkit_up_customers" in names
-    assert "credkit_up_alerts" not in names
+    assert f"{prefix}customers" in names
+    assert f"{prefix}alerts" not in names
     capsys.readouterr()
-    assert main(["db", "upgrade", "--url", url, "--prefix", "credkit_up_"]) == 0
+    assert main(["db", "upgrade", "--url", url, "--prefix", prefix]) == 0
     assert f"from schema version 0001 to {HEAD}" in capsys.readouterr().out
     assert store.version() == HEAD == "0006"
     alert = Alert(

@@ -46,6 +46,19 @@ def server_url(backend: str) -> str:
     return url
 
 
+def own(name: str) -> str:
+    """``name`` (a table prefix or a schema) made this test process's own.
+
+    Under pytest-xdist every worker is a process of its own running other tests at the
+    same moment, on the same servers: each worker's tables get the worker's name
+    (``credkit_t_`` becomes ``credkit_t_gw0_``), so that no two workers share a table.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return name
+    return f"{name}{worker}_" if name.endswith("_") else f"{name}_{worker}"
+
+
 _stores: dict[tuple[str, str], SQLStore] = {}
 
 
@@ -61,8 +74,10 @@ def drop_tables(store: SQLStore) -> None:
 def empty_sql_store(url: str, prefix: str = "credkit_t_") -> SQLStore:
     """A store on ``url`` at the newest schema with every credkit table emptied.
 
-    One store (one connection pool) per URL and prefix serves the whole session.
+    One store (one connection pool) per URL and prefix serves the whole session. The
+    prefix is made the test process's own (``own``).
     """
+    prefix = own(prefix)
     store = _stores.get((url, prefix))
     if store is None:  # a schema of this very credkit, whatever an earlier run left there
         store = _stores[(url, prefix)] = SQLStore(url, prefix=prefix)

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from tests.storage.conftest import drop_tables, server_url
+from tests.storage.conftest import drop_tables, own, server_url
 
 from credkit import Money
 from credkit.dunning import Channel, DunningRecord
@@ -35,7 +35,7 @@ _drop = drop_tables
 def test_the_newest_migration_builds_exactly_the_schema_module(
     backend: str, tmp_path: object
 ) -> None:
-    store = SQLStore(_url(backend, tmp_path), prefix="credkit_m_")
+    store = SQLStore(_url(backend, tmp_path), prefix=own("credkit_m_"))
     _drop(store)
     assert store.version() is None
     assert store.upgrade() == HEAD
@@ -71,7 +71,7 @@ def test_credkit_tables_live_beside_the_host_s_own(backend: str, tmp_path: objec
     with engine.begin() as connection:
         connection.execute(sa.insert(orders).values(id=7))
         connection.execute(sa.insert(host_version).values(version_num="host-42"))
-    store = SQLStore(url, prefix="credkit_h_")
+    store = SQLStore(url, prefix=own("credkit_h_"))
     _drop(store)
     store.upgrade()
     with engine.connect() as connection:
@@ -80,7 +80,7 @@ def test_credkit_tables_live_beside_the_host_s_own(backend: str, tmp_path: objec
         ]
         assert connection.execute(sa.select(orders.c.id)).scalars().all() == [7]
         names = set(sa.inspect(connection).get_table_names())
-    assert "credkit_h_alembic_version" in names
+    assert f"{store.tables.prefix}alembic_version" in names
     assert {t.name for t in store.tables.record_tables} <= names
     _drop(store)
     host.drop_all(engine)
@@ -90,17 +90,18 @@ def test_credkit_tables_live_beside_the_host_s_own(backend: str, tmp_path: objec
 
 def test_postgresql_tables_can_live_in_a_schema_of_their_own() -> None:
     url = server_url("postgresql")
-    store = SQLStore(url, prefix="", schema="credkit_test_schema")
+    schema = own("credkit_test_schema")
+    store = SQLStore(url, prefix="", schema=schema)
     with store.engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA IF EXISTS credkit_test_schema CASCADE"))
+        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
     assert store.upgrade() == HEAD
     with store.unit() as unit:
         assert unit.add_customers([ACME]) == 1
     with store.engine.connect() as connection:
-        tables = sa.inspect(connection).get_table_names(schema="credkit_test_schema")
+        tables = sa.inspect(connection).get_table_names(schema=schema)
     assert {"customers", "documents", "alembic_version"} <= set(tables)
     with store.engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA credkit_test_schema CASCADE"))
+        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
     store.dispose()
 
 
@@ -200,7 +201,7 @@ def test_amounts_beyond_a_64_bit_column_are_refused(tmp_path: object) -> None:
 def test_a_bureau_report_larger_than_a_mysql_text_column_round_trips(
     backend: str, tmp_path: object
 ) -> None:
-    store = SQLStore(_url(backend, tmp_path), prefix="credkit_big_")
+    store = SQLStore(_url(backend, tmp_path), prefix=own("credkit_big_"))
     _drop(store)
     store.upgrade()
     at = datetime.datetime(2026, 5, 4, 9, 30, tzinfo=datetime.UTC)
@@ -228,7 +229,7 @@ def test_what_a_unit_reads_ahead_never_hides_its_own_writes(backend: str, tmp_pa
     """A held customer's records, read in one statement with the snapshot (issue 17), are
     kept for the unit: each write of the unit must show in the reads after it, and the
     audit chain must continue from the head read ahead."""
-    store = SQLStore(_url(backend, tmp_path), prefix="credkit_ahead_")
+    store = SQLStore(_url(backend, tmp_path), prefix=own("credkit_ahead_"))
     _drop(store)
     store.upgrade()
     day = datetime.date(2026, 5, 4)
@@ -286,16 +287,16 @@ def test_a_connection_the_server_closed_is_replaced_and_nothing_is_lost(
     17): one in steady use that the server closed fails at the unit's lock, which is a
     conflict that atomic() runs again on a new connection; one that rested is tested
     at checkout and replaced before the unit starts."""
-    store = SQLStore(server_url(backend), prefix="credkit_drop_")
+    store = SQLStore(server_url(backend), prefix=own("credkit_drop_"))
     _drop(store)
     store.upgrade()
     with store.unit() as unit:
         unit.add_customers([ACME])
     with store.unit("C1") as unit:
-        own = unit.connection.exec_driver_sql(_OWN_ID[backend]).scalar_one()
+        own_id = unit.connection.exec_driver_sql(_OWN_ID[backend]).scalar_one()
     killer = sa.create_engine(store.url)
     with killer.connect() as connection:
-        connection.exec_driver_sql(_KILL[backend].format(int(own)))
+        connection.exec_driver_sql(_KILL[backend].format(int(own_id)))
         connection.commit()
     killer.dispose()
     if rested:
@@ -414,7 +415,7 @@ def test_a_desk_check_runs_its_statements_on_the_driver_s_cursor_unless_the_host
     from credkit.policy.rules import GroupLimit, StaticLimit
     from credkit.storage.sql import SQLUnit
 
-    store = SQLStore(_url(backend, tmp_path), prefix="credkit_fast_")
+    store = SQLStore(_url(backend, tmp_path), prefix=own("credkit_fast_"))
     _drop(store)
     store.upgrade()
     day = datetime.date(2026, 2, 28)
@@ -478,7 +479,7 @@ def test_a_statement_on_the_driver_s_cursor_fails_as_sqlalchemy_s_would(
 ) -> None:
     """The driver's error comes back wrapped as SQLAlchemy wraps it, so that the store
     tells conflicts (retried) from other failures the same way on both paths."""
-    store = SQLStore(_url(backend, tmp_path), prefix="credkit_fast_")
+    store = SQLStore(_url(backend, tmp_path), prefix=own("credkit_fast_"))
     store.upgrade()
     name = f"failing {backend}"
 
