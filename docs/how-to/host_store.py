@@ -20,7 +20,7 @@ transaction. ``tests/storage/test_host_store.py`` runs credkit's conformance kit
 >>> store = SQLStore(url, unit_class=HostUnit)
 >>> create_host_tables(store.engine)  # the host's own migrations do this
 >>> store.upgrade()  # credkit's migrations: only the tables named credkit_*
-'0006'
+'0007'
 >>> with store.unit() as unit:
 ...     unit.add_customers([
 ...         Customer("ACME", "Acme Holding", country="DE", currency="EUR"),

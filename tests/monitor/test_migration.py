@@ -35,7 +35,7 @@ def test_credkit_db_upgrade_takes_a_0001_database_to_0002(
     capsys.readouterr()
     assert main(["db", "upgrade", "--url", url, "--prefix", prefix]) == 0
     assert f"from schema version 0001 to {HEAD}" in capsys.readouterr().out
-    assert store.version() == HEAD == "0006"
+    assert store.version() == HEAD == "0007"
     alert = Alert(
         "C1",
         on=datetime.date(2026, 6, 1),

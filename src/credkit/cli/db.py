@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     url = f"sqlite:///{folder}/credkit.db"
     ...     run(argparse.Namespace(action="init", url=url, prefix="credkit_", format="table"))
-    created the credkit tables in sqlite:///.../credkit.db (schema version 0006)
+    created the credkit tables in sqlite:///.../credkit.db (schema version 0007)
     0
     """
     actions: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -2,7 +2,7 @@
 
 >>> from credkit.storage.sql import SQLStore, HEAD
 >>> HEAD
-'0006'
+'0007'
 """
 
 from __future__ import annotations

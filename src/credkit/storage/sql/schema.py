@@ -165,6 +165,8 @@ class Schema:
             sa.Column("previous_hash", sa.String(64), nullable=False),
             sa.Column("hash", sa.String(64), nullable=False),
             sa.UniqueConstraint("customer_id", "previous_hash", name=f"{p}audit_chain"),
+            # a customer's chain head and entries in order, without sorting them (0007)
+            sa.Index(f"{p}audit_by_customer", "customer_id", "sequence"),
         )
         # monitoring (migration 0002): alerts by key, the watch list by customer
         self.alerts = sa.Table(

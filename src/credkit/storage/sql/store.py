@@ -25,7 +25,7 @@ newest, and a store refuses to work on a database at another version.
 >>> folder = tempfile.mkdtemp()
 >>> store = SQLStore(f"sqlite:///{pathlib.Path(folder) / 'credkit.db'}")
 >>> store.upgrade()
-'0006'
+'0007'
 >>> with store.unit() as unit:
 ...     unit.add_customers([Customer("C1", "Acme GmbH", country="DE", currency="EUR")])
 ...     unit.add_documents([Invoice("INV-1", "C1", date(2026, 1, 5), date(2026, 2, 4), Money.of("1000.00", "EUR"))])
@@ -116,7 +116,7 @@ from credkit.storage.sql.schema import ID, Schema
 
 __all__ = ["DEFAULT_URL", "HEAD", "SQLStore", "SQLUnit"]
 
-HEAD: Final = "0006"
+HEAD: Final = "0007"
 """The schema version (Alembic revision) this release of credkit works on."""
 
 DEFAULT_URL: Final = "sqlite:///credkit.db"
