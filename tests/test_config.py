@@ -648,6 +648,9 @@ rules = st.builds(
     level=st.sampled_from(Level),
     fee=st.none() | moneys,
 )
+# 28 significant digits: hypothesis scales integers by 1E-6 in the default decimal
+# context (28 digits), which rounds a longer number, and a rounded one can reach 1E+31
+_LARGEST = Decimal("9" * 22 + ".999999")
 policies = st.builds(
     Policy,
     id=st.text(max_size=12),
@@ -655,7 +658,9 @@ policies = st.builds(
     limit=moneys,
     rules=st.lists(rules, max_size=4).map(tuple),
     review=st.none() | st.builds(Review, st.integers(0, 3650), dates),
-    tolerance=st.decimals(allow_nan=False, allow_infinity=False, places=6),
+    # within what credkit loads (below 1E+31, money.MAX_MAGNITUDE); the class above does
+    # not check its own tolerance, so a larger one would only fail to load back
+    tolerance=st.decimals(-_LARGEST, _LARGEST, allow_nan=False, places=6),
     valid_from=st.none() | dates,
     enabled=st.booleans(),
     tags=st.lists(st.text(max_size=6), max_size=3).map(tuple),
