@@ -60,14 +60,19 @@ TURNS = (True, False, False, True)  # with the index or without, taking turns
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-def build(url: str, entries: int) -> SQLStore:
-    """A store with the busy customer's ``entries`` audit entries among five times as
-    many of other customers, the quiet customers' one entry each first of all."""
-    store = SQLStore(url, prefix="bench_audit_")
+def drop(store: SQLStore) -> None:
+    """Drop the store's tables (``bench_audit_*``), as a run found or left them."""
     with store.engine.begin() as connection:
         for table in store.tables.record_tables:
             table.drop(connection, checkfirst=True)
         sa.Table(store.tables.version_table, sa.MetaData()).drop(connection, checkfirst=True)
+
+
+def build(url: str, entries: int) -> SQLStore:
+    """A store with the busy customer's ``entries`` audit entries among five times as
+    many of other customers, the quiet customers' one entry each first of all."""
+    store = SQLStore(url, prefix="bench_audit_")
+    drop(store)
     store.upgrade()
     quiet = [f"Q{n:04d}" for n in range(CHECKS * len(TURNS))]
     names = ["BUSY", "WARM", *(f"C{n:04d}" for n in range(OTHERS)), *quiet]
@@ -135,7 +140,9 @@ def time_checks(desk: CreditDesk, customers: list[str], tag: str) -> list[float]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument(
+        "--backends", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"]
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[2_000, 20_000])
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
     args = parser.parse_args(argv)
@@ -177,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"| {backend} | {size:,} | {logged:,} | {customer.lower()} | "
                     f"{with_index:.2f} | {without:.2f} | {without / with_index:.2f} |"
                 )
+            drop(store)
             store.dispose()
     if len(args.sizes) > 1:
         small, large = min(args.sizes), max(args.sizes)
