@@ -41,7 +41,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import sqlalchemy as sa
+import store as book  # benchmarks/store.py: drop() removes a benchmark's tables
 
 from credkit import Money
 from credkit.desk import CreditDesk
@@ -60,19 +60,11 @@ TURNS = (True, False, False, True)  # with the index or without, taking turns
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-def drop(store: SQLStore) -> None:
-    """Drop the store's tables (``bench_audit_*``), as a run found or left them."""
-    with store.engine.begin() as connection:
-        for table in store.tables.record_tables:
-            table.drop(connection, checkfirst=True)
-        sa.Table(store.tables.version_table, sa.MetaData()).drop(connection, checkfirst=True)
-
-
 def build(url: str, entries: int) -> SQLStore:
     """A store with the busy customer's ``entries`` audit entries among five times as
     many of other customers, the quiet customers' one entry each first of all."""
     store = SQLStore(url, prefix="bench_audit_")
-    drop(store)
+    book.drop(store)  # as an earlier run may have left them
     store.upgrade()
     quiet = [f"Q{n:04d}" for n in range(CHECKS * len(TURNS))]
     names = ["BUSY", "WARM", *(f"C{n:04d}" for n in range(OTHERS)), *quiet]
@@ -107,22 +99,22 @@ def build(url: str, entries: int) -> SQLStore:
         for n in range(entries * 6):  # one in six is the busy customer's
             owner = "BUSY" if n % 6 == 0 else names[2 + n % OTHERS]
             unit.append(owner, "decision", {**payload, "order_id": f"OLD-{n}"}, at=AT)
-    if store.engine.dialect.name == "postgresql":
+    if store.backend == "postgresql":
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
             c.exec_driver_sql(f"VACUUM ANALYZE {store.tables.audit.name}")
     return store
 
 
 def index(store: SQLStore, present: bool) -> None:
+    """Make or drop migration 0007's index, as the schema module defines it."""
     name = f"{store.tables.prefix}audit_by_customer"
+    (by_customer,) = [i for i in store.tables.audit.indexes if i.name == name]
     with store.engine.begin() as connection:
         if present:
-            connection.exec_driver_sql(
-                f"CREATE INDEX {name} ON {store.tables.audit.name} (customer_id, sequence)"
-            )
+            by_customer.create(connection)
         else:
-            connection.exec_driver_sql(f"DROP INDEX {name}")
-        if store.engine.dialect.name == "postgresql":
+            by_customer.drop(connection)
+        if store.backend == "postgresql":
             connection.exec_driver_sql(f"ANALYZE {store.tables.audit.name}")
 
 
@@ -184,8 +176,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"| {backend} | {size:,} | {logged:,} | {customer.lower()} | "
                     f"{with_index:.2f} | {without:.2f} | {without / with_index:.2f} |"
                 )
-            drop(store)
-            store.dispose()
+            book.drop(store)
     if len(args.sizes) > 1:
         small, large = min(args.sizes), max(args.sizes)
         print(f"\nlarger log / smaller log ({large:,} / {small:,} entries of the busy customer):")
