@@ -15,7 +15,7 @@ from tests.storage.conftest import drop_tables, own, server_url
 from credkit import Money
 from credkit.dunning import Channel, DunningRecord
 from credkit.errors import ConflictError, StorageError, ValidationError
-from credkit.ledger import Customer, Invoice
+from credkit.ledger import Allocation, Customer, Invoice, Payment
 from credkit.limits import CreditLimit
 from credkit.storage import BureauEntry, Reservation, Snapshot, Unit, atomic, verify_chain
 from credkit.storage.sql import HEAD, SQLStore
@@ -634,4 +634,54 @@ def test_the_chain_head_is_read_through_an_index_not_by_sorting_the_customer_s_l
             assert f"{store.tables.prefix}audit_by_customer" in plan, plan
             assert "FOR ORDER BY" not in plan, plan
     _drop(store)
+    store.dispose()
+
+
+def test_an_sqlite_check_sums_each_open_document_s_allocations_through_their_indexes(
+    tmp_path: object,
+) -> None:
+    """SQLite's check statement looks each document's allocations up by target (an
+    invoice) or by source (a payment, a credit note) instead of grouping the whole
+    group's allocations with a temporary B-tree: for customers with about 200
+    documents the statement took 0.33 ms instead of 0.69 ms (issue 17). The sums are
+    those of the unit's own read, partial and later allocations included."""
+    from credkit.storage.sql.store import _first_check_reads
+
+    store = SQLStore(_url("sqlite", tmp_path))
+    store.upgrade()
+    day = datetime.date(2026, 5, 4)
+    later = day + datetime.timedelta(days=10)
+    eur = "EUR"
+    with store.unit() as unit:
+        unit.add_customers([ACME])
+        unit.add_documents(
+            [
+                Invoice("I1", "C1", day, day, Money.of(100, eur)),
+                Invoice("I2", "C1", day, day, Money.of(50, eur)),
+                Payment("P1", "C1", day, Money.of(120, eur)),
+                Payment("P2", "C1", later, Money.of(30, eur)),
+            ]
+        )
+        unit.add_allocations(
+            [
+                Allocation("P1", "I1", Money.of(100, eur), applied_on=day),
+                Allocation("P1", "I2", Money.of(15, eur), applied_on=day),
+                Allocation("P2", "I2", Money.of(30, eur), applied_on=later),
+            ]
+        )
+    with store.engine.connect() as connection:
+        values = {"customer_id": "C1", "order_id": "SO-1", "as_of": day.isoformat()}
+        plan = _plan(connection, _first_check_reads(store.tables), values)
+    assert "FOR GROUP BY" not in plan, plan
+    assert f"{store.tables.prefix}allocations_by_target" in plan, plan
+    open_on = {}
+    for as_of in (day, later):
+        with store.unit("C1") as unit:
+            expected = {i.document_id: i.amount for i in unit.open_items("C1", as_of=as_of)}
+        with store.unit("C1") as unit:
+            unit.prefetch_check("C1", order_id="SO-1", as_of=as_of)
+            open_on[as_of] = {i.document_id: i.amount for i in unit.open_items("C1", as_of=as_of)}
+        assert open_on[as_of] == expected
+    assert open_on[day] == {"I2": Money.of(35, eur), "P1": Money.of(-5, eur)}
+    assert open_on[later] == {"I2": Money.of(5, eur), "P1": Money.of(-5, eur)}
     store.dispose()
